@@ -1,0 +1,56 @@
+# Mieruka: `make demo` and `make test` work on a fresh machine with only Python ≥ 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve migrate test test-postgres lint messages browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# A local .env with a fresh secret key, so the server and the `mieruka` command work without setup.
+.env:
+	@$(PYTHON) -c "import secrets; print('DEBUG=1\nSECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Wrote .env (DEBUG=1, random SECRET_KEY)"
+
+migrate: install .env
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/mieruka demo --if-empty
+	@$(BIN)/mieruka demo --print-logins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium; install it (and CJK fonts for screenshots) when missing and root.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and fonts-noto-cjk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+test: install browser-deps
+	MIERUKA_DEV=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	cd mieruka && MIERUKA_DEV=1 ../$(BIN)/python ../manage.py makemessages -l ja --no-obsolete
+	MIERUKA_DEV=1 $(BIN)/python manage.py compilemessages -l ja
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,208 @@
+"""Import speed: 50,000 systems and 1,000,000 budget rows from CSV into SQLite, end to end.
+
+Prints rows per second, peak memory (maximum resident set size of this process) and the ratio against a
+raw `executemany` of the same rows into the same tables, measured in the same run on a copy of the same
+empty database. Two baselines are shown: the data rows alone, and the data rows plus one audit row each
+(what an audited import must write at the least).
+
+    MIERUKA_DEV=1 .venv/bin/python benchmarks/import_speed.py [--systems 50000] [--budgets 1000000]
+
+Target: ≥ 100,000 budget rows/s end to end and a peak under 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+CATEGORIES = ("development", "operation")
+STAGES = ("request", "initial")
+PLATFORMS = ("GIMA", "GPKI", "GBIZID", "JPKI", "GSS", "GOV_CLOUD")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def generate(folder: Path, systems: int, budgets: int, organizations: int = 60) -> None:
+    """Write organizations.csv, systems.csv and budgets.csv, streaming (nothing held in memory)."""
+    rng = random.Random(20251)
+    with open(folder / "organizations.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["organization_code", "name_ja", "kind", "order"])
+        for n in range(organizations):
+            w.writerow([f"ORG{n:03d}", f"テスト省{n}", "ministry", n + 1])
+    with open(folder / "systems.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["system_id", "name_ja", "organization_code", "classification", "status", "hosting", "platforms",
+                    "important", "started_on", "purpose"])
+        for n in range(systems):
+            w.writerow([f"S{n:07d}", f"業務システム{n}", f"ORG{n % organizations:03d}",
+                        ("ministry", "joint", "digital_agency")[n % 3], ("operation", "development")[n % 2],
+                        ("government_cloud", "on_premises", "other_cloud")[n % 3],
+                        ";".join(rng.sample(PLATFORMS, n % 3)), "true" if n % 50 == 0 else "false",
+                        f"20{10 + n % 15}-04-01", "申請受付と審査を行う"])
+    per_system = len(YEARS) * len(CATEGORIES) * len(STAGES)
+    with open(folder / "budgets.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["system_id", "fiscal_year", "category", "stage", "amount_yen", "appropriation"])
+        written = 0
+        for n in range(systems):
+            for year in YEARS:
+                for category in CATEGORIES:
+                    for stage in STAGES:
+                        if written >= budgets:
+                            return
+                        w.writerow([f"S{n:07d}", year, category, stage, rng.randrange(0, 5_000_000_000),
+                                    "ministry"])
+                        written += 1
+        if written < budgets:
+            raise SystemExit(f"--budgets at most {systems * per_system} for {systems} systems")
+
+
+def baseline(db_path: Path, folder: Path) -> dict:
+    """Raw sqlite3 executemany of the same rows into the same tables (same pragmas as Django's connection)."""
+    orgs = list(csv.reader(open(folder / "organizations.csv", encoding="utf-8")))[1:]
+    systems = list(csv.reader(open(folder / "systems.csv", encoding="utf-8")))[1:]
+    budgets = list(csv.reader(open(folder / "budgets.csv", encoding="utf-8")))[1:]
+    now = "2026-01-01 00:00:00"
+    org_rows = [(i + 1, code, name, "", kind, None, int(order), "", "", now, now)
+                for i, (code, name, kind, order) in enumerate(orgs)]
+    org_pk = {row[1]: row[0] for row in org_rows}
+    system_rows = [(i + 1, sid, name, "", org_pk[org], cls, status, purpose, "[]", "[]", None, hosting,
+                    important == "true", started, None, "", now, now)
+                   for i, (sid, name, org, cls, status, hosting, _pf, important, started, purpose) in enumerate(systems)]
+    system_pk = {row[1]: row[0] for row in system_rows}
+    budget_rows = [(i + 1, system_pk[sid], int(fy), cat, stage, appr, int(amount), now, now)
+                   for i, (sid, fy, cat, stage, amount, appr) in enumerate(budgets)]
+    request_id = uuid.uuid4().hex
+    audit_rows = [(now, None, "bench", request_id, "import", "create", 1, pk, 2, spk, f"{spk} {fy} {cat} {stage}",
+                   None, json.dumps({"system": spk, "fiscal_year": fy, "category": cat, "stage": stage,
+                                     "appropriation": appr, "amount_yen": amount}), "")
+                  for pk, spk, fy, cat, stage, appr, amount, _, _ in budget_rows]
+    results = {}
+    for label, with_audit in (("data rows", False), ("data + audit rows", True)):
+        copy = db_path.with_name(f"baseline-{with_audit}.sqlite3")
+        shutil.copy(db_path, copy)
+        db = sqlite3.connect(copy, isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        started = time.perf_counter()
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO organizations_organization (id, code, name_ja, name_en, kind, parent_id, \"order\", "
+                       "corporate_number, local_government_code, created, last_updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       org_rows)
+        db.executemany("INSERT INTO inventory_informationsystem (id, system_id, name_ja, name_en, organization_id, "
+                       "classification, status, purpose, functions, users, annual_users, hosting, important, "
+                       "started_on, retired_on, internal_notes, created, last_updated) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", system_rows)
+        db.executemany("INSERT INTO budgets_budgetline (id, system_id, fiscal_year, category, stage, appropriation, "
+                       "amount_yen, created, last_updated) VALUES (?,?,?,?,?,?,?,?,?)", budget_rows)
+        if with_audit:
+            db.executemany("INSERT INTO core_objectchange (time, user_id, user_name, request_id, source, action, "
+                           "changed_object_type_id, changed_object_id, related_object_type_id, related_object_id, "
+                           "object_repr, prechange_data, postchange_data, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           audit_rows)
+        db.execute("COMMIT")
+        results[label] = time.perf_counter() - started
+        db.close()
+        copy.unlink()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=50_000)
+    parser.add_argument("--budgets", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mieruka-bench-"))
+    db_path = work / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("MIERUKA_DEV", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    empty_copy = work / "empty.sqlite3"
+    from django.db import connection
+
+    connection.close()
+    shutil.copy(db_path, empty_copy)
+
+    print(f"Generating {args.systems:,} systems and {args.budgets:,} budget rows in {work} …", flush=True)
+    t = time.perf_counter()
+    generate(work, args.systems, args.budgets)
+    sizes = {p.name: p.stat().st_size for p in work.glob("*.csv")}
+    print(f"  generated in {time.perf_counter() - t:.1f} s: "
+          + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())), flush=True)
+
+    from mieruka.core.audit import Actor
+    from mieruka.core.choices import ChangeSource
+    from mieruka.interchange.readers import sources_from_paths
+    from mieruka.interchange.services import portfolio_import
+
+    memory_before = peak_mb()
+    sources, _ = sources_from_paths([work])
+    actor = Actor.for_command(source=ChangeSource.IMPORT)
+    last = [time.perf_counter()]
+
+    def progress(message):
+        now = time.perf_counter()
+        print(f"  [{now - start:6.1f} s] {message}", flush=True)
+        last[0] = now
+
+    start = time.perf_counter()
+    result = portfolio_import(actor=actor, sources=sources, progress=progress)
+    elapsed = time.perf_counter() - start
+    if not result.applied:
+        print(result.issues[:10])
+        raise SystemExit("import failed")
+    memory_peak = peak_mb()
+    counts = result.plan.counts()
+    budget_rows = counts["budgets"]["create"]
+    all_rows = sum(c["create"] for c in counts.values())
+    connection.close()
+
+    print("Baseline: raw sqlite3 executemany of the same rows into the same (empty) tables …", flush=True)
+    raw = baseline(empty_copy, work)
+
+    print()
+    print(f"Import (CSV → validated → SQLite, audited, one transaction): {elapsed:.1f} s "
+          f"(validation {result.timings.get('validate', 0):.1f} s)")
+    print(f"  budget rows:        {budget_rows:,} → {budget_rows / elapsed:,.0f} budget rows/s end to end")
+    print(f"  all rows:           {all_rows:,} (+ {all_rows:,} audit rows) → {all_rows / elapsed:,.0f} rows/s")
+    print(f"  peak memory (RSS):  {memory_peak:,.0f} MB (before the import: {memory_before:,.0f} MB)")
+    for label, seconds in raw.items():
+        print(f"  raw executemany, {label}: {seconds:.1f} s → {budget_rows / seconds:,.0f} budget rows/s; "
+              f"import / raw = {elapsed / seconds:.2f}×")
+    target = budget_rows / elapsed >= 100_000 and memory_peak < 1536
+    print(f"Target (≥ 100,000 budget rows/s, < 1.5 GB): {'met' if target else 'NOT met'}")
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

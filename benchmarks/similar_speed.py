@@ -1,0 +1,76 @@
+"""Benchmark: duplicate and similar system detection over 50,000 systems (target: under 60 s).
+
+    python benchmarks/similar_speed.py [--systems 50000] [--lines 1000000] [--no-db]
+
+By default builds (or reuses) the same SQLite file as dashboard_render.py and times what `mieruka similar`
+does: load the systems from the database, score candidate pairs, form clusters. `--no-db` times the
+algorithm alone on generated records. Prints the phases, pairs found, and the process's peak memory.
+"""
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.insights_data import build_database, setup_django, system_rows  # noqa: E402
+
+TARGET_SECONDS = 60
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=50_000)
+    parser.add_argument("--lines", type=int, default=1_000_000, help="budget lines of the shared database")
+    parser.add_argument("--db", default="/tmp/mieruka-bench-insights.sqlite3")
+    parser.add_argument("--no-db", action="store_true")
+    args = parser.parse_args()
+
+    setup_django(args.db)
+    from mieruka.insights import selectors, similarity
+
+    print(f"Similar-system detection benchmark: {args.systems:,} systems")
+    if args.no_db:
+        records = [
+            similarity.SystemRecord(
+                key=r["i"],
+                name=r["name"],
+                purpose=r["purpose"],
+                group=r["ministry"],
+                functions=frozenset(r["functions"]),
+                platforms=frozenset(r["platforms"]),
+                users=frozenset(r["users"]),
+            )
+            for r in system_rows(args.systems)
+        ]
+        load = 0.0
+    else:
+        build_database(systems=args.systems, budget_lines=args.lines)
+        started = time.perf_counter()
+        records = selectors.similarity_records()
+        load = time.perf_counter() - started
+        print(f"  load from the database: {load:.1f} s ({len(records):,} systems)")
+    started = time.perf_counter()
+    pairs = similarity.similar_pairs(records)
+    score = time.perf_counter() - started
+    started = time.perf_counter()
+    groups = similarity.clusters(pairs)
+    cluster_time = time.perf_counter() - started
+    total = load + score + cluster_time
+    print(f"  candidate search + scoring + reasons: {score:.1f} s; clusters: {cluster_time:.2f} s")
+    print(f"  {len(pairs):,} pairs at score ≥ {similarity.DEFAULT_THRESHOLD} in {len(groups):,} clusters")
+    verdict = "OK" if total < TARGET_SECONDS else "OVER TARGET"
+    print(
+        f"  total {total:.1f} s (target < {TARGET_SECONDS} s: {verdict}; ratio {total / TARGET_SECONDS:.2f}); "
+        f"peak memory {peak_mb():.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The OpenAPI schema documents every endpoint under /api/v1/, and the docs load nothing from a CDN."""
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from .base import ApiTestCase
+
+
+def _api_routes(patterns=None, prefix=""):
+    """(OpenAPI path, HTTP methods) of every DRF view routed under /api/v1/."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern).lstrip("^").rstrip("$").replace("\\", "")
+        if isinstance(entry, URLResolver):
+            yield from _api_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
+            actions = getattr(entry.callback, "actions", None)
+            if actions is None:
+                continue  # plain views: only the JSON 404 catch-all, which the next test covers
+            path = "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+            path = path.replace("{pk}", "{id}")  # drf-spectacular names primary keys "id"
+            yield path, set(actions) - {"head"}  # DRF adds HEAD to GET routes once they have served a request
+
+
+class SchemaTest(ApiTestCase):
+    def test_every_endpoint_under_v1_is_in_the_schema_and_nothing_else_is(self):
+        response = self.api(self.admin).get("/api/schema/?format=json")
+        assert response.status_code == 200
+        documented = {path: set(ops) - {"parameters"} for path, ops in response.json()["paths"].items()}
+        routed = {}
+        for path, methods in _api_routes():
+            routed.setdefault(path, set()).update(methods)
+        assert routed, "no routes found"
+        assert documented == routed
+        assert {"/api/v1/systems/", "/api/v1/budget-lines/{id}/", "/api/v1/changes/"} <= set(documented)
+
+    def test_the_catch_all_is_the_only_undocumented_route_and_answers_in_json(self):
+        plain = [str(p.pattern) for p in get_resolver().url_patterns if str(p.pattern) == "api/"]
+        assert plain
+        self.assert_error(self.api(self.admin).get("/api/v1/systems/S1/budget/"), 404, "not_found")
+
+    def test_writes_document_if_match_and_the_error_shape(self):
+        paths = self.api(self.admin).get("/api/schema/?format=json").json()["paths"]
+        patch = paths["/api/v1/systems/{system_id}/"]["patch"]
+        if_match = next(p for p in patch["parameters"] if p["name"] == "If-Match")
+        assert if_match["required"] and if_match["in"] == "header"
+        assert {"400", "412", "428", "401", "403", "404", "429"} <= set(patch["responses"])
+        assert patch["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+    def test_the_schema_needs_a_signed_in_user(self):
+        self.assert_error(self.api().get("/api/schema/?format=json"), 401, "not_authenticated")
+
+    def test_the_docs_are_served_from_installed_packages_not_a_cdn(self):
+        self.login(self.viewer)
+        page = self.client.get("/api/docs/").content.decode()
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert any("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in s for s in sources)
+        assert all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
+        assert "<script>" not in page  # the start script is a separate request, so the CSP holds
+        script = self.client.get("/api/docs/?script=")
+        assert script.status_code == 200 and "/api/schema/" in script.content.decode()
+
+    def test_anonymous_visitors_to_the_docs_are_sent_to_log_in(self):
+        response = self.client.get("/api/docs/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+class BrowsableApiTest(ApiTestCase):
+    def test_a_signed_in_browser_gets_the_browsable_api_page(self):
+        self.login(self.analyst)
+        response = self.client.get("/api/v1/systems/", HTTP_ACCEPT="text/html")
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        assert "/static/rest_framework/" in response.content.decode()

@@ -1,0 +1,42 @@
+"""/api/: version 1 of the REST API, its schema and docs, and the personal tokens page.
+
+Each app keeps its endpoints in `<app>/api/views.py`; they are registered on one router here, so this
+file is the list of everything the API offers.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+
+from mieruka.budgets.api.views import BudgetLineViewSet
+from mieruka.core.api.views import ObjectChangeViewSet
+from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
+from mieruka.organizations.api.views import OrganizationViewSet
+
+from . import views
+
+app_name = "api"
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("platforms", SharedPlatformViewSet, basename="platform")
+router.register("systems", SystemViewSet, basename="system")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("interfaces", InterfaceViewSet, basename="interface")
+router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
+router.register("changes", ObjectChangeViewSet, basename="change")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", login_required(views.DocsView.as_view()), name="docs"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+]

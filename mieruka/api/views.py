@@ -1,0 +1,95 @@
+"""The API's own pages: personal tokens, the OpenAPI schema and the browsable docs, and the JSON 404."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import permissions
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
+
+from mieruka.core.errors import ApplicationError
+
+from .selectors import token_list
+from .services import token_create, token_revoke
+
+VALIDITY_CHOICES = [(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("365 days"))]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script or system that uses it."),
+    )
+    days = forms.TypedChoiceField(label=_("Valid for"), choices=VALIDITY_CHOICES, coerce=int, initial=90)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    """A person's own API tokens: create one (its key is shown once, on this response only) or revoke."""
+    new_key = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_key = token_create(
+                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            form = TokenForm()
+    response = render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": token_list(user=request.user),
+        },
+    )
+    # The page may show a key once: keep it out of every cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, pk: int):
+    token = get_object_or_404(token_list(user=request.user), pk=pk)
+    token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("api:tokens")
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of /api/v1/ (signed-in users and tokens only)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the drf-spectacular-sidecar package (no CDN); its start script is a separate
+    request so the Content-Security-Policy needs no inline script."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    url_name = "api:schema"
+
+
+class NotFoundView(APIView):
+    """Unknown /api/v1/ addresses answer with the JSON error shape instead of an HTML page."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        raise NotFound()
+
+    post = put = patch = delete = get

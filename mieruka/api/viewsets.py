@@ -1,0 +1,202 @@
+"""The generic API view, written once: every endpoint of every app is a declaration over it.
+
+A `PortfolioViewSet` subclass names its records (`get_base_queryset`), where their organization is for
+read scope (`scope_field`) and for write permission (`owner`), its FilterSet, its output and input
+serializers, and — for writable records — the three services to call. Everything else is here: scope,
+pagination, the permission checks, ETag/If-Match, the change reason, the audit actor and the responses.
+See docs/api.md, "How to add an endpoint".
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.response import Response
+
+from mieruka.core.audit import Actor
+from mieruka.core.choices import ChangeSource
+from mieruka.core.errors import bilingual
+from mieruka.core.permissions import scope_queryset
+
+from .etag import check_if_match, etag_for
+from .permissions import require_editable
+
+
+def change_reason(request, data: dict | None = None) -> str:
+    """The reason of a change: the `reason` field if given, else the X-Change-Reason header."""
+    reason = data.pop("reason", "") if data is not None else ""
+    if not isinstance(reason, str):
+        reason = ""
+    if not reason:
+        reason = unquote(request.headers.get("X-Change-Reason", "") or "")
+    return reason.strip()[:2000]
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Read (list with filters and a total count, retrieve with an ETag) within the user's scope.
+
+    Subclasses declare:
+      get_base_queryset()   the app selector's queryset (select/prefetch done there)
+      scope_field           lookup to the organization for read scope ("organization",
+                            "system__organization", "pk" for organizations; None = everyone reads all)
+      filterset_class       the same FilterSet the HTML list uses
+      serializer_class      the output serializer
+    and, to accept writes, `input_serializer_class` (and `update_serializer_class` if an update accepts
+    different fields), `owner` (dotted path from the record to the organization whose editors may change
+    it, e.g. "system.organization"; None = administrators only) and the three service calls below.
+    """
+
+    scope_field: str | None = "organization"
+    owner: str | None = "organization"
+    input_serializer_class = None
+    update_serializer_class = None
+    lookup_value_regex = "[^/]+"
+
+    def get_base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL characters in text, even in a lookup; catch them here once, as bad input,
+        # rather than in every serializer, filter and URL lookup.
+        if _has_nul([kwargs, dict(request.query_params.lists()), request.data]):
+            raise exceptions.ValidationError(
+                {
+                    "non_field_errors": [
+                        bilingual("NUL文字（\\0）は使えません", "NUL characters (\\0) are not allowed")
+                    ]
+                }
+            )
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.get_base_queryset()
+        if self.scope_field is not None:
+            queryset = scope_queryset(self.request.user, queryset, organization_field=self.scope_field)
+        return queryset
+
+    def get_object(self):
+        # Scope only: list filters (and their defaults, such as a sort) do not apply to one record.
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        instance = get_object_or_404(self.get_queryset(), **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+    # -- writes: subclasses call their app's services here ------------------------------------------
+    def perform_create_service(self, *, actor: Actor, data: dict, reason: str):
+        raise NotImplementedError
+
+    def perform_update_service(self, *, actor: Actor, instance, data: dict, reason: str):
+        raise NotImplementedError
+
+    def perform_delete_service(self, *, actor: Actor, instance, reason: str) -> None:
+        raise NotImplementedError
+
+    # -- the machinery ----------------------------------------------------------------------------------
+    def get_input_serializer_class(self):
+        if self.action in ("update", "partial_update") and self.update_serializer_class is not None:
+            return self.update_serializer_class
+        return self.input_serializer_class
+
+    def get_input_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.get_input_serializer_class()(*args, **kwargs)
+
+    def actor(self) -> Actor:
+        return Actor.from_request(self.request, source=ChangeSource.API)
+
+    def owner_organization_id(self, *, instance=None, data: dict | None = None) -> int | None:
+        """The organization that owns the record (or would, with `data` applied)."""
+        if self.owner is None:
+            return None
+        first, *rest = self.owner.split(".")
+        if data is not None and first in data:
+            obj = data[first]
+        else:
+            obj = getattr(instance, first, None) if instance is not None else None
+        for part in rest:
+            obj = getattr(obj, part, None) if obj is not None else None
+        return obj.pk if obj is not None else None
+
+    def respond(self, instance, *, status_code=status.HTTP_200_OK) -> Response:
+        # Read back through the scoped queryset, so the answer carries the same annotations as a GET.
+        fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
+        headers = {"ETag": etag_for(fresh)}
+        return Response(self.get_serializer(fresh).data, status=status_code, headers=headers)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.respond(self.get_object())
+
+
+class CreateMixin:
+    """POST: validate the input, check the owner organization is editable, call the create service."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = change_reason(request, data)
+        require_editable(request.user, self.owner_organization_id(data=data))
+        instance = self.perform_create_service(actor=self.actor(), data=data, reason=reason)
+        return self.respond(instance, status_code=status.HTTP_201_CREATED)
+
+
+class UpdateMixin:
+    """PUT/PATCH: scope (404), permission (403), If-Match (428/412), validation (400), then the service."""
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        instance = self.get_object()
+        require_editable(request.user, self.owner_organization_id(instance=instance))
+        with transaction.atomic():
+            # Lock the row so the If-Match comparison and the write see the same version.
+            locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            check_if_match(request, locked)
+            serializer = self.get_input_serializer(instance=locked, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+            reason = change_reason(request, data)
+            require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+            updated = self.perform_update_service(
+                actor=self.actor(), instance=locked, data=data, reason=reason
+            )
+        return self.respond(updated)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class DestroyMixin:
+    """DELETE: scope (404), permission (403), If-Match (428/412), then the delete service."""
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        require_editable(request.user, self.owner_organization_id(instance=instance))
+        body = dict(request.data) if isinstance(request.data, dict) else {}
+        with transaction.atomic():
+            locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            check_if_match(request, locked)
+            self.perform_delete_service(
+                actor=self.actor(), instance=locked, reason=change_reason(request, body)
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WritableViewSet(CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):
+    """A `PortfolioViewSet` that also creates, updates and deletes (through the app's services)."""
+
+
+class CreateDeleteViewSet(CreateMixin, DestroyMixin, PortfolioViewSet):
+    """For records that are added and removed but never edited in place (interfaces)."""

@@ -1,0 +1,49 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mieruka.core.models import TimestampedModel
+
+from .choices import Appropriation, BudgetCategory, BudgetStage
+
+
+class BudgetLine(TimestampedModel):
+    """One amount of one system: fiscal year × category (整備/運用) × stage × appropriation, in integer yen."""
+
+    system = models.ForeignKey(
+        "inventory.InformationSystem", verbose_name=_("system"), on_delete=models.CASCADE,
+        related_name="budget_lines",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(1989), MaxValueValidator(2100)]
+    )
+    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=BudgetStage.choices)
+    appropriation = models.CharField(
+        _("appropriation"), max_length=16, choices=Appropriation.choices, default=Appropriation.MINISTRY
+    )
+    amount_yen = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["system_id", "fiscal_year", "category", "stage", "appropriation"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_yen__gte=0), name="budget_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["system", "fiscal_year", "category", "stage", "appropriation"], name="budget_line_unique"
+            ),
+        ]
+        # The second index covers the dashboard's GROUP BY queries, which then never read the table itself.
+        indexes = [
+            models.Index(fields=["fiscal_year", "stage", "category"]),
+            models.Index(fields=["fiscal_year", "stage", "category", "system", "amount_yen"],
+                         name="budget_line_covering"),
+        ]
+
+    def __str__(self):
+        return f"{self.system.system_id} {self.fiscal_year} {self.category} {self.stage}"
+
+    def audit_related_object(self):
+        return self.system

@@ -1,0 +1,116 @@
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .audit import Actor, audit_record, serialize_object
+from .choices import ChangeAction, ChangeSource
+from .models import ObjectChange, UserRole
+from .permissions import can_edit_organization, scope_queryset
+
+
+class AuditedAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the change log with your name."),
+    )
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin edits are recorded in the audit trail like any other write.
+
+    The snapshot is taken after `save_related`, because many-to-many fields are saved there.
+    """
+
+    form = AuditedAdminForm
+    # Path from the model to its owning organization; None for records every steward may edit
+    # (shared platforms). Ministry stewards see and change only their organization's subtree.
+    scope_field: str | None = None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.scope_field is None:
+            return qs
+        return scope_queryset(request.user, qs, organization_field=self.scope_field)
+
+    def _organization_id_of(self, obj):
+        value = obj
+        for part in self.scope_field.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value if isinstance(value, int) else value.pk
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or self.scope_field is None:
+            return allowed
+        return can_edit_organization(request.user, self._organization_id_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or self.scope_field is None:
+            return allowed
+        return can_edit_organization(request.user, self._organization_id_of(obj))
+
+    def _actor(self, request) -> Actor:
+        return Actor.from_request(request, source=ChangeSource.ADMIN)
+
+    def save_model(self, request, obj, form, change):
+        request._audit_before = (
+            serialize_object(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        audit_record(
+            actor=self._actor(request), action=ChangeAction.UPDATE if change else ChangeAction.CREATE,
+            instance=obj, before=getattr(request, "_audit_before", None), after=serialize_object(obj),
+            reason=form.cleaned_data.get("change_reason", ""),
+        )
+
+    # Django's admin already runs add, change and delete views in a transaction, so a failed save
+    # leaves neither the change nor its audit row.
+    def delete_model(self, request, obj):
+        audit_record(actor=self._actor(request), action=ChangeAction.DELETE, instance=obj,
+                     before=serialize_object(obj), after=None)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action would skip per-object hooks; delete one by one instead.
+        actor = self._actor(request)
+        with transaction.atomic():
+            for obj in queryset:
+                audit_record(actor=actor, action=ChangeAction.DELETE, instance=obj,
+                             before=serialize_object(obj), after=None)
+                obj.delete()
+
+
+@admin.register(ObjectChange)
+class ObjectChangeAdmin(admin.ModelAdmin):
+    """The trail is read-only everywhere, the admin included."""
+
+    list_display = ("time", "user_name", "source", "action", "changed_object_type", "object_repr", "reason")
+    list_filter = ("action", "source", "changed_object_type")
+    search_fields = ("object_repr", "user_name", "reason", "request_id")
+    date_hierarchy = "time"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserRole)
+class UserRoleAdmin(AuditedModelAdmin):
+    list_display = ("user", "role", "organization", "clearance")
+    list_filter = ("role", "clearance")
+    search_fields = ("user__username", "organization__name_ja")
+    autocomplete_fields = ("user", "organization")
+    list_select_related = ("user", "organization")

@@ -1,0 +1,222 @@
+"""The audit trail: every write to portfolio data goes through here.
+
+Services name the acting `Actor` explicitly (there is no hidden "current user"), so the same code path
+records a page edit, an admin edit, a command-line run or an import. A batch is every change made with the
+same `Actor` instance: one web request, one CLI invocation, one import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import getpass
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .choices import ChangeAction, ChangeSource
+from .models import ObjectChange
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change, from where, and in which batch."""
+
+    user: object | None
+    name: str
+    source: str
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @classmethod
+    def from_request(cls, request, *, source: str = ChangeSource.WEB) -> Actor:
+        user = request.user if request.user.is_authenticated else None
+        name = user.get_username() if user else "anonymous"
+        request_id = getattr(request, "request_id", None) or uuid.uuid4()
+        return cls(user=user, name=name, source=source, request_id=request_id)
+
+    @classmethod
+    def for_command(cls, *, username: str | None = None, source: str = ChangeSource.CLI) -> Actor:
+        """The actor of a command-line run: a named account if given, else the operating-system login."""
+        from django.contrib.auth import get_user_model
+
+        from .errors import ApplicationError
+
+        if username:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise ApplicationError(
+                    f"ユーザー「{username}」は存在しません",
+                    f"User {username!r} does not exist",
+                )
+            return cls(user=user, name=username, source=source)
+        try:
+            login = getpass.getuser()
+        except Exception:  # noqa: BLE001 - containers may have no passwd entry
+            login = "unknown"
+        return cls(user=None, name=f"{source}:{login}", source=source)
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def serialize_object(instance: models.Model) -> dict:
+    """A JSON-ready snapshot of a record's own fields and many-to-many links.
+
+    Foreign keys are stored as primary keys, many-to-many as sorted primary keys; timestamps that
+    change on every save are left out so a diff shows only what a person changed.
+    """
+    data = {}
+    opts = instance._meta
+    for f in opts.concrete_fields:
+        if f.primary_key or f.name in ("created", "last_updated"):
+            continue
+        data[f.name] = _json_value(f.value_from_object(instance))
+    if instance.pk is not None:
+        for f in opts.many_to_many:
+            prefetched = getattr(instance, "_prefetched_objects_cache", {}).get(f.name)
+            if prefetched is not None:
+                data[f.name] = sorted(o.pk for o in prefetched)
+            else:
+                data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
+    return data
+
+
+def _related_of(instance):
+    getter = getattr(instance, "audit_related_object", None)
+    return getter() if getter else None
+
+
+def _change_row(*, actor: Actor, action: str, instance, before, after, reason: str, now) -> ObjectChange:
+    related = _related_of(instance)
+    return ObjectChange(
+        time=now,
+        user=actor.user,
+        user_name=actor.name[:150],
+        request_id=actor.request_id,
+        source=actor.source,
+        action=action,
+        changed_object_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        changed_object_id=instance.pk,
+        related_object_type=(
+            ContentType.objects.get_for_model(related, for_concrete_model=True) if related is not None else None
+        ),
+        related_object_id=related.pk if related is not None else None,
+        object_repr=str(instance)[:200],
+        prechange_data=before,
+        postchange_data=after,
+        reason=reason,
+    )
+
+
+def audit_record(
+    *, actor: Actor, action: str, instance: models.Model, before: dict | None, after: dict | None,
+    reason: str = "", time: datetime.datetime | None = None,
+) -> ObjectChange | None:
+    """Record one change; an update that changed nothing is not recorded."""
+    if action == ChangeAction.UPDATE and before == after:
+        return None
+    row = _change_row(
+        actor=actor, action=action, instance=instance, before=before, after=after, reason=reason,
+        now=time or timezone.now(),
+    )
+    row.save()
+    return row
+
+
+def audit_record_many(
+    *, actor: Actor, action: str, instances: Iterable[models.Model], reason: str = "",
+    befores: dict | None = None, time: datetime.datetime | None = None, batch_size: int = 2000,
+) -> int:
+    """Record many creates or deletes at once (bulk loads, imports); returns the number of rows written."""
+    now = time or timezone.now()
+    rows = []
+    for instance in instances:
+        snapshot = serialize_object(instance)
+        if action == ChangeAction.CREATE:
+            before, after = None, snapshot
+        elif action == ChangeAction.DELETE:
+            before, after = snapshot, None
+        else:
+            before, after = (befores or {}).get(instance.pk), snapshot
+            if before == after:
+                continue
+        rows.append(
+            _change_row(actor=actor, action=action, instance=instance, before=before, after=after,
+                        reason=reason, now=now)
+        )
+    ObjectChange.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+def _apply(instance: models.Model, data: dict) -> dict:
+    """Set plain fields from `data`; return the many-to-many values to set after saving."""
+    m2m = {}
+    m2m_names = {f.name for f in instance._meta.many_to_many}
+    for key, value in data.items():
+        if key in m2m_names:
+            m2m[key] = value
+        else:
+            setattr(instance, key, value)
+    return m2m
+
+
+@transaction.atomic
+def audited_create(*, actor: Actor, model: type[models.Model], data: dict, reason: str = "") -> models.Model:
+    """Validate, save and audit a new record; `data` may include many-to-many values."""
+    instance = model()
+    m2m = _apply(instance, data)
+    instance.full_clean()
+    instance.save()
+    for name, value in m2m.items():
+        getattr(instance, name).set(value)
+    audit_record(actor=actor, action=ChangeAction.CREATE, instance=instance, before=None,
+                 after=serialize_object(instance), reason=reason)
+    return instance
+
+
+@transaction.atomic
+def audited_update(*, actor: Actor, instance: models.Model, data: dict, reason: str = "") -> models.Model:
+    """Validate, save and audit changes to an existing record."""
+    before = serialize_object(type(instance)._default_manager.get(pk=instance.pk))
+    m2m = _apply(instance, data)
+    instance.full_clean()
+    instance.save()
+    for name, value in m2m.items():
+        getattr(instance, name).set(value)
+    if hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    audit_record(actor=actor, action=ChangeAction.UPDATE, instance=instance, before=before,
+                 after=serialize_object(instance), reason=reason)
+    return instance
+
+
+@transaction.atomic
+def audited_delete(*, actor: Actor, instance: models.Model, reason: str = "") -> None:
+    """Audit and delete a record (the row is written first, while the record can still be described)."""
+    from django.db.models import ProtectedError
+
+    from .errors import ApplicationError
+
+    audit_record(actor=actor, action=ChangeAction.DELETE, instance=instance,
+                 before=serialize_object(instance), after=None, reason=reason)
+    try:
+        instance.delete()
+    except ProtectedError as exc:
+        names = ", ".join(sorted(str(o) for o in list(exc.protected_objects)[:5]))
+        raise ApplicationError(
+            f"「{instance}」は他のレコードから参照されているため削除できません（{names}）",
+            f"{instance} cannot be deleted while other records refer to it ({names})",
+        ) from exc

@@ -1,0 +1,43 @@
+"""How money and fiscal years are written for people (pure functions, no Django)."""
+
+import datetime
+
+# (first Western year of the era, era name); a fiscal year takes the era of its April.
+_ERAS = [(2019, "令和"), (1989, "平成"), (1926, "昭和")]
+
+
+def wareki_year(year: int) -> str:
+    """2025 → 令和7年度 style era year without the 度 (令和7年); the first year of an era is 元年."""
+    for start, name in _ERAS:
+        if year >= start:
+            n = year - start + 1
+            return f"{name}{'元' if n == 1 else n}年"
+    return f"{year}年"
+
+
+def fiscal_year_label(year: int | None, *, lang: str = "ja") -> str:
+    """2025 → 2025年度（令和7年度） in Japanese, FY2025 (Apr 2025–Mar 2026) in English."""
+    if year is None:
+        return ""
+    if lang.startswith("en"):
+        return f"FY{year}"
+    return f"{year}年度（{wareki_year(year)}度）"
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """The fiscal year a date falls in: April to March."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def yen_in(amount: int | None, unit: str) -> str:
+    """Integer yen shown in 千円 (thousand) or 百万円 (million), rounded half up, with separators."""
+    if amount is None:
+        return ""
+    divisor = {"thousand": 1_000, "million": 1_000_000, "yen": 1}[unit]
+    sign = "-" if amount < 0 else ""
+    value = (abs(amount) + divisor // 2) // divisor if divisor > 1 else abs(amount)
+    return f"{sign}{value:,}"
+
+
+def yen_exact(amount: int | None) -> str:
+    return "" if amount is None else f"{amount:,}円"

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ChangeAction, ChangeSource, Role
+
+
+class TimestampedModel(models.Model):
+    """Base for portfolio records: creation and last-update times, kept by the database layer."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ObjectChange(models.Model):
+    """One change to one portfolio record: who, when, in which batch, what before and after, and why.
+
+    Rows are written by `mieruka.core.audit` inside the same transaction as the change itself, so a
+    change that rolls back leaves no audit row and an audit row always describes a committed change.
+    """
+
+    time = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Kept apart from `user` so the trail still names the actor after the account is deleted,
+    # and so command-line actors without an account are named too.
+    user_name = models.CharField(_("actor"), max_length=150)
+    request_id = models.UUIDField(_("batch / request ID"), db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    action = models.CharField(_("action"), max_length=16, choices=ChangeAction.choices)
+    changed_object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    changed_object_id = models.PositiveBigIntegerField()
+    changed_object = GenericForeignKey("changed_object_type", "changed_object_id")
+    related_object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    related_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    related_object = GenericForeignKey("related_object_type", "related_object_id")
+    object_repr = models.CharField(_("object"), max_length=200)
+    prechange_data = models.JSONField(_("before"), null=True, blank=True)
+    postchange_data = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [
+            models.Index(fields=["changed_object_type", "changed_object_id", "time"]),
+            models.Index(fields=["related_object_type", "related_object_id", "time"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr} ({self.user_name}, {self.time:%Y-%m-%d %H:%M})"
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """Fields whose value differs between before and after, in field order."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        keys = list(after.keys()) + [k for k in before.keys() if k not in after]
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class UserRole(models.Model):
+    """A person's role and, for ministry roles, the organization whose subtree they work in.
+
+    Users without a row are treated as ministry viewers of nothing, i.e. they see no portfolio data;
+    superusers are administrators regardless.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="mieruka_role"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    clearance = models.BooleanField(
+        _("clearance for restricted fields"), default=False,
+        help_text=_("Security-related facts and internal notes are shown only with clearance."),
+    )
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("user role")
+        verbose_name_plural = _("user roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["editor", "viewer"]) | models.Q(organization__isnull=False),
+                name="ministry_role_has_organization",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one person: a report due, a finding assigned, a review waiting, …"""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.message}"

@@ -1,0 +1,107 @@
+"""Reads of the audit trail: change lists, one record's history, and records as they stood on a date."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from .models import ObjectChange
+
+
+def change_list() -> QuerySet[ObjectChange]:
+    return ObjectChange.objects.select_related("user", "changed_object_type")
+
+
+def object_history(*, instance, include_related: bool = True) -> QuerySet[ObjectChange]:
+    """Changes to a record and, if asked, to records that point at it (budget lines, interfaces)."""
+    ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+    q = Q(changed_object_type=ct, changed_object_id=instance.pk)
+    if include_related:
+        q |= Q(related_object_type=ct, related_object_id=instance.pk)
+    return change_list().filter(q)
+
+
+def _end_of(when: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A date means the end of that day in the portfolio's time zone."""
+    from django.utils import timezone
+
+    if isinstance(when, datetime.datetime):
+        return when
+    return timezone.make_aware(datetime.datetime.combine(when, datetime.time.max))
+
+
+def object_state_as_of(*, model, pk: int, when: datetime.date | datetime.datetime) -> dict | None:
+    """A record's field values as they stood at `when`, rebuilt from the trail; None if it did not exist."""
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    last = (
+        ObjectChange.objects.filter(changed_object_type=ct, changed_object_id=pk, time__lte=_end_of(when))
+        .order_by("-time", "-id")
+        .first()
+    )
+    return None if last is None else last.postchange_data
+
+
+def related_states_as_of(*, instance, model, when: datetime.date | datetime.datetime) -> dict[int, dict]:
+    """Every `model` record pointing at `instance` that existed at `when`, keyed by primary key.
+
+    Used to show a system's budget lines and interfaces as they stood on a date.
+    """
+    parent_ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    rows = (
+        ObjectChange.objects.filter(
+            changed_object_type=ct, related_object_type=parent_ct, related_object_id=instance.pk,
+            time__lte=_end_of(when),
+        )
+        .order_by("changed_object_id", "time", "id")
+        .values_list("changed_object_id", "postchange_data")
+    )
+    states: dict[int, dict] = {}
+    for pk, data in rows:
+        if data is None:
+            states.pop(pk, None)
+        else:
+            states[pk] = data
+    return states
+
+
+def portfolio_headline(*, fiscal_year: int, organization_ids: set[int] | None = None) -> dict:
+    """The home page's figures: counts, this fiscal year's initial budget by category, cloud share.
+
+    `organization_ids` limits every figure to those organizations (a ministry role's scope); None is all."""
+    from django.db.models import Count, Sum
+
+    from mieruka.budgets.models import BudgetLine
+    from mieruka.inventory.models import InformationSystem
+    from mieruka.organizations.models import Organization
+
+    systems = InformationSystem.objects.all()
+    lines = BudgetLine.objects.filter(fiscal_year=fiscal_year, stage="initial")
+    organizations = Organization.objects.all()
+    if organization_ids is not None:
+        systems = systems.filter(organization_id__in=organization_ids)
+        lines = lines.filter(system__organization_id__in=organization_ids)
+        organizations = organizations.filter(pk__in=organization_ids)
+    active = systems.exclude(status="retired")
+    by_hosting = dict(active.values_list("hosting").annotate(n=Count("id")).order_by())
+    total_systems = sum(by_hosting.values())
+    budget = dict(
+        lines.values_list("category").annotate(total=Sum("amount_yen")).order_by()
+    )
+    cloud_budget = (
+        lines.filter(system__hosting="government_cloud")
+        .aggregate(total=Sum("amount_yen"))["total"] or 0
+    )
+    development, operation = budget.get("development", 0) or 0, budget.get("operation", 0) or 0
+    cloud_systems = by_hosting.get("government_cloud", 0)
+    return {
+        "systems": total_systems,
+        "ministries": organizations.filter(kind__in=["ministry", "digital_agency"]).count(),
+        "organizations": organizations.count(),
+        "budget_development": development,
+        "budget_operation": operation,
+        "budget_total": development + operation,
+        "cloud_systems": cloud_systems,
+        "cloud_share": (cloud_systems / total_systems * 100) if total_systems else 0.0,
+        "cloud_budget_share": (cloud_budget / (development + operation) * 100) if development + operation else 0.0,
+    }

@@ -1,0 +1,54 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from mieruka.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def fiscal_year(year):
+    """2025 → 2025年度（令和7年度） (FY2025 in English)."""
+    return formatting.fiscal_year_label(year, lang=get_language() or "ja")
+
+
+@register.simple_tag
+def yen(amount, unit="million"):
+    """Money in 百万円 or 千円 with the exact yen amount on hover (and for screen readers)."""
+    if amount is None:
+        return ""
+    shown = formatting.yen_in(amount, unit)
+    exact = formatting.yen_exact(amount)
+    return format_html('<span class="money" title="{}" data-yen="{}">{}</span>', exact, amount, shown)
+
+
+@register.simple_tag
+def yen_unit(unit="million"):
+    return {"million": _("million yen"), "thousand": _("thousand yen"), "yen": _("yen")}[unit]
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def content_type_name(content_type):
+    """The verbose name of a content type's model (templates cannot reach `_meta`)."""
+    model = content_type.model_class() if content_type is not None else None
+    return model._meta.verbose_name if model is not None else getattr(content_type, "model", "")

@@ -1,0 +1,73 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.cache import cache
+from django.test import override_settings
+
+from mieruka.core.models import ObjectChange
+from mieruka.testing.base import PortfolioTestCase
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_deploy_check_is_clean_under_production_settings():
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser-test harness only; production never has it.
+    env = {k: v for k, v in os.environ.items() if k not in ("MIERUKA_DEV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update({"SECRET_KEY": "x" * 30 + "production-secret-key-for-check-only-9f8e7d6c5b4a",
+                "ALLOWED_HOSTS": "mieruka.example.go.jp", "DEBUG": "0"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("MIERUKA_DEV", "DEBUG", "SECRET_KEY")}
+    env["DEBUG"] = "0"
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+class SecurityHeadersTest(PortfolioTestCase):
+    def test_every_page_sends_a_content_security_policy_without_third_party_sources(self):
+        response = self.client.get("/login/")
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy
+        assert "http" not in policy
+        assert response["X-Frame-Options"] == "DENY"
+
+
+class LoginAuditAndThrottleTest(PortfolioTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def test_logins_and_failed_logins_are_in_the_audit_trail(self):
+        self.client.post("/login/", {"username": "analyst", "password": "wrong"})
+        self.client.post("/login/", {"username": "analyst", "password": self.password})
+        events = list(ObjectChange.objects.filter(source="auth").order_by("id").values_list("action", "user_name"))
+        assert events == [("login_failed", "analyst"), ("login", "analyst")]
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3)
+    def test_repeated_failures_lock_the_name_even_with_the_right_password(self):
+        for _ in range(3):
+            self.client.post("/login/", {"username": "analyst", "password": "wrong"})
+        response = self.client.post("/login/", {"username": "analyst", "password": self.password})
+        body = response.content.decode()
+        assert response.status_code == 200 and "_auth_user_id" not in self.client.session
+        assert "ログインできません" in body and "Too many failed logins" in body
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3)
+    def test_a_successful_login_resets_the_count(self):
+        for _ in range(2):
+            self.client.post("/login/", {"username": "viewer", "password": "wrong"})
+        self.client.post("/login/", {"username": "viewer", "password": self.password})
+        self.client.logout()
+        for _ in range(2):
+            self.client.post("/login/", {"username": "viewer", "password": "wrong"})
+        self.client.post("/login/", {"username": "viewer", "password": self.password})
+        assert "_auth_user_id" in self.client.session

@@ -1,0 +1,137 @@
+import datetime
+import uuid
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from . import selectors
+from .choices import ChangeAction, ChangeSource
+from .errors import bilingual
+from .formatting import fiscal_year_of
+from .history import ValueFormatter, change_fields
+from .permissions import can_read_object, reads_everything, visible_organization_ids
+
+
+@login_required
+def notifications(request):
+    """The person's notices, newest first; POST marks them read."""
+    from django.shortcuts import redirect
+
+    from .models import Notification
+    from .notifications import notification_mark_read
+
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        notification_mark_read(user=request.user, ids=ids)
+        return redirect("notifications")
+    page = Paginator(Notification.objects.filter(recipient=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+def home(request):
+    fy = fiscal_year_of(timezone.localdate())
+    headline = selectors.portfolio_headline(fiscal_year=fy, organization_ids=visible_organization_ids(request.user))
+    return render(request, "core/home.html", {"fiscal_year": fy, **headline})
+
+
+def _parse_date(value: str | None):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _require_reads_everything(request):
+    # The change log spans every ministry; ministry roles see history on their own records' pages.
+    if not reads_everything(request.user):
+        raise PermissionDenied(bilingual("変更履歴全体を閲覧する権限がありません",
+                                         "You may not read the portfolio-wide change log"))
+
+
+@login_required
+def changelog(request):
+    """Every change to portfolio data, newest first, filterable by actor, action, source, type and batch."""
+    _require_reads_everything(request)
+    qs = selectors.change_list()
+    params = request.GET
+    errors = []
+    if params.get("user"):
+        qs = qs.filter(user_name__icontains=params["user"])
+    if params.get("action") in ChangeAction.values:
+        qs = qs.filter(action=params["action"])
+    if params.get("source") in ChangeSource.values:
+        qs = qs.filter(source=params["source"])
+    if params.get("type"):
+        qs = qs.filter(changed_object_type_id=params["type"]) if params["type"].isdigit() else qs.none()
+    if params.get("request_id"):
+        try:
+            qs = qs.filter(request_id=uuid.UUID(params["request_id"].strip()))
+        except ValueError:
+            errors.append("バッチIDの形式が正しくありません / The batch ID is not a valid UUID")
+            qs = qs.none()
+    for key, lookup in (("since", "time__date__gte"), ("until", "time__date__lte")):
+        if params.get(key):
+            day = _parse_date(params[key])
+            if day is None:
+                errors.append(f"日付はYYYY-MM-DD形式で入力してください（{params[key]}） / "
+                              f"Dates are YYYY-MM-DD ({params[key]})")
+            else:
+                qs = qs.filter(**{lookup: day})
+    page = Paginator(qs, 50).get_page(params.get("page"))
+    formatter = ValueFormatter()
+    rows = [(c, change_fields(c, formatter, user=request.user)) for c in page.object_list]
+    types = ContentType.objects.filter(
+        pk__in=selectors.change_list().order_by().values("changed_object_type").distinct()
+    ).order_by("app_label", "model")
+    return render(request, "core/changelog.html", {
+        "page": page, "rows": rows, "errors": errors, "actions": ChangeAction.choices,
+        "sources": ChangeSource.choices, "types": [(t.pk, t.model_class()._meta.verbose_name) for t in types
+                                                    if t.model_class() is not None],
+    })
+
+
+@login_required
+def change_detail(request, pk: int):
+    _require_reads_everything(request)
+    change = get_object_or_404(selectors.change_list(), pk=pk)
+    batch_count = selectors.change_list().filter(request_id=change.request_id).count()
+    return render(request, "core/change_detail.html", {
+        "change": change, "fields": change_fields(change, user=request.user), "batch_count": batch_count,
+    })
+
+
+@login_required
+def object_history(request, model: str, pk: int):
+    """The full history of one record (and the records attached to it) with field-level diffs."""
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError) as exc:
+        raise Http404(model) from exc
+    ct = ContentType.objects.get_for_model(model_class)
+    instance = model_class._default_manager.filter(pk=pk).first()
+    if instance is not None:
+        if not can_read_object(request.user, instance):
+            raise Http404(f"{model} {pk}")
+        qs = selectors.object_history(instance=instance)
+    else:
+        _require_reads_everything(request)
+        # A deleted record still has its history.
+        qs = selectors.change_list().filter(changed_object_type=ct, changed_object_id=pk)
+        if not qs.exists():
+            raise Http404(f"{model} {pk}")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    formatter = ValueFormatter()
+    rows = [(c, change_fields(c, formatter, user=request.user)) for c in page.object_list]
+    return render(request, "core/object_history.html", {
+        "instance": instance, "model_name": model_class._meta.verbose_name, "page": page, "rows": rows,
+        "title": str(instance) if instance is not None else page.object_list[0].object_repr,
+    })

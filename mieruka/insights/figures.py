@@ -1,0 +1,439 @@
+"""Builds the insights charts (figure + table) from selector results. No ORM here.
+
+Chart axes are in 百万円 (million yen); tables and CSV keep exact integer yen.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from mieruka.budgets.choices import BudgetCategory, BudgetStage
+from mieruka.core.formatting import fiscal_year_label
+from mieruka.inventory.choices import SystemClassification
+
+from .charts import PALETTE, Chart, Column, layout, millions
+
+TREND_STAGES = ("request", "initial", "executed")
+CATEGORIES = ("development", "operation")
+
+
+def _category(cat: str) -> str:
+    return str(BudgetCategory(cat).label)
+
+
+def _stage(stage: str) -> str:
+    return str(BudgetStage(stage).label)
+
+
+def _fy(year: int, lang: str) -> str:
+    return fiscal_year_label(year, lang=lang)
+
+
+def budget_by_year(*, totals: dict, years: list[int], lang: str) -> Chart:
+    rows = []
+    for fy in years:
+        for cat in CATEGORIES:
+            row = {"fiscal_year": fy, "category": _category(cat)}
+            for stage in TREND_STAGES:
+                row[stage] = totals.get((fy, cat, stage), 0)
+            rows.append(row)
+    x = [
+        [_fy(fy, lang) for fy in years for _s in TREND_STAGES],
+        [_stage(s) for _fy_ in years for s in TREND_STAGES],
+    ]
+    data = [
+        {
+            "type": "bar",
+            "name": _category(cat),
+            "x": x,
+            "marker": {"color": PALETTE[i]},
+            "y": [millions(totals.get((fy, cat, s), 0)) for fy in years for s in TREND_STAGES],
+            "hovertemplate": "%{x}<br>%{y:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
+        }
+        for i, cat in enumerate(CATEGORIES)
+    ]
+    return Chart(
+        name="budget_by_year",
+        title=_("Budget by fiscal year: request, initial and executed"),
+        description=_("Development and operating costs for each fiscal year, by budget stage."),
+        columns=[
+            Column("fiscal_year", _("Fiscal year"), "fiscal_year"),
+            Column("category", _("Category")),
+            *[Column(s, _stage(s), "yen") for s in TREND_STAGES],
+        ],
+        rows=rows,
+        figure={"data": data, "layout": layout(y_title=_("million yen"), barmode="stack")},
+    )
+
+
+def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
+    rows = []
+    for fy in years:
+        available = sum(
+            totals.get((fy, c, s), 0) for c in CATEGORIES for s in ("initial", "supplementary", "carryover")
+        )
+        executed = sum(totals.get((fy, c, "executed"), 0) for c in CATEGORIES)
+        rate = (executed / available * 100) if available else None
+        rows.append({"fiscal_year": fy, "available": available, "executed": executed, "rate": rate})
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Execution rate"),
+            "x": [_fy(r["fiscal_year"], lang) for r in rows],
+            "y": [round(r["rate"], 1) if r["rate"] is not None else None for r in rows],
+            "hovertemplate": "%{x}<br>%{y:.1f}%<extra></extra>",
+            "marker": {"color": PALETTE[0]},
+        }
+    ]
+    return Chart(
+        name="execution_rate",
+        title=_("Budget execution rate"),
+        description=_(
+            "Executed amount as a share of the available budget (initial + supplementary + carried over)."
+        ),
+        columns=[
+            Column("fiscal_year", _("Fiscal year"), "fiscal_year"),
+            Column("available", _("Available budget"), "yen"),
+            Column("executed", _("Executed"), "yen"),
+            Column("rate", _("Execution rate (%)"), "percent"),
+        ],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(y_title="%", yaxis={"title": {"text": "%"}, "rangemode": "tozero"}),
+        },
+    )
+
+
+def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str) -> Chart:
+    names = [r["name"] for r in rows]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": _category(cat),
+            "y": names,
+            "x": [millions(r[cat]) for r in rows],
+            "marker": {"color": PALETTE[i]},
+            "hovertemplate": "%{y}<br>%{x:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
+        }
+        for i, cat in enumerate(CATEGORIES)
+    ]
+    return Chart(
+        name="budget_by_ministry",
+        title=_("Initial budget by ministry (official order), %(year)s") % {"year": _fy(fiscal_year, lang)},
+        description=_(
+            "Systems are counted under their top-level organization, listed in the official order (建制順)."
+        ),
+        columns=[
+            Column("name", _("Ministry")),
+            Column("development", _category("development"), "yen"),
+            Column("operation", _category("operation"), "yen"),
+            Column("total", _("Total"), "yen"),
+        ],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(
+                x_title=_("million yen"),
+                barmode="stack",
+                height=max(300, 28 * len(rows) + 120),
+                yaxis={"autorange": "reversed", "automargin": True},
+            ),
+        },
+    )
+
+
+def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: int, lang: str) -> Chart:
+    rows = []
+    for value, label in SystemClassification.choices:
+        if value in totals:
+            t = totals[value]
+            rows.append(
+                {
+                    "classification": str(label),
+                    "development": t["development"],
+                    "operation": t["operation"],
+                    "total": t["development"] + t["operation"],
+                }
+            )
+    data = [
+        {
+            "type": "bar",
+            "name": _category(cat),
+            "x": [r["classification"] for r in rows],
+            "y": [millions(r[cat]) for r in rows],
+            "marker": {"color": PALETTE[i]},
+            "hovertemplate": "%{x}<br>%{y:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
+        }
+        for i, cat in enumerate(CATEGORIES)
+    ]
+    return Chart(
+        name="budget_by_classification",
+        title=_("Initial budget by system classification, %(year)s") % {"year": _fy(fiscal_year, lang)},
+        columns=[
+            Column("classification", _("Classification")),
+            Column("development", _category("development"), "yen"),
+            Column("operation", _category("operation"), "yen"),
+            Column("total", _("Total"), "yen"),
+        ],
+        rows=rows,
+        figure={"data": data, "layout": layout(y_title=_("million yen"), barmode="stack")},
+    )
+
+
+def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
+    x = [_fy(r["fiscal_year"], lang) for r in rows]
+    data = [
+        {
+            "type": "bar",
+            "name": _("Systems in operation"),
+            "x": x,
+            "y": [r["systems"] for r in rows],
+            "marker": {"color": "#9db7d5"},
+            "hovertemplate": "%{x}<br>%{y:,}<extra>%{fullData.name}</extra>",
+        },
+        {
+            "type": "bar",
+            "name": _("On the government cloud"),
+            "x": x,
+            "y": [r["cloud"] for r in rows],
+            "marker": {"color": PALETTE[0]},
+            "hovertemplate": "%{x}<br>%{y:,}<extra>%{fullData.name}</extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Share (%)"),
+            "x": x,
+            "yaxis": "y2",
+            "y": [round(r["share"], 1) for r in rows],
+            "marker": {"color": PALETTE[1]},
+            "hovertemplate": "%{x}<br>%{y:.1f}%<extra></extra>",
+        },
+    ]
+    return Chart(
+        name="cloud_adoption",
+        title=_("Government cloud adoption"),
+        description=_(
+            "Systems in operation each fiscal year (by start and retirement dates) and how many of "
+            "them run on the government cloud (by the hosting recorded now)."
+        ),
+        columns=[
+            Column("fiscal_year", _("Fiscal year"), "fiscal_year"),
+            Column("systems", _("Systems in operation"), "int"),
+            Column("cloud", _("On the government cloud"), "int"),
+            Column("share", _("Share (%)"), "percent"),
+        ],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(
+                y_title=_("systems"),
+                barmode="overlay",
+                yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "range": [0, 100]},
+            ),
+        },
+    )
+
+
+def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str) -> Chart:
+    labels = [f"{r['system_id']} {r['name']}" for r in rows]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": _category("operation"),
+            "y": labels,
+            "x": [millions(r["total"]) for r in rows],
+            "marker": {"color": PALETTE[1]},
+            "hovertemplate": "%{y}<br>%{x:,.1f} " + _("million yen") + "<extra></extra>",
+        }
+    ]
+    return Chart(
+        name="largest_operating_costs",
+        title=_("Largest operating costs, %(year)s") % {"year": _fy(fiscal_year, lang)},
+        description=_("Systems with the largest initial operating budget (運用等経費)."),
+        columns=[
+            Column("system_id", _("System ID")),
+            Column("name", _("System")),
+            Column("organization", _("Organization")),
+            Column("total", _("Operating cost"), "yen"),
+        ],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(
+                x_title=_("million yen"),
+                height=max(300, 26 * len(rows) + 100),
+                yaxis={"autorange": "reversed", "automargin": True},
+                showlegend=False,
+            ),
+        },
+    )
+
+
+def risk_overview(*, counts: dict[str, int], flagged_projects: int, conf) -> Chart:
+    signals = [
+        (
+            "low_execution",
+            _("Low execution (below %(rate)d%% of the available budget)")
+            % {"rate": round(conf.LOW_EXECUTION_RATE * 100)},
+        ),
+        ("overrun", _("Executed more than the available budget")),
+        (
+            "growth",
+            _("Operating cost request %(rate)d%% or more above last year")
+            % {"rate": round(conf.OPERATING_GROWTH * 100)},
+        ),
+        ("important", _("Important systems under intensive monitoring")),
+        ("reinforcement", _("Projects to reinforce with PJMO staff")),
+    ]
+    counts = {**counts, "reinforcement": flagged_projects}
+    rows = [{"signal": label, "count": counts.get(key, 0)} for key, label in signals]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": [r["signal"] for r in rows],
+            "x": [r["count"] for r in rows],
+            "marker": {"color": PALETTE[4]},
+            "hovertemplate": "%{y}<br>%{x:,}<extra></extra>",
+        }
+    ]
+    return Chart(
+        name="risk_overview",
+        title=_("Risk overview"),
+        description=_("Computed signals for the selected year; they point where to look, not a verdict."),
+        columns=[Column("signal", _("Signal")), Column("count", _("Count"), "int")],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(
+                height=320, showlegend=False, yaxis={"autorange": "reversed", "automargin": True}
+            ),
+        },
+    )
+
+
+def platform_matrix(*, matrix: dict) -> Chart:
+    platforms = matrix["platforms"]
+    columns = [Column("name", _("Organization")), Column("systems", _("Systems"), "int")]
+    columns += [Column(f"pf_{p['code']}", p["code"], "int") for p in platforms]
+    rows = []
+    for r in matrix["rows"]:
+        row = {"name": r["name"], "systems": r["systems"]}
+        row.update({f"pf_{p['code']}": n for p, n in zip(platforms, r["cells"], strict=True)})
+        rows.append(row)
+    z = [
+        [round(n / r["systems"] * 100, 1) if r["systems"] else 0 for n in r["cells"]] for r in matrix["rows"]
+    ]
+    data = [
+        {
+            "type": "heatmap",
+            "x": [p["code"] for p in platforms],
+            "y": [r["name"] for r in matrix["rows"]],
+            "z": z,
+            "colorscale": [[0, "#ffffff"], [1, "#00417a"]],
+            "zmin": 0,
+            "zmax": 100,
+            "colorbar": {"title": {"text": "%"}},
+            "hovertemplate": "%{y} × %{x}<br>%{z:.1f}%<extra></extra>",
+        }
+    ]
+    return Chart(
+        name="platform_matrix",
+        title=_("Shared platform adoption by organization"),
+        description=_(
+            "Number of each organization's systems using each shared platform; the colour shows "
+            "the share of its systems."
+        ),
+        columns=columns,
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(
+                height=max(320, 26 * len(rows) + 120), yaxis={"autorange": "reversed", "automargin": True}
+            ),
+        },
+    )
+
+
+def staffing_scatter(*, assessment: dict) -> Chart:
+    rows = []
+    for project, a in assessment["rows"]:
+        rows.append(
+            {
+                "project_id": project["project_id"],
+                "name": project["name_ja"],
+                "organization": project["organization__name_ja"] or "",
+                "operating_cost": a.operating_cost,
+                "internal": a.internal,
+                "external": a.external,
+                "total_fte": a.total_fte,
+                "cost_per_fte": None if math.isinf(a.cost_per_fte) else int(round(a.cost_per_fte)),
+                "flagged": _("Reinforce (重点配置)") if a.flagged else "",
+            }
+        )
+    data = []
+    for flagged, name, color, symbol in (
+        (False, _("Other projects"), "#5c5c5c", "circle"),
+        (True, _("Reinforcement candidates"), PALETTE[4], "diamond"),
+    ):
+        pts = [r for r in rows if bool(r["flagged"]) == flagged]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [r["total_fte"] for r in pts],
+                "y": [millions(r["operating_cost"]) for r in pts],
+                "text": [f"{r['project_id']} {r['name']}" for r in pts],
+                "marker": {"color": color, "symbol": symbol, "size": 10},
+                "hovertemplate": "%{text}<br>FTE %{x}<br>%{y:,.1f} " + _("million yen") + "<extra></extra>",
+            }
+        )
+    return Chart(
+        name="staffing",
+        title=_("Operating cost against PJMO staff"),
+        columns=[
+            Column("project_id", _("Project ID")),
+            Column("name", _("Project")),
+            Column("organization", _("Organization")),
+            Column("operating_cost", _("Operating cost"), "yen"),
+            Column("internal", _("Internal staff (FTE)"), "decimal"),
+            Column("external", _("External staff (FTE)"), "decimal"),
+            Column("total_fte", _("Total (FTE)"), "decimal"),
+            Column("cost_per_fte", _("Operating cost per FTE"), "yen"),
+            Column("flagged", _("Assessment")),
+        ],
+        rows=rows,
+        figure={
+            "data": data,
+            "layout": layout(x_title=_("PJMO staff (FTE, internal + external)"), y_title=_("million yen")),
+        },
+    )
+
+
+REASON_LABELS = {
+    "name_terms": gettext_noop("Shared terms in names"),
+    "purpose_terms": gettext_noop("Shared terms in purposes"),
+    "functions": gettext_noop("Shared business functions"),
+    "platforms": gettext_noop("Shared platforms"),
+    "users": gettext_noop("Shared user groups"),
+}
+
+
+def reason_text(reason) -> str:
+    """A similarity reason for people, in the active language: 「名称の共通語: 補助金、申請」."""
+    from mieruka.inventory.choices import UserGroup
+
+    values = reason.values
+    if reason.kind == "users":
+        values = [str(UserGroup(v).label) if v in UserGroup.values else v for v in values]
+    label = _(REASON_LABELS.get(reason.kind, reason.kind))
+    return f"{label}: {'、'.join(values)}"

@@ -1,0 +1,581 @@
+"""Reads for the insights pages: dashboard aggregates, similarity input, the architecture graph, staffing.
+
+Every budget figure is a GROUP BY in the database; Python only reshapes the (small) grouped result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import CharField, Count, F, Max, Q, Sum
+from django.db.models.functions import Cast, Substr
+
+from mieruka.budgets.models import BudgetLine
+from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.organizations.models import Organization
+
+from . import conf, graph, similarity, staffing
+from .choices import PairVerdict
+from .models import PairDecision
+
+AVAILABLE_STAGES = ("initial", "supplementary", "carryover")
+
+
+# --- organizations ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    id: int
+    code: str
+    name_ja: str
+    parent_id: int | None
+    order: int | None
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    """The whole organization table in memory (low thousands of rows): roots, subtrees, labels."""
+
+    nodes: dict[int, OrgNode]
+    children: dict[int | None, list[int]]
+
+    def root_of(self, org_id: int) -> int:
+        seen = set()
+        while self.nodes[org_id].parent_id is not None and org_id not in seen:
+            seen.add(org_id)
+            org_id = self.nodes[org_id].parent_id
+        return org_id
+
+    def subtree(self, org_id: int) -> list[int]:
+        out, stack = [], [org_id]
+        while stack:
+            pk = stack.pop()
+            out.append(pk)
+            stack.extend(self.children.get(pk, ()))
+        return out
+
+    def roots_in_order(self) -> list[OrgNode]:
+        return [self.nodes[i] for i in self.children.get(None, [])]
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, indented name) in tree order, for the organization filter."""
+        out = []
+
+        def walk(parent, depth):
+            for pk in self.children.get(parent, ()):
+                node = self.nodes[pk]
+                out.append((node.code, "　" * depth + node.name_ja))
+                walk(pk, depth + 1)
+
+        walk(None, 0)
+        return out
+
+
+def organization_tree() -> OrgTree:
+    nodes, children = {}, defaultdict(list)
+    for row in Organization.objects.order_by("order", "code").values(
+        "id", "code", "name_ja", "parent_id", "order"
+    ):
+        node = OrgNode(**row)
+        nodes[node.id] = node
+        children[node.parent_id].append(node.id)
+    return OrgTree(nodes=nodes, children=dict(children))
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard filters select: a fiscal year and, optionally, an organization subtree."""
+
+    fiscal_year: int
+    organization: OrgNode | None
+    organization_ids: tuple[int, ...] | None
+    tree: OrgTree
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.fiscal_year - conf.TREND_YEARS + 1, self.fiscal_year + 1))
+
+
+def budget_year_range() -> tuple[int, int] | None:
+    """First and last fiscal year with budget lines (two index lookups, not a scan)."""
+    first = BudgetLine.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
+    if first is None:
+        return None
+    last = BudgetLine.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    return first, last
+
+
+def dashboard_scope(*, fiscal_year: int | None, organization_code: str | None, default_year: int) -> Scope:
+    """Resolve the filter values; unknown codes and years outside 1989–2100 fall back to the defaults."""
+    tree = organization_tree()
+    org = None
+    if organization_code:
+        org = next((n for n in tree.nodes.values() if n.code == organization_code), None)
+    if fiscal_year is None or not 1989 <= fiscal_year <= 2100:
+        fiscal_year = default_year
+    ids = tuple(tree.subtree(org.id)) if org else None
+    return Scope(fiscal_year=fiscal_year, organization=org, organization_ids=ids, tree=tree)
+
+
+def _budget_lines(scope: Scope):
+    qs = BudgetLine.objects.order_by()
+    if scope.organization_ids is not None:
+        qs = qs.filter(system__organization_id__in=scope.organization_ids)
+    return qs
+
+
+def _systems(scope: Scope):
+    qs = InformationSystem.objects.order_by()
+    if scope.organization_ids is not None:
+        qs = qs.filter(organization_id__in=scope.organization_ids)
+    return qs
+
+
+def budget_by_year(*, scope: Scope) -> dict[tuple[int, str, str], int]:
+    """Totals by (fiscal year, category, stage) over the trend window."""
+    rows = (
+        _budget_lines(scope)
+        .filter(fiscal_year__gte=scope.years[0], fiscal_year__lte=scope.years[-1])
+        .values_list("fiscal_year", "category", "stage")
+        .annotate(total=Sum("amount_yen"))
+    )
+    return {(fy, cat, stage): total for fy, cat, stage, total in rows}
+
+
+def budget_by_owner(*, scope: Scope) -> list[dict]:
+    """The selected year's initial budget by (organization, classification, category), one grouped query."""
+    return list(
+        _budget_lines(scope)
+        .filter(fiscal_year=scope.fiscal_year, stage="initial")
+        .values("category", org=F("system__organization_id"), classification=F("system__classification"))
+        .annotate(total=Sum("amount_yen"))
+    )
+
+
+def budget_by_ministry(*, scope: Scope, owner_rows: list[dict]) -> list[dict]:
+    """Initial budget by top-level organization, in 建制順, split into development and operation."""
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"development": 0, "operation": 0})
+    for row in owner_rows:
+        totals[scope.tree.root_of(row["org"])][row["category"]] += row["total"] or 0
+    return [
+        {
+            "code": node.code,
+            "name": node.name_ja,
+            **totals[node.id],
+            "total": totals[node.id]["development"] + totals[node.id]["operation"],
+        }
+        for node in scope.tree.roots_in_order()
+        if node.id in totals
+    ]
+
+
+def budget_by_classification(*, owner_rows: list[dict]) -> dict[str, dict[str, int]]:
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"development": 0, "operation": 0})
+    for row in owner_rows:
+        totals[row["classification"]][row["category"]] += row["total"] or 0
+    return dict(totals)
+
+
+def largest_operating_costs(*, scope: Scope, limit: int = 15) -> list[dict]:
+    """The systems with the largest initial operating budget in the selected year."""
+    top = list(
+        _budget_lines(scope)
+        .filter(fiscal_year=scope.fiscal_year, stage="initial", category="operation")
+        .values("system_id")
+        .annotate(total=Sum("amount_yen"))
+        .order_by("-total", "system_id")[:limit]
+    )
+    systems = InformationSystem.objects.in_bulk([r["system_id"] for r in top])
+    out = []
+    for row in top:
+        system = systems[row["system_id"]]
+        out.append(
+            {
+                "system_id": system.system_id,
+                "name": system.name_ja,
+                "total": row["total"],
+                "organization": scope.tree.nodes[system.organization_id].name_ja,
+            }
+        )
+    return out
+
+
+def _month(field: str):
+    """'YYYY-MM' of a date column, computed natively by the database (no per-row Python function)."""
+    return Substr(Cast(field, output_field=CharField()), 1, 7)
+
+
+def _fiscal_year_of_month(month: str | None) -> int | None:
+    if not month:
+        return None
+    year, mon = int(month[:4]), int(month[5:7])
+    return year if mon >= 4 else year - 1
+
+
+def cloud_adoption(*, scope: Scope) -> list[dict]:
+    """Per fiscal year: systems in operation and how many of them run on the government cloud.
+
+    The inventory records a system's current hosting only, so a year counts the systems that were in
+    operation then (started by the end of the year, not retired before it began) and are on the government
+    cloud now. The database groups systems by hosting, status and start/retirement month (a few hundred
+    groups at most); the years are counted from those groups.
+    """
+    groups = list(
+        _systems(scope)
+        .values_list("hosting", "status")
+        .annotate(
+            started=_month("started_on"),
+            retired=_month("retired_on"),
+            n=Count("id"),
+        )
+        .values_list("hosting", "status", "started", "retired", "n")
+    )
+    out = []
+    for fy in scope.years:
+        total = cloud = 0
+        for hosting, status, started_month, retired_month, n in groups:
+            started, retired = _fiscal_year_of_month(started_month), _fiscal_year_of_month(retired_month)
+            if started is None and status not in ("operation", "retiring"):
+                continue
+            if started is not None and started > fy:
+                continue
+            if (retired is not None and retired < fy) or (retired is None and status == "retired"):
+                continue
+            total += n
+            cloud += n if hosting == "government_cloud" else 0
+        out.append(
+            {
+                "fiscal_year": fy,
+                "systems": total,
+                "cloud": cloud,
+                "share": (cloud / total * 100) if total else 0.0,
+            }
+        )
+    return out
+
+
+def risk_signals(*, scope: Scope) -> dict[str, int]:
+    """Counts of systems showing each computed risk signal in the selected year (one grouped query)."""
+    fy = scope.fiscal_year
+    in_year = Q(fiscal_year=fy)
+    per_system = (
+        _budget_lines(scope)
+        .filter(fiscal_year__in=[fy - 1, fy])
+        .values("system_id")
+        .annotate(
+            available=Sum("amount_yen", filter=in_year & Q(stage__in=AVAILABLE_STAGES)),
+            executed=Sum("amount_yen", filter=in_year & Q(stage="executed")),
+            requested=Sum("amount_yen", filter=in_year & Q(stage="request", category="operation")),
+            previous=Sum("amount_yen", filter=Q(fiscal_year=fy - 1, stage="initial", category="operation")),
+        )
+    )
+    counts = per_system.aggregate(
+        low_execution=Count("system_id", filter=Q(executed__lt=F("available") * conf.LOW_EXECUTION_RATE)),
+        overrun=Count("system_id", filter=Q(executed__gt=F("available"))),
+        growth=Count(
+            "system_id", filter=Q(requested__gt=F("previous") * (1 + conf.OPERATING_GROWTH), previous__gt=0)
+        ),
+    )
+    counts["important"] = _systems(scope).filter(important=True).exclude(status="retired").count()
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def portfolio_version() -> str:
+    """A token that changes whenever portfolio data changes: five primary-key lookups, no scans.
+
+    Every write is audited, so the newest change-log row moves with any update or delete; the newest
+    row of each main table also catches records added without an audit row (bulk loads, fixtures).
+    """
+    from mieruka.core.models import ObjectChange
+
+    parts = [
+        model.objects.order_by("-id").values_list("id", flat=True).first()
+        for model in (ObjectChange, BudgetLine, InformationSystem, Project, Organization)
+    ]
+    return ".".join(str(p or 0) for p in parts)
+
+
+def dashboard_data(*, scope: Scope) -> dict:
+    """All the dashboard's figures for one filter selection, cached until the portfolio changes.
+
+    Aggregating a million budget lines takes seconds on SQLite, far more than a page may take; the
+    figures only change when data does, so they are kept per (portfolio version, year, organization).
+    """
+    seconds = conf.dashboard_cache_seconds()
+    key = (
+        f"insights:dashboard:{portfolio_version()}:{scope.fiscal_year}:"
+        f"{scope.organization.id if scope.organization else '-'}"
+    )
+    if seconds:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    owners = budget_by_owner(scope=scope)
+    staffing_result = staffing_assessment(scope=scope)
+    data = {
+        "by_year": budget_by_year(scope=scope),
+        "by_ministry": budget_by_ministry(scope=scope, owner_rows=owners),
+        "by_classification": budget_by_classification(owner_rows=owners),
+        "cloud": cloud_adoption(scope=scope),
+        "largest": largest_operating_costs(scope=scope),
+        "risk": risk_signals(scope=scope),
+        "flagged_projects": sum(1 for _p, a in staffing_result["rows"] if a.flagged),
+    }
+    if seconds:
+        cache.set(key, data, seconds)
+    return data
+
+
+# --- duplicate and similar systems ------------------------------------------------------------------------
+
+
+def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.SystemRecord]:
+    """Every system not retired, as the similarity algorithm sees it (group = top-level organization)."""
+    tree = tree or organization_tree()
+    platforms: dict[int, set[str]] = defaultdict(set)
+    through = InformationSystem.platforms.through
+    for system_pk, code in through.objects.values_list("informationsystem_id", "sharedplatform__code"):
+        platforms[system_pk].add(code)
+    records = []
+    rows = (
+        InformationSystem.objects.exclude(status="retired")
+        .order_by("id")
+        .values_list("id", "name_ja", "purpose", "organization_id", "functions", "users")
+    )
+    for pk, name, purpose, org_id, functions, users in rows.iterator(chunk_size=5000):
+        records.append(
+            similarity.SystemRecord(
+                key=pk,
+                name=name,
+                purpose=purpose or "",
+                group=tree.root_of(org_id),
+                functions=frozenset(f.strip() for f in functions or [] if isinstance(f, str) and f.strip()),
+                platforms=frozenset(platforms.get(pk, ())),
+                users=frozenset(users or []),
+            )
+        )
+    return records
+
+
+def _inventory_version() -> str:
+    """Changes whenever systems or their platform links change: the cache key of the similarity result."""
+    stats = InformationSystem.objects.aggregate(n=Count("id"), last=Max("last_updated"))
+    links = InformationSystem.platforms.through.objects.aggregate(n=Count("id"), last=Max("id"))
+    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> list[similarity.Pair]:
+    """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version)."""
+    threshold = conf.similarity_threshold() if threshold is None else threshold
+    key = f"insights:similar:{_inventory_version()}:{threshold:.4f}"
+    if use_cache:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    pairs = similarity.similar_pairs(similarity_records(), threshold=threshold)
+    if use_cache:
+        cache.set(key, pairs, 600)
+    return pairs
+
+
+def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[int, int], PairDecision]:
+    qs = PairDecision.objects.select_related("decided_by")
+    if pairs is not None:
+        wanted = set(pairs)
+        ids = {pk for pair in wanted for pk in pair}
+        qs = qs.filter(system_a_id__in=ids, system_b_id__in=ids)
+        return {(d.system_a_id, d.system_b_id): d for d in qs if (d.system_a_id, d.system_b_id) in wanted}
+    return {(d.system_a_id, d.system_b_id): d for d in qs}
+
+
+def system_summaries(*, ids) -> dict[int, dict]:
+    """Name, ID and organization of systems, for lists of pairs and graphs."""
+    rows = InformationSystem.objects.filter(id__in=list(ids)).values(
+        "id", "system_id", "name_ja", "organization__name_ja", "organization_id"
+    )
+    return {r["id"]: r for r in rows}
+
+
+def consolidation_candidates_for(*, system: InformationSystem) -> list[dict]:
+    """The systems a reviewer marked as duplicates of this one (both sides see the decision)."""
+    decisions = (
+        PairDecision.objects.filter(Q(system_a=system) | Q(system_b=system), verdict=PairVerdict.DUPLICATE)
+        .select_related("system_a__organization", "system_b__organization", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+    return [
+        {"other": d.system_b if d.system_a_id == system.pk else d.system_a, "decision": d} for d in decisions
+    ]
+
+
+# --- architecture -----------------------------------------------------------------------------------------
+
+
+def architecture_edges(*, system_ids: set[int] | None = None) -> list[tuple[tuple, tuple]]:
+    """(dependent, dependency) edges: interfaces (from → to) and platform use (system → platform)."""
+    interfaces = Interface.objects.order_by().values_list("from_system_id", "to_system_id")
+    uses = InformationSystem.platforms.through.objects.order_by().values_list(
+        "informationsystem_id", "sharedplatform_id"
+    )
+    edges = [(("system", a), ("system", b)) for a, b in interfaces]
+    edges += [(("system", s), ("platform", p)) for s, p in uses]
+    if system_ids is not None:
+        edges = [
+            (a, b) for a, b in edges if a[1] in system_ids and (b[0] == "platform" or b[1] in system_ids)
+        ]
+    return edges
+
+
+def impact_of(*, node: tuple[str, int], tree: OrgTree) -> dict:
+    """Everything that depends on a system or platform, with depth, and the organizations affected."""
+    depths = graph.dependents(edges=architecture_edges(), start=node)
+    system_depth = {key[1]: d for key, d in depths.items() if key[0] == "system"}
+    info = system_summaries(ids=system_depth)
+    systems = sorted(
+        ({**info[pk], "depth": d} for pk, d in system_depth.items() if pk in info),
+        key=lambda r: (r["depth"], r["system_id"]),
+    )
+    orgs: dict[int, dict] = {}
+    for row in systems:
+        root = tree.nodes[tree.root_of(row["organization_id"])]
+        entry = orgs.setdefault(
+            root.id,
+            {"code": root.code, "name": root.name_ja, "order": root.order, "direct": 0, "indirect": 0},
+        )
+        entry["direct" if row["depth"] == 1 else "indirect"] += 1
+    return {
+        "systems": systems,
+        "organizations": sorted(
+            orgs.values(), key=lambda o: (o["order"] is None, o["order"] or 0, o["code"])
+        ),
+        "direct": sum(1 for r in systems if r["depth"] == 1),
+    }
+
+
+def architecture_graph(
+    *, scope_ids: tuple[int, ...] | None, platform: SharedPlatform | None, tree: OrgTree
+) -> dict:
+    """Nodes and edges of the architecture graph for an organization subtree and/or one platform."""
+    systems = InformationSystem.objects.exclude(status="retired").order_by("organization_id", "system_id")
+    if scope_ids is not None:
+        systems = systems.filter(organization_id__in=scope_ids)
+    if platform is not None:
+        systems = systems.filter(platforms=platform)
+    count = systems.count()
+    if count > conf.GRAPH_MAX_SYSTEMS:
+        return {"too_many": count, "systems": [], "platforms": [], "edges": [], "positions": {}}
+    rows = list(systems.values("id", "system_id", "name_ja", "organization_id"))
+    ids = {r["id"] for r in rows}
+    edges = architecture_edges(system_ids=ids)
+    platform_ids = sorted({b[1] for _a, b in edges if b[0] == "platform"})
+    platforms = list(SharedPlatform.objects.filter(id__in=platform_ids).values("id", "code", "name_ja"))
+    by_root: dict[int, list] = defaultdict(list)
+    for r in rows:
+        r["root"] = tree.root_of(r["organization_id"])
+        by_root[r["root"]].append(("system", r["id"]))
+    ordered_roots = [n.id for n in tree.roots_in_order() if n.id in by_root]
+    positions = graph.radial_layout(
+        groups=[(root, by_root[root]) for root in ordered_roots],
+        hubs=[("platform", p["id"]) for p in platforms],
+    )
+    return {
+        "too_many": 0,
+        "systems": rows,
+        "platforms": platforms,
+        "edges": edges,
+        "positions": positions,
+        "roots": [tree.nodes[r] for r in ordered_roots],
+    }
+
+
+def platform_adoption_matrix(*, tree: OrgTree, scope_ids: tuple[int, ...] | None = None) -> dict:
+    """Top-level organizations × shared platforms: how many of each one's systems use each platform."""
+    through = InformationSystem.platforms.through.objects.filter(
+        informationsystem__status__in=["planned", "development", "operation", "retiring"]
+    )
+    systems = InformationSystem.objects.exclude(status="retired").order_by()
+    if scope_ids is not None:
+        through = through.filter(informationsystem__organization_id__in=scope_ids)
+        systems = systems.filter(organization_id__in=scope_ids)
+    uses = (
+        through.values_list("informationsystem__organization_id", "sharedplatform_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = systems.values_list("organization_id").annotate(n=Count("id"))
+    platforms = list(SharedPlatform.objects.order_by("code").values("id", "code", "name_ja"))
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for org_id, pf_id, n in uses:
+        counts[tree.root_of(org_id)][pf_id] += n
+    system_totals: dict[int, int] = defaultdict(int)
+    for org_id, n in totals:
+        system_totals[tree.root_of(org_id)] += n
+    rows = []
+    for node in tree.roots_in_order():
+        if node.id not in system_totals:
+            continue
+        rows.append(
+            {
+                "code": node.code,
+                "name": node.name_ja,
+                "systems": system_totals[node.id],
+                "cells": [counts[node.id].get(p["id"], 0) for p in platforms],
+            }
+        )
+    return {"platforms": platforms, "rows": rows}
+
+
+# --- staffing ---------------------------------------------------------------------------------------------
+
+
+def project_operating_costs(*, scope: Scope) -> list[dict]:
+    """Per project: the selected year's initial operating budget of its systems and its PJMO staffing.
+
+    A system shared by several projects has its cost split evenly between them, so totals still add up.
+    """
+    projects = Project.objects.order_by("project_id")
+    if scope.organization_ids is not None:
+        projects = projects.filter(organization_id__in=scope.organization_ids)
+    links = list(Project.systems.through.objects.order_by().values_list("project_id", "informationsystem_id"))
+    share_count: dict[int, int] = defaultdict(int)
+    for _project, system in links:
+        share_count[system] += 1
+    costs = dict(
+        BudgetLine.objects.order_by()
+        .filter(fiscal_year=scope.fiscal_year, stage="initial", category="operation")
+        .values_list("system_id")
+        .annotate(total=Sum("amount_yen"))
+        .values_list("system_id", "total")
+    )
+    per_project: dict[int, float] = defaultdict(float)
+    for project, system in links:
+        per_project[project] += (costs.get(system) or 0) / share_count[system]
+    keys = ("id", "project_id", "name_ja", "organization__name_ja", "pjmo_staff", "pjmo_external")
+    return [
+        {**dict(zip(keys, row, strict=True)), "operating_cost": int(round(per_project.get(row[0], 0)))}
+        for row in projects.values_list(*keys)
+    ]
+
+
+def staffing_assessment(*, scope: Scope, rule: staffing.StaffingRule | None = None) -> dict:
+    rule = rule or conf.staffing_rule()
+    rows = {r["id"]: r for r in project_operating_costs(scope=scope)}
+    loads = [
+        staffing.ProjectLoad(
+            key=pk,
+            operating_cost=r["operating_cost"],
+            internal=float(r["pjmo_staff"]) if r["pjmo_staff"] is not None else None,
+            external=float(r["pjmo_external"]) if r["pjmo_external"] is not None else None,
+        )
+        for pk, r in rows.items()
+    ]
+    assessments, cutoff = staffing.assess(loads, rule)
+    return {"rule": rule, "cutoff": cutoff, "rows": [(rows[a.key], a) for a in assessments]}

@@ -1,0 +1,42 @@
+/* Mieruka insights: draw each chart from its JSON figure with Plotly (served from the installed package).
+   Without Plotly the tables stay open and the page still reads; with it, tables fold under "Table view". */
+(function () {
+  "use strict";
+
+  function draw(container) {
+    var source = document.getElementById(container.dataset.figure);
+    if (!source) { return; }
+    var figure = JSON.parse(source.textContent);
+    var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang || "ja" };
+    window.Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
+      container.dataset.rendered = "true";
+      var details = container.parentNode.querySelector("details.insight-chart__table");
+      if (details) { details.open = false; }
+    });
+    if (container.dataset.chart === "architecture_graph") {
+      // Clicking a system or platform opens its impact analysis, keeping the current filters.
+      container.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        if (!point || !point.customdata) { return; }
+        var params = new URLSearchParams(window.location.search);
+        params.set("impact", point.customdata);
+        window.location.search = params.toString() + "#impact";
+      });
+    }
+  }
+
+  function init() {
+    var containers = document.querySelectorAll("[data-chart]");
+    if (!window.Plotly) {
+      document.documentElement.classList.add("no-charts");
+      return;
+    }
+    containers.forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

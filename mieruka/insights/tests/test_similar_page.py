@@ -1,0 +1,113 @@
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from mieruka.core.errors import ApplicationError
+from mieruka.core.models import ObjectChange
+from mieruka.insights import services
+from mieruka.insights.models import PairDecision
+from mieruka.insights.selectors import consolidation_candidates_for
+from mieruka.testing.base import PortfolioTestCase
+
+from . import portfolio
+
+
+class SimilarPageTests(PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        portfolio.build(cls)
+        cls.reviewer.user_permissions.add(Permission.objects.get(codename="decide_pair"))
+
+    def setUp(self):
+        cache.clear()
+
+    def page(self, user=None, **params):
+        self.login(user)
+        return self.client.get(reverse("insights:similar"), params)
+
+    def decide(self, verdict, user=None, note="", a=None, b=None):
+        self.login(user or self.reviewer)
+        return self.client.post(
+            reverse("insights:pair_decide"),
+            {
+                "a": (a or self.subsidy_moj).pk,
+                "b": (b or self.subsidy_mhlw).pk,
+                "verdict": verdict,
+                "note": note,
+                "score": "0.7",
+                "next": reverse("insights:similar"),
+            },
+        )
+
+    def test_it_lists_the_cross_ministry_pair_with_its_reasons(self):
+        response = self.page()
+        self.assertContains(response, 'data-pair="MHLW-001-MOJ-001"')
+        self.assertContains(response, "補助金")
+        self.assertContains(response, "申請受付")  # shared business function
+        self.assertContains(response, "GBIZID")
+
+    def test_it_does_not_pair_two_systems_of_the_same_ministry(self):
+        # MHLW-001 (in a bureau of 厚生労働省) and MHLW-002 have the same name but one ministry.
+        self.assertNotContains(self.page(min_score="0"), 'data-pair="MHLW-001-MHLW-002"')
+
+    def test_a_reviewer_marks_a_pair_as_duplicate_and_both_systems_show_it(self):
+        response = self.decide("duplicate", note="同じ業務")
+        self.assertEqual(response.status_code, 302)
+        decision = PairDecision.objects.get()
+        self.assertEqual((decision.system_a, decision.system_b), (self.subsidy_mhlw, self.subsidy_moj))
+        self.assertEqual(decision.decided_by, self.reviewer)
+        self.assertEqual(
+            [c["other"] for c in consolidation_candidates_for(system=self.subsidy_mhlw)], [self.subsidy_moj]
+        )
+        self.assertEqual(
+            [c["other"] for c in consolidation_candidates_for(system=self.subsidy_moj)], [self.subsidy_mhlw]
+        )
+        html = render_to_string("insights/includes/system_consolidation.html", {"system": self.subsidy_moj})
+        self.assertIn("MHLW-001", html)
+        self.assertIn("同じ業務", html)
+
+    def test_the_decision_is_audited_with_the_reviewer(self):
+        self.decide("duplicate")
+        self.decide("distinct", note="別業務")
+        changes = ObjectChange.objects.filter(changed_object_type__model="pairdecision").order_by(
+            "time", "id"
+        )
+        self.assertEqual([c.action for c in changes], ["create", "update"])
+        self.assertEqual({c.user for c in changes}, {self.reviewer})
+        self.assertEqual(changes[1].postchange_data["verdict"], "distinct")
+
+    def test_a_distinct_pair_leaves_the_open_list_but_is_remembered(self):
+        self.decide("distinct")
+        self.assertNotContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
+        self.assertContains(self.page(show="distinct"), 'data-pair="MHLW-001-MOJ-001"')
+        self.assertEqual(consolidation_candidates_for(system=self.subsidy_moj), [])
+
+    def test_people_without_the_permission_cannot_decide(self):
+        self.assertEqual(self.decide("duplicate", user=self.analyst).status_code, 403)
+        self.assertEqual(self.decide("duplicate", user=self.viewer).status_code, 403)
+        self.assertFalse(PairDecision.objects.exists())
+        self.assertNotContains(self.page(self.analyst), 'name="verdict"')
+
+    def test_an_unknown_verdict_is_refused_and_nothing_is_written(self):
+        self.decide("maybe")
+        self.assertFalse(PairDecision.objects.exists())
+        self.assertFalse(ObjectChange.objects.filter(changed_object_type__model="pairdecision").exists())
+
+    def test_the_service_refuses_a_system_paired_with_itself_in_both_languages(self):
+        with self.assertRaises(ApplicationError) as ctx:
+            services.pair_decision_record(
+                actor=self.actor(self.reviewer),
+                system_a=self.payroll,
+                system_b=self.payroll,
+                verdict="duplicate",
+            )
+        self.assertIn("同じ情報システム", ctx.exception.message_ja)
+        self.assertIn("itself", ctx.exception.message_en)
+
+    def test_the_minimum_score_filter_widens_the_list(self):
+        strict = self.page(min_score="0.95")
+        loose = self.page(min_score="0")
+        self.assertNotContains(strict, 'data-pair="MHLW-001-MOJ-001"')
+        self.assertGreater(loose.context["total"], strict.context["total"])

@@ -1,0 +1,385 @@
+"""Insights pages: parse the filters, call selectors and figure builders, render. No logic of their own."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import math
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mieruka.core.audit import Actor
+from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.formatting import fiscal_year_of
+from mieruka.inventory.models import InformationSystem, SharedPlatform
+
+from . import charts, conf, figures, selectors, services
+from .choices import PairVerdict
+from .similarity import clusters as similarity_clusters
+
+
+def _plotly_path() -> Path:
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise Http404("plotly is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+
+
+def plotly_version() -> str:
+    try:
+        return importlib.metadata.version("plotly")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+def plotly_js(request):
+    """plotly.min.js straight from the installed `plotly` package: offline, never copied into the repo.
+
+    The URL carries the package version (?v=…), so the file can be cached for a year.
+    """
+    path = _plotly_path()
+    if not path.is_file():
+        raise Http404("plotly.min.js not found")
+    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _organization_code_in_scope(request) -> str | None:
+    """The organization filter, confined to what the person may read: a ministry role always sees its
+    own subtree at most, whatever the query string asks for."""
+    from mieruka.core.permissions import visible_organization_ids
+    from mieruka.organizations.models import Organization
+
+    code = request.GET.get("organization") or None
+    visible = visible_organization_ids(request.user)
+    if visible is None:
+        return code
+    role = getattr(request.user, "mieruka_role", None) if visible else None
+    if role is None:
+        raise PermissionDenied(bilingual("分析を閲覧する権限がありません", "You may not view the analyses"))
+    requested = Organization.objects.filter(code=code).first() if code else None
+    return requested.code if requested is not None and requested.pk in visible else role.organization.code
+
+
+def _require_portfolio_reader(request) -> None:
+    # Cross-ministry analyses (duplicates, the whole architecture) are for portfolio-wide readers.
+    from mieruka.core.permissions import reads_everything
+
+    if not reads_everything(request.user):
+        raise PermissionDenied(bilingual("府省横断の分析を閲覧する権限がありません",
+                                         "You may not view cross-ministry analyses"))
+
+
+def _scope(request) -> tuple[selectors.Scope, list[int]]:
+    current = fiscal_year_of(timezone.localdate())
+    years = selectors.budget_year_range()
+    default = min(current, years[1]) if years else current
+    choices = list(range(min(years[0], default), max(years[1], default) + 1)) if years else [current]
+    scope = selectors.dashboard_scope(
+        fiscal_year=_int_or_none(request.GET.get("fiscal_year")),
+        organization_code=_organization_code_in_scope(request),
+        default_year=default,
+    )
+    if scope.fiscal_year not in choices:
+        choices = sorted({*choices, scope.fiscal_year})
+    return scope, list(reversed(choices))
+
+
+def _csv_or_page(request, chart_list, template, context):
+    if request.GET.get("format") == "csv":
+        name = request.GET.get("chart", "")
+        chart = next((c for c in chart_list if c.name == name), None)
+        if chart is None:
+            raise Http404(f"unknown chart {name!r}")
+        response = HttpResponse(charts.to_csv(chart), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{chart.name}.csv"'
+        return response
+    return render(request, template, {**context, "charts": chart_list, "plotly_version": plotly_version()})
+
+
+def _filter_context(scope, year_choices):
+    return {
+        "scope": scope,
+        "year_choices": year_choices,
+        "organization_choices": scope.tree.choices(),
+        "selected_organization": scope.organization.code if scope.organization else "",
+    }
+
+
+@login_required
+def dashboard(request):
+    """Budget, execution, cloud adoption, largest costs and risk signals, filtered by year and organization."""
+    scope, year_choices = _scope(request)
+    lang = get_language() or "ja"
+    data = selectors.dashboard_data(scope=scope)
+    chart_list = [
+        figures.budget_by_year(totals=data["by_year"], years=scope.years, lang=lang),
+        figures.execution_rate(totals=data["by_year"], years=scope.years, lang=lang),
+        figures.budget_by_ministry(rows=data["by_ministry"], fiscal_year=scope.fiscal_year, lang=lang),
+        figures.budget_by_classification(
+            totals=data["by_classification"], fiscal_year=scope.fiscal_year, lang=lang
+        ),
+        figures.cloud_adoption(rows=data["cloud"], lang=lang),
+        figures.largest_operating_costs(rows=data["largest"], fiscal_year=scope.fiscal_year, lang=lang),
+        figures.risk_overview(counts=data["risk"], flagged_projects=data["flagged_projects"], conf=conf),
+    ]
+    return _csv_or_page(request, chart_list, "insights/dashboard.html", _filter_context(scope, year_choices))
+
+
+@login_required
+def staffing(request):
+    """Operating cost against PJMO staff per project, with reinforcement (重点配置) candidates flagged."""
+    scope, year_choices = _scope(request)
+    assessment = selectors.staffing_assessment(scope=scope)
+    chart_list = [figures.staffing_scatter(assessment=assessment)]
+    return _csv_or_page(
+        request,
+        chart_list,
+        "insights/staffing.html",
+        {
+            **_filter_context(scope, year_choices),
+            "assessment": assessment,
+            "flagged": sum(1 for _p, a in assessment["rows"] if a.flagged),
+            "cutoff_yen": int(assessment["cutoff"]) if math.isfinite(assessment["cutoff"]) else None,
+        },
+    )
+
+
+@login_required
+def architecture(request):
+    """The graph of systems, interfaces and platforms; impact analysis; organizations × platforms."""
+    _require_portfolio_reader(request)
+    tree = selectors.organization_tree()
+    org_code = request.GET.get("organization") or ""
+    org = next((n for n in tree.nodes.values() if n.code == org_code), None)
+    scope_ids = tuple(tree.subtree(org.id)) if org else None
+    platforms = list(SharedPlatform.objects.order_by("code"))
+    platform = next((p for p in platforms if p.code == request.GET.get("platform")), None)
+    data = selectors.architecture_graph(scope_ids=scope_ids, platform=platform, tree=tree)
+    matrix = figures.platform_matrix(
+        matrix=selectors.platform_adoption_matrix(tree=tree, scope_ids=scope_ids)
+    )
+
+    impact, impact_target, impact_error = None, None, ""
+    target = (request.GET.get("impact") or "").strip()
+    if target.startswith("platform:"):
+        impact_target = next((p for p in platforms if p.code == target.split(":", 1)[1]), None)
+        if impact_target is not None:
+            impact = selectors.impact_of(node=("platform", impact_target.pk), tree=tree)
+    elif target:
+        impact_target = InformationSystem.objects.filter(system_id=target.removeprefix("system:")).first()
+        if impact_target is not None:
+            impact = selectors.impact_of(node=("system", impact_target.pk), tree=tree)
+    if target and impact_target is None:
+        impact_error = _("No system or platform “%(target)s” was found.") % {"target": target}
+
+    graph_chart = _graph_chart(data, tree)
+    return _csv_or_page(
+        request,
+        [matrix, graph_chart],
+        "insights/architecture.html",
+        {
+            "organization_choices": tree.choices(),
+            "selected_organization": org_code,
+            "platforms": platforms,
+            "selected_platform": platform.code if platform else "",
+            "graph": data,
+            "graph_chart": graph_chart,
+            "matrix": matrix,
+            "impact": impact,
+            "impact_target": impact_target,
+            "impact_query": target,
+            "impact_error": impact_error,
+            "max_systems": conf.GRAPH_MAX_SYSTEMS,
+        },
+    )
+
+
+def _graph_chart(data: dict, tree) -> charts.Chart:
+    """The graph as a Plotly figure: edges as line segments, systems and platforms as markers."""
+    pos = data["positions"]
+    systems = {r["id"]: r for r in data["systems"]}
+    platforms = {p["id"]: p for p in data["platforms"]}
+    link_x, link_y, use_x, use_y = [], [], [], []
+    rows = []
+    for a, b in data["edges"]:
+        if a not in pos or b not in pos:
+            continue
+        xs, ys = (use_x, use_y) if b[0] == "platform" else (link_x, link_y)
+        xs += [pos[a][0], pos[b][0], None]
+        ys += [pos[a][1], pos[b][1], None]
+        dep = systems[a[1]]
+        target = platforms[b[1]] if b[0] == "platform" else systems[b[1]]
+        rows.append(
+            {
+                "from": f"{dep['system_id']} {dep['name_ja']}",
+                "kind": _("uses platform") if b[0] == "platform" else _("interface"),
+                "to": f"{target['code']} {target['name_ja']}"
+                if b[0] == "platform"
+                else f"{target['system_id']} {target['name_ja']}",
+            }
+        )
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Platform use"),
+            "x": use_x,
+            "y": use_y,
+            "line": {"color": "#c8c8c8", "width": 1},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Interfaces"),
+            "x": link_x,
+            "y": link_y,
+            "line": {"color": "#b04a00", "width": 1.5},
+            "hoverinfo": "skip",
+        },
+    ]
+    for i, root in enumerate(data.get("roots", [])):
+        members = [r for r in data["systems"] if r["root"] == root.id]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": root.name_ja,
+                "x": [pos[("system", r["id"])][0] for r in members],
+                "y": [pos[("system", r["id"])][1] for r in members],
+                "text": [f"{r['system_id']} {r['name_ja']}" for r in members],
+                "customdata": [f"system:{r['system_id']}" for r in members],
+                "marker": {"size": 9, "color": charts.PALETTE[i % len(charts.PALETTE)]},
+                "hovertemplate": "%{text}<extra>%{fullData.name}</extra>",
+            }
+        )
+    if platforms:
+        plist = list(platforms.values())
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": _("Shared platforms"),
+                "x": [pos[("platform", p["id"])][0] for p in plist],
+                "y": [pos[("platform", p["id"])][1] for p in plist],
+                "text": [p["code"] for p in plist],
+                "textposition": "top center",
+                "customdata": [f"platform:{p['code']}" for p in plist],
+                "marker": {"size": 16, "symbol": "square", "color": "#1a1a1a"},
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        )
+    return charts.Chart(
+        name="architecture_graph",
+        title=_("Architecture graph"),
+        description=_(
+            "Systems grouped by ministry around the shared platforms; click a node to see its impact."
+        ),
+        columns=[
+            charts.Column("from", _("Dependent system")),
+            charts.Column("kind", _("Link")),
+            charts.Column("to", _("Depends on")),
+        ],
+        rows=rows,
+        figure={
+            "data": traces,
+            "layout": charts.layout(
+                height=640, xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest"
+            ),
+        },
+    )
+
+
+@login_required
+def similar(request):
+    """Candidate pairs of duplicate or similar systems across ministries, with reasons and clusters."""
+    _require_portfolio_reader(request)
+    threshold = conf.similarity_threshold()
+    min_score = request.GET.get("min_score")
+    try:
+        threshold = max(0.0, min(1.0, float(min_score))) if min_score else threshold
+    except ValueError:
+        messages.error(request, _("The minimum score must be a number between 0 and 1."))
+    show = request.GET.get("show", "open")
+    pairs = selectors.similar_pairs(threshold=threshold)
+    decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in pairs])
+    if show == "open":
+        pairs = [p for p in pairs if (p.a, p.b) not in decisions]
+    elif show in PairVerdict.values:
+        pairs = [p for p in pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
+    groups = similarity_clusters(p for p in pairs)
+    shown = pairs[:200]
+    info = selectors.system_summaries(
+        ids={pk for p in shown for pk in (p.a, p.b)} | {pk for g in groups[:30] for pk in g}
+    )
+    rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]
+    return render(
+        request,
+        "insights/similar.html",
+        {
+            "rows": rows,
+            "total": len(pairs),
+            "threshold": threshold,
+            "default_threshold": conf.similarity_threshold(),
+            "show": show,
+            "clusters": [[info[pk] for pk in g if pk in info] for g in groups[:30]],
+            "cluster_total": len(groups),
+            "verdicts": PairVerdict.choices,
+            "can_decide": _can_decide(request.user),
+        },
+    )
+
+
+def _can_decide(user) -> bool:
+    """Reviewers and administrators judge pairs; the permission lets others be granted it explicitly."""
+    from mieruka.core.choices import Role
+    from mieruka.core.permissions import user_role
+
+    return user_role(user) in (Role.ADMIN, Role.REVIEWER) or user.has_perm("insights.decide_pair")
+
+
+@login_required
+@require_POST
+def pair_decide(request):
+    """Record a reviewer's verdict on one pair (audited), then go back to the list."""
+    if not _can_decide(request.user):
+        raise PermissionDenied(bilingual("重複判定を記録する権限がありません", "You may not record duplicate verdicts"))
+    a = get_object_or_404(InformationSystem, pk=_int_or_none(request.POST.get("a")) or 0)
+    b = get_object_or_404(InformationSystem, pk=_int_or_none(request.POST.get("b")) or 0)
+    try:
+        score = float(request.POST["score"]) if request.POST.get("score") else None
+        decision = services.pair_decision_record(
+            actor=Actor.from_request(request),
+            system_a=a,
+            system_b=b,
+            verdict=request.POST.get("verdict", ""),
+            note=request.POST.get("note", ""),
+            score=score,
+        )
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Recorded: %(decision)s") % {"decision": decision})
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "insights:similar"
+    return redirect(next_url)

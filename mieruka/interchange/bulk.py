@@ -1,0 +1,210 @@
+"""Set-based writes for imports: rows and their audit entries inserted with `executemany`.
+
+An import of a million budget lines cannot afford a model instance per row (Django's `bulk_create`
+spends most of its time building and preparing objects), so rows go to the database as plain tuples.
+The audit entries written here are the same `ObjectChange` rows `mieruka.core.audit` writes — same
+snapshot shape as `serialize_object`, same batch ID — which a test checks.
+
+Primary keys of new rows are reserved before inserting (a PostgreSQL sequence, or SQLite's rowid range
+under the transaction's write lock), so references and audit entries can be built without reading
+rows back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+
+from mieruka.core.audit import Actor
+from mieruka.core.models import ObjectChange
+
+CHUNK = 50_000
+_NEEDS_PREP = {"JSONField", "UUIDField", "DateTimeField"}
+_AUDIT_COLUMNS = ("time", "user_id", "user_name", "request_id", "source", "action", "changed_object_type_id",
+                  "changed_object_id", "related_object_type_id", "related_object_id", "object_repr",
+                  "prechange_data", "postchange_data", "reason")
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def json_value(value):
+    """As `mieruka.core.audit._json_value`: what a snapshot stores for a field value."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot_fields(model: type[models.Model]) -> list[tuple[str, str]]:
+    """(name, attname) of the fields `serialize_object` records, in the same order."""
+    return [(f.name, f.attname) for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in ("created", "last_updated")]
+
+
+def _chunks(rows: Iterable, size: int = CHUNK) -> Iterable[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class BulkWriter:
+    """Inserts, updates and audit entries for one import, all inside the caller's transaction."""
+
+    def __init__(self, *, actor: Actor, now: datetime.datetime, reason: str = ""):
+        self.actor = actor
+        self.reason = reason
+        self.vendor = connection.vendor
+        self.now = now
+        self.timestamp = models.DateTimeField().get_db_prep_save(now, connection)
+        self.request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(actor.request_id, connection)
+        self.json_field = ObjectChange._meta.get_field("postchange_data")
+        self.user_id = getattr(actor.user, "pk", None)
+        self.audit_count = 0
+        self._content_types: dict = {}
+
+    # --- primary keys ------------------------------------------------------------------------------
+
+    def reserve_ids(self, model: type[models.Model], count: int) -> Sequence[int]:
+        """`count` primary keys no other writer will use."""
+        if count == 0:
+            return []
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [table, count])
+                return [row[0] for row in cursor.fetchall()]
+            if self.vendor == "sqlite":
+                # Any write statement takes SQLite's single write lock for the rest of the transaction, so
+                # no other connection can insert between reading the highest ID and using the range.
+                cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
+                cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+                highest = cursor.fetchone()[0] or 0
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                start = max(highest, row[0] if row else 0) + 1
+                return range(start, start + count)
+        raise NotImplementedError(f"Bulk import is not supported on {self.vendor}")
+
+    # --- rows --------------------------------------------------------------------------------------
+
+    def _preparers(self, model, attnames) -> list[Callable | None]:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        preparers = []
+        for attname in attnames:
+            f = fields[attname]
+            if f.get_internal_type() in _NEEDS_PREP:
+                preparers.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+            else:
+                preparers.append(None)
+        return preparers
+
+    def _prepared(self, rows, preparers):
+        if not any(preparers):
+            return rows
+        pairs = list(enumerate(preparers))
+        return (tuple(p(v) if p else v for (_, p), v in zip(pairs, row, strict=True)) for row in rows)
+
+    def insert(self, model: type[models.Model], attnames: Sequence[str], rows: Iterable[tuple], *,
+               timestamps: bool = True, progress: Callable[[int], None] | None = None) -> int:
+        """INSERT plain tuples (in `attnames` order); `created`/`last_updated` are added if the model has them."""
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = list(attnames)
+        stamp = ()
+        if timestamps:
+            columns += ["created", "last_updated"]
+            stamp = (self.timestamp, self.timestamp)
+        sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        preparers = self._preparers(model, attnames)
+        done = 0
+        with connection.cursor() as cursor:
+            for chunk in _chunks(self._prepared(rows, preparers)):
+                cursor.executemany(sql, [row + stamp for row in chunk] if stamp else chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done)
+        return done
+
+    def update(self, model: type[models.Model], attnames: Sequence[str], rows: Iterable[tuple]) -> int:
+        """UPDATE by primary key: each row is the `attnames` values followed by the pk."""
+        table = connection.ops.quote_name(model._meta.db_table)
+        sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in [*attnames, "last_updated"])
+        sql = f"UPDATE {table} SET {sets} WHERE id = %s"
+        preparers = self._preparers(model, attnames)
+        done = 0
+        with connection.cursor() as cursor:
+            for chunk in _chunks(rows):
+                prepared = self._prepared((row[:-1] for row in chunk), preparers)
+                cursor.executemany(sql, [values + (self.timestamp, row[-1])
+                                         for values, row in zip(prepared, chunk, strict=True)])
+                done += len(chunk)
+        return done
+
+    def delete_where_in(self, model: type[models.Model], column: str, values: Sequence[int]) -> None:
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(values, 500):
+                cursor.execute(f"DELETE FROM {table} WHERE {connection.ops.quote_name(column)} IN "
+                               f"({', '.join(['%s'] * len(chunk))})", chunk)
+
+    # --- audit -------------------------------------------------------------------------------------
+
+    def content_type_id(self, model: type[models.Model]) -> int:
+        if model not in self._content_types:
+            self._content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+        return self._content_types[model]
+
+    def audit(self, model: type[models.Model], action: str,
+              entries: Iterable[tuple[int, str, dict | None, dict | None, int | None]], *,
+              related_model: type[models.Model] | None = None,
+              progress: Callable[[int], None] | None = None) -> int:
+        """Write audit rows; each entry is (pk, repr, before, after, related pk).
+
+        `before` and `after` are snapshot dicts, or JSON text already serialised (the budget hot path).
+        """
+        ct = self.content_type_id(model)
+        related_ct = self.content_type_id(related_model) if related_model else None
+        if self.vendor == "sqlite":
+            def dump(value):
+                return value if isinstance(value, str) else json.dumps(value)
+        else:
+            from psycopg.types.json import Jsonb
+
+            def dump(value):
+                # Pre-serialised text goes through as is; anything else is serialised by psycopg.
+                return Jsonb(value, dumps=_identity) if isinstance(value, str) else Jsonb(value)
+        head = (self.timestamp, self.user_id, self.actor.name[:150], self.request_id, self.actor.source, action, ct)
+        reason = self.reason
+
+        def rows():
+            for pk, text, before, after, related_pk in entries:
+                yield head + (pk, related_ct if related_pk is not None else None, related_pk, text[:200],
+                              None if before is None else dump(before), None if after is None else dump(after),
+                              reason)
+
+        table = connection.ops.quote_name(ObjectChange._meta.db_table)
+        sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in _AUDIT_COLUMNS)}) "
+               f"VALUES ({', '.join(['%s'] * len(_AUDIT_COLUMNS))})")
+        done = 0
+        with connection.cursor() as cursor:
+            for chunk in _chunks(rows()):
+                cursor.executemany(sql, chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done)
+        self.audit_count += done
+        return done

@@ -1,0 +1,300 @@
+"""Imports: read, validate, compare with what is stored, and — unless it is a dry run — write it all.
+
+A real import is one transaction and one audit batch (the actor's request ID), recorded as an
+`ImportBatch`. Any invalid row means nothing is written. Importing the same data again finds every row
+unchanged and writes no audit entries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mieruka.budgets.models import BudgetLine
+from mieruka.core.audit import Actor
+from mieruka.core.choices import ChangeAction
+from mieruka.core.errors import ApplicationError
+from mieruka.inventory.choices import InterfaceKind
+from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.organizations.models import Organization
+
+from . import planning, readers, schema, selectors, validation
+from .bulk import BulkWriter, json_value, snapshot_fields
+from .models import ImportBatch, ImportUpload
+from .readers import Issue, Source
+
+Progress = Callable[[str], None]
+PROGRESS_EVERY = 100_000
+UPLOAD_MAX_AGE = timedelta(days=1)
+
+
+@dataclass
+class ImportResult:
+    """What an import found or did; `issues` non-empty means nothing was written."""
+
+    files: list[str]
+    issues: list[Issue] = field(default_factory=list)
+    plan: planning.Plan | None = None
+    applied: bool = False
+    batch: ImportBatch | None = None
+    request_id: object = None
+    elapsed: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = False,
+                     progress: Progress | None = None, reason: str = "") -> ImportResult:
+    """Import interchange files all-or-nothing; with `dry_run`, only report what would change."""
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    result = ImportResult(files=[s.name for s in sources], request_id=actor.request_id)
+    with transaction.atomic():
+        say("reading / 読み込み中")
+        raw_tables, issues = readers.read_sources(sources)
+        existing = selectors.portfolio_existing()
+        known = selectors.interchange_known(existing=existing)
+        say("validating / 検証中")
+        parsed, problems = validation.validate(raw_tables, known, progress=say)
+        result.issues = issues + problems
+        result.timings["validate"] = time.perf_counter() - started
+        if result.issues:
+            result.elapsed = time.perf_counter() - started
+            return result
+        result.plan = planning.plan(parsed, existing)
+        if dry_run:
+            result.elapsed = time.perf_counter() - started
+            return result
+        say("writing / 書き込み中")
+        try:
+            result.batch = _apply(actor=actor, parsed=parsed, plan=result.plan, existing=existing,
+                                  files=result.files, say=say, reason=reason)
+        except IntegrityError as exc:
+            raise ApplicationError(f"データベースの制約に違反したため、何も取り込みませんでした（{exc}）",
+                                   f"Nothing was imported: a database constraint was violated ({exc})") from exc
+        result.applied = True
+        result.elapsed = time.perf_counter() - started
+        result.batch.elapsed_seconds = result.elapsed
+        result.batch.save(update_fields=["elapsed_seconds"])
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: list[str], say: Progress,
+           reason: str) -> ImportBatch:
+    now = timezone.now()
+    # Written first: on SQLite this takes the write lock that makes reserving IDs safe.
+    batch = ImportBatch.objects.create(
+        request_id=actor.request_id, time=now, user=actor.user, user_name=actor.name[:150], source=actor.source,
+        files=files, counts=plan.counts(), new_platforms=plan.new_platforms,
+    )
+    writer = BulkWriter(actor=actor, now=now, reason=reason)
+    platform_pks = dict(SharedPlatform.objects.values_list("code", "id"))
+    if plan.new_platforms:
+        ids = writer.reserve_ids(SharedPlatform, len(plan.new_platforms))
+        rows = [(pk, code, code, code, "") for pk, code in zip(ids, plan.new_platforms, strict=True)]
+        writer.insert(SharedPlatform, ["id", "code", "name_ja", "name_en", "description"], rows)
+        platform_pks.update({code: pk for pk, code in zip(ids, plan.new_platforms, strict=True)})
+        writer.audit(SharedPlatform, ChangeAction.CREATE, (
+            (pk, code, None, {"code": code, "name_ja": code, "name_en": code, "description": ""}, None)
+            for pk, code in zip(ids, plan.new_platforms, strict=True)))
+    org_pks = _write_organizations(writer, parsed, plan, existing)
+    system_pks = _write_systems(writer, parsed, plan, existing, org_pks, platform_pks)
+    _write_budgets(writer, parsed, plan, existing, system_pks, say)
+    _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
+    _write_interfaces(writer, parsed, plan, existing, system_pks)
+    return batch
+
+
+def _key_pks(existing_table: dict, new_keys: list, new_ids) -> dict:
+    pks = {key[0]: pk for key, (pk, _) in existing_table.items()}
+    pks.update({key[0]: pk for key, pk in zip(new_keys, new_ids, strict=True)})
+    return pks
+
+
+def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, existing, new_ids, to_row, represent,
+                   m2m: tuple[str, str, str] | None = None, related: Callable | None = None) -> None:
+    """Insert created rows and update changed ones of one table, with their audit entries.
+
+    `to_row(record, pk)` gives the database values by attname and the many-to-many pks (or None);
+    `m2m` is (field name, through column of this model, through column of the other) if there is one.
+    """
+    spec = schema.TABLES[table]
+    fields = snapshot_fields(model)
+    attnames = [attname for _, attname in fields]
+    records = parsed.tables[table].records
+    stored = existing[table]
+    table_plan = plan.tables[table]
+
+    def snapshot(values: dict, links: list | None) -> dict:
+        data = {name: json_value(values[attname]) for name, attname in fields}
+        if m2m:
+            data[m2m[0]] = sorted(links or [])
+        return data
+
+    created, links_to_add = [], []
+    for key, pk in zip(table_plan.create, new_ids, strict=True):
+        record = planning.full_record(spec, records[key])
+        values, links = to_row(record, pk)
+        created.append((pk, values, links, record))
+        links_to_add += [(pk, other) for other in links or []]
+    writer.insert(model, ["id", *attnames], ((pk, *(v[a] for a in attnames)) for pk, v, _, _ in created))
+    writer.audit(model, ChangeAction.CREATE, (
+        (pk, represent(record), None, snapshot(values, links), related(values) if related else None)
+        for pk, values, links, record in created), related_model=InformationSystem if related else None)
+
+    updated, relinked = [], []
+    for key in table_plan.update:
+        pk, old_record = stored[key]
+        record = planning.full_record(spec, records[key], base=old_record)
+        before_values, before_links = to_row(old_record, pk)
+        values, links = to_row(record, pk)
+        updated.append((pk, values, record, snapshot(before_values, before_links), snapshot(values, links)))
+        if m2m and sorted(links or []) != sorted(before_links or []):
+            relinked.append(pk)
+            links_to_add += [(pk, other) for other in links or []]
+    writer.update(model, attnames, (tuple(v[a] for a in attnames) + (pk,) for pk, v, _, _, _ in updated))
+    writer.audit(model, ChangeAction.UPDATE, (
+        (pk, represent(record), before, after, related(values) if related else None)
+        for pk, values, record, before, after in updated), related_model=InformationSystem if related else None)
+    if m2m:
+        through = getattr(model, m2m[0]).through
+        writer.delete_where_in(through, m2m[1], relinked)
+        writer.insert(through, [m2m[1], m2m[2]], links_to_add, timestamps=False)
+
+
+def _write_organizations(writer, parsed, plan, existing) -> dict[str, int]:
+    table_plan = plan.tables["organizations"]
+    new_ids = writer.reserve_ids(Organization, len(table_plan.create))
+    pks = _key_pks(existing["organizations"], table_plan.create, new_ids)
+
+    def to_row(r, pk):
+        return {"code": r["organization_code"], "name_ja": r["name_ja"], "name_en": r["name_en"], "kind": r["kind"],
+                "parent_id": pks.get(r["parent_code"]) if r["parent_code"] else None, "order": r["order"],
+                "corporate_number": r["corporate_number"], "local_government_code": r["local_government_code"]}, None
+
+    _generic_write(writer, model=Organization, table="organizations", parsed=parsed, plan=plan, existing=existing,
+                   new_ids=new_ids, to_row=to_row, represent=lambda r: r["name_ja"])
+    return pks
+
+
+def _write_systems(writer, parsed, plan, existing, org_pks, platform_pks) -> dict[str, int]:
+    table_plan = plan.tables["systems"]
+    new_ids = writer.reserve_ids(InformationSystem, len(table_plan.create))
+    pks = _key_pks(existing["systems"], table_plan.create, new_ids)
+
+    def to_row(r, pk):
+        return {"system_id": r["system_id"], "name_ja": r["name_ja"], "name_en": r["name_en"],
+                "organization_id": org_pks[r["organization_code"]], "classification": r["classification"],
+                "status": r["status"], "purpose": r["purpose"], "functions": r["functions"], "users": r["users"],
+                "annual_users": r["annual_users"], "hosting": r["hosting"] or "unknown", "important": r["important"],
+                "started_on": r["started_on"], "retired_on": r["retired_on"],
+                "internal_notes": r["internal_notes"]}, [platform_pks[c] for c in r["platforms"]]
+
+    _generic_write(writer, model=InformationSystem, table="systems", parsed=parsed, plan=plan, existing=existing,
+                   new_ids=new_ids, to_row=to_row, represent=lambda r: f"{r['system_id']} {r['name_ja']}",
+                   m2m=("platforms", "informationsystem_id", "sharedplatform_id"))
+    return pks
+
+
+def _write_budgets(writer, parsed, plan, existing, system_pks, say) -> None:
+    """The hot path: a million rows become tuples, never model instances."""
+    table_plan = plan.tables["budgets"]
+    amounts = parsed.tables["budgets"].records
+    total = len(table_plan.create)
+    new_ids = writer.reserve_ids(BudgetLine, total)
+    columns = ["id", "system_id", "fiscal_year", "category", "stage", "appropriation", "amount_yen"]
+
+    def report(done):
+        if done % PROGRESS_EVERY < 50_000 or done == total:
+            say(f"budgets {done:,}/{total:,}")
+
+    writer.insert(BudgetLine, columns, (
+        (pk, system_pks[key[0]], key[1], key[2], key[3], key[4], amounts[key])
+        for pk, key in zip(new_ids, table_plan.create, strict=True)), progress=report)
+    # The snapshot as JSON text, formatted directly: every part is an integer or a choice code, so no
+    # escaping is needed, and json.dumps would cost more than the insert itself. A test compares it
+    # with serialize_object.
+    writer.audit(BudgetLine, ChangeAction.CREATE, (
+        (pk, f"{key[0]} {key[1]} {key[2]} {key[3]}", None,
+         f'{{"system": {system_pks[key[0]]}, "fiscal_year": {key[1]}, "category": "{key[2]}", '
+         f'"stage": "{key[3]}", "appropriation": "{key[4]}", "amount_yen": {amounts[key]}}}', system_pks[key[0]])
+        for pk, key in zip(new_ids, table_plan.create, strict=True)), related_model=InformationSystem,
+        progress=lambda done: say(f"budget audit {done:,}/{total:,}") if done % PROGRESS_EVERY < 50_000 else None)
+    stored = existing["budgets"]
+    writer.update(BudgetLine, ["amount_yen"], ((amounts[key], stored[key][0]) for key in table_plan.update))
+
+    def snapshot(key, amount):
+        return {"system": system_pks[key[0]], "fiscal_year": key[1], "category": key[2], "stage": key[3],
+                "appropriation": key[4], "amount_yen": amount}
+
+    writer.audit(BudgetLine, ChangeAction.UPDATE, (
+        (stored[key][0], f"{key[0]} {key[1]} {key[2]} {key[3]}", snapshot(key, stored[key][1]),
+         snapshot(key, amounts[key]), system_pks[key[0]]) for key in table_plan.update),
+        related_model=InformationSystem)
+
+
+def _write_projects(writer, parsed, plan, existing, org_pks, system_pks) -> None:
+    table_plan = plan.tables["projects"]
+    new_ids = writer.reserve_ids(Project, len(table_plan.create))
+
+    def to_row(r, pk):
+        return {"project_id": r["project_id"], "name_ja": r["name_ja"],
+                "organization_id": org_pks.get(r["organization_code"]) if r["organization_code"] else None,
+                "phase": r["phase"], "purpose": r["purpose"], "important": r["important"],
+                "starts_on": r["starts_on"], "ends_on": r["ends_on"], "pjmo_staff": r["pjmo_staff"],
+                "pjmo_external": r["pjmo_external"], "kpi_name": r["kpi_name"], "kpi_target": r["kpi_target"],
+                "kpi_actual": r["kpi_actual"]}, [system_pks[s] for s in r["system_ids"]]
+
+    _generic_write(writer, model=Project, table="projects", parsed=parsed, plan=plan, existing=existing,
+                   new_ids=new_ids, to_row=to_row, represent=lambda r: f"{r['project_id']} {r['name_ja']}",
+                   m2m=("systems", "project_id", "informationsystem_id"))
+
+
+def _write_interfaces(writer, parsed, plan, existing, system_pks) -> None:
+    table_plan = plan.tables["interfaces"]
+    new_ids = writer.reserve_ids(Interface, len(table_plan.create))
+
+    def to_row(r, pk):
+        return {"from_system_id": system_pks[r["from_system_id"]], "to_system_id": system_pks[r["to_system_id"]],
+                "kind": r["kind"], "description": r["description"]}, None
+
+    def represent(r):
+        return f"{r['from_system_id']} → {r['to_system_id']} ({InterfaceKind(r['kind']).label})"
+
+    _generic_write(writer, model=Interface, table="interfaces", parsed=parsed, plan=plan, existing=existing,
+                   new_ids=new_ids, to_row=to_row, represent=represent,
+                   related=lambda values: values["from_system_id"])
+
+
+# --- the import page's stored uploads ---------------------------------------------------------------
+
+def import_upload_create(*, user, filename: str, content: bytes) -> ImportUpload:
+    """Keep an uploaded file for its preview and confirmation; forget uploads older than a day."""
+    ImportUpload.objects.filter(created__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
+    return ImportUpload.objects.create(user=user, filename=filename[:255], content=content)
+
+
+def import_upload_sources(*, upload: ImportUpload) -> list[Source]:
+    return [Source(name=upload.filename, data=bytes(upload.content))]
+
+
+def import_upload_confirm(*, upload: ImportUpload, actor: Actor) -> ImportResult:
+    """Import a previewed upload for real; it is validated again, since the data may have changed since."""
+    result = portfolio_import(actor=actor, sources=import_upload_sources(upload=upload), dry_run=False)
+    if result.applied:
+        upload.delete()
+    return result
+
+
+def import_upload_cancel(*, upload: ImportUpload) -> None:
+    upload.delete()

@@ -1,0 +1,148 @@
+"""Import page (staff only), template download and the public open-data page: parse, call, render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mieruka.core.audit import Actor
+from mieruka.core.choices import ChangeSource
+from mieruka.core.errors import ApplicationError
+
+from . import schema, selectors, services, values, writers
+from .forms import ImportUploadForm
+from .models import ImportBatch, ImportUpload
+
+PREVIEW_ROWS = 200
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OPEN_DATA_ZIP = "mieruka-open-data.zip"
+CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
+                 ".txt": "text/plain; charset=utf-8", ".zip": "application/zip"}
+
+
+def staff_required(view):
+    """Signed-in staff only: anonymous visitors go to the login page, other users get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own_upload(request, token) -> ImportUpload:
+    return get_object_or_404(ImportUpload, token=token, user=request.user)
+
+
+@staff_required
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        stored = services.import_upload_create(user=request.user, filename=upload.name, content=upload.read())
+        return redirect("interchange:import_preview", token=stored.token)
+    return render(request, "interchange/import_form.html", {
+        "form": form, "batches": selectors.import_batch_list(limit=10),
+    })
+
+
+def _preview_tables(plan):
+    tables = []
+    for name, table_plan in plan.tables.items():
+        rows = [("create", key, []) for key in table_plan.create[:PREVIEW_ROWS]]
+        rows += [("update", key, [(f, values.display(old), values.display(new)) for f, old, new in table_plan.changes[key]])
+                 for key in table_plan.update[:PREVIEW_ROWS]]
+        tables.append({
+            "name": name, "ja": schema.TABLES[name].ja, "plan": table_plan, "rows": rows,
+            "more": max(0, len(table_plan.create) - PREVIEW_ROWS) + max(0, len(table_plan.update) - PREVIEW_ROWS),
+        })
+    return tables
+
+
+@staff_required
+def import_preview(request, token):
+    upload = _own_upload(request, token)
+    actor = Actor.from_request(request, source=ChangeSource.IMPORT)
+    result = services.portfolio_import(actor=actor, sources=services.import_upload_sources(upload=upload),
+                                       dry_run=True)
+    return render(request, "interchange/import_preview.html", {
+        "upload": upload, "result": result,
+        "tables": _preview_tables(result.plan) if result.plan else [],
+    })
+
+
+@staff_required
+@require_POST
+def import_confirm(request, token):
+    upload = _own_upload(request, token)
+    actor = Actor.from_request(request, source=ChangeSource.IMPORT)
+    try:
+        result = services.import_upload_confirm(upload=upload, actor=actor)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        return redirect("interchange:import_preview", token=token)
+    if not result.applied:
+        # The data changed since the preview and the file no longer validates: show why.
+        messages.error(request, _("The file no longer validates; nothing was imported."))
+        return redirect("interchange:import_preview", token=token)
+    messages.success(request, _("Imported. All changes are recorded as one batch."))
+    return redirect("interchange:batch_detail", request_id=result.request_id)
+
+
+@staff_required
+@require_POST
+def import_cancel(request, token):
+    services.import_upload_cancel(upload=_own_upload(request, token))
+    messages.success(request, _("Import cancelled; nothing was changed."))
+    return redirect("interchange:import")
+
+
+@staff_required
+def batch_detail(request, request_id):
+    batch = get_object_or_404(ImportBatch, request_id=request_id)
+    counts = [(name, schema.TABLES[name].ja, batch.counts.get(name, {})) for name in schema.TABLE_ORDER]
+    return render(request, "interchange/batch_detail.html", {"batch": batch, "counts": counts})
+
+
+def template_download(request):
+    """The empty workbook for ministries; public, since it holds no data."""
+    response = HttpResponse(writers.template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mieruka-template.xlsx"'
+    return response
+
+
+def open_data(request):
+    """Public page: the open-data files and their data dictionary; no login needed."""
+    files = [
+        {"name": f"{name}.csv", "title": schema.TABLES[name].ja, "title_en": name} for name in schema.TABLE_ORDER
+    ] + [
+        {"name": "mieruka.json", "title": _("All tables as one JSON document"), "title_en": "JSON"},
+        {"name": "data_dictionary.csv", "title": _("Data dictionary (CSV)"), "title_en": "CSV"},
+        {"name": "data_dictionary.json", "title": _("Data dictionary (JSON)"), "title_en": "JSON"},
+    ]
+    return render(request, "interchange/open_data.html", {
+        "files": files, "zip_name": OPEN_DATA_ZIP, "dictionary": writers.data_dictionary(),
+    })
+
+
+def open_data_file(request, filename):
+    tables = selectors.portfolio_export(public=True)
+    files = writers.open_data_files(tables)
+    if filename == OPEN_DATA_ZIP:
+        content = writers.zip_bytes(files)
+    elif filename in files:
+        content = files[filename]
+    else:
+        raise Http404
+    suffix = filename[filename.rfind("."):]
+    response = HttpResponse(content, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,202 @@
+"""API representations of systems, projects, interfaces and shared platforms.
+
+Records refer to each other by natural key: organizations by code, systems by system ID, projects by
+project ID, platforms by code — the identifiers people and other systems already use.
+"""
+
+from rest_framework import serializers
+
+from mieruka.api.permissions import restricted_fields
+from mieruka.api.serializers import ModelInputSerializer, OutputSerializer
+from mieruka.core.permissions import scope_queryset
+from mieruka.organizations.models import Organization
+
+from ..choices import UserGroup
+from ..models import InformationSystem, Interface, Project, SharedPlatform
+
+
+def _code(queryset=None, **kwargs):
+    if queryset is None:
+        return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+    return serializers.SlugRelatedField(slug_field="code", queryset=queryset, **kwargs)
+
+
+class SharedPlatformOutputSerializer(OutputSerializer):
+    class Meta:
+        model = SharedPlatform
+        fields = ["id", "code", "name_ja", "name_en", "description", "created", "last_updated"]
+
+
+class SystemOutputSerializer(OutputSerializer):
+    organization = _code(help_text="The owning organization's code.")
+    platforms = _code(many=True, help_text="Codes of the shared platforms the system uses.")
+    functions = serializers.ListField(child=serializers.CharField(), help_text="Business functions.")
+    users = serializers.ListField(child=serializers.ChoiceField(choices=UserGroup.choices))
+
+    class Meta:
+        model = InformationSystem
+        fields = [
+            "id",
+            "system_id",
+            "name_ja",
+            "name_en",
+            "organization",
+            "classification",
+            "status",
+            "purpose",
+            "functions",
+            "users",
+            "annual_users",
+            "hosting",
+            "platforms",
+            "important",
+            "started_on",
+            "retired_on",
+            "internal_notes",
+            "created",
+            "last_updated",
+        ]
+
+
+class SystemInputSerializer(ModelInputSerializer):
+    organization = _code(Organization.objects.all(), help_text="The owning organization's code.")
+    platforms = _code(
+        SharedPlatform.objects.all(),
+        many=True,
+        required=False,
+        help_text="Codes of the shared platforms used.",
+    )
+    functions = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    users = serializers.ListField(child=serializers.ChoiceField(choices=UserGroup.choices), required=False)
+
+    class Meta:
+        model = InformationSystem
+        fields = [
+            "system_id",
+            "name_ja",
+            "name_en",
+            "organization",
+            "classification",
+            "status",
+            "purpose",
+            "functions",
+            "users",
+            "annual_users",
+            "hosting",
+            "platforms",
+            "important",
+            "started_on",
+            "retired_on",
+            "internal_notes",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Without clearance a restricted field can be neither seen nor written.
+        request = self.context.get("request")
+        for name in restricted_fields(InformationSystem, getattr(request, "user", None)):
+            fields.pop(name, None)
+        return fields
+
+
+class ProjectOutputSerializer(OutputSerializer):
+    organization = _code(allow_null=True, help_text="The owning organization's code.")
+    systems = serializers.SlugRelatedField(
+        slug_field="system_id",
+        many=True,
+        read_only=True,
+        help_text="System IDs of the systems the project covers.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "project_id",
+            "name_ja",
+            "organization",
+            "systems",
+            "phase",
+            "purpose",
+            "important",
+            "starts_on",
+            "ends_on",
+            "pjmo_staff",
+            "pjmo_external",
+            "kpi_name",
+            "kpi_target",
+            "kpi_actual",
+            "created",
+            "last_updated",
+        ]
+
+
+class ProjectInputSerializer(ModelInputSerializer):
+    organization = _code(
+        Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The owning organization's code (null: administrators only).",
+    )
+    systems = serializers.SlugRelatedField(
+        slug_field="system_id",
+        many=True,
+        required=False,
+        queryset=InformationSystem.objects.all(),
+        help_text="System IDs of covered systems, among the systems you may see.",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "project_id",
+            "name_ja",
+            "organization",
+            "systems",
+            "phase",
+            "purpose",
+            "important",
+            "starts_on",
+            "ends_on",
+            "pjmo_staff",
+            "pjmo_external",
+            "kpi_name",
+            "kpi_target",
+            "kpi_actual",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            # A project may only cover systems its author can see, so IDs outside scope read as unknown.
+            fields["systems"].child_relation.queryset = scope_queryset(
+                request.user, InformationSystem.objects.all()
+            )
+        return fields
+
+
+class InterfaceOutputSerializer(OutputSerializer):
+    from_system = serializers.SlugRelatedField(slug_field="system_id", read_only=True)
+    to_system = serializers.SlugRelatedField(slug_field="system_id", read_only=True)
+
+    class Meta:
+        model = Interface
+        fields = ["id", "from_system", "to_system", "kind", "description", "created", "last_updated"]
+
+
+class InterfaceInputSerializer(ModelInputSerializer):
+    from_system = serializers.SlugRelatedField(
+        slug_field="system_id",
+        queryset=InformationSystem.objects.all(),
+        help_text="System ID of the system the link starts from; its organization owns the link.",
+    )
+    to_system = serializers.SlugRelatedField(
+        slug_field="system_id",
+        queryset=InformationSystem.objects.all(),
+        help_text="System ID of the system at the other end (any ministry's).",
+    )
+
+    class Meta:
+        model = Interface
+        fields = ["from_system", "to_system", "kind", "description"]

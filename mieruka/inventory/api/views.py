@@ -1,0 +1,126 @@
+"""API endpoints of systems, projects, interfaces and shared platforms."""
+
+import django_filters
+
+from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
+
+from ..choices import InterfaceKind
+from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
+from ..models import Interface
+from ..selectors import platform_list, project_list, system_list
+from ..services import (
+    interface_create,
+    interface_delete,
+    project_create,
+    project_delete,
+    project_update,
+    system_create,
+    system_delete,
+    system_update,
+)
+from .serializers import (
+    InterfaceInputSerializer,
+    InterfaceOutputSerializer,
+    ProjectInputSerializer,
+    ProjectOutputSerializer,
+    SharedPlatformOutputSerializer,
+    SystemInputSerializer,
+    SystemOutputSerializer,
+)
+
+
+class SharedPlatformViewSet(PortfolioViewSet):
+    """Shared government platforms (GIMA, GPKI, gBizID, JPKI, GSS, government cloud, …); read-only here.
+
+    Everyone signed in reads them; they are maintained by administrators in the admin site.
+    """
+
+    scope_field = None
+    lookup_field = "code"
+    serializer_class = SharedPlatformOutputSerializer
+
+    def get_base_queryset(self):
+        return platform_list()
+
+
+class SystemViewSet(WritableViewSet):
+    """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
+
+    lookup_field = "system_id"
+    filterset_class = InformationSystemFilterSet
+    serializer_class = SystemOutputSerializer
+    input_serializer_class = SystemInputSerializer
+
+    def get_base_queryset(self):
+        return system_list()
+
+    def perform_create_service(self, *, actor, data, reason):
+        return system_create(actor=actor, data=data, reason=reason)
+
+    def perform_update_service(self, *, actor, instance, data, reason):
+        return system_update(actor=actor, system=instance, data=data, reason=reason)
+
+    def perform_delete_service(self, *, actor, instance, reason):
+        system_delete(actor=actor, system=instance, reason=reason)
+
+
+class ProjectViewSet(WritableViewSet):
+    """Projects with their PJMO staffing and KPI, filtered like the projects page."""
+
+    lookup_field = "project_id"
+    filterset_class = ProjectFilterSet
+    serializer_class = ProjectOutputSerializer
+    input_serializer_class = ProjectInputSerializer
+
+    def get_base_queryset(self):
+        return project_list()
+
+    def perform_create_service(self, *, actor, data, reason):
+        return project_create(actor=actor, data=data, reason=reason)
+
+    def perform_update_service(self, *, actor, instance, data, reason):
+        return project_update(actor=actor, project=instance, data=data, reason=reason)
+
+    def perform_delete_service(self, *, actor, instance, reason):
+        project_delete(actor=actor, project=instance, reason=reason)
+
+
+class InterfaceFilterSet(django_filters.FilterSet):
+    """TEMPORARY until inventory/filtersets.py has one: links touching a system, by kind."""
+
+    system = django_filters.CharFilter(method="filter_system", label="System ID at either end")
+    from_system = django_filters.CharFilter(
+        field_name="from_system__system_id", label="System ID it starts from"
+    )
+    to_system = django_filters.CharFilter(field_name="to_system__system_id", label="System ID it goes to")
+    kind = django_filters.ChoiceFilter(choices=InterfaceKind.choices)
+
+    class Meta:
+        model = Interface
+        fields: list[str] = []
+
+    def filter_system(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(from_system__system_id=value) | Q(to_system__system_id=value))
+
+
+class InterfaceViewSet(CreateDeleteViewSet):
+    """Links between systems. A link belongs to the system it starts from: that system's organization
+    scopes who sees it and who may add or remove it. Links are not edited in place: remove and add."""
+
+    scope_field = "from_system__organization"
+    owner = "from_system.organization"
+    lookup_value_regex = "[0-9]{1,18}"
+    filterset_class = InterfaceFilterSet
+    serializer_class = InterfaceOutputSerializer
+    input_serializer_class = InterfaceInputSerializer
+
+    def get_base_queryset(self):
+        return Interface.objects.select_related("from_system", "to_system")
+
+    def perform_create_service(self, *, actor, data, reason):
+        return interface_create(actor=actor, reason=reason, **data)
+
+    def perform_delete_service(self, *, actor, instance, reason):
+        interface_delete(actor=actor, interface=instance, reason=reason)

@@ -1,0 +1,260 @@
+"""Filters of the systems and projects lists, shared by the pages, CSV download, API and exports.
+
+The filtersets depend only on their `data` (a QueryDict or a plain dict), never on the request, so the
+same filtered list can be produced by a page, a download, an API call or a command.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from mieruka.budgets.selectors import system_budget_subquery
+from mieruka.core.errors import bilingual
+from mieruka.core.formatting import fiscal_year_label
+from mieruka.organizations.models import Organization
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+
+from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus
+from .models import InformationSystem, Interface, Project, SharedPlatform
+from .selectors import current_fiscal_year
+
+MILLION = 1_000_000
+IMPORTANT_CHOICES = [("yes", _("Important projects only")), ("no", _("Not important projects"))]
+
+
+def keyword_terms(query: str) -> list[str]:
+    """Split a search on any whitespace, full-width space (　) included, after NFKC normalisation.
+
+    NFKC folds full-width letters and digits (ＡＢＣ１２３) and half-width katakana (ｼｽﾃﾑ) into their
+    usual forms, so what a person types matches however the keyboard was set.
+    """
+    return unicodedata.normalize("NFKC", query or "").split()
+
+
+def keyword_q(query: str, fields: list[str]) -> Q:
+    """Every term must appear in at least one of `fields` (case-insensitive)."""
+    q = Q()
+    for term in keyword_terms(query):
+        term_q = Q()
+        for field in fields:
+            term_q |= Q(**{f"{field}__icontains": term})
+        q &= term_q
+    return q
+
+
+def fiscal_year_choices() -> list[tuple[int, str]]:
+    """Fiscal years from 2013 (the IT Dashboard's first) to two years ahead (requests come a year early)."""
+    this_year = current_fiscal_year()
+    lang = get_language() or "ja"
+    return [(y, fiscal_year_label(y, lang=lang)) for y in range(this_year + 2, 2012, -1)]
+
+
+def _filter_organization_subtree(queryset, name, value):
+    organization = Organization.objects.filter(code=value).first()
+    if organization is None:
+        return queryset.none()
+    return queryset.filter(**{f"{name}__in": organization_subtree_ids(organization=organization)})
+
+
+def _filter_important(queryset, name, value):
+    if value == "yes":
+        return queryset.filter(important=True)
+    if value == "no":
+        return queryset.filter(important=False)
+    return queryset
+
+
+class _SortFilter(django_filters.ChoiceFilter):
+    """Sort by a named key; "-key" reverses. The primary key breaks ties so pages never overlap."""
+
+    def __init__(self, *args, orderings: dict[str, list], tie_breaker: str, **kwargs):
+        self.orderings = orderings
+        self.tie_breaker = tie_breaker
+        choices = []
+        for key in orderings:
+            choices += [(key, key), (f"-{key}", f"-{key}")]
+        super().__init__(*args, choices=choices, **kwargs)
+
+    def filter(self, qs, value):
+        key = value or next(iter(self.orderings))
+        descending = key.startswith("-")
+        expressions = self.orderings.get(key.lstrip("-"), [])
+        ordering = []
+        for expr in expressions:
+            expr = F(expr) if isinstance(expr, str) else expr
+            # NULLs (no budget) sort as the smallest value on both SQLite and PostgreSQL.
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
+        ordering.append(F(self.tie_breaker).desc() if descending else F(self.tie_breaker).asc())
+        return qs.order_by(*ordering)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class FiscalYearChoiceFilter(django_filters.ChoiceFilter):
+    """A fiscal-year select; typed as an integer in the API schema (its choices are computed)."""
+
+
+class InformationSystemFilterSet(django_filters.FilterSet):
+    """The systems list: organization subtree, classification, status, hosting, platform, important,
+    Japanese keyword search, initial budget range in a chosen fiscal year, and sorting."""
+
+    SORT_KEYS = {
+        "system_id": ["system_id"],
+        "name": ["name_ja"],
+        "organization": ["organization__order", "organization__code"],
+        "status": ["status"],
+        "budget": ["fy_budget"],
+    }
+
+    q = django_filters.CharFilter(
+        label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Searches system names and purpose; separate several words with spaces."),
+    )
+    organization = django_filters.ChoiceFilter(
+        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+        method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
+    )
+    classification = django_filters.ChoiceFilter(
+        label=_("Classification"), choices=SystemClassification.choices, empty_label=_("All"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=SystemStatus.choices, empty_label=_("All"))
+    hosting = django_filters.ChoiceFilter(label=_("Hosting"), choices=Hosting.choices, empty_label=_("All"))
+    platform = django_filters.ModelChoiceFilter(
+        label=_("Shared platform used"), field_name="platforms", to_field_name="code",
+        queryset=SharedPlatform.objects.order_by("code"), empty_label=_("All"), distinct=True,
+    )
+    important = django_filters.ChoiceFilter(
+        label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
+        empty_label=_("All"),
+    )
+    budget_fy = FiscalYearChoiceFilter(
+        label=_("Fiscal year of the budget"), choices=fiscal_year_choices, method="filter_nothing",
+        empty_label=None,
+    )
+    budget_min = django_filters.NumberFilter(
+        label=_("Initial budget at least (million yen)"), method="filter_budget_min", min_value=0,
+    )
+    budget_max = django_filters.NumberFilter(
+        label=_("Initial budget at most (million yen)"), method="filter_budget_max", min_value=0,
+    )
+    sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
+
+    class Meta:
+        model = InformationSystem
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        # Always bound, with the budget year defaulting to the current one, so that an empty query
+        # still gets the budget column and default sort, and the year select shows the year in use.
+        data = data.copy() if data is not None else {}
+        if not data.get("budget_fy"):
+            data["budget_fy"] = str(current_fiscal_year())
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        for field in self.form.fields.values():
+            field.error_messages.update({
+                "invalid_choice": bilingual("選択肢にない値です（%(value)s）", "Not one of the choices (%(value)s)"),
+                "invalid": bilingual("数値を入力してください", "Enter a number"),
+                "min_value": bilingual("%(limit_value)s 以上を入力してください",
+                                       "Enter %(limit_value)s or more"),
+            })
+
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year whose budget is shown and filtered: the chosen one, else the current one."""
+        self.errors  # noqa: B018 - validates the form so cleaned_data exists
+        value = self.form.cleaned_data.get("budget_fy")
+        return int(value) if value else current_fiscal_year()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The budget column, range filter and budget sort all read the same annotation.
+        queryset = queryset.annotate(
+            fy_budget=system_budget_subquery(fiscal_year=self.fiscal_year)
+        )
+        queryset = super().filter_queryset(queryset)
+        if "sort" not in self.form.cleaned_data:  # an invalid sort key falls back to the default order
+            queryset = self.filters["sort"].filter(queryset, None)
+        return queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(keyword_q(value, ["name_ja", "name_en", "purpose"]))
+
+    def filter_budget_min(self, queryset, name, value):
+        return queryset.filter(fy_budget__gte=int(Decimal(value) * MILLION))
+
+    def filter_budget_max(self, queryset, name, value):
+        return queryset.filter(fy_budget__lte=int(Decimal(value) * MILLION))
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """The projects list: organization subtree, phase, important, keyword and sorting."""
+
+    SORT_KEYS = {
+        "project_id": ["project_id"],
+        "name": ["name_ja"],
+        "organization": ["organization__order", "organization__code"],
+        "phase": ["phase"],
+        "budget": ["fy_operation_budget"],
+    }
+
+    q = django_filters.CharFilter(
+        label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Searches project names, purpose and KPI; separate several words with spaces."),
+    )
+    organization = django_filters.ChoiceFilter(
+        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+        method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
+    )
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=ProjectPhase.choices, empty_label=_("All"))
+    important = django_filters.ChoiceFilter(
+        label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
+        empty_label=_("All"),
+    )
+    sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data if data is not None else {}, queryset=queryset, **kwargs)
+        for field in self.form.fields.values():
+            field.error_messages.update({
+                "invalid_choice": bilingual("選択肢にない値です（%(value)s）", "Not one of the choices (%(value)s)"),
+            })
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if "sort" not in self.form.cleaned_data:
+            queryset = self.filters["sort"].filter(queryset, None)
+        return queryset
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(keyword_q(value, ["name_ja", "purpose", "kpi_name"]))
+
+
+
+class InterfaceFilterSet(django_filters.FilterSet):
+    """Links between systems: touching a system (either end), from or to a system, by kind."""
+
+    system = django_filters.CharFilter(label=_("System ID at either end"), method="filter_system")
+    from_system = django_filters.CharFilter(label=_("System ID it starts from"), field_name="from_system__system_id")
+    to_system = django_filters.CharFilter(label=_("System ID it goes to"), field_name="to_system__system_id")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InterfaceKind.choices, empty_label=_("All"))
+
+    class Meta:
+        model = Interface
+        fields: list[str] = []
+
+    def filter_system(self, queryset, name, value):
+        return queryset.filter(Q(from_system__system_id=value) | Q(to_system__system_id=value))

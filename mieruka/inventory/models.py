@@ -1,0 +1,191 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mieruka.core.errors import bilingual
+from mieruka.core.models import TimestampedModel
+
+from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus, UserGroup
+
+
+def validate_user_groups(value):
+    if not isinstance(value, list):
+        raise ValidationError(bilingual("利用者はリストで指定してください", "Users must be a list"))
+    unknown = [v for v in value if v not in UserGroup.values]
+    if unknown:
+        raise ValidationError(
+            bilingual(f"不明な利用者区分: {', '.join(map(str, unknown))}",
+                      f"Unknown user group: {', '.join(map(str, unknown))}")
+        )
+
+
+def validate_string_list(value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(bilingual("文字列のリストで指定してください", "Must be a list of strings"))
+
+
+class SharedPlatform(TimestampedModel):
+    """A shared government platform systems may use: GIMA, GPKI, gBizID, JPKI, GSS, government cloud, …"""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("shared platform")
+        verbose_name_plural = _("shared platforms")
+
+    def __str__(self):
+        return self.name_ja
+
+
+class InformationSystem(TimestampedModel):
+    """A government information system, identified by its stable system ID (情報システムID)."""
+
+    system_id = models.CharField(_("system ID"), max_length=32, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+        related_name="systems",
+    )
+    classification = models.CharField(_("classification"), max_length=24, choices=SystemClassification.choices)
+    status = models.CharField(_("status"), max_length=16, choices=SystemStatus.choices)
+    purpose = models.TextField(_("purpose"), blank=True)
+    functions = models.JSONField(_("business functions"), default=list, blank=True, validators=[validate_string_list])
+    users = models.JSONField(_("users"), default=list, blank=True, validators=[validate_user_groups])
+    annual_users = models.PositiveBigIntegerField(_("annual users"), null=True, blank=True)
+    hosting = models.CharField(_("hosting"), max_length=24, choices=Hosting.choices, default=Hosting.UNKNOWN)
+    platforms = models.ManyToManyField(
+        SharedPlatform, verbose_name=_("shared platforms"), blank=True, related_name="systems"
+    )
+    important = models.BooleanField(_("important project (重点)"), default=False)
+    started_on = models.DateField(_("operation started on"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+
+    class Meta:
+        ordering = ["system_id"]
+        verbose_name = _("information system")
+        verbose_name_plural = _("information systems")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(started_on__isnull=True) | Q(retired_on__gte=F("started_on")),
+                name="system_retired_after_started",
+            ),
+            models.CheckConstraint(condition=~Q(system_id=""), name="system_id_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.system_id} {self.name_ja}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:system_detail", args=[self.system_id])
+
+    def clean(self):
+        if self.started_on and self.retired_on and self.retired_on < self.started_on:
+            raise ValidationError({
+                "retired_on": bilingual("廃止日は運用開始日より後にしてください",
+                                        "The retirement date must not be before the start date"),
+            })
+
+
+class Project(TimestampedModel):
+    """A project (プロジェクト) that develops or runs one or more systems, with its PJMO staffing and KPI."""
+
+    project_id = models.CharField(_("project ID"), max_length=32, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+        related_name="projects", null=True, blank=True,
+    )
+    systems = models.ManyToManyField(
+        InformationSystem, verbose_name=_("systems covered"), blank=True, related_name="projects"
+    )
+    phase = models.CharField(_("phase"), max_length=16, choices=ProjectPhase.choices)
+    purpose = models.TextField(_("purpose"), blank=True)
+    important = models.BooleanField(_("important project (重点)"), default=False)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    pjmo_staff = models.DecimalField(
+        _("PJMO staff (FTE)"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    pjmo_external = models.DecimalField(
+        _("PJMO external staff (FTE)"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    kpi_name = models.CharField(_("outcome indicator (KPI)"), max_length=200, blank=True)
+    kpi_target = models.CharField(_("KPI target"), max_length=100, blank=True)
+    kpi_actual = models.CharField(_("KPI actual"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["project_id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="project_ends_after_starts",
+            ),
+            models.CheckConstraint(
+                condition=(Q(pjmo_staff__isnull=True) | Q(pjmo_staff__gte=0))
+                & (Q(pjmo_external__isnull=True) | Q(pjmo_external__gte=0)),
+                name="project_staff_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.name_ja}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:project_detail", args=[self.project_id])
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({
+                "ends_on": bilingual("終了日は開始日より後にしてください", "The end date must not be before the start date"),
+            })
+
+    @property
+    def pjmo_total(self):
+        if self.pjmo_staff is None and self.pjmo_external is None:
+            return None
+        return (self.pjmo_staff or 0) + (self.pjmo_external or 0)
+
+
+class Interface(TimestampedModel):
+    """A link from one system to another: data, API, file transfer, authentication or platform use."""
+
+    from_system = models.ForeignKey(
+        InformationSystem, verbose_name=_("from system"), on_delete=models.CASCADE, related_name="interfaces_out"
+    )
+    to_system = models.ForeignKey(
+        InformationSystem, verbose_name=_("to system"), on_delete=models.CASCADE, related_name="interfaces_in"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InterfaceKind.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["from_system__system_id", "to_system__system_id", "kind"]
+        verbose_name = _("interface")
+        verbose_name_plural = _("interfaces")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_system=F("to_system")), name="interface_not_to_itself"),
+            models.UniqueConstraint(fields=["from_system", "to_system", "kind"], name="interface_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_system.system_id} → {self.to_system.system_id} ({self.get_kind_display()})"
+
+    def audit_related_object(self):
+        return self.from_system
+
+    def clean(self):
+        if self.from_system_id and self.from_system_id == self.to_system_id:
+            raise ValidationError(bilingual("自システムへの連携は登録できません", "A system cannot link to itself"))

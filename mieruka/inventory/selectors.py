@@ -1,0 +1,231 @@
+"""Reads of systems, projects and interfaces: list querysets, detail pages, history and past states."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from mieruka.budgets.choices import BudgetCategory, BudgetStage
+from mieruka.budgets.models import BudgetLine
+from mieruka.budgets.selectors import (
+    budget_table_for_systems,
+    budget_table_from_states,
+    system_budget_subquery,
+)
+from mieruka.core.formatting import fiscal_year_of
+from mieruka.core.models import ObjectChange
+from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
+from mieruka.organizations.models import Organization
+
+from .models import InformationSystem, Interface, Project, SharedPlatform
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+def system_list() -> QuerySet[InformationSystem]:
+    """Systems with what every list row shows: organization and platform codes."""
+    return InformationSystem.objects.select_related("organization").prefetch_related("platforms")
+
+
+def system_get(*, system_id: str) -> InformationSystem:
+    return get_object_or_404(
+        InformationSystem.objects.select_related("organization", "organization__parent").prefetch_related("platforms"),
+        system_id=system_id,
+    )
+
+
+def system_budget_table(*, system: InformationSystem) -> dict:
+    """The system's budget by FY × stage × category (appropriations summed)."""
+    return budget_table_for_systems(system_ids=[system.pk])
+
+
+def system_projects(*, system: InformationSystem) -> QuerySet[Project]:
+    return system.projects.select_related("organization").order_by("project_id")
+
+
+def system_interfaces(*, system: InformationSystem) -> dict[str, list[Interface]]:
+    """Links out of and into a system, with the system at the other end loaded."""
+    return {
+        "out": list(Interface.objects.filter(from_system=system).select_related("to_system")
+                    .order_by("to_system__system_id", "kind")),
+        "in": list(Interface.objects.filter(to_system=system).select_related("from_system")
+                   .order_by("from_system__system_id", "kind")),
+    }
+
+
+def interface_list() -> QuerySet[Interface]:
+    """Links between systems with both ends loaded (lists, API, exports)."""
+    return Interface.objects.select_related("from_system", "to_system")
+
+
+def _display(field, value, *, names: dict) -> str:
+    """A stored audit value as a person reads it: choice labels, names of linked records, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if field is not None and getattr(field, "choices", None):
+        labels = dict(field.choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if field is not None and (field.many_to_one or field.many_to_many):
+        model = field.related_model
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(names.get((model, v), f"#{v}") for v in values)
+    if field is not None and field.name == "users" and isinstance(value, list):
+        from .choices import UserGroup
+
+        labels = dict(UserGroup.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, int) and field is not None and field.name.endswith("_yen"):
+        return f"{value:,}円"
+    if isinstance(value, int) and field is not None and field.get_internal_type() == "PositiveBigIntegerField":
+        return f"{value:,}"
+    return str(value)
+
+
+def _related_names(changes: list[ObjectChange]) -> dict:
+    """Names of records that audit rows point at by primary key (organizations, platforms, systems)."""
+    wanted: dict[type, set] = {}
+    for change in changes:
+        model = change.changed_object_type.model_class()
+        if model is None:
+            continue
+        for data in (change.prechange_data or {}, change.postchange_data or {}):
+            for key, value in data.items():
+                try:
+                    field = model._meta.get_field(key)
+                except Exception:  # noqa: BLE001 - a field removed since the change was recorded
+                    continue
+                if field.many_to_one or field.many_to_many:
+                    values = value if isinstance(value, list) else [value]
+                    wanted.setdefault(field.related_model, set()).update(v for v in values if v is not None)
+    names = {}
+    for model, pks in wanted.items():
+        if model is SharedPlatform:
+            rows = model.objects.filter(pk__in=pks).values_list("pk", "code")
+        elif model is InformationSystem:
+            rows = model.objects.filter(pk__in=pks).values_list("pk", "system_id")
+        elif model is Organization:
+            rows = model.objects.filter(pk__in=pks).values_list("pk", "name_ja")
+        else:
+            rows = [(o.pk, str(o)) for o in model.objects.filter(pk__in=pks)]
+        names.update({(model, pk): str(name) for pk, name in rows})
+    return names
+
+
+def history_with_diffs(*, instance, limit: int = 10, user=None) -> list[dict]:
+    """The last changes to a record (and records pointing at it), each with a field-level diff.
+
+    Fields the `user` may not see (restricted fields without clearance) are left out of the diff."""
+    from mieruka.core.permissions import hidden_fields
+
+    changes = list(object_history(instance=instance)[:limit])
+    names = _related_names(changes)
+    out = []
+    for change in changes:
+        model = change.changed_object_type.model_class()
+        diffs = []
+        hidden = hidden_fields(user, model)
+        for key, before, after in change.diff():
+            if key in hidden:
+                continue
+            try:
+                field = model._meta.get_field(key) if model else None
+            except Exception:  # noqa: BLE001
+                field = None
+            diffs.append({
+                "field": str(field.verbose_name) if field is not None else key,
+                "before": _display(field, before, names=names) if change.prechange_data is not None else "",
+                "after": _display(field, after, names=names) if change.postchange_data is not None else "",
+            })
+        out.append({"change": change, "model_name": model._meta.verbose_name if model else "", "diffs": diffs})
+    return out
+
+
+def system_as_of(*, system: InformationSystem, when: datetime.date, hidden: frozenset = frozenset()) -> dict | None:
+    """A system's fields and budget as they stood at the end of `when`, with labels resolved; None if it
+    did not exist yet (or was never recorded in the trail)."""
+    state = object_state_as_of(model=InformationSystem, pk=system.pk, when=when)
+    if state is None:
+        return None
+    meta = InformationSystem._meta
+    org = Organization.objects.filter(pk=state.get("organization")).first()
+    platform_codes = list(
+        SharedPlatform.objects.filter(pk__in=state.get("platforms") or []).order_by("code").values_list("code", flat=True)
+    )
+    fields = []
+    for key, value in state.items():
+        if key in hidden:
+            continue
+        try:
+            field = meta.get_field(key)
+        except Exception:  # noqa: BLE001 - a field removed since then: show it under its stored name
+            fields.append({"name": key, "label": key, "value": _display(None, value, names={})})
+            continue
+        if key == "organization":
+            shown = org.name_ja if org else (f"#{value}" if value else "—")
+        elif key == "platforms":
+            shown = ", ".join(platform_codes) or "—"
+        else:
+            shown = _display(field, value, names={})
+        fields.append({"name": key, "label": field.verbose_name, "value": shown,
+                       "changed": value != _current_value(system, field)})
+    lines = related_states_as_of(instance=system, model=BudgetLine, when=when)
+    return {"fields": fields, "organization": org, "budget": budget_table_from_states(states=lines.values())}
+
+
+def _current_value(system: InformationSystem, field):
+    if field.many_to_many:
+        return sorted(o.pk for o in getattr(system, field.name).all())
+    value = field.value_from_object(system)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def project_list(*, fiscal_year: int | None = None) -> QuerySet[Project]:
+    """Projects with their organization, systems, and the systems' operating budget of a fiscal year."""
+    from mieruka.budgets.selectors import project_budget_subquery
+
+    fy = fiscal_year or current_fiscal_year()
+    return (
+        Project.objects.select_related("organization")
+        .prefetch_related("systems")
+        .annotate(fy_operation_budget=project_budget_subquery(
+            fiscal_year=fy, stage=BudgetStage.INITIAL, categories=[BudgetCategory.OPERATION]))
+    )
+
+
+def project_get(*, project_id: str) -> Project:
+    return get_object_or_404(Project.objects.select_related("organization"), project_id=project_id)
+
+
+def project_systems(*, project: Project, fiscal_year: int) -> QuerySet[InformationSystem]:
+    """The systems a project covers, each with its initial development and operating budget of a FY."""
+    return (
+        project.systems.select_related("organization")
+        .annotate(
+            fy_development=system_budget_subquery(fiscal_year=fiscal_year, categories=[BudgetCategory.DEVELOPMENT]),
+            fy_operation=system_budget_subquery(fiscal_year=fiscal_year, categories=[BudgetCategory.OPERATION]),
+        )
+        .order_by("system_id")
+    )
+
+
+def platform_list() -> QuerySet[SharedPlatform]:
+    return SharedPlatform.objects.order_by("code")
+
+
+def system_budget_lines(*, system: InformationSystem) -> QuerySet[BudgetLine]:
+    """A system's budget lines, newest year first, for the budget editing page."""
+    return BudgetLine.objects.filter(system=system).order_by("-fiscal_year", "stage", "category", "appropriation")

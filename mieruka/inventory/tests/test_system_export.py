@@ -1,0 +1,79 @@
+import csv
+import io
+
+from mieruka.testing import factories
+from mieruka.testing.base import PortfolioTestCase
+
+from .helpers import THIS_FY
+
+HEADER = [
+    "system_id", "name_ja", "name_en", "organization_code", "classification", "status", "purpose", "functions",
+    "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
+]
+
+
+class SystemExportTests(PortfolioTestCase):
+    url = "/systems/export.csv"
+
+    def download(self, **params):
+        self.login()
+        response = self.client.get(self.url, params)
+        self.assertEqual(response.status_code, 200)
+        return response, b"".join(response.streaming_content)
+
+    def rows(self, body: bytes) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+    def test_it_is_utf8_with_a_bom_so_excel_reads_japanese(self):
+        factories.system(name_ja="年金記録管理システム")
+        response, body = self.download()
+        self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
+        self.assertIn("text/csv", response["Content-Type"])
+        self.assertIn("attachment", response["Content-Disposition"])
+        self.assertIn("年金記録管理システム", body.decode("utf-8-sig"))
+
+    def test_it_has_the_interchange_columns_and_the_budget_of_the_chosen_year(self):
+        gima = factories.platform(code="GIMA")
+        s = factories.system(system_id="SYS-A", organization=self.mhlw_bureau, platforms=[gima],
+                             functions=["申請受付", "調査集計"], users=["citizens", "staff"], important=True)
+        factories.budget_line(system=s, fiscal_year=THIS_FY - 1, amount_yen=7_000_000)
+        _, body = self.download(budget_fy=str(THIS_FY - 1))
+        header, row = self.rows(body)
+        self.assertEqual(header, HEADER + [f"initial_budget_{THIS_FY - 1}"])
+        record = dict(zip(header, row, strict=True))
+        self.assertEqual(record["organization_code"], "MHLW-HEALTH")
+        self.assertEqual(record["platforms"], "GIMA")
+        self.assertEqual(record["functions"], "申請受付;調査集計")
+        self.assertEqual(record["users"], "citizens;staff")
+        self.assertEqual(record["important"], "true")
+        self.assertEqual(record[f"initial_budget_{THIS_FY - 1}"], "7000000")
+
+    def test_it_contains_exactly_the_filtered_list_on_every_page(self):
+        for n in range(55):
+            factories.system(system_id=f"SYS-{n:03d}", organization=self.mhlw, status="operation")
+        for n in range(5):
+            factories.system(system_id=f"OTHER-{n}", organization=self.moj, status="operation")
+        factories.system(system_id="SYS-RETIRED", organization=self.mhlw, status="retired")
+        # The list page would show 50 on page 1; the download has all 55 that match, whatever the page.
+        _, body = self.download(organization="MHLW", status="operation", page="1", sort="-system_id")
+        ids = [row[0] for row in self.rows(body)[1:]]
+        self.assertEqual(ids, [f"SYS-{n:03d}" for n in reversed(range(55))])
+
+        self.login()
+        page = self.client.get("/systems/", {"organization": "MHLW", "status": "operation", "sort": "-system_id"})
+        self.assertEqual(page.context["page"].paginator.count, len(ids))
+        self.assertContains(page, "/systems/export.csv?organization=MHLW&amp;status=operation&amp;sort=-system_id")
+
+    def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(self):
+        factories.system(system_id="SYS-A", name_ja="=HYPERLINK(\"http://evil\")", name_en="+1", purpose="-2",
+                         functions=["@SUM(A1)"])
+        _, body = self.download()
+        record = dict(zip(*self.rows(body), strict=True))
+        self.assertEqual(record["name_ja"], "'=HYPERLINK(\"http://evil\")")
+        self.assertEqual(record["name_en"], "'+1")
+        self.assertEqual(record["purpose"], "'-2")
+        self.assertEqual(record["functions"], "'@SUM(A1)")
+
+    def test_it_needs_a_login(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 302)

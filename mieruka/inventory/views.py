@@ -1,0 +1,483 @@
+"""Pages of systems and projects: parse the request, call selectors and services, render."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mieruka.core.audit import Actor
+from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.formatting import fiscal_year_label
+from mieruka.core.permissions import (
+    can_edit_organization,
+    can_read_organization,
+    can_see_restricted,
+    editable_organization_ids,
+    hidden_fields,
+    scope_queryset,
+)
+
+from . import selectors, services
+from .filtersets import InformationSystemFilterSet, ProjectFilterSet
+from .forms import (
+    AsOfForm,
+    BudgetLineForm,
+    DeleteForm,
+    DeleteLineForm,
+    InterfaceForm,
+    ProjectForm,
+    SystemForm,
+)
+from .models import InformationSystem, Project
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def can_edit(user, model: type[Model] | None = None) -> bool:
+    """Whether the person changes records at all: administrators anywhere, PJMO editors in their subtree."""
+    return editable_organization_ids(user) != set()
+
+
+def _require_edit(request, model: type[Model] | None = None, *, organization_id: int | None | object = ...) -> None:
+    allowed = can_edit(request.user) if organization_id is ... else can_edit_organization(
+        request.user, organization_id)
+    if not allowed:
+        raise PermissionDenied(bilingual("編集する権限がありません", "You may not edit this"))
+
+
+def _system_for(request, system_id: str, *, edit: bool = False) -> InformationSystem:
+    """A system the person may read (others do not exist for them: 404), and change if `edit`."""
+    system = selectors.system_get(system_id=system_id)
+    if not can_read_organization(request.user, system.organization_id):
+        raise Http404(system_id)
+    if edit:
+        _require_edit(request, organization_id=system.organization_id)
+    return system
+
+
+def _project_for(request, project_id: str, *, edit: bool = False) -> Project:
+    project = selectors.project_get(project_id=project_id)
+    if not can_read_organization(request.user, project.organization_id):
+        raise Http404(project_id)
+    if edit:
+        _require_edit(request, organization_id=project.organization_id)
+    return project
+
+
+def _oversight_marks(objects, *, kind: str) -> dict:
+    """Stop decisions and freshness for one page of a list, in one query each (not one per row)."""
+    from mieruka.plans.selectors import decisions_for_projects, decisions_for_systems
+    from mieruka.reporting.selectors import freshness_for
+
+    objects = list(objects)
+    lookup = decisions_for_systems if kind == "systems" else decisions_for_projects
+    return {"decisions": lookup([o.pk for o in objects]), "fresh": freshness_for(objects)}
+
+
+def _organization_allowed(request, form) -> bool:
+    """An editor may only register or move records into their own subtree."""
+    organization = form.cleaned_data.get("organization")
+    if can_edit_organization(request.user, organization.pk if organization else None):
+        return True
+    form.add_error("organization", bilingual("自組織（配下を含む）以外の組織は指定できません",
+                                             "You may only choose your own organization or one below it"))
+    return False
+
+
+def sort_headers(request, *, current: str, columns: list[tuple[str | None, str, bool]]) -> list[dict]:
+    """Column headers of a sortable table: a link that toggles the direction and the `aria-sort` state."""
+    current = current or ""
+    active, descending = current.lstrip("-"), current.startswith("-")
+    out = []
+    for key, label, numeric in columns:
+        header = {"label": label, "numeric": numeric, "url": None, "aria_sort": None, "arrow": ""}
+        if key:
+            params = request.GET.copy()
+            params.pop("page", None)
+            params["sort"] = f"-{key}" if key == active and not descending else key
+            header["url"] = "?" + params.urlencode()
+            if key == active:
+                header["aria_sort"] = "descending" if descending else "ascending"
+                header["arrow"] = "▼" if descending else "▲"
+        out.append(header)
+    return out
+
+
+def paginate(request, queryset, *, per_page: int | None = None):
+    paginator = Paginator(queryset, per_page or settings.MIERUKA_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, page_range
+
+
+def _apply_service_errors(form, error: Exception) -> None:
+    """Show a service's validation errors next to the fields they name, others above the form."""
+    if isinstance(error, ApplicationError):
+        form.add_error(None, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---------------------------------------------------------------- systems
+
+
+@login_required
+def system_list(request):
+    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
+    queryset = filterset.qs
+    page, page_range = paginate(request, queryset)
+    fy = filterset.fiscal_year
+    columns = [
+        ("system_id", _("System ID"), False), ("name", _("Name"), False),
+        ("organization", _("Organization"), False), (None, _("Classification"), False),
+        ("status", _("Status"), False), (None, _("Hosting"), False), (None, _("Shared platforms"), False),
+        ("budget", _("Initial budget %(fy)s (million yen)") % {"fy": fiscal_year_label(fy, lang=get_language() or "ja")}, True),
+        (None, _("Last confirmed"), False),
+    ]
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
+    return render(request, "inventory/system_list.html", {
+        "filterset": filterset,
+        "page": page,
+        "page_range": page_range,
+        "headers": sort_headers(request, current=request.GET.get("sort") or "system_id", columns=columns),
+        "fiscal_year": fy,
+        "export_query": export_params.urlencode(),
+        "can_edit": can_edit(request.user, InformationSystem),
+        **_oversight_marks(page.object_list, kind="systems"),
+    })
+
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str | int:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection) by prefixing a quote."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def system_csv_rows(queryset, *, fiscal_year: int):
+    """Header and rows in the interchange `systems` columns plus that year's initial budget."""
+    yield [
+        "system_id", "name_ja", "name_en", "organization_code", "classification", "status", "purpose",
+        "functions", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
+        f"initial_budget_{fiscal_year}",
+    ]
+    for s in queryset.iterator(chunk_size=500):
+        yield [csv_safe(v) for v in (
+            s.system_id, s.name_ja, s.name_en, s.organization.code, s.classification, s.status, s.purpose,
+            ";".join(s.functions or []), ";".join(s.users or []),
+            "" if s.annual_users is None else s.annual_users, s.hosting,
+            ";".join(p.code for p in s.platforms.all()), "true" if s.important else "false",
+            s.started_on.isoformat() if s.started_on else "", s.retired_on.isoformat() if s.retired_on else "",
+            "" if s.fy_budget is None else s.fy_budget,
+        )]
+
+
+@login_required
+def system_export(request):
+    """Exactly the filtered systems list (every page) as CSV: UTF-8 with BOM so Excel reads Japanese."""
+    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
+    writer = csv.writer(_Echo())
+    rows = system_csv_rows(filterset.qs, fiscal_year=filterset.fiscal_year)
+
+    def stream():
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="systems.csv"'
+    return response
+
+
+@login_required
+def system_detail(request, system_id: str):
+    system = _system_for(request, system_id)
+    return render(request, "inventory/system_detail.html", {
+        "system": system,
+        "users_labels": _user_labels(system.users),
+        "budget": selectors.system_budget_table(system=system),
+        "projects": selectors.system_projects(system=system),
+        "interfaces": selectors.system_interfaces(system=system),
+        "history": selectors.history_with_diffs(instance=system, limit=10, user=request.user),
+        "as_of_form": AsOfForm(initial={"date": datetime.date.today()}),
+        "can_edit": can_edit_organization(request.user, system.organization_id),
+        "show_restricted": can_see_restricted(request.user),
+    })
+
+
+def _user_labels(values) -> list[str]:
+    from .choices import UserGroup
+
+    labels = dict(UserGroup.choices)
+    return [str(labels.get(v, v)) for v in values or []]
+
+
+@login_required
+def system_as_of(request, system_id: str):
+    system = _system_for(request, system_id)
+    form = AsOfForm(request.GET or None)
+    context = {"system": system, "form": form, "state": None, "when": None}
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            context["when"] = form.cleaned_data["date"]
+            context["state"] = selectors.system_as_of(
+                system=system, when=context["when"], hidden=hidden_fields(request.user, InformationSystem))
+        else:
+            status = 400
+    return render(request, "inventory/system_as_of.html", context, status=status)
+
+
+def _system_form_page(request, *, form, system=None):
+    return render(request, "inventory/system_form.html", {"form": form, "system": system})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_create(request):
+    _require_edit(request, InformationSystem)
+    form = SystemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
+        try:
+            system = services.system_create(actor=Actor.from_request(request), data=form.service_data(),
+                                            reason=form.cleaned_data.get("reason", ""))
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The system was registered."))
+            return redirect(system)
+    return _system_form_page(request, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_edit(request, system_id: str):
+    system = _system_for(request, system_id, edit=True)
+    # The form validates against a separate copy, so a rejected edit never touches the shown record.
+    form = SystemForm(request.POST or None, instance=selectors.system_get(system_id=system_id), editing=True)
+    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
+        try:
+            system = services.system_update(actor=Actor.from_request(request), system=system,
+                                            data=form.service_data(), reason=form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(system)
+    return _system_form_page(request, form=form, system=system)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_delete(request, system_id: str):
+    system = _system_for(request, system_id, edit=True)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.system_delete(actor=Actor.from_request(request), system=system, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The system was deleted."))
+        return redirect("inventory:system_list")
+    return render(request, "inventory/confirm_delete.html", {
+        "form": form, "object": system, "cancel_url": system.get_absolute_url(),
+        "list_url": reverse("inventory:system_list"), "list_label": _("Information systems"),
+    })
+
+
+# ---------------------------------------------------------------- projects
+
+
+@login_required
+def project_list(request):
+    fy = selectors.current_fiscal_year()
+    filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list(fiscal_year=fy)))
+    page, page_range = paginate(request, filterset.qs)
+    columns = [
+        ("project_id", _("Project ID"), False), ("name", _("Name"), False),
+        ("organization", _("Organization"), False), ("phase", _("Phase"), False), (None, _("Systems"), False),
+        (None, _("PJMO staff (FTE)"), True), (None, _("PJMO external staff (FTE)"), True),
+        ("budget", _("Operating budget %(fy)s (million yen)") % {"fy": fiscal_year_label(fy, lang=get_language() or "ja")}, True),
+        (None, _("Last confirmed"), False),
+    ]
+    return render(request, "inventory/project_list.html", {
+        "filterset": filterset,
+        "page": page,
+        "page_range": page_range,
+        "headers": sort_headers(request, current=request.GET.get("sort") or "project_id", columns=columns),
+        "fiscal_year": fy,
+        "can_edit": can_edit(request.user, Project),
+        **_oversight_marks(page.object_list, kind="projects"),
+    })
+
+
+@login_required
+def project_detail(request, project_id: str):
+    project = _project_for(request, project_id)
+    fy = selectors.current_fiscal_year()
+    systems = list(selectors.project_systems(project=project, fiscal_year=fy))
+    dev_total = sum(s.fy_development or 0 for s in systems)
+    op_total = sum(s.fy_operation or 0 for s in systems)
+    return render(request, "inventory/project_detail.html", {
+        "project": project,
+        "systems": systems,
+        "fiscal_year": fy,
+        "dev_total": dev_total,
+        "op_total": op_total,
+        "history": selectors.history_with_diffs(instance=project, limit=10, user=request.user),
+        "can_edit": can_edit_organization(request.user, project.organization_id),
+    })
+
+
+def _project_form_page(request, *, form, project=None):
+    return render(request, "inventory/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    _require_edit(request, Project)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
+        try:
+            project = services.project_create(actor=Actor.from_request(request), data=form.service_data(),
+                                              reason=form.cleaned_data.get("reason", ""))
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The project was registered."))
+            return redirect(project)
+    return _project_form_page(request, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, project_id: str):
+    project = _project_for(request, project_id, edit=True)
+    form = ProjectForm(request.POST or None, instance=selectors.project_get(project_id=project_id), editing=True)
+    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
+        try:
+            project = services.project_update(actor=Actor.from_request(request), project=project,
+                                              data=form.service_data(), reason=form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(project)
+    return _project_form_page(request, form=form, project=project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_delete(request, project_id: str):
+    project = _project_for(request, project_id, edit=True)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.project_delete(actor=Actor.from_request(request), project=project,
+                                reason=form.cleaned_data["reason"])
+        messages.success(request, _("The project was deleted."))
+        return redirect("inventory:project_list")
+    return render(request, "inventory/confirm_delete.html", {
+        "form": form, "object": project, "cancel_url": project.get_absolute_url(),
+        "list_url": reverse("inventory:project_list"), "list_label": _("Projects"),
+    })
+
+
+# ---------------------------------------------------------------- budget lines and interfaces of a system
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_budget(request, system_id: str):
+    """Set or delete a system's budget lines (each change audited with its reason)."""
+    from mieruka.budgets import services as budget_services
+
+    system = _system_for(request, system_id, edit=True)
+    lines = selectors.system_budget_lines(system=system)
+    set_form = BudgetLineForm(request.POST if request.POST.get("action") == "set" else None,
+                              initial={"fiscal_year": selectors.current_fiscal_year()})
+    delete_form = DeleteLineForm(request.POST if request.POST.get("action") == "delete" else None)
+    actor = Actor.from_request(request) if request.method == "POST" else None
+    if set_form.is_bound and set_form.is_valid():
+        data = set_form.cleaned_data
+        try:
+            budget_services.budget_line_set(
+                actor=actor, system=system, fiscal_year=data["fiscal_year"], category=data["category"],
+                stage=data["stage"], appropriation=data["appropriation"], amount_yen=data["amount_yen"],
+                reason=data["reason"],
+            )
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(set_form, error)
+        else:
+            messages.success(request, _("The budget line was saved."))
+            return redirect("inventory:system_budget", system_id=system.system_id)
+    if delete_form.is_bound and delete_form.is_valid():
+        line = lines.filter(pk=delete_form.cleaned_data["line"]).first()
+        if line is None:
+            delete_form.add_error(None, bilingual("その予算行はありません", "No such budget line"))
+        else:
+            budget_services.budget_line_delete(actor=actor, budget_line=line, reason=delete_form.cleaned_data["reason"])
+            messages.success(request, _("The budget line was deleted."))
+            return redirect("inventory:system_budget", system_id=system.system_id)
+    return render(request, "inventory/system_budget.html", {
+        "system": system, "lines": lines, "form": set_form, "delete_form": delete_form,
+        "budget": selectors.system_budget_table(system=system),
+    }, status=400 if (set_form.errors or delete_form.errors) else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_interfaces(request, system_id: str):
+    """Add or remove links between this system and others (audited)."""
+    system = _system_for(request, system_id, edit=True)
+    interfaces = selectors.system_interfaces(system=system)
+    add_form = InterfaceForm(request.POST if request.POST.get("action") == "add" else None, system=system)
+    delete_form = DeleteLineForm(request.POST if request.POST.get("action") == "delete" else None)
+    actor = Actor.from_request(request) if request.method == "POST" else None
+    if add_form.is_bound and add_form.is_valid():
+        from_system, to_system = add_form.endpoints()
+        try:
+            services.interface_create(actor=actor, from_system=from_system, to_system=to_system,
+                                      kind=add_form.cleaned_data["kind"],
+                                      description=add_form.cleaned_data["description"],
+                                      reason=add_form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(add_form, error)
+        else:
+            messages.success(request, _("The interface was added."))
+            return redirect("inventory:system_interfaces", system_id=system.system_id)
+    if delete_form.is_bound and delete_form.is_valid():
+        pk = delete_form.cleaned_data["line"]
+        interface = next((i for i in interfaces["out"] + interfaces["in"] if i.pk == pk), None)
+        if interface is None:
+            delete_form.add_error(None, bilingual("その連携はありません", "No such interface"))
+        else:
+            services.interface_delete(actor=actor, interface=interface, reason=delete_form.cleaned_data["reason"])
+            messages.success(request, _("The interface was removed."))
+            return redirect("inventory:system_interfaces", system_id=system.system_id)
+    return render(request, "inventory/system_interfaces.html", {
+        "system": system, "interfaces": interfaces, "form": add_form, "delete_form": delete_form,
+    }, status=400 if (add_form.errors or delete_form.errors) else 200)

@@ -1,0 +1,112 @@
+"""Facts gathered for the risk signal, overdue reports, filing reports and rebaselining."""
+
+import datetime
+
+from mieruka.core.errors import ApplicationError
+from mieruka.core.models import ObjectChange
+from mieruka.monitoring import selectors, services
+from mieruka.monitoring.models import Baseline, StatusReport
+from mieruka.reviews.tests.helpers import TODAY, OversightTestCase, make_finding, make_review
+from mieruka.testing import factories
+
+RATINGS = {a: "green" for a in ("schedule", "cost", "scope", "quality", "staffing", "risk")}
+
+
+class RiskFactsTest(OversightTestCase):
+    def report(self, period_end, **kwargs):
+        data = {"project": self.project, "period_end": period_end, "filed_on": period_end + datetime.timedelta(days=10),
+                "overall": "green", "narrative": "順調", **RATINGS}
+        data.update(kwargs)
+        return StatusReport.objects.create(**data)
+
+    def test_facts_come_from_budget_baselines_reports_and_findings(self):
+        self.project.pjmo_staff, self.project.pjmo_external = 2, 1
+        self.project.save()
+        for stage, category, amount in (("initial", "operation", 800_000_000), ("initial", "development", 200_000_000),
+                                        ("executed", "operation", 500_000_000), ("executed", "development", 100_000_000)):
+            factories.budget_line(system=self.system, fiscal_year=2025, stage=stage, category=category, amount_yen=amount)
+        factories.budget_line(system=self.system, fiscal_year=2026, stage="initial", category="operation",
+                              amount_yen=1_000_000_000)
+        Baseline.objects.create(project=self.project, kind="cost", cost_yen=1_000_000_000, set_on=datetime.date(2024, 4, 1))
+        Baseline.objects.create(project=self.project, kind="cost", cost_yen=2_000_000_000, set_on=datetime.date(2025, 4, 1),
+                                reason="範囲拡大")
+        Baseline.objects.create(project=self.project, kind="schedule", end_on=datetime.date(2027, 3, 31),
+                                set_on=datetime.date(2024, 4, 1))
+        self.report(datetime.date(2026, 6, 30), forecast_cost_yen=2_300_000_000, forecast_end_on=datetime.date(2027, 9, 30))
+        self.report(datetime.date(2026, 9, 30), overall="green", forecast_cost_yen=2_500_000_000,
+                    forecast_end_on=datetime.date(2027, 12, 31))
+        review = make_review(self.project, state="approved_with_conditions")
+        make_finding(review, severity="high")
+        make_finding(review, severity="high", status="closed", response="済")
+
+        facts = selectors.risk_facts_for_projects(projects=[self.project], today=TODAY)[self.project.pk]
+        self.assertAlmostEqual(facts.execution_rate, 0.6)  # 600M of 1,000M in FY2025
+        self.assertAlmostEqual(facts.cost_variance_pct, 25.0)  # 2.5bn forecast vs 2.0bn rebaselined
+        self.assertEqual(facts.schedule_variance_days, 275)  # 2027-12-31 vs 2027-03-31
+        self.assertEqual(facts.rebaselines, 1)
+        self.assertEqual(facts.open_high_findings, 1)
+        self.assertEqual(facts.operating_cost_yen, 1_000_000_000)
+        # Periods due by 2026-11-27: 2026-09-30, 06-30, 03-31, 2025-12-31; two of them were never filed.
+        self.assertEqual(facts.overdue_reports, 2)
+
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY)
+        row = data["rows"][0]
+        self.assertEqual(row.result.level, "red")  # 10 + 25 + 25 + 5 + 20 + 10 + 15 = 110 → 100
+        self.assertTrue(row.flagged)  # the PJMO said green
+        self.assertEqual([(o.period_end, o.days_late) for o in data["overdue"]],
+                         [(datetime.date(2025, 12, 31), 301), (datetime.date(2026, 3, 31), 211)])
+
+    def test_ministry_users_see_only_their_important_projects(self):
+        factories.project(systems=[self.moj_system], organization=self.moj, important=True)
+        self.assertEqual(len(selectors.monitoring_overview(user=self.pjmo, today=TODAY)["rows"]), 1)
+        self.assertEqual(len(selectors.monitoring_overview(user=self.analyst, today=TODAY)["rows"]), 2)
+
+    def test_quarter_arithmetic(self):
+        self.assertEqual(selectors.quarter_end_on_or_before(datetime.date(2026, 11, 27)), datetime.date(2026, 9, 30))
+        self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 11, 27)), datetime.date(2026, 12, 31))
+        self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 10, 20)), datetime.date(2026, 9, 30))
+
+
+class FilingAndBaselineTest(OversightTestCase):
+    def test_the_pjmo_files_and_amends_a_quarterly_report(self):
+        services.status_report_file(actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 9, 30),
+                                    overall="amber", ratings=RATINGS, narrative="要員の確保が遅れている",
+                                    filed_on=datetime.date(2026, 10, 10))
+        services.status_report_file(actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 9, 30),
+                                    overall="red", ratings=RATINGS, narrative="再計画が必要",
+                                    filed_on=datetime.date(2026, 10, 12))
+        self.assertEqual(list(StatusReport.objects.values_list("overall", flat=True)), ["red"])
+
+    def test_it_refuses_bad_reports(self):
+        cases = [
+            (self.pjmo_other, self.project, datetime.date(2026, 9, 30), RATINGS, "PJMO editors"),
+            (self.pjmo, self.project, datetime.date(2026, 9, 15), RATINGS, "quarter end"),
+            (self.pjmo, self.project, datetime.date(2026, 12, 31), RATINGS, "before its period"),
+            (self.pjmo, self.project, datetime.date(2026, 9, 30), {**RATINGS, "cost": "blue"}, "green, amber or red"),
+            (self.pjmo_other, self.moj_project, datetime.date(2026, 9, 30), RATINGS, "important projects only"),
+        ]
+        for user, project, period, ratings, message in cases:
+            with self.subTest(message=message), self.assertRaisesMessage(ApplicationError, message):
+                services.status_report_file(actor=self.actor(user), project=project, period_end=period, overall="green",
+                                            ratings=ratings, narrative="x", filed_on=datetime.date(2026, 11, 1))
+
+    def test_rebaselining_needs_a_reason_and_is_kept_in_the_history(self):
+        services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="cost", cost_yen=1_000_000_000,
+                              set_on=datetime.date(2025, 4, 1))
+        with self.assertRaisesMessage(ApplicationError, "Rebaselining needs a reason"):
+            services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="cost",
+                                  cost_yen=1_500_000_000, set_on=datetime.date(2026, 4, 1))
+        services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="cost", cost_yen=1_500_000_000,
+                              set_on=datetime.date(2026, 4, 1), reason="制度改正による機能追加")
+        history = selectors.project_monitoring(project=self.project, today=TODAY)["baselines"]
+        self.assertEqual([(h["baseline"].cost_yen, h["rebaseline"]) for h in history],
+                         [(1_500_000_000, True), (1_000_000_000, False)])
+        self.assertEqual(history[0]["previous"].cost_yen, 1_000_000_000)
+        self.assertTrue(ObjectChange.objects.filter(reason__contains="制度改正").exists())
+
+    def test_it_refuses_baselines_from_other_ministries_or_without_a_value(self):
+        with self.assertRaisesMessage(ApplicationError, "PJMO editors"):
+            services.baseline_set(actor=self.actor(self.pjmo_other), project=self.project, kind="cost", cost_yen=1,
+                                  set_on=TODAY)
+        with self.assertRaisesMessage(ApplicationError, "completion date"):
+            services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="schedule", set_on=TODAY)

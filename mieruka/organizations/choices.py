@@ -1,0 +1,13 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    DIGITAL_AGENCY = "digital_agency", _("Digital Agency")
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Agency (external bureau)")
+    BUREAU = "bureau", _("Bureau / department")
+    DIVISION = "division", _("Division / office")
+    INDEPENDENT_AGENCY = "independent_agency", _("Independent administrative agency")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    OTHER = "other", _("Other")

@@ -1,0 +1,137 @@
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from .models import Organization
+
+
+def organization_list() -> QuerySet[Organization]:
+    return Organization.objects.select_related("parent").order_by("order", "code")
+
+
+def organization_subtree_ids(*, organization: Organization) -> list[int]:
+    """IDs of an organization and all its descendants.
+
+    Organizations number in the low thousands, so one query for the whole (id, parent) table and a walk
+    in Python beats a recursive query that SQLite and PostgreSQL would each spell differently.
+    """
+    children = defaultdict(list)
+    for pk, parent_id in Organization.objects.values_list("id", "parent_id"):
+        children[parent_id].append(pk)
+    result, stack = [], [organization.pk]
+    while stack:
+        pk = stack.pop()
+        result.append(pk)
+        stack.extend(children.get(pk, ()))
+    return result
+
+
+def organization_ancestors(*, organization: Organization) -> list[Organization]:
+    """The chain from the top-level organization down to (not including) this one."""
+    chain, current = [], organization.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def organization_choices_tree() -> list[tuple[int, str]]:
+    """(id, indented label) in tree order, for select boxes that filter by subtree."""
+    orgs = list(Organization.objects.order_by("order", "code").values("id", "parent_id", "name_ja"))
+    children = defaultdict(list)
+    for o in orgs:
+        children[o["parent_id"]].append(o)
+    out = []
+
+    def walk(parent_id, depth):
+        for o in children.get(parent_id, ()):
+            out.append((o["id"], "　" * depth + o["name_ja"]))
+            walk(o["id"], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def organization_get(*, code: str) -> Organization:
+    """One organization by its code, with its parent and children loaded (404 if unknown)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Organization.objects.select_related("parent").prefetch_related("children"), code=code
+    )
+
+
+def organization_tree(*, organizations: list[Organization] | None = None) -> list[tuple[Organization, int]]:
+    """(organization, depth) in tree order: 建制順 among siblings, children under their parent.
+
+    Organizations whose parent is outside the given list are shown as roots, so a filtered list stays a
+    forest rather than losing rows.
+    """
+    if organizations is None:
+        organizations = list(organization_list())
+    present = {o.pk for o in organizations}
+    children = defaultdict(list)
+    for o in organizations:
+        children[o.parent_id if o.parent_id in present else None].append(o)
+    out: list[tuple[Organization, int]] = []
+
+    def walk(parent_id, depth):
+        for o in children.get(parent_id, ()):
+            out.append((o, depth))
+            walk(o.pk, depth + 1)
+
+    # Unnumbered organizations (bureaus, divisions) follow numbered siblings on every database.
+    for siblings in children.values():
+        siblings.sort(key=lambda o: (o.order is None, o.order or 0, o.code))
+    walk(None, 0)
+    return out
+
+
+def organization_overview_rows(*, fiscal_year: int) -> list[dict]:
+    """The organizations list: tree order, depth, systems owned (own and subtree), subtree initial budget.
+
+    Three queries whatever the number of organizations: the organizations, system counts per
+    organization, and budget totals per organization; subtree sums are rolled up in Python.
+    """
+    from django.db.models import Count
+
+    from mieruka.budgets.selectors import budget_totals_by_organization
+    from mieruka.inventory.models import InformationSystem
+
+    tree = organization_tree()
+    own_systems = dict(
+        InformationSystem.objects.order_by().values("organization_id").annotate(n=Count("id"))
+        .values_list("organization_id", "n")
+    )
+    own_budget = budget_totals_by_organization(fiscal_year=fiscal_year)
+    children = defaultdict(list)
+    for o, _depth in tree:
+        children[o.parent_id].append(o.pk)
+
+    subtree_systems: dict[int, int] = {}
+    subtree_budget: dict[int, int | None] = {}
+
+    def roll_up(pk: int) -> None:
+        n, b = own_systems.get(pk, 0), own_budget.get(pk)
+        for child in children.get(pk, ()):
+            roll_up(child)
+            n += subtree_systems[child]
+            if subtree_budget[child] is not None:
+                b = (b or 0) + subtree_budget[child]
+        subtree_systems[pk], subtree_budget[pk] = n, b
+
+    for o, depth in tree:
+        if depth == 0:
+            roll_up(o.pk)
+    return [
+        {"organization": o, "depth": depth, "indent": range(depth), "own_systems": own_systems.get(o.pk, 0),
+         "subtree_systems": subtree_systems.get(o.pk, 0), "budget": subtree_budget.get(o.pk)}
+        for o, depth in tree
+    ]
+
+
+def organization_code_choices_tree() -> list[tuple[str, str]]:
+    """(code, indented name) in tree order, for filters whose URLs should stay readable (?organization=MHLW)."""
+    return [(o.code, "　" * depth + o.name_ja) for o, depth in organization_tree(
+        organizations=list(Organization.objects.order_by("order", "code").only("id", "code", "name_ja", "parent_id", "order"))
+    )]

@@ -1,0 +1,159 @@
+"""Reads of reviews and findings: scoped lists, the review page, Japanese search and similar past findings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mieruka.core.permissions import scope_queryset
+from mieruka.inventory.models import InformationSystem
+
+from .choices import OPEN_STATUSES, STAGE_ORDER
+from .models import Finding, Review
+
+
+def review_list(*, user) -> QuerySet[Review]:
+    """Reviews the user may read, with what every list row shows, and counts of open findings."""
+    qs = (
+        Review.objects.select_related("project", "project__organization", "reviewer", "support_reviewer")
+        .annotate(open_findings=Count("findings", filter=Q(findings__status__in=OPEN_STATUSES)))
+    )
+    return scope_queryset(user, qs, organization_field="project__organization")
+
+
+def review_get(*, user, pk: int) -> Review:
+    return get_object_or_404(
+        scope_queryset(user, Review.objects.select_related(
+            "project", "project__organization", "reviewer", "support_reviewer"), organization_field="project__organization"),
+        pk=pk,
+    )
+
+
+def review_findings(*, review: Review) -> list[Finding]:
+    return list(review.findings.select_related("owner").order_by("kind", "id"))
+
+
+def review_carried(*, review: Review) -> list[Finding]:
+    """Findings and conditions from earlier reviews carried into this one (open then; maybe closed since)."""
+    return list(review.carried_findings.select_related("review", "owner").order_by("review__fiscal_year", "id"))
+
+
+def project_reviews(*, project) -> list[Review]:
+    """The project's reviews in their sequence (fiscal year, then stage)."""
+    reviews = list(project.reviews.all())
+    reviews.sort(key=lambda r: (r.fiscal_year, STAGE_ORDER[r.stage]))
+    return reviews
+
+
+def finding_list(*, user) -> QuerySet[Finding]:
+    qs = Finding.objects.select_related("review", "project", "project__organization", "owner")
+    return scope_queryset(user, qs, organization_field="project__organization")
+
+
+def search_terms(query: str) -> list[str]:
+    """NFKC-normalised terms split on any space (全角 included), so ＡＰＩ and API, ｼｽﾃﾑ and システム match."""
+    return unicodedata.normalize("NFKC", query or "").split()
+
+
+def _full_width(term: str) -> str:
+    """ASCII letters and digits in their full-width forms (ＡＰＩ), as ministries' documents often write them."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in term)
+
+
+def finding_search_q(query: str) -> Q:
+    """Every term must appear in the finding, its recommendation or its response, in either width."""
+    q = Q()
+    for term in search_terms(query):
+        term_q = Q()
+        for variant in {term, _full_width(term)}:
+            term_q |= Q(text__icontains=variant) | Q(recommendation__icontains=variant) | Q(response__icontains=variant)
+        q &= term_q
+    return q
+
+
+# ------------------------------------------------------------------------------------------------ similar
+
+_NON_WORD = re.compile(r"[\s\u3000、。，．・「」（）()［］\[\]:：;；,./／\-－ー]+")
+_GENERIC = ("情報システム", "システム", "サービス", "業務", "管理")
+
+
+def _bigrams(text: str) -> set[str]:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for word in _GENERIC:
+        text = text.replace(word, " ")
+    grams = set()
+    for chunk in _NON_WORD.split(text):
+        grams.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
+    return grams
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+SIMILAR_THRESHOLD = 0.15
+
+
+def similar_system_scores(*, systems: list[InformationSystem], candidates: list[InformationSystem]) -> dict[int, tuple[float, list[str]]]:
+    """Score candidate systems against a project's systems by shared business functions (weight 0.6) and
+    the overlap of character bigrams of their purposes (0.4); returns {pk: (score, shared functions)}."""
+    own_functions = {f for s in systems for f in (s.functions or [])}
+    own_grams = set().union(*(_bigrams(s.purpose) | _bigrams(s.name_ja) for s in systems)) if systems else set()
+    own_ids = {s.pk for s in systems}
+    out = {}
+    for c in candidates:
+        if c.pk in own_ids:
+            continue
+        functions = set(c.functions or [])
+        f_score = _jaccard(own_functions, functions)
+        p_score = _jaccard(own_grams, _bigrams(c.purpose) | _bigrams(c.name_ja))
+        score = 0.6 * f_score + 0.4 * p_score if own_functions or functions else p_score
+        if score >= SIMILAR_THRESHOLD:
+            out[c.pk] = (score, sorted(own_functions & functions))
+    return out
+
+
+def similar_findings(*, user, review: Review, limit: int = 10) -> list[dict]:
+    """Findings raised before on other projects whose systems resemble this project's (by function and
+    purpose), best match first; offered to the reviewer and the PJMO as know-how."""
+    systems = list(review.project.systems.all())
+    if not systems:
+        return []
+    findings = list(
+        finding_list(user=user).exclude(project=review.project)
+        .filter(Q(review__fiscal_year__lt=review.fiscal_year) | Q(review__fiscal_year=review.fiscal_year,
+                                                                   created__lt=review.created))
+        .prefetch_related("project__systems")
+    )
+    if not findings:
+        return []
+    candidates = {s.pk: s for f in findings for s in f.project.systems.all()}
+    scores = similar_system_scores(systems=systems, candidates=list(candidates.values()))
+    ranked = []
+    for f in findings:
+        best = max((scores[s.pk] + (s,) for s in f.project.systems.all() if s.pk in scores),
+                   key=lambda t: t[0], default=None)
+        if best is None:
+            continue
+        score, shared, system = best
+        ranked.append({"finding": f, "score": score, "system": system, "shared_functions": shared})
+    ranked.sort(key=lambda r: (-r["score"], r["finding"].severity != "high", -r["finding"].pk))
+    return ranked[:limit]
+
+
+def review_counts(*, user) -> dict:
+    """Counts by state for the list page's summary."""
+    rows = review_list(user=user).order_by().values_list("state").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def findings_by_project(project_ids) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for pid, n in (Finding.objects.filter(project_id__in=project_ids, status__in=OPEN_STATUSES)
+                   .order_by().values_list("project_id").annotate(n=Count("id"))):
+        counts[pid] = n
+    return counts
