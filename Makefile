@@ -42,7 +42,7 @@ browser-deps:
 	fi
 
 test: install browser-deps
-	MIERUKA_DEV=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	MIERUKA_DEV=1 $(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

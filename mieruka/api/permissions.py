@@ -9,24 +9,15 @@ from rest_framework import permissions
 
 from mieruka.core.choices import Role
 from mieruka.core.errors import bilingual
-from mieruka.core.permissions import can_edit_organization, can_see_restricted, user_role
+from mieruka.core.permissions import can_edit_organization, hidden_fields, user_role
 
 from .exceptions import Forbidden
 
 WRITER_ROLES = {Role.ADMIN, Role.EDITOR}
 
-# Fields shown only to people with clearance (`can_see_restricted`), by model label. Serializers and the
-# change log drop them for everyone else.
-RESTRICTED_FIELDS: dict[str, frozenset[str]] = {
-    "inventory.informationsystem": frozenset({"internal_notes"}),
-}
-
-
 def restricted_fields(model, user) -> frozenset[str]:
-    """The fields of `model` this user may not see (empty with clearance)."""
-    if can_see_restricted(user):
-        return frozenset()
-    return RESTRICTED_FIELDS.get(model._meta.label_lower, frozenset())
+    """The fields of `model` this user may not see (the one rule, in `core.permissions`)."""
+    return hidden_fields(user, model)
 
 
 class PortfolioPermission(permissions.BasePermission):

@@ -5,7 +5,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
-from .permissions import RESTRICTED_FIELDS
+from mieruka.core.permissions import RESTRICTED_FIELDS
+
 from .serializers import ErrorSerializer
 
 

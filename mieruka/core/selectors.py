@@ -12,6 +12,37 @@ def change_list() -> QuerySet[ObjectChange]:
     return ObjectChange.objects.select_related("user", "changed_object_type")
 
 
+def change_list_for_user(*, user):
+    """The changes a user may read: everything for portfolio-wide roles; for ministry roles, changes to
+    records their organization subtree owns (or owned before or after the change), to those
+    organizations themselves, and to records filed under their systems (budget lines, interfaces)."""
+    from mieruka.inventory.models import InformationSystem
+    from mieruka.organizations.models import Organization
+
+    from .permissions import visible_organization_ids
+
+    queryset = change_list()
+    ids = visible_organization_ids(user)
+    if ids is None:
+        return queryset
+    ids = sorted(ids)
+    organization_ct = ContentType.objects.get_for_model(Organization)
+    system_ct = ContentType.objects.get_for_model(InformationSystem)
+    owned = Q(prechange_data__organization__in=ids) | Q(postchange_data__organization__in=ids)
+    # Systems the subtree owns now or owned at any recorded time (so a deleted system's lines still show).
+    system_ids = set(InformationSystem.objects.filter(organization__in=ids).values_list("pk", flat=True))
+    system_ids |= set(
+        ObjectChange.objects.filter(owned, changed_object_type=system_ct).values_list(
+            "changed_object_id", flat=True
+        )
+    )
+    return queryset.filter(
+        owned
+        | Q(changed_object_type=organization_ct, changed_object_id__in=ids)
+        | Q(related_object_type=system_ct, related_object_id__in=sorted(system_ids))
+    )
+
+
 def object_history(*, instance, include_related: bool = True) -> QuerySet[ObjectChange]:
     """Changes to a record and, if asked, to records that point at it (budget lines, interfaces)."""
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)

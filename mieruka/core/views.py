@@ -60,8 +60,8 @@ def _require_reads_everything(request):
 @login_required
 def changelog(request):
     """Every change to portfolio data, newest first, filterable by actor, action, source, type and batch."""
-    _require_reads_everything(request)
-    qs = selectors.change_list()
+    # Ministry roles see the changes to their own subtree's records; portfolio-wide readers see all.
+    qs = selectors.change_list_for_user(user=request.user)
     params = request.GET
     errors = []
     if params.get("user"):
@@ -101,8 +101,7 @@ def changelog(request):
 
 @login_required
 def change_detail(request, pk: int):
-    _require_reads_everything(request)
-    change = get_object_or_404(selectors.change_list(), pk=pk)
+    change = get_object_or_404(selectors.change_list_for_user(user=request.user), pk=pk)
     batch_count = selectors.change_list().filter(request_id=change.request_id).count()
     return render(request, "core/change_detail.html", {
         "change": change, "fields": change_fields(change, user=request.user), "batch_count": batch_count,

@@ -1,5 +1,6 @@
 """Demo reporting data: a closed campaign, an open one with organizations in every state, a survey, and
-confirmations (some stale). Deterministic for a given `rng` and `today`; bulk writes.
+confirmations (some stale). Deterministic for a given `rng` and `today`: records are read in a fixed
+order and every time is derived from `today`, the audit rows' included; bulk writes.
 
 Called by `mieruka demo` after systems, projects and budgets exist.
 """
@@ -14,7 +15,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from mieruka.core.audit import Actor
+from mieruka.core.audit import Actor, audit_record_many
+from mieruka.core.choices import ChangeAction
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem, Project
 from mieruka.organizations.models import Organization
@@ -43,7 +45,12 @@ from .services import _build_items, organization_tree_maps, subtree_ids
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)), timezone.get_default_timezone())
+
+
+def _audit_created(*, actor: Actor, instances: list, on: datetime.date) -> None:
+    """CREATE rows for records that became known on `on` (as the services audit a new campaign or survey)."""
+    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=instances, time=_at(on))
 
 
 def _top_organizations(limit: int) -> list[Organization]:
@@ -72,6 +79,8 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         closed_at=_at(today - datetime.timedelta(days=260)), created_by=actor.user,
     )
     closed.organizations.set(orgs[:4])
+    # `created` is stamped with the clock on insert; the demo's campaigns were created when they opened.
+    Campaign.objects.filter(pk=closed.pk).update(created=closed.opened_at)
     closed_returns = Return.objects.bulk_create([
         Return(campaign=closed, organization=o, status=ReturnStatus.ACCEPTED,
                started_at=_at(today - datetime.timedelta(days=298 - i)),
@@ -87,6 +96,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         if item.field == "system.hosting" and item.prefilled == "government_cloud" and rng.random() < 0.3:
             item.prefilled, item.state = "on_premises", ItemState.CHANGED
     ReturnItem.objects.bulk_create(items, batch_size=2000)
+    _audit_created(actor=actor, instances=[closed], on=closed.opened_at.date())
 
     # An open campaign with one organization in each progress state (and the rest not started).
     due = today + datetime.timedelta(days=10)
@@ -99,6 +109,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     )
     open_orgs = orgs[:6]
     opened.organizations.set(open_orgs)
+    Campaign.objects.filter(pk=opened.pk).update(created=opened.opened_at)
     states = [ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.SENT_BACK, ReturnStatus.IN_PROGRESS,
               ReturnStatus.NOT_STARTED, ReturnStatus.NOT_STARTED]
     open_returns = []
@@ -113,6 +124,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
             send_back_reason="執行額が当初予算を大きく上回っています。内訳をご確認ください" if status == ReturnStatus.SENT_BACK else "",
         ))
     open_returns = Return.objects.bulk_create(open_returns)
+    _audit_created(actor=actor, instances=[opened], on=opened.opened_at.date())
     items = _build_items(campaign=opened, returns=open_returns, children=children)
     status_of = {r.pk: r.status for r in open_returns}
     for item in items:
@@ -139,6 +151,8 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     survey = Survey.objects.create(title="生成AIの業務利用に関する調査", description="各府省の生成AI利用状況を把握するための調査です。",
                                    due_on=today + datetime.timedelta(days=5), status=SurveyStatus.OPEN,
                                    opened_at=_at(today - datetime.timedelta(days=15)), created_by=actor.user)
+    Survey.objects.filter(pk=survey.pk).update(created=survey.opened_at)
+    _audit_created(actor=actor, instances=[survey], on=survey.opened_at.date())
     choices_use = ["本格利用", "試行中", "検討中", "予定なし"]
     choices_area = ["文書作成", "翻訳", "プログラミング", "問合せ対応", "データ分析"]
     questions = Question.objects.bulk_create([
@@ -165,14 +179,19 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                                                                          "利用料の予算確保", "特になし"])),
         ]
     Answer.objects.bulk_create(answers)
+    submitted_at = _at(today - datetime.timedelta(days=3))
+    # `answered_at` is stamped with the clock on every save; the demo's answers were given when submitted.
+    Answer.objects.filter(recipient__survey=survey).update(answered_at=submitted_at)
     SurveyRecipient.objects.filter(pk__in=[r.pk for i, r in enumerate(recipients) if i % 4 != 3]).update(
-        submitted_at=_at(today - datetime.timedelta(days=3)), submitted_by=actor.user)
+        submitted_at=submitted_at, submitted_by=actor.user)
 
     # Confirmations: about 60% of active records, spread over two years so some are stale.
     rows = []
-    for model, qs in ((InformationSystem, InformationSystem.objects.exclude(status="retired")), (Project, Project.objects)):
+    # In the order of the records' own IDs, which are the same in every run (primary keys are not).
+    for model, qs in ((InformationSystem, InformationSystem.objects.exclude(status="retired").order_by("system_id")),
+                      (Project, Project.objects.order_by("project_id"))):
         ct = ContentType.objects.get_for_model(model)
-        for pk in qs.order_by("pk").values_list("pk", flat=True):
+        for pk in qs.values_list("pk", flat=True):
             if rng.random() < 0.6:
                 age = rng.randrange(0, 730)
                 rows.append(Confirmation(

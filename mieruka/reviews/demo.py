@@ -2,7 +2,9 @@
 findings open and closed and carried forward, status reports over several quarters, baselines with a
 rebaseline, mid-term plans with initiatives, and a few stop decisions.
 
-Deterministic for a given `rng` and `today`; bulk writes with one audit row per record.
+Deterministic for a given `rng` and `today`: every query it iterates is ordered, every date and time is
+derived from `today`, and each audit row is dated on the day its record became known (never after `today`),
+so a regenerated demo has the same data and the same trail. Bulk writes with one audit row per record.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
 from mieruka.core.audit import Actor, audit_record_many
@@ -51,9 +54,32 @@ PATHS = {
 }
 
 
+# Days after a review's submission on which each step of its path happened (submitted, in review, decided);
+# the decision matches `decided_on`.
+STEP_DAYS = [0, 3, 14]
+
+
+def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
+    """A demo time: 09:00 in the portfolio's time zone on `day`, never after `today`."""
+    return timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(9, 0)),
+                               timezone.get_default_timezone())
+
+
+def _audit_created(*, actor: Actor, dated: list[tuple[Model, datetime.date]], today: datetime.date) -> int:
+    """One CREATE row per record, timed on the day it became known.
+
+    `audit_record_many` stamps one time on a batch, so records are batched by day (in a stable order).
+    """
+    by_day: dict[datetime.date, list[Model]] = defaultdict(list)
+    for instance, day in dated:
+        by_day[min(day, today)].append(instance)
+    return sum(audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=instances, time=_at(day, today))
+               for day, instances in sorted(by_day.items()))
+
+
 def _users_by_role() -> tuple[list, dict[int, list]]:
     reviewers, editors = [], defaultdict(list)
-    for role in UserRole.objects.select_related("user").order_by("user__username"):
+    for role in UserRole.objects.select_related("user").order_by("user__username", "role", "organization_id", "pk"):
         if role.role == Role.REVIEWER:
             reviewers.append(role.user)
         elif role.role == Role.EDITOR and role.organization_id:
@@ -88,7 +114,7 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     combos = [(stage, state) for stage in ReviewStage.values for state in ReviewState.values]
     reviewed = [p for p in projects if p.important or rng.random() < 0.5] or projects
     reviews: list[Review] = []
-    plan: list[tuple[Review, str]] = []
+    plan: list[tuple[Review, datetime.date]] = []
     for i, project in enumerate(reviewed):
         sequence = [(fy - 1, s) for s in ReviewStage.values] + [(fy, ReviewStage.PRE_REQUEST), (fy, ReviewStage.REQUEST)]
         sequence = sequence[rng.randrange(0, 3):]
@@ -124,13 +150,12 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                 if review.follow_up == "support":
                     review.support_reviewer = rng.choice(reviewers)
             reviews.append(review)
-            plan.append((review, start.isoformat()))
+            plan.append((review, start))
     Review.objects.bulk_create(reviews, batch_size=500)
     counts["reviews"] = len(reviews)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=reviews)
+    _audit_created(actor=actor, dated=plan, today=today)
 
-    items, transitions, findings = [], [], []
-    now = timezone.now()
+    items, transitions, findings, found_on = [], [], [], []
     categories = list(FINDING_TEXTS)
     for review, start in plan:
         for order, (code, ja, en) in enumerate(checklist_for_phase(review.phase), start=1):
@@ -139,7 +164,8 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         previous = ReviewState.DRAFT
         for step, target in enumerate(PATHS[review.state]):
             transitions.append(ReviewTransition(
-                review=review, from_state=previous, to_state=target, user=review.reviewer, time=now,
+                review=review, from_state=previous, to_state=target, user=review.reviewer,
+                time=_at(start + datetime.timedelta(days=STEP_DAYS[step]), today),
                 user_name=(review.reviewer.username if review.reviewer and step else "pjmo"),
                 reason="見積根拠の補足が必要" if target == ReviewState.RETURNED else ""))
             previous = target
@@ -160,17 +186,19 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
             if review.state == ReviewState.APPROVED_WITH_CONDITIONS and kind == "condition" and not old:
                 status = "open"
             closed = status == "closed"
+            # Raised when the review was decided (or, still in review, by today).
+            found_on.append(start + datetime.timedelta(days=STEP_DAYS[2]))
             findings.append(Finding(
                 review=review, project=review.project, kind=kind, severity=rng.choice(["high", "medium", "medium", "low"]),
                 category=category, phase=review.phase, text=text, recommendation=recommendation, owner=owner,
-                due_on=datetime.date.fromisoformat(start) + datetime.timedelta(days=rng.choice([60, 90, 180])),
+                due_on=start + datetime.timedelta(days=rng.choice([60, 90, 180])),
                 status=status, response="対応方針を整理し、資料を提出した。" if closed or status == "in_progress" else "",
-                closed_on=(datetime.date.fromisoformat(start) + datetime.timedelta(days=45)) if closed else None,
+                # A finding of a recent review is closed by today at the latest, never in the future.
+                closed_on=min(start + datetime.timedelta(days=45), today) if closed else None,
             ))
     ChecklistItem.objects.bulk_create(items, batch_size=2000)
     ReviewTransition.objects.bulk_create(transitions, batch_size=2000)
     Finding.objects.bulk_create(findings, batch_size=1000)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=findings)
     counts.update(checklist_items=len(items), transitions=len(transitions), findings=len(findings))
 
     # Carry-forward links: each open finding into every later review of its project.
@@ -188,6 +216,9 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                 links.append(through(finding_id=f.pk, review_id=r.pk))
     through.objects.bulk_create(links, batch_size=2000)
     counts["carried_links"] = len(links)
+    # Audited with their links (one query, not one per finding), so the trail matches what the pages show.
+    prefetch_related_objects(findings, "carried_into")
+    _audit_created(actor=actor, dated=list(zip(findings, found_on, strict=True)), today=today)
 
     counts.update(_monitoring_demo(rng=rng, actor=actor, today=today, projects=projects, editors=editors, parents=parents))
     counts.update(_plans_demo(rng=rng, actor=actor, today=today))
@@ -228,7 +259,8 @@ def _monitoring_demo(*, rng, actor, today, projects, editors, parents) -> dict:
             ratings = {a: rng.choice([base, base, "green", "amber"]) for a in
                        ("schedule", "cost", "scope", "quality", "staffing", "risk")}
             reports.append(StatusReport(
-                project=p, period_end=period, filed_on=period + datetime.timedelta(days=rng.randrange(5, 40)),
+                project=p, period_end=period,
+                filed_on=min(period + datetime.timedelta(days=rng.randrange(5, 40)), today),
                 overall=base, narrative=rng.choice([
                     "計画どおり進捗している。", "一部機能の設計に遅れがあるが、全体工程への影響は軽微。",
                     "調達の不調により開発着手が遅延している。", "要員の確保が課題となっている。"]),
@@ -236,8 +268,12 @@ def _monitoring_demo(*, rng, actor, today, projects, editors, parents) -> dict:
                 filed_by=filer, **ratings))
     Baseline.objects.bulk_create(baselines, batch_size=1000)
     StatusReport.objects.bulk_create(reports, batch_size=1000)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=baselines)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=reports)
+    # "Recorded at" is stamped with the clock on insert; the demo records each baseline on the day it was set.
+    for set_on in sorted({b.set_on for b in baselines}):
+        Baseline.objects.filter(pk__in=[b.pk for b in baselines if b.set_on == set_on]).update(
+            created=_at(set_on, today))
+    _audit_created(actor=actor, dated=[(b, b.set_on) for b in baselines], today=today)
+    _audit_created(actor=actor, dated=[(r, r.filed_on) for r in reports], today=today)
     return {"baselines": len(baselines), "status_reports": len(reports)}
 
 
@@ -273,8 +309,11 @@ def _plans_demo(*, rng, actor, today) -> dict:
     for initiative, chosen in initiatives:
         links.extend(through(initiative_id=initiative.pk, informationsystem_id=s) for s in chosen)
     through.objects.bulk_create(links, batch_size=2000)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=plans)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=[i for i, _ in initiatives])
+    prefetch_related_objects([i for i, _ in initiatives], "systems", "projects")
+    # A plan and its initiatives are adopted at the start of its first fiscal year.
+    _audit_created(actor=actor, dated=[(p, datetime.date(p.start_year, 4, 1)) for p in plans], today=today)
+    _audit_created(actor=actor, dated=[(i, datetime.date(i.plan.start_year, 4, 1)) for i, _ in initiatives],
+                   today=today)
 
     candidates = list(InformationSystem.objects.exclude(status="retired").order_by("system_id")
                       .values_list("pk", flat=True))
@@ -292,5 +331,5 @@ def _plans_demo(*, rng, actor, today) -> dict:
             effective_year=fy if kind != "continue" else fy + 1,
         ))
     Decision.objects.bulk_create(decisions)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=decisions)
+    _audit_created(actor=actor, dated=[(d, d.decided_on) for d in decisions], today=today)
     return {"plans": len(plans), "initiatives": len(initiatives), "decisions": len(decisions)}

@@ -1,45 +1,13 @@
 """API endpoint of the change log: read-only, filtered like the change log page, scoped by organization."""
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 
 from mieruka.api.viewsets import PortfolioViewSet
-from mieruka.core.permissions import visible_organization_ids
 
 from ..choices import ChangeAction, ChangeSource
 from ..models import ObjectChange
-from ..selectors import change_list
+from ..selectors import change_list_for_user
 from .serializers import ObjectChangeOutputSerializer
-
-
-def change_list_for_user(*, user):
-    """The changes a user may read: everything for portfolio-wide roles; for ministry roles, changes to
-    records their organization subtree owns (or owned before or after the change), to those
-    organizations themselves, and to records filed under their systems (budget lines, interfaces)."""
-    from mieruka.inventory.models import InformationSystem
-    from mieruka.organizations.models import Organization
-
-    queryset = change_list()
-    ids = visible_organization_ids(user)
-    if ids is None:
-        return queryset
-    ids = sorted(ids)
-    organization_ct = ContentType.objects.get_for_model(Organization)
-    system_ct = ContentType.objects.get_for_model(InformationSystem)
-    owned = Q(prechange_data__organization__in=ids) | Q(postchange_data__organization__in=ids)
-    # Systems the subtree owns now or owned at any recorded time (so a deleted system's lines still show).
-    system_ids = set(InformationSystem.objects.filter(organization__in=ids).values_list("pk", flat=True))
-    system_ids |= set(
-        ObjectChange.objects.filter(owned, changed_object_type=system_ct).values_list(
-            "changed_object_id", flat=True
-        )
-    )
-    return queryset.filter(
-        owned
-        | Q(changed_object_type=organization_ct, changed_object_id__in=ids)
-        | Q(related_object_type=system_ct, related_object_id__in=sorted(system_ids))
-    )
 
 
 class ObjectChangeFilterSet(django_filters.FilterSet):

@@ -111,10 +111,17 @@ class PagePermissionMatrixTest(PortfolioTestCase):
         self.login(self.pjmo)
         assert "脆弱性対応中" not in self.client.get("/systems/OWN-1/").content.decode()
 
-    def test_only_portfolio_wide_readers_see_the_change_log(self):
-        for role, status in (("analyst", 200), ("reviewer", 200), ("admin", 200), ("pjmo", 403), ("viewer", 403)):
+    def test_the_change_log_shows_ministry_roles_only_their_own_records(self):
+        from mieruka.core.audit import audited_update
+
+        for where in ("own", "other"):
+            audited_update(actor=self.actor(), instance=self.systems[where], data={"status": "retiring"},
+                           reason=f"{where}の変更")
+        for role in MATRIX:
             self.login(self.user(role))
-            assert self.client.get("/changes/").status_code == status, role
+            body = self.client.get("/changes/").content.decode()
+            assert "ownの変更" in body, role
+            assert ("otherの変更" in body) is MATRIX[role][("other", "read")], role
 
 
 class PjmoSeesNothingOfOtherMinistriesTest(PortfolioTestCase):
