@@ -27,6 +27,7 @@ migrate: install .env
 demo: migrate
 	$(BIN)/mieruka demo --if-empty
 	@$(BIN)/mieruka demo --print-logins
+	@echo "Open http://$(HOST):$(PORT)/ and log in, e.g. as analyst / mieruka-demo (Ctrl-C stops the server)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: migrate

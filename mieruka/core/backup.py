@@ -69,7 +69,11 @@ def backup_restore(*, path: Path) -> dict[str, int]:
     fixture.write_text(json.dumps(payload["objects"], ensure_ascii=False), encoding="utf-8")
     try:
         with transaction.atomic():
+            # PostgreSQL refuses TRUNCATE while deferred foreign-key checks of earlier writes in the same
+            # transaction are pending: run them now, then defer again so the load may reference forward.
+            _set_constraints("IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
+            _set_constraints("DEFERRED")
             call_command("loaddata", str(fixture), verbosity=0)
             counts = backup_counts()
             if counts != payload["counts"]:
@@ -79,6 +83,12 @@ def backup_restore(*, path: Path) -> dict[str, int]:
     finally:
         fixture.unlink(missing_ok=True)
     return counts
+
+
+def _set_constraints(mode: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
 def _reset_sequences() -> None:

@@ -75,8 +75,10 @@ def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
         available = sum(
             totals.get((fy, c, s), 0) for c in CATEGORIES for s in ("initial", "supplementary", "carryover")
         )
+        reported = any((fy, c, "executed") in totals for c in CATEGORIES)
         executed = sum(totals.get((fy, c, "executed"), 0) for c in CATEGORIES)
-        rate = (executed / available * 100) if available else None
+        # A year whose execution is not reported yet (the current one) has no rate, not a rate of 0%.
+        rate = (executed / available * 100) if available and reported else None
         rows.append({"fiscal_year": fy, "available": available, "executed": executed, "rate": rate})
     data = [
         {

@@ -59,6 +59,8 @@ def _defaults(name: str) -> dict:
         defaults = {c.name: values.empty_value(c) for c in schema.TABLES[name].columns}
         if name == "systems":
             defaults["hosting"] = "unknown"
+        if name == "reviews":
+            defaults["follow_up"] = "none"
         _DEFAULTS[name] = defaults
     # Lists are mutable: each record gets its own.
     return {k: list(v) if isinstance(v, list) else v for k, v in _DEFAULTS[name].items()}

@@ -24,6 +24,7 @@ DATE = "date"
 BOOLEAN = "boolean"
 FISCAL_YEAR = "fiscal_year"
 MONEY = "money"  # integer yen ≥ 0
+PERCENT = "percent"  # signed, one decimal place, -100 to 100 (reduction targets)
 
 LIST_KINDS = (CHOICE_LIST, TEXT_LIST, CODE_LIST)
 
@@ -63,6 +64,8 @@ class Table:
     key: tuple[str, ...]
     help_ja: str = ""
     help_en: str = ""
+    # Oversight tables are internal working records: never part of open data.
+    public: bool = True
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def column(self, name: str) -> Column:
@@ -257,9 +260,190 @@ INTERFACES = Table(
     help_ja="情報システム間の連携", help_en="Links between systems",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES)}
+
+# --- oversight tables (docs/oversight.md): reviews, findings, status reports, plans, decisions ----------
+
+REVIEW_STAGES = _choices(
+    ("pre_request", "予算要求前", "Pre-budget-request review"),
+    ("request", "予算要求時", "Budget-request review"),
+    ("execution", "予算執行段階", "Budget-execution review"),
+)
+REVIEW_STATES = _choices(
+    ("draft", "下書き", "Draft"),
+    ("submitted", "提出済み", "Submitted"),
+    ("in_review", "レビュー中", "In review"),
+    ("approved", "承認", "Approved"),
+    ("approved_with_conditions", "条件付き承認", "Approved with conditions"),
+    ("returned", "差戻し", "Returned"),
+)
+FOLLOW_UPS = _choices(
+    ("none", "なし", "None"),
+    ("escalation", "エスカレーション型", "Escalation"),
+    ("support", "支援型", "Support"),
+)
+FINDING_KINDS = _choices(("finding", "指摘事項", "Finding"), ("condition", "承認条件", "Condition of approval"))
+SEVERITIES = _choices(("high", "高", "High"), ("medium", "中", "Medium"), ("low", "低", "Low"))
+FINDING_CATEGORIES = _choices(
+    ("purpose", "目的・成果指標", "Purpose and outcome indicators"),
+    ("business", "業務改革", "Business process reform"),
+    ("cost", "経費・予算", "Cost and budget"),
+    ("schedule", "スケジュール", "Schedule"),
+    ("procurement", "調達", "Procurement"),
+    ("architecture", "アーキテクチャ・技術", "Architecture and technology"),
+    ("security", "セキュリティ", "Security"),
+    ("staffing", "PJMO体制", "PJMO staffing and governance"),
+    ("data", "データ・連携", "Data and interfaces"),
+    ("other", "その他", "Other"),
+)
+FINDING_STATUSES = _choices(
+    ("open", "未対応", "Open"),
+    ("in_progress", "対応中", "In progress"),
+    ("closed", "完了", "Closed"),
+    ("withdrawn", "取下げ", "Withdrawn"),
+)
+RATINGS = _choices(("green", "緑", "Green"), ("amber", "黄", "Amber"), ("red", "赤", "Red"))
+METRICS = _choices(
+    ("operating_cost", "運用等経費", "Operating cost"),
+    ("development_cost", "整備等経費", "Development cost"),
+    ("total_cost", "運用等経費＋整備等経費", "Total cost"),
+)
+DECISION_KINDS = _choices(
+    ("stop", "停止", "Stop"),
+    ("scale_down", "縮小", "Scale down"),
+    ("merge", "統合", "Merge"),
+    ("continue", "継続", "Continue"),
+)
+
+_FY_HELP = {"help_ja": "2025、2025年度、令和7年度のいずれの書き方も可", "help_en": "2025, 2025年度 or 令和7年度"}
+
+REVIEWS = Table(
+    "reviews", "レビュー",
+    (
+        Column("project_id", "プロジェクトID", CODE, required=True, max_length=32),
+        Column("fiscal_year", "年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("stage", "レビュー種別", CHOICE, required=True, choices=REVIEW_STAGES),
+        Column("state", "状態", CHOICE, required=True, choices=REVIEW_STATES,
+               help_ja="取り込んだ状態は事実として記録（承認フローは通さない）",
+               help_en="Recorded as a fact (no workflow transitions on import)"),
+        Column("phase", "工程", CHOICE, choices=PHASES, help_ja="空欄はプロジェクトの現在の工程",
+               help_en="Blank means the project's current phase"),
+        Column("reviewer", "担当レビュアー", CODE, max_length=150, help_ja="ユーザー名", help_en="User name"),
+        Column("follow_up", "フォローアップ", CHOICE, choices=FOLLOW_UPS, help_ja="空欄は none",
+               help_en="Blank means none"),
+        Column("support_reviewer", "支援レビュアー", CODE, max_length=150,
+               help_ja="ユーザー名（support のとき必須）", help_en="User name, required with support"),
+        Column("summary", "提出概要", TEXT),
+        Column("conclusion", "結論", TEXT),
+        Column("submitted_on", "提出日", DATE),
+        Column("decided_on", "判断日", DATE),
+    ),
+    key=("project_id", "fiscal_year", "stage"),
+    help_ja="プロジェクトのレビュー（予算要求前・予算要求時・予算執行段階）",
+    help_en="Project reviews (pre-request, request, execution)", public=False,
+)
+
+FINDINGS = Table(
+    "findings", "指摘事項",
+    (
+        Column("project_id", "プロジェクトID", CODE, required=True, max_length=32),
+        Column("fiscal_year", "年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("stage", "レビュー種別", CHOICE, required=True, choices=REVIEW_STAGES),
+        Column("number", "指摘番号", INTEGER, required=True,
+               help_ja="そのレビューでの通し番号（1から）。新しい指摘は既存の番号の続きにする",
+               help_en="Sequence number within the review, from 1; new findings continue the numbering"),
+        Column("kind", "種別", CHOICE, required=True, choices=FINDING_KINDS),
+        Column("severity", "重要度", CHOICE, required=True, choices=SEVERITIES),
+        Column("category", "分類", CHOICE, required=True, choices=FINDING_CATEGORIES),
+        Column("phase", "工程", CHOICE, choices=PHASES, help_ja="空欄はレビューの工程",
+               help_en="Blank means the review's phase"),
+        Column("text", "指摘内容", TEXT, required=True),
+        Column("recommendation", "推奨事項", TEXT),
+        Column("owner", "担当者", CODE, max_length=150, help_ja="ユーザー名", help_en="User name"),
+        Column("due_on", "期限", DATE),
+        Column("status", "対応状況", CHOICE, required=True, choices=FINDING_STATUSES),
+        Column("response", "回答", TEXT),
+        Column("closed_on", "完了日", DATE, help_ja="closed / withdrawn のとき必須、それ以外は空欄",
+               help_en="Required when closed or withdrawn, blank otherwise"),
+    ),
+    key=("project_id", "fiscal_year", "stage", "number"),
+    help_ja="レビューの指摘事項・承認条件", help_en="Findings and conditions raised in reviews", public=False,
+)
+
+STATUS_REPORTS = Table(
+    "status_reports", "状況報告",
+    (
+        Column("project_id", "プロジェクトID", CODE, required=True, max_length=32),
+        Column("period_end", "報告期間末", DATE, required=True, help_ja="四半期末（3/31, 6/30, 9/30, 12/31）",
+               help_en="A quarter end (Mar 31, Jun 30, Sep 30, Dec 31)"),
+        Column("filed_on", "提出日", DATE, required=True, help_ja="報告期間末以降", help_en="On or after the period end"),
+        Column("overall", "総合評価", CHOICE, required=True, choices=RATINGS),
+        Column("schedule", "スケジュール", CHOICE, required=True, choices=RATINGS),
+        Column("cost", "コスト", CHOICE, required=True, choices=RATINGS),
+        Column("scope", "スコープ", CHOICE, required=True, choices=RATINGS),
+        Column("quality", "品質", CHOICE, required=True, choices=RATINGS),
+        Column("staffing", "体制", CHOICE, required=True, choices=RATINGS),
+        Column("risk", "リスク", CHOICE, required=True, choices=RATINGS),
+        Column("narrative", "状況説明", TEXT, required=True),
+        Column("forecast_cost_yen", "総費用見込み（円）", MONEY),
+        Column("forecast_end_on", "完了見込日", DATE),
+    ),
+    key=("project_id", "period_end"),
+    help_ja="重点プロジェクトの四半期ごとの状況報告", help_en="Quarterly status reports of important projects",
+    public=False,
+)
+
+PLANS = Table(
+    "plans", "中長期計画",
+    (
+        Column("plan_code", "計画コード", CODE, required=True, max_length=32),
+        Column("organization_code", "組織コード", CODE, required=True, max_length=32),
+        Column("plan_title", "計画名", TEXT, required=True, max_length=200),
+        Column("start_year", "初年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("end_year", "最終年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("plan_description", "計画の説明", TEXT),
+        Column("initiative_code", "取組コード", CODE, required=True, max_length=32),
+        Column("title", "取組名", TEXT, required=True, max_length=200),
+        Column("description", "取組の説明", TEXT),
+        Column("metric", "指標", CHOICE, required=True, choices=METRICS),
+        Column("base_year", "基準年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("target_year", "目標年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("target_reduction_pct", "削減目標（%）", PERCENT, required=True,
+               help_ja="-100〜100、小数1桁まで（負の値は増加の許容）",
+               help_en="-100 to 100, one decimal place (negative: an allowed increase)"),
+        Column("system_ids", "対象情報システムID", CODE_LIST, max_length=32),
+        Column("project_ids", "対象プロジェクトID", CODE_LIST, max_length=32),
+    ),
+    key=("plan_code", "initiative_code"),
+    help_ja="府省の中長期計画（1行に1取組、計画の列は同じ計画の行で同じ値）",
+    help_en="Mid-term plans, one row per initiative (plan columns repeat the same values)", public=False,
+)
+
+DECISIONS = Table(
+    "decisions", "判断",
+    (
+        Column("system_id", "情報システムID", CODE, max_length=32,
+               help_ja="情報システムかプロジェクトのどちらか一方", help_en="Exactly one of system_id and project_id"),
+        Column("project_id", "プロジェクトID", CODE, max_length=32,
+               help_ja="情報システムかプロジェクトのどちらか一方", help_en="Exactly one of system_id and project_id"),
+        Column("kind", "判断", CHOICE, required=True, choices=DECISION_KINDS),
+        Column("merged_into_system_id", "統合先情報システムID", CODE, max_length=32,
+               help_ja="merge のときのみ", help_en="Only with merge"),
+        Column("rationale", "理由", TEXT, required=True),
+        Column("decided_on", "判断日", DATE, required=True),
+        Column("decided_by", "判断者", TEXT, required=True, max_length=200),
+        Column("effective_year", "適用開始年度", FISCAL_YEAR, required=True, **_FY_HELP),
+    ),
+    key=("system_id", "project_id", "decided_on", "kind"),
+    help_ja="停止・縮小・統合・継続の判断", help_en="Stop, scale-down, merge and continue decisions", public=False,
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)
+# The tables of open data (the oversight tables are internal).
+PUBLIC_TABLE_ORDER = tuple(name for name in TABLE_ORDER if TABLES[name].public)
+OVERSIGHT_TABLES = ("reviews", "findings", "status_reports", "plans", "decisions")
 
 # The IT Dashboard's published budget layout, accepted as `budgets` (stage `initial`, two rows each).
 IT_DASHBOARD_COLUMNS = (

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.inventory.filtersets import InformationSystemFilterSet
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
+from mieruka.plans.models import Decision, Initiative
+from mieruka.reviews.choices import STAGE_ORDER
+from mieruka.reviews.models import Finding, Review
 
 from . import schema
 from .models import ImportBatch
@@ -108,11 +113,115 @@ def _interfaces(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
         yield pk, {"from_system_id": from_id, "to_system_id": to_id, "kind": kind, "description": description}
 
 
+# --- oversight tables ------------------------------------------------------------------------------
+
+def _reviews(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = Review.objects.order_by()
+    if project_pks is not None:
+        queryset = queryset.filter(project_id__in=project_pks)
+    rows = queryset.values_list(
+        "id", "project__project_id", "fiscal_year", "stage", "state", "phase", "reviewer__username", "follow_up",
+        "support_reviewer__username", "summary", "conclusion", "submitted_on", "decided_on")
+    for (pk, project_id, fiscal_year, stage, state, phase, reviewer, follow_up, support_reviewer, summary,
+         conclusion, submitted_on, decided_on) in rows:
+        yield pk, {
+            "project_id": project_id, "fiscal_year": fiscal_year, "stage": stage, "state": state, "phase": phase,
+            "reviewer": reviewer or "", "follow_up": follow_up, "support_reviewer": support_reviewer or "",
+            "summary": summary, "conclusion": conclusion, "submitted_on": submitted_on, "decided_on": decided_on,
+        }
+
+
+def _findings(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    """Findings numbered 1, 2, … within the review that raised them, in the order they were recorded."""
+    queryset = Finding.objects.order_by("review_id", "id")
+    if project_pks is not None:
+        queryset = queryset.filter(review__project_id__in=project_pks)
+    rows = queryset.values_list(
+        "id", "review_id", "review__project__project_id", "review__fiscal_year", "review__stage", "kind",
+        "severity", "category", "phase", "text", "recommendation", "owner__username", "due_on", "status",
+        "response", "closed_on")
+    numbers: dict[int, int] = defaultdict(int)
+    for (pk, review_pk, project_id, fiscal_year, stage, kind, severity, category, phase, text, recommendation,
+         owner, due_on, status, response, closed_on) in rows:
+        numbers[review_pk] += 1
+        yield pk, {
+            "project_id": project_id, "fiscal_year": fiscal_year, "stage": stage, "number": numbers[review_pk],
+            "kind": kind, "severity": severity, "category": category, "phase": phase, "text": text,
+            "recommendation": recommendation, "owner": owner or "", "due_on": due_on, "status": status,
+            "response": response, "closed_on": closed_on,
+        }
+
+
+STATUS_REPORT_FIELDS = ("period_end", "filed_on", "overall", "schedule", "cost", "scope", "quality", "staffing",
+                        "risk", "narrative", "forecast_cost_yen", "forecast_end_on")
+
+
+def _status_reports(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = StatusReport.objects.order_by()
+    if project_pks is not None:
+        queryset = queryset.filter(project_id__in=project_pks)
+    for row in queryset.values_list("id", "project__project_id", *STATUS_REPORT_FIELDS):
+        yield row[0], {"project_id": row[1], **dict(zip(STATUS_REPORT_FIELDS, row[2:], strict=True))}
+
+
+def _plans(system_pks: set[int] | None, project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    """One record per initiative, with its plan's columns repeated (pk: the initiative's)."""
+    systems, projects = defaultdict(list), defaultdict(list)
+    system_links, project_links = defaultdict(set), defaultdict(set)
+    for initiative_pk, system_pk, system_id in Initiative.systems.through.objects.values_list(
+            "initiative_id", "informationsystem_id", "informationsystem__system_id"):
+        systems[initiative_pk].append(system_id)
+        system_links[initiative_pk].add(system_pk)
+    for initiative_pk, project_pk, project_id in Initiative.projects.through.objects.values_list(
+            "initiative_id", "project_id", "project__project_id"):
+        projects[initiative_pk].append(project_id)
+        project_links[initiative_pk].add(project_pk)
+    rows = Initiative.objects.order_by().values_list(
+        "id", "plan__code", "plan__organization__code", "plan__title", "plan__start_year", "plan__end_year",
+        "plan__description", "code", "title", "description", "metric", "base_year", "target_year",
+        "target_reduction_pct")
+    for (pk, plan_code, org_code, plan_title, start_year, end_year, plan_description, code, title, description,
+         metric, base_year, target_year, pct) in rows:
+        if system_pks is not None and not (system_links[pk] <= system_pks and project_links[pk] <= project_pks):
+            continue  # a filtered export keeps only initiatives whose every link is exported
+        yield pk, {
+            "plan_code": plan_code, "organization_code": org_code, "plan_title": plan_title,
+            "start_year": start_year, "end_year": end_year, "plan_description": plan_description,
+            "initiative_code": code, "title": title, "description": description, "metric": metric,
+            "base_year": base_year, "target_year": target_year, "target_reduction_pct": pct,
+            "system_ids": sorted(systems.get(pk, [])), "project_ids": sorted(projects.get(pk, [])),
+        }
+
+
+def _decisions(system_pks: set[int] | None, project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    rows = Decision.objects.order_by().values_list(
+        "id", "system_id", "system__system_id", "project_id", "project__project_id", "kind", "merged_into_id",
+        "merged_into__system_id", "rationale", "decided_on", "decided_by", "effective_year")
+    for (pk, system_pk, system_id, project_pk, project_id, kind, merged_pk, merged_id, rationale, decided_on,
+         decided_by, effective_year) in rows:
+        if system_pks is not None and not (
+                (system_pk in system_pks or project_pk in project_pks)
+                and (merged_pk is None or merged_pk in system_pks)):
+            continue
+        yield pk, {
+            "system_id": system_id or "", "project_id": project_id or "", "kind": kind,
+            "merged_into_system_id": merged_id or "", "rationale": rationale, "decided_on": decided_on,
+            "decided_by": decided_by, "effective_year": effective_year,
+        }
+
+
+def _oversight_rows(system_pks: set[int] | None, project_pks: set[int] | None) -> dict[str, Iterator]:
+    return {"reviews": _reviews(project_pks), "findings": _findings(project_pks),
+            "status_reports": _status_reports(project_pks), "plans": _plans(system_pks, project_pks),
+            "decisions": _decisions(system_pks, project_pks)}
+
+
 def portfolio_existing() -> dict[str, dict]:
     """Every stored record by its interchange key: key → (pk, record); budgets key → (pk, amount)."""
     existing: dict[str, dict] = {}
     for name, rows in (("organizations", _organizations()), ("systems", _systems(None)),
-                       ("projects", _projects(None)), ("interfaces", _interfaces(None))):
+                       ("projects", _projects(None)), ("interfaces", _interfaces(None)),
+                       *_oversight_rows(None, None).items()):
         key_fields = schema.TABLES[name].key
         existing[name] = {tuple(record[k] for k in key_fields): (pk, record) for pk, record in rows}
     existing["budgets"] = {(sid, fy, cat, stage, appr): (pk, amount)
@@ -126,7 +235,18 @@ def interchange_known(*, existing: dict[str, dict]) -> Known:
         organization_parents={key[0]: record["parent_code"] for key, (_, record) in existing["organizations"].items()},
         system_organizations={key[0]: record["organization_code"] for key, (_, record) in existing["systems"].items()},
         platform_codes=set(SharedPlatform.objects.values_list("code", flat=True)),
+        project_phases={key[0]: record["phase"] for key, (_, record) in existing["projects"].items()},
+        review_phases={key: record["phase"] for key, (_, record) in existing["reviews"].items()},
+        finding_counts=_finding_counts(existing["findings"]),
+        usernames=set(get_user_model().objects.values_list("username", flat=True)),
     )
+
+
+def _finding_counts(findings: dict) -> dict[tuple, int]:
+    counts: dict[tuple, int] = defaultdict(int)
+    for key in findings:
+        counts[key[:3]] += 1
+    return dict(counts)
 
 
 def system_filter_pks(*, filters: dict | None) -> set[int] | None:
@@ -162,11 +282,31 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     tables = {"organizations": organizations, "systems": systems, "budgets": budget_records,
               "projects": projects, "interfaces": interfaces}
     if public:
-        for name, records in tables.items():
-            restricted = [c.name for c in schema.TABLES[name].columns if not c.public]
-            for record in records:
-                for column in restricted:
-                    record.pop(column, None)
+        # The oversight tables are internal working records, never open data.
+        return _public_subset(tables)
+    project_pks = None if pks is None else set(
+        Project.objects.filter(project_id__in=[p["project_id"] for p in projects]).values_list("pk", flat=True))
+    oversight = {name: [record for _, record in rows] for name, rows in _oversight_rows(pks, project_pks).items()}
+
+    def stage_order(record):
+        return (record["project_id"], record["fiscal_year"], STAGE_ORDER[record["stage"]])
+
+    oversight["reviews"].sort(key=stage_order)
+    oversight["findings"].sort(key=lambda r: (*stage_order(r), r["number"]))
+    oversight["status_reports"].sort(key=lambda r: (r["project_id"], r["period_end"]))
+    oversight["plans"].sort(key=lambda r: (r["plan_code"], r["initiative_code"]))
+    oversight["decisions"].sort(key=lambda r: (r["decided_on"], r["system_id"], r["project_id"], r["kind"]))
+    tables.update(oversight)
+    return tables
+
+
+def _public_subset(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The public tables without their restricted columns."""
+    for name, records in tables.items():
+        restricted = [c.name for c in schema.TABLES[name].columns if not c.public]
+        for record in records:
+            for column in restricted:
+                record.pop(column, None)
     return tables
 
 

@@ -12,16 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.core.audit import Actor
+from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
 from mieruka.inventory.choices import InterfaceKind
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
+from mieruka.plans.models import Decision, Initiative, MidTermPlan
+from mieruka.reviews.checklists import checklist_for_phase
+from mieruka.reviews.choices import STAGE_ORDER
+from mieruka.reviews.models import ChecklistItem, Finding, Review
+from mieruka.reviews.services import findings_carry_forward
 
 from . import planning, readers, schema, selectors, validation
 from .bulk import BulkWriter, json_value, snapshot_fields
@@ -77,7 +85,7 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
         try:
             result.batch = _apply(actor=actor, parsed=parsed, plan=result.plan, existing=existing,
                                   files=result.files, say=say, reason=reason)
-        except IntegrityError as exc:
+        except (IntegrityError, ValidationError) as exc:
             raise ApplicationError(f"データベースの制約に違反したため、何も取り込みませんでした（{exc}）",
                                    f"Nothing was imported: a database constraint was violated ({exc})") from exc
         result.applied = True
@@ -112,6 +120,7 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
     _write_budgets(writer, parsed, plan, existing, system_pks, say)
     _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
     _write_interfaces(writer, parsed, plan, existing, system_pks)
+    _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     return batch
 
 
@@ -274,6 +283,146 @@ def _write_interfaces(writer, parsed, plan, existing, system_pks) -> None:
     _generic_write(writer, model=Interface, table="interfaces", parsed=parsed, plan=plan, existing=existing,
                    new_ids=new_ids, to_row=to_row, represent=represent,
                    related=lambda values: values["from_system_id"])
+
+
+# --- oversight tables: few rows, written one by one through the audited ORM helpers ------------------
+
+def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, reason: str) -> None:
+    """Reviews, findings, status reports, plans and decisions, in the import's transaction and batch.
+
+    Review states are written as facts: no workflow transition is made or logged, and no notification sent.
+    """
+    if all(plan.tables[name].is_empty for name in schema.OVERSIGHT_TABLES):
+        return
+    wanted_projects, wanted_systems, wanted_users = set(), set(), set()
+    for name in schema.OVERSIGHT_TABLES:
+        for record in parsed.tables[name].records.values():
+            wanted_projects |= {record.get("project_id"), *record.get("project_ids", [])}
+            wanted_systems |= {record.get("system_id"), record.get("merged_into_system_id"),
+                               *record.get("system_ids", [])}
+            wanted_users |= {record.get(n) for n in ("reviewer", "support_reviewer", "owner")}
+    projects = Project.objects.in_bulk([p for p in wanted_projects if p], field_name="project_id")
+    systems = InformationSystem.objects.in_bulk([s for s in wanted_systems if s], field_name="system_id")
+    users = get_user_model().objects.in_bulk([u for u in wanted_users if u], field_name="username")
+    touched: set[int] = set()
+
+    def write(table: str, key, data: dict, model):
+        """Update the stored row of `key`, or create it; returns the instance."""
+        if key in existing[table]:
+            instance = model.objects.get(pk=existing[table][key][0])
+            return audited_update(actor=actor, instance=instance, data=data, reason=reason)
+        return audited_create(actor=actor, model=model, data=data, reason=reason)
+
+    plan_tables = plan.tables
+    spec = schema.TABLES
+    # Reviews, in their order in the project's life, so checklists and carry-forward follow it.
+    reviews: dict[tuple, Review] = {}
+    review_plan = plan_tables["reviews"]
+    for key in sorted(review_plan.create + review_plan.update, key=lambda k: (k[0], k[1], STAGE_ORDER[k[2]])):
+        base = existing["reviews"][key][1] if key in existing["reviews"] else None
+        r = planning.full_record(spec["reviews"], parsed.tables["reviews"].records[key], base=base)
+        project = projects[r["project_id"]]
+        data = {"project": project, "fiscal_year": r["fiscal_year"], "stage": r["stage"], "state": r["state"],
+                "phase": r["phase"] or project.phase, "reviewer": users.get(r["reviewer"]),
+                "follow_up": r["follow_up"] or "none", "support_reviewer": users.get(r["support_reviewer"]),
+                "summary": r["summary"], "conclusion": r["conclusion"], "submitted_on": r["submitted_on"],
+                "decided_on": r["decided_on"]}
+        created = key not in existing["reviews"]
+        review = write("reviews", key, data, Review)
+        reviews[key] = review
+        touched.add(project.pk)
+        if created:
+            # As when a review is opened: the checklist of its phase, unanswered (answers do not travel).
+            items = ChecklistItem.objects.bulk_create([
+                ChecklistItem(review=review, order=i, code=code, text_ja=ja, text_en=en)
+                for i, (code, ja, en) in enumerate(checklist_for_phase(review.phase), start=1)])
+            audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=items, reason=reason)
+
+    def review_of(review_key) -> Review:
+        if review_key not in reviews:
+            reviews[review_key] = Review.objects.select_related("project").get(
+                project__project_id=review_key[0], fiscal_year=review_key[1], stage=review_key[2])
+        return reviews[review_key]
+
+    # Findings in number order within each review: a finding's number is its position there.
+    finding_plan = plan_tables["findings"]
+    for key in sorted(finding_plan.create + finding_plan.update, key=lambda k: (k[0], k[1], STAGE_ORDER[k[2]], k[3])):
+        base = existing["findings"][key][1] if key in existing["findings"] else None
+        r = planning.full_record(spec["findings"], parsed.tables["findings"].records[key], base=base)
+        review = review_of(key[:3])
+        data = {"review": review, "project": review.project, "kind": r["kind"], "severity": r["severity"],
+                "category": r["category"], "phase": r["phase"] or review.phase, "text": r["text"],
+                "recommendation": r["recommendation"], "owner": users.get(r["owner"]), "due_on": r["due_on"],
+                "status": r["status"], "response": r["response"], "closed_on": r["closed_on"]}
+        write("findings", key, data, Finding)
+        touched.add(review.project_id)
+    for project in Project.objects.filter(pk__in=touched).order_by("project_id"):
+        findings_carry_forward(actor=actor, project=project)
+
+    report_plan = plan_tables["status_reports"]
+    for key in report_plan.create + report_plan.update:
+        base = existing["status_reports"][key][1] if key in existing["status_reports"] else None
+        r = planning.full_record(spec["status_reports"], parsed.tables["status_reports"].records[key], base=base)
+        data = {"project": projects[r["project_id"]],
+                **{name: r[name] for name in selectors.STATUS_REPORT_FIELDS}}
+        write("status_reports", key, data, StatusReport)
+
+    _write_plans(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason, projects=projects,
+                 systems=systems)
+
+    decision_plan = plan_tables["decisions"]
+    for key in decision_plan.create + decision_plan.update:
+        base = existing["decisions"][key][1] if key in existing["decisions"] else None
+        r = planning.full_record(spec["decisions"], parsed.tables["decisions"].records[key], base=base)
+        data = {"system": systems.get(r["system_id"]), "project": projects.get(r["project_id"]), "kind": r["kind"],
+                "merged_into": systems.get(r["merged_into_system_id"]), "rationale": r["rationale"],
+                "decided_on": r["decided_on"], "decided_by": r["decided_by"], "effective_year": r["effective_year"]}
+        if key not in existing["decisions"]:
+            data["recorded_by"] = actor.user
+        write("decisions", key, data, Decision)
+
+
+PLAN_FIELDS = (("organization_code", "organization"), ("plan_title", "title"), ("start_year", "start_year"),
+               ("end_year", "end_year"), ("plan_description", "description"))
+
+
+def _write_plans(*, actor, parsed, plan, existing, reason, projects, systems) -> None:
+    """Plans from the plan columns of their rows (all agree, validation checked), then their initiatives."""
+    table_plan = plan.tables["plans"]
+    keys = sorted(table_plan.create + table_plan.update)
+    stored = existing["plans"]
+    plans = MidTermPlan.objects.in_bulk({key[0] for key in keys}, field_name="code")
+    organizations = Organization.objects.in_bulk(
+        {r.get("organization_code") for r in parsed.tables["plans"].records.values()}
+        | {r["organization_code"] for _, r in stored.values()}, field_name="code")
+    for key in keys:
+        base = stored[key][1] if key in stored else None
+        r = planning.full_record(schema.TABLES["plans"], parsed.tables["plans"].records[key], base=base)
+        plan_data = {"organization": organizations[r["organization_code"]], "code": r["plan_code"],
+                     "title": r["plan_title"], "start_year": r["start_year"], "end_year": r["end_year"],
+                     "description": r["plan_description"]}
+        current = plans.get(key[0])
+        if current is None:
+            plans[key[0]] = audited_create(actor=actor, model=MidTermPlan, data=plan_data, reason=reason)
+        else:
+            # A plan column the file lacks keeps the stored plan's value (a new initiative has no base row).
+            given = parsed.tables["plans"].records[key]
+            for column, name in PLAN_FIELDS:
+                if column not in given:
+                    plan_data[name] = getattr(current, name)
+            if any(getattr(current, name) != value for name, value in plan_data.items()):
+                plans[key[0]] = audited_update(actor=actor, instance=current, data=plan_data, reason=reason)
+        data = {"plan": plans[key[0]], "code": r["initiative_code"], "title": r["title"],
+                "description": r["description"], "metric": r["metric"], "base_year": r["base_year"],
+                "target_year": r["target_year"], "target_reduction_pct": r["target_reduction_pct"],
+                "systems": [systems[s] for s in r["system_ids"]], "projects": [projects[p] for p in r["project_ids"]]}
+        if key not in stored:
+            audited_create(actor=actor, model=Initiative, data=data, reason=reason)
+            continue
+        initiative_fields = {c.name for c in schema.TABLES["plans"].columns} - set(validation.PLAN_COLUMNS)
+        if any(base.get(name) != r.get(name) for name in initiative_fields):
+            instance = Initiative.objects.get(pk=stored[key][0])
+            audited_update(actor=actor, instance=instance, data=data, reason=reason)
 
 
 # --- the import page's stored uploads ---------------------------------------------------------------

@@ -22,6 +22,10 @@ class Known:
     organization_parents: dict[str, str] = field(default_factory=dict)  # code → parent code ("" if none)
     system_organizations: dict[str, str] = field(default_factory=dict)  # system_id → organization code
     platform_codes: set[str] = field(default_factory=set)
+    project_phases: dict[str, str] = field(default_factory=dict)  # project_id → phase
+    review_phases: dict[tuple, str] = field(default_factory=dict)  # (project_id, fiscal_year, stage) → phase
+    finding_counts: dict[tuple, int] = field(default_factory=dict)  # review key → findings stored
+    usernames: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -80,6 +84,17 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
+    for name in schema.OVERSIGHT_TABLES:
+        for raw in by_table[name]:
+            _parse_generic(raw, parsed[name], out)
+    project_phases = dict(known.project_phases)
+    for key, record in parsed["projects"].records.items():
+        project_phases[key[0]] = record.get("phase") or project_phases.get(key[0], "")
+    review_phases = _check_reviews(parsed["reviews"], known, project_phases, out)
+    _check_findings(parsed["findings"], known, review_phases, out)
+    _check_status_reports(parsed["status_reports"], project_phases, out)
+    _check_plans(parsed["plans"], organization_codes, system_organizations, project_phases, out)
+    _check_decisions(parsed["decisions"], system_organizations, project_phases, out)
     files = sorted({raw.source for raw in raw_tables})
     return Parsed(tables=parsed, new_platforms=new_platforms, files=files), out.issues
 
@@ -373,3 +388,150 @@ def _check_interfaces(target: ParsedTable, system_organizations: dict[str, str],
         if record["from_system_id"] == record["to_system_id"]:
             out.add(source, row, "to_system_id", record["to_system_id"], "自システムへの連携は登録できません",
                     "A system cannot link to itself")
+
+
+# --- oversight tables ------------------------------------------------------------------------------
+
+def _unknown_project(out, source, row, project_id) -> None:
+    out.add(source, row, "project_id", project_id, "プロジェクトIDが見つかりません", "Unknown project")
+
+
+def _check_users(record: dict, names: tuple[str, ...], known: Known, source, row, out) -> None:
+    for name in names:
+        if record.get(name) and record[name] not in known.usernames:
+            out.add(source, row, name, record[name], "ユーザー名が見つかりません", "Unknown user name")
+
+
+def _check_reviews(target: ParsedTable, known: Known, project_phases: dict[str, str],
+                   out: _Collector) -> dict[tuple, str]:
+    """Check reviews; return the phase of every review stored or imported (findings default to it)."""
+    phases = dict(known.review_phases)
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        if key[0] not in project_phases:
+            _unknown_project(out, source, row, key[0])
+            continue
+        if record.get("phase") == "":
+            # Blank: the phase the review was opened in, or for a new review the project's current phase.
+            record["phase"] = known.review_phases.get(key) or project_phases[key[0]]
+        if record.get("follow_up") == "":
+            record["follow_up"] = "none"
+        _check_users(record, ("reviewer", "support_reviewer"), known, source, row, out)
+        if record.get("follow_up") == "support" and not record.get("support_reviewer"):
+            out.add(source, row, "support_reviewer", "", "支援型のフォローアップには支援レビュアーが必要です",
+                    "A support follow-up needs a supporting reviewer")
+        phases[key] = record.get("phase") or phases.get(key) or project_phases[key[0]]
+    return phases
+
+
+def _check_findings(target: ParsedTable, known: Known, review_phases: dict[tuple, str], out: _Collector) -> None:
+    new_numbers: dict[tuple, list] = {}
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        review = key[:3]
+        if review not in review_phases:
+            out.add(source, row, "project_id", " / ".join(map(str, review)),
+                    "レビューが見つかりません（プロジェクトID・年度・レビュー種別）",
+                    "Unknown review (project_id, fiscal_year, stage)")
+            continue
+        if record["number"] < 1:
+            out.add(source, row, "number", record["number"], "指摘番号は1以上です", "A finding number starts at 1")
+            continue
+        if record.get("phase") == "":
+            record["phase"] = review_phases[review]
+        _check_users(record, ("owner",), known, source, row, out)
+        status, closed_on = record["status"], record.get("closed_on")
+        if status in ("closed", "withdrawn") and closed_on is None and "closed_on" in target.present:
+            out.add(source, row, "closed_on", "", "完了・取下げの指摘には完了日が必要です",
+                    "A closed or withdrawn finding needs the date it was closed")
+        elif status in ("open", "in_progress") and closed_on is not None:
+            out.add(source, row, "closed_on", closed_on, "未完了の指摘には完了日を入れないでください",
+                    "An open finding has no closing date")
+        if record["number"] > known.finding_counts.get(review, 0):
+            new_numbers.setdefault(review, []).append((record["number"], key))
+    # Numbers are positions in the review: new findings must continue the numbering without gaps, or the
+    # same file imported again would not find them under the same numbers.
+    for review, numbers in new_numbers.items():
+        start = known.finding_counts.get(review, 0) + 1
+        for expected, (number, key) in enumerate(sorted(numbers), start=start):
+            if number != expected:
+                source, row = target.where[key]
+                out.add(source, row, "number", number,
+                        f"指摘番号は連番にしてください（次は {expected}）",
+                        f"Finding numbers must run on without gaps (next is {expected})")
+                break
+
+
+def _check_status_reports(target: ParsedTable, project_phases: dict[str, str], out: _Collector) -> None:
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        if key[0] not in project_phases:
+            _unknown_project(out, source, row, key[0])
+        period_end = key[1]
+        if (period_end.month, period_end.day) not in ((3, 31), (6, 30), (9, 30), (12, 31)):
+            out.add(source, row, "period_end", period_end, "報告期間末は四半期末（3/31・6/30・9/30・12/31）です",
+                    "The period must end on a quarter end (Mar 31, Jun 30, Sep 30, Dec 31)")
+        filed_on = record.get("filed_on")
+        if filed_on and filed_on < period_end:
+            out.add(source, row, "filed_on", filed_on, "提出日は報告期間末以降にしてください",
+                    "A report is filed on or after the end of its period")
+
+
+PLAN_COLUMNS = ("organization_code", "plan_title", "start_year", "end_year", "plan_description")
+
+
+def _check_plans(target: ParsedTable, organization_codes: set[str], system_organizations: dict[str, str],
+                 project_phases: dict[str, str], out: _Collector) -> None:
+    first: dict[str, tuple] = {}
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        if key[0] in first:
+            first_key = first[key[0]]
+            first_record = target.records[first_key]
+            for name in PLAN_COLUMNS:
+                if name in record and name in first_record and record[name] != first_record[name]:
+                    first_file, first_row = target.where[first_key]
+                    out.add(source, row, name, record[name],
+                            f"同じ計画の行で値が異なります（{first_file} の {first_row} 行目と違う）",
+                            f"Rows of the same plan disagree (row {first_row} of {first_file} differs)")
+        else:
+            first[key[0]] = key
+        code = record.get("organization_code", "")
+        if code and code not in organization_codes:
+            out.add(source, row, "organization_code", code, "組織コードが見つかりません", "Unknown organization")
+        if record["end_year"] < record["start_year"]:
+            out.add(source, row, "end_year", record["end_year"], "最終年度は初年度以降にしてください",
+                    "The last fiscal year must not be before the first")
+        if record["target_year"] <= record["base_year"]:
+            out.add(source, row, "target_year", record["target_year"], "目標年度は基準年度より後にしてください",
+                    "The target year must be after the base year")
+        for sid in record.get("system_ids", []):
+            if sid not in system_organizations:
+                out.add(source, row, "system_ids", sid, "情報システムIDが見つかりません", "Unknown system")
+        for pid in record.get("project_ids", []):
+            if pid not in project_phases:
+                out.add(source, row, "project_ids", pid, "プロジェクトIDが見つかりません", "Unknown project")
+
+
+def _check_decisions(target: ParsedTable, system_organizations: dict[str, str], project_phases: dict[str, str],
+                     out: _Collector) -> None:
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        system_id, project_id = record["system_id"], record["project_id"]
+        if bool(system_id) == bool(project_id):
+            out.add(source, row, "system_id", f"{system_id} / {project_id}",
+                    "情報システムIDとプロジェクトIDのどちらか一方だけを入れてください",
+                    "Give exactly one of system_id and project_id")
+        if system_id and system_id not in system_organizations:
+            out.add(source, row, "system_id", system_id, "情報システムIDが見つかりません", "Unknown system")
+        if project_id and project_id not in project_phases:
+            _unknown_project(out, source, row, project_id)
+        merged = record.get("merged_into_system_id", "")
+        if merged and record["kind"] != "merge":
+            out.add(source, row, "merged_into_system_id", merged, "統合先は判断が merge のときだけ入れられます",
+                    "A merge target is only for a merge decision")
+        elif merged and merged not in system_organizations:
+            out.add(source, row, "merged_into_system_id", merged, "情報システムIDが見つかりません", "Unknown system")
+        elif merged and merged == system_id:
+            out.add(source, row, "merged_into_system_id", merged, "自システムには統合できません",
+                    "A system cannot be merged into itself")

@@ -144,6 +144,24 @@ def parse_decimal(raw: object) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def parse_percent(raw: object) -> Decimal:
+    """A reduction target in percent: -100 to 100, at most one decimal place (`%` accepted)."""
+    if isinstance(raw, bool):
+        raise CellError("数値ではありません", "Not a number")
+    text = _number_text(raw).rstrip("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError("数値で入力してください", "Must be a number") from None
+    if not value.is_finite():
+        raise CellError("数値で入力してください", "Must be a number")
+    if value != value.quantize(Decimal("0.1")):
+        raise CellError("小数点以下は1桁までです", "At most one decimal place")
+    if not Decimal(-100) <= value <= Decimal(100):
+        raise CellError("-100から100の間にしてください", "Must be between -100 and 100")
+    return value.quantize(Decimal("0.1"))
+
+
 def parse_fiscal_year(raw: object) -> int:
     """2025, 2025年度, FY2025, 令和7年度 or 令和元年度, 平成31年度 → the Western year the fiscal year starts in."""
     if isinstance(raw, bool):
@@ -252,6 +270,8 @@ def parse_cell(raw: object, column: schema.Column, lookup: dict[str, str] | None
         return parse_money(raw)
     if kind == schema.DECIMAL:
         return parse_decimal(raw)
+    if kind == schema.PERCENT:
+        return parse_percent(raw)
     if kind == schema.DATE:
         return parse_date(raw)
     if kind == schema.BOOLEAN:

@@ -122,7 +122,8 @@ def template_download(request):
 def open_data(request):
     """Public page: the open-data files and their data dictionary; no login needed."""
     files = [
-        {"name": f"{name}.csv", "title": schema.TABLES[name].ja, "title_en": name} for name in schema.TABLE_ORDER
+        {"name": f"{name}.csv", "title": schema.TABLES[name].ja, "title_en": name}
+        for name in schema.PUBLIC_TABLE_ORDER
     ] + [
         {"name": "mieruka.json", "title": _("All tables as one JSON document"), "title_en": "JSON"},
         {"name": "data_dictionary.csv", "title": _("Data dictionary (CSV)"), "title_en": "CSV"},

@@ -46,7 +46,7 @@ def write_csv(stream, table: str, records: Iterable[dict], *, public: bool = Fal
 
 def json_document(tables: dict[str, list[dict]], *, public: bool = False) -> dict:
     document: dict = {"format": schema.FORMAT_ID}
-    for name in schema.TABLE_ORDER:
+    for name in schema.PUBLIC_TABLE_ORDER if public else schema.TABLE_ORDER:
         columns = _columns(name, public)
         document[name] = [{c.name: values.to_json(record.get(c.name)) for c in columns}
                           for record in tables.get(name, [])]
@@ -97,6 +97,7 @@ KIND_NAMES = {
     schema.DATE: ("日付（YYYY-MM-DD）", "date (YYYY-MM-DD)"), schema.BOOLEAN: ("真偽値（true/false）", "boolean (true/false)"),
     schema.FISCAL_YEAR: ("年度（西暦の開始年）", "fiscal year (Western year it starts in)"),
     schema.MONEY: ("金額（円、0以上の整数）", "amount (integer yen ≥ 0)"),
+    schema.PERCENT: ("百分率（-100〜100、小数1桁まで）", "percent (-100 to 100, one decimal place)"),
 }
 DICTIONARY_COLUMNS = ("table", "table_ja", "field", "field_ja", "type", "type_ja", "required", "values",
                       "description_ja", "description_en")
@@ -105,7 +106,7 @@ DICTIONARY_COLUMNS = ("table", "table_ja", "field", "field_ja", "type", "type_ja
 def data_dictionary(*, public: bool = True) -> list[dict]:
     """Every published field with its Japanese and English names, type, allowed values and meaning."""
     rows = []
-    for name in schema.TABLE_ORDER:
+    for name in schema.PUBLIC_TABLE_ORDER if public else schema.TABLE_ORDER:
         table = schema.TABLES[name]
         for column in _columns(name, public):
             type_ja, type_en = KIND_NAMES[column.kind]
@@ -131,7 +132,7 @@ def data_dictionary_json() -> bytes:
     document = {"format": schema.FORMAT_ID, "tables": [
         {"table": t.name, "table_ja": t.ja, "description_ja": t.help_ja, "description_en": t.help_en,
          "fields": [row for row in data_dictionary() if row["table"] == t.name]}
-        for t in schema.TABLES.values()]}
+        for t in schema.TABLES.values() if t.public]}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -152,7 +153,8 @@ Amounts are integer yen; a fiscal year is the Western year it starts in (2025 = 
 
 def open_data_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
     """File name → content of the open-data set (tables already reduced to the public subset)."""
-    files = {f"{name}.csv": csv_bytes(name, tables.get(name, []), public=True) for name in schema.TABLE_ORDER}
+    files = {f"{name}.csv": csv_bytes(name, tables.get(name, []), public=True)
+             for name in schema.PUBLIC_TABLE_ORDER}
     files["mieruka.json"] = json_bytes(tables, public=True)
     files["data_dictionary.csv"] = data_dictionary_csv()
     files["data_dictionary.json"] = data_dictionary_json()

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SystemClassification(models.TextChoices):
@@ -40,7 +41,7 @@ class ProjectPhase(models.TextChoices):
     PROCUREMENT = "procurement", _("Procurement")
     DEVELOPMENT = "development", _("Design and development")
     OPERATION = "operation", _("Operation and maintenance")
-    REVIEW = "review", _("Review")
+    REVIEW = "review", pgettext_lazy("project phase", "Review")
 
 
 class InterfaceKind(models.TextChoices):

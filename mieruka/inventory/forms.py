@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.budgets.choices import Appropriation, BudgetCategory, BudgetStage
 from mieruka.core.errors import bilingual
@@ -82,6 +83,25 @@ class _ReasonMixin:
             label=_("Reason for change (変更理由)"), required=required, widget=forms.Textarea(attrs={"rows": 2}),
             help_text=REASON_HELP, max_length=2000, error_messages=BILINGUAL_MESSAGES,
         )
+        if required and self.instance.pk is not None:
+            # Optimistic locking: the edit is refused if the record changed since this form was shown.
+            self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False,
+                                                     initial=self.instance.last_updated.isoformat())
+
+    def clean(self):
+        cleaned = super().clean()
+        # The edit page always sends the version; a bare POST without one (a script) is not checked.
+        if "version" in self.fields and cleaned.get("version"):
+            current = (type(self.instance)._default_manager.filter(pk=self.instance.pk)
+                       .values_list("last_updated", flat=True).first())
+            if current is not None and cleaned.get("version") != current.isoformat():
+                self.add_error(None, bilingual(
+                    "このレコードは、編集を始めた後に他の人が変更しました。上書きを防ぐため保存していません。"
+                    "ページを再読み込みして最新の内容を確認してから、もう一度変更してください",
+                    "Someone else changed this record after you started editing; to avoid overwriting their "
+                    "change nothing was saved. Reload the page, check the latest values and make your change again",
+                ))
+        return cleaned
 
 
 class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
@@ -120,8 +140,8 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         self.fields["platforms"].label_from_instance = lambda p: f"{p.code} — {p.name_ja}"
 
     def service_data(self) -> dict:
-        """The cleaned values the services take (everything but the reason)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+        """The cleaned values the services take (everything but the reason and the version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "version")}
 
 
 class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
@@ -172,7 +192,7 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         return ids
 
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "system_ids")}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "system_ids", "version")}
         data["systems"] = getattr(self, "systems", [])
         return data
 
@@ -235,7 +255,7 @@ class BudgetLineForm(BilingualFormMixin, forms.Form):
 
     fiscal_year = forms.IntegerField(label=_("Fiscal year (Western year it starts in)"), min_value=1989,
                                      max_value=2100)
-    category = forms.ChoiceField(label=_("Category"), choices=CATEGORY_CHOICES)
+    category = forms.ChoiceField(label=pgettext_lazy("budget", "Category"), choices=CATEGORY_CHOICES)
     stage = forms.ChoiceField(label=_("Stage"), choices=BudgetStage.choices)
     appropriation = forms.ChoiceField(label=_("Appropriation"), choices=APPROPRIATION_CHOICES,
                                       initial=Appropriation.MINISTRY)

@@ -20,6 +20,9 @@ from mieruka.inventory.models import InformationSystem, Interface, Project, Shar
 from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
+from mieruka.plans.models import Decision, Initiative, MidTermPlan
+from mieruka.reporting.models import Answer, Campaign, Confirmation, Return, ReturnItem, Survey
+from mieruka.reviews.models import Finding, Review, ReviewTransition
 
 SMALL = 60
 FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -55,10 +58,6 @@ def portfolio_snapshot() -> dict:
 
     def rows(qs, *fields) -> list[tuple]:
         return sorted(tuple(str(v) for v in row) for row in qs.values_list(*fields))
-
-    from mieruka.plans.models import Decision, Initiative, MidTermPlan
-    from mieruka.reporting.models import Answer, Campaign, Confirmation, Return, ReturnItem, Survey
-    from mieruka.reviews.models import Finding, Review, ReviewTransition
 
     review = ("review__project__project_id", "review__fiscal_year", "review__stage")
     confirmed = ContentType.objects.get_for_model(InformationSystem), ContentType.objects.get_for_model(Project)
@@ -104,6 +103,18 @@ def portfolio_snapshot() -> dict:
     }
 
 
+def organizations_people_work_in() -> set[int]:
+    """The organizations user roles point at, with their ancestors: what a reset must keep."""
+    from mieruka.core.models import UserRole
+
+    ids = set()
+    for org in Organization.objects.filter(pk__in=UserRole.objects.values("organization")):
+        while org is not None:
+            ids.add(org.pk)
+            org = org.parent
+    return ids
+
+
 class DemoDeterminismTest(TestCase):
     def test_the_same_seed_gives_the_same_portfolio_and_another_seed_a_different_one(self):
         demo_portfolio_generate(systems=SMALL, seed=3)
@@ -119,6 +130,7 @@ class DemoDeterminismTest(TestCase):
         other = portfolio_snapshot()
         assert other["systems"] != first["systems"]
         assert other["budgets"] != first["budgets"]
+        assert other["reviews"] != first["reviews"]
 
 
 class DemoPortfolioTest(TestCase):
@@ -238,7 +250,7 @@ class DemoCommandTest(TestCase):
 
     def test_it_reports_progress_per_phase_and_ends_with_a_summary(self):
         out, err = self.run_demo("--systems", "20", "--seed", "2")
-        assert "[3/6]" in err and "情報システム / systems: 20" in err
+        assert f"[3/{6 + len(generator.EXTENSIONS)}]" in err and "情報システム / systems: 20" in err
         for label in ("organizations", "platforms", "systems", "projects", "interfaces", "budget lines",
                       "audit rows", "elapsed"):
             assert label in out
@@ -267,8 +279,14 @@ class DemoCommandTest(TestCase):
         assert not old_ids & set(InformationSystem.objects.values_list("pk", flat=True))
         assert not ObjectChange.objects.filter(changed_object_type__model="informationsystem",
                                                changed_object_id__in=old_ids).exists()
-        assert ObjectChange.objects.filter(request_id=ObjectChange.objects.first().request_id).count() == \
-            ObjectChange.objects.count()
+        # Everything the second run wrote is one batch. The organizations the demo people work in (their roles)
+        # survive the reset with their history, so their create rows are still those of the first run.
+        batch = ObjectChange.objects.filter(changed_object_type__model="informationsystem").first().request_id
+        older = ObjectChange.objects.exclude(request_id=batch)
+        kept = organizations_people_work_in()
+        assert kept
+        assert set(older.values_list("changed_object_type__model", "action")) == {("organization", "create")}
+        assert set(older.values_list("changed_object_id", flat=True)) == kept
 
     def test_it_rejects_a_negative_number_of_systems_in_both_languages(self):
         with pytest.raises(CommandError) as err:
@@ -378,7 +396,10 @@ class DemoResetTest(TestCase):
 
         summary = demo_portfolio_generate(systems=SMALL, seed=7, reset=True)
 
-        assert summary.organizations_reused == 2  # the bureau and its ministry
+        # Kept: every organization a role points at (the demo people's and this one's), with its ancestors.
+        kept = organizations_people_work_in()
+        assert {health.pk, health.parent_id} <= kept
+        assert summary.organizations_reused == len(kept)
         health.refresh_from_db()
         assert health.parent.code == "MHLW"
         assert UserRole.objects.get(user=user).organization == health

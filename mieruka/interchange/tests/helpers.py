@@ -54,6 +54,13 @@ def empty_the_portfolio():
     """
     from django.apps import apps
 
+    from mieruka.monitoring.models import Baseline, StatusReport
+    from mieruka.plans.models import Decision, MidTermPlan
+    from mieruka.reviews.models import Review
+
+    # Oversight records protect the projects and systems they are about: they go first.
+    for model in (Decision, MidTermPlan, StatusReport, Baseline, Review):
+        model.objects.all().delete()
     for model in (ObjectChange, BudgetLine, Interface, Project, InformationSystem, SharedPlatform):
         model.objects.all().delete()
     for model in apps.get_models():

@@ -144,3 +144,25 @@ class SystemDeleteTests(PortfolioTestCase):
         self.assertRedirects(response, "/systems/")
         self.assertFalse(InformationSystem.objects.filter(system_id="SYS-1").exists())
         self.assertEqual(ObjectChange.objects.filter(action="delete", reason="廃止済み").count(), 2)
+
+
+class ConcurrentEditTests(PortfolioTestCase):
+    def test_an_edit_based_on_an_old_version_is_refused_instead_of_overwriting(self):
+        system = factories.system(system_id="SYS-C", name_ja="元の名称", organization=self.mhlw)
+        self.login(self.pjmo)
+        form = self.client.get("/systems/SYS-C/edit/").context["form"]
+        version = form["version"].value()
+        # Someone else saves first.
+        self.client.post("/systems/SYS-C/edit/", valid_data(system_id="SYS-C", name_ja="先に保存された名称",
+                                                           organization=self.mhlw.pk, reason="先行変更",
+                                                           version=version))
+        response = self.client.post("/systems/SYS-C/edit/", valid_data(system_id="SYS-C", name_ja="後から保存",
+                                                                      organization=self.mhlw.pk, reason="後続変更",
+                                                                      version=version))
+        body = response.content.decode()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("他の人が変更しました", body)
+        self.assertIn("Someone else changed this record", body)
+        system.refresh_from_db()
+        self.assertEqual(system.name_ja, "先に保存された名称")
+        self.assertFalse(ObjectChange.objects.filter(reason="後続変更").exists())

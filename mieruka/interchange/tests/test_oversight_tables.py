@@ -1,0 +1,273 @@
+"""Oversight tables in the interchange: reviews, findings, status reports, plans and decisions.
+
+They round-trip losslessly, are validated like the portfolio tables (bilingual per-row errors, nothing
+written on any error), are matched on their natural keys (a second import changes nothing) and are
+audited as the import's one batch. Imported review states are facts: no workflow transition is made.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+
+import openpyxl
+from django.contrib.contenttypes.models import ContentType
+
+from mieruka.core.models import ObjectChange
+from mieruka.interchange import schema
+from mieruka.interchange.models import ImportBatch
+from mieruka.monitoring.models import StatusReport
+from mieruka.plans.models import Decision, Initiative, MidTermPlan
+from mieruka.reviews.models import ChecklistItem, Finding, Review, ReviewTransition
+from mieruka.testing import factories
+from mieruka.testing.base import PortfolioTestCase
+
+from .helpers import FilesMixin, empty_the_portfolio
+
+D = datetime.date
+OVERSIGHT_FILES = [f"{name}.csv" for name in schema.OVERSIGHT_TABLES]
+
+
+def build_oversight(case) -> None:
+    """A small but complete set of oversight records, created directly (states as facts)."""
+    case.pension = factories.system(system_id="MHLW-0001", organization=case.mhlw_bureau, name_ja="年金記録システム")
+    case.registry = factories.system(system_id="MOJ-0001", organization=case.moj, name_ja="登記システム")
+    case.project = factories.project(project_id="PJ-001", name_ja="年金刷新", systems=[case.pension],
+                                     phase="development", important=True)
+    case.other = factories.project(project_id="PJ-002", name_ja="登記刷新", systems=[case.registry], phase="planning")
+    first = Review.objects.create(
+        project=case.project, fiscal_year=2025, stage="pre_request", state="approved_with_conditions",
+        phase="requirements", reviewer=case.reviewer, follow_up="support", support_reviewer=case.analyst,
+        summary="=要件定義の概要", conclusion="条件付きで承認", submitted_on=D(2025, 5, 1), decided_on=D(2025, 5, 20))
+    second = Review.objects.create(project=case.project, fiscal_year=2025, stage="request", state="draft",
+                                   phase="development")
+    Finding.objects.create(review=first, project=case.project, kind="finding", severity="high", category="cost",
+                           phase="requirements", text="見積りの根拠が不足", recommendation="複数社から見積りを取る",
+                           owner=case.pjmo, status="closed", response="取得済み", closed_on=D(2025, 6, 1))
+    Finding.objects.create(review=first, project=case.project, kind="condition", severity="medium",
+                           category="staffing", phase="requirements", text="PJMOの増員", due_on=D(2025, 9, 30),
+                           status="open")
+    Finding.objects.create(review=second, project=case.project, kind="finding", severity="low", category="other",
+                           phase="development", text="-用語の統一", status="in_progress")
+    StatusReport.objects.create(
+        project=case.project, period_end=D(2025, 6, 30), filed_on=D(2025, 7, 10), overall="amber", schedule="red",
+        cost="green", scope="green", quality="amber", staffing="red", risk="amber", narrative="遅延あり",
+        forecast_cost_yen=1_234_567_890, forecast_end_on=D(2027, 3, 31))
+    StatusReport.objects.create(
+        project=case.project, period_end=D(2025, 9, 30), filed_on=D(2025, 10, 1), overall="green", schedule="green",
+        cost="green", scope="green", quality="green", staffing="green", risk="green", narrative="順調")
+    plan = MidTermPlan.objects.create(organization=case.mhlw, code="MHLW-MTP", title="厚労省中長期計画",
+                                      start_year=2024, end_year=2028, description="運用経費の削減")
+    cut = Initiative.objects.create(plan=plan, code="I-1", title="年金の運用削減", metric="operating_cost",
+                                    base_year=2024, target_year=2027, target_reduction_pct=Decimal("30.0"))
+    cut.systems.set([case.pension])
+    cut.projects.set([case.project])
+    Initiative.objects.create(plan=plan, code="I-2", title="開発費の増加許容", metric="total_cost", base_year=2024,
+                              target_year=2026, target_reduction_pct=Decimal("-12.5"))
+    Decision.objects.create(system=case.registry, kind="merge", merged_into=case.pension, rationale="機能が重複",
+                            decided_on=D(2025, 3, 1), decided_by="ポートフォリオ会議", effective_year=2026)
+    Decision.objects.create(project=case.other, kind="stop", rationale="+目的を達成済み", decided_on=D(2025, 4, 1),
+                            decided_by="デジタル庁", effective_year=2025)
+
+
+def oversight_counts() -> dict:
+    return {model.__name__: model.objects.count() for model in (
+        Review, Finding, StatusReport, MidTermPlan, Initiative, Decision, ChecklistItem, ObjectChange)}
+
+
+def xlsx_values(path) -> dict:
+    workbook = openpyxl.load_workbook(path)
+    return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in workbook}
+
+
+class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_oversight(cls)
+
+    def export_all(self, folder):
+        self.run_export("--format", "csv", "--out", folder / "csv")
+        self.run_export("--format", "json", "--out", folder / "all.json")
+        self.run_export("--format", "xlsx", "--headers", "ja", "--out", folder / "all.xlsx")
+        files = {p.name: p.read_bytes() for p in sorted((folder / "csv").iterdir())}
+        files["all.json"] = (folder / "all.json").read_bytes()
+        return files, xlsx_values(folder / "all.xlsx")
+
+    def test_export_then_import_into_an_empty_database_then_export_again_is_identical(self):
+        first, first_xlsx = self.export_all(self.tmp / "first")
+        assert set(OVERSIGHT_FILES) <= set(first)
+        document = json.loads(first["all.json"])
+        assert [len(document[name]) for name in schema.OVERSIGHT_TABLES] == [2, 3, 2, 2, 2]
+        for encoding, path in (("csv", self.tmp / "first" / "csv"), ("json", self.tmp / "first" / "all.json"),
+                               ("xlsx", self.tmp / "first" / "all.xlsx")):
+            empty_the_portfolio()
+            assert Review.objects.count() == 0
+            status, out, err = self.run_import(path)
+            assert status == 0, (encoding, out, err)
+            again, again_xlsx = self.export_all(self.tmp / f"again-{encoding}")
+            assert again == first, encoding
+            assert again_xlsx == first_xlsx, encoding
+
+    def test_imported_review_states_are_facts_with_checklists_and_carried_forward_findings(self):
+        self.run_export("--format", "json", "--out", self.tmp / "all.json")
+        empty_the_portfolio()
+        status, _, err = self.run_import(self.tmp / "all.json")
+        assert status == 0, err
+        review = Review.objects.get(project__project_id="PJ-001", stage="pre_request")
+        assert review.state == "approved_with_conditions"
+        assert review.support_reviewer == self.analyst and review.phase == "requirements"
+        assert not ReviewTransition.objects.exists()  # no workflow on import
+        assert review.checklist.exists()  # as when a review is opened
+        condition = Finding.objects.get(text="PJMOの増員")
+        later = Review.objects.get(project__project_id="PJ-001", stage="request")
+        assert list(condition.carried_into.all()) == [later]
+        assert Decision.objects.get(kind="merge").merged_into.system_id == "MHLW-0001"
+
+    def test_an_import_is_audited_as_one_batch_and_a_second_import_changes_nothing(self):
+        folder = self.tmp / "export"
+        self.run_export("--format", "csv", "--headers", "ja", "--out", folder)
+        empty_the_portfolio()
+        status, _, err = self.run_import(folder)
+        assert status == 0, err
+        batch = ImportBatch.objects.get()
+        for model, count in ((Review, 2), (Finding, 3), (StatusReport, 2), (MidTermPlan, 1), (Initiative, 2),
+                             (Decision, 2)):
+            created = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(model),
+                                                  action="create")
+            assert created.count() == count, model
+            assert set(created.values_list("request_id", flat=True)) == {batch.request_id}
+        assert batch.counts["findings"] == {"create": 3, "update": 0, "unchanged": 0}
+
+        before = oversight_counts()
+        status, _, err = self.run_import(folder)
+        assert status == 0, err
+        assert oversight_counts() == before
+        second = ImportBatch.objects.order_by("-time", "-id").first()
+        assert second.total_changed == 0
+        assert {name: second.counts[name]["unchanged"] for name in schema.OVERSIGHT_TABLES} == {
+            "reviews": 2, "findings": 3, "status_reports": 2, "plans": 2, "decisions": 2}
+
+    def test_a_changed_row_updates_the_record_in_place(self):
+        folder = self.tmp / "export"
+        self.run_export("--format", "csv", "--out", folder)
+        path = folder / "reviews.csv"
+        path.write_bytes(path.read_bytes().replace(b",draft,", b",submitted,"))
+        status, _, err = self.run_import(folder)
+        assert status == 0, err
+        assert Review.objects.get(stage="request").state == "submitted"
+        assert Review.objects.count() == 2
+
+    def test_a_new_initiative_without_the_plan_description_column_keeps_the_plans_description(self):
+        header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
+                  "target_year,target_reduction_pct,system_ids\n")
+        path = self.write("plans.csv", header + "MHLW-MTP,MHLW,厚労省中長期計画,2024,2028,I-3,統合,total_cost,2025,"
+                          "2028,5%,MHLW-0001;MOJ-0001\n")
+        status, _, err = self.run_import(path)
+        assert status == 0, err
+        plan = MidTermPlan.objects.get(code="MHLW-MTP")
+        assert plan.description == "運用経費の削減"
+        added = plan.initiatives.get(code="I-3")
+        assert added.target_reduction_pct == Decimal("5.0")
+        assert sorted(added.systems.values_list("system_id", flat=True)) == ["MHLW-0001", "MOJ-0001"]
+
+    def test_open_data_leaves_the_oversight_tables_out(self):
+        self.run_export("--open-data", "--out", self.tmp / "open")
+        names = {p.name for p in (self.tmp / "open").iterdir()}
+        assert "systems.csv" in names and not names & set(OVERSIGHT_FILES)
+        document = json.loads((self.tmp / "open" / "mieruka.json").read_text(encoding="utf-8"))
+        assert not set(document) & set(schema.OVERSIGHT_TABLES)
+
+
+class OversightImportErrorTest(FilesMixin, PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_oversight(cls)
+
+    def setUp(self):
+        super().setUp()
+        self.before = oversight_counts()
+
+    def assert_rejected(self, path, *, row, column, value, reason_ja, reason_en):
+        status, out, err = self.run_import(path, extra=["--report-json", str(self.tmp / "report.json")])
+        assert status == 1, (out, err)
+        assert oversight_counts() == self.before, "nothing may be written"
+        issues = json.loads((self.tmp / "report.json").read_text(encoding="utf-8"))["issues"]
+        match = [i for i in issues if i["row"] == row and i["column"] == column and i["value"] == value]
+        assert match, issues
+        assert reason_ja in match[0]["reason_ja"] and reason_en in match[0]["reason_en"]
+        assert f"{match[0]['reason_ja']} / {match[0]['reason_en']}" in err
+
+    def test_it_rejects_a_review_of_an_unknown_project(self):
+        path = self.write("reviews.csv", "project_id,fiscal_year,stage,state\n"
+                          "PJ-001,2026,request,draft\nPJ-404,2025,request,draft\n")
+        self.assert_rejected(path, row=3, column="project_id", value="PJ-404", reason_ja="プロジェクトIDが見つかりません",
+                             reason_en="Unknown project")
+
+    def test_it_rejects_an_unknown_review_state_under_japanese_headers(self):
+        path = self.write("レビュー.csv", "プロジェクトID,年度,レビュー種別,状態\nPJ-001,令和8年度,予算要求時,finished\n")
+        self.assert_rejected(path, row=2, column="状態", value="finished", reason_ja="選択肢にない値です",
+                             reason_en="Unknown choice value")
+
+    def test_it_rejects_a_finding_of_an_unknown_review(self):
+        path = self.write("findings.csv", "project_id,fiscal_year,stage,number,kind,severity,category,text,status\n"
+                          "PJ-001,2025,execution,1,finding,high,cost,指摘,open\n")
+        self.assert_rejected(path, row=2, column="project_id", value="PJ-001 / 2025 / execution",
+                             reason_ja="レビューが見つかりません", reason_en="Unknown review")
+
+    def test_it_rejects_a_gap_in_the_finding_numbers(self):
+        # Review PJ-001 / 2025 / request holds one finding: the next new number is 2, not 5.
+        path = self.write("findings.csv", "project_id,fiscal_year,stage,number,kind,severity,category,text,status\n"
+                          "PJ-001,2025,request,5,finding,high,cost,指摘,open\n")
+        self.assert_rejected(path, row=2, column="number", value="5", reason_ja="連番", reason_en="next is 2")
+
+    def test_it_rejects_a_status_report_period_that_is_not_a_quarter_end(self):
+        header = "project_id,period_end,filed_on,overall,schedule,cost,scope,quality,staffing,risk,narrative\n"
+        path = self.write("status_reports.csv", header + "PJ-001,2025-12-31,2026-01-05,green,green,green,green,green,"
+                          "green,green,順調\nPJ-001,2025-11-30,2025-12-05,green,green,green,green,green,green,green,x\n")
+        self.assert_rejected(path, row=3, column="period_end", value="2025-11-30", reason_ja="四半期末",
+                             reason_en="quarter end")
+
+    def test_it_rejects_a_plan_with_a_bad_fiscal_year(self):
+        header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
+                  "target_year,target_reduction_pct\n")
+        path = self.write("plans.csv", header + "P-1,MHLW,計画,2025,2029,I-1,取組,operating_cost,2200,2028,10\n")
+        self.assert_rejected(path, row=2, column="base_year", value="2200", reason_ja="年度は",
+                             reason_en="A fiscal year must be between")
+
+    def test_it_rejects_a_decision_on_an_unknown_system(self):
+        header = "system_id,project_id,kind,rationale,decided_on,decided_by,effective_year\n"
+        path = self.write("decisions.csv", header + "GHOST,,stop,理由,2025-04-01,会議,2026\n")
+        self.assert_rejected(path, row=2, column="system_id", value="GHOST", reason_ja="情報システムIDが見つかりません",
+                             reason_en="Unknown system")
+
+    def test_it_rejects_a_duplicate_decision_key(self):
+        header = "system_id,project_id,kind,rationale,decided_on,decided_by,effective_year\n"
+        row = "MOJ-0001,,stop,理由,2025-04-01,会議,2026\n"
+        path = self.write("decisions.csv", header + row + row)
+        self.assert_rejected(path, row=3, column="system_id", value="MOJ-0001 /  / 2025-04-01 / stop",
+                             reason_ja="キーが重複しています", reason_en="Duplicate key")
+
+
+def test_the_oversight_choices_are_those_of_the_models():
+    from mieruka.monitoring.choices import Rating
+    from mieruka.plans.choices import DecisionKind, Metric
+    from mieruka.reviews.choices import (
+        FindingCategory,
+        FindingKind,
+        FindingStatus,
+        FollowUp,
+        ReviewStage,
+        ReviewState,
+        Severity,
+    )
+
+    pairs = [
+        (schema.REVIEWS.column("stage"), ReviewStage), (schema.REVIEWS.column("state"), ReviewState),
+        (schema.REVIEWS.column("follow_up"), FollowUp), (schema.FINDINGS.column("kind"), FindingKind),
+        (schema.FINDINGS.column("severity"), Severity), (schema.FINDINGS.column("category"), FindingCategory),
+        (schema.FINDINGS.column("status"), FindingStatus), (schema.STATUS_REPORTS.column("risk"), Rating),
+        (schema.PLANS.column("metric"), Metric), (schema.DECISIONS.column("kind"), DecisionKind),
+    ]
+    for column, choices in pairs:
+        assert list(column.choice_values) == list(choices.values), column.name
