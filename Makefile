@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve migrate test test-postgres lint messages browser-deps clean
+.PHONY: install demo serve migrate test lint messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,12 +46,11 @@ test: install browser-deps
 	MIERUKA_DEV=1 $(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check mieruka config benchmarks
 
 messages: install
 	cd mieruka && MIERUKA_DEV=1 ../$(BIN)/python ../manage.py makemessages -l ja --no-obsolete
-	MIERUKA_DEV=1 $(BIN)/python manage.py compilemessages -l ja
+	MIERUKA_DEV=1 $(BIN)/python manage.py compilemessages -l ja --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

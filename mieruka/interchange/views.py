@@ -26,12 +26,16 @@ CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
 
 
 def staff_required(view):
-    """Signed-in staff only: anonymous visitors go to the login page, other users get 403."""
+    """Digital Agency administrators only: an import may touch any ministry's records, so a ministry role
+    (even one with admin access) may not run it. Anonymous visitors go to the login page, others get 403."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
+        from mieruka.core.choices import Role
+        from mieruka.core.permissions import user_role
+
+        if not request.user.is_staff or user_role(request.user) != Role.ADMIN:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

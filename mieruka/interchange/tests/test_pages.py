@@ -101,10 +101,19 @@ class ImportPageTest(PortfolioTestCase):
         self.assertRedirects(response, reverse("interchange:import"))
         assert not ImportUpload.objects.exists() and not InformationSystem.objects.filter(system_id="WEB-1").exists()
 
+    def test_a_ministry_steward_with_admin_access_cannot_import(self):
+        from mieruka.core.models import UserRole
+
+        self.pjmo.is_staff = True
+        self.pjmo.save()
+        UserRole.objects.update_or_create(user=self.pjmo, defaults={"role": "editor", "organization": self.mhlw})
+        self.login(self.pjmo)
+        assert self.client.get(reverse("interchange:import")).status_code == 403
+
     def test_another_staff_member_cannot_see_or_confirm_my_upload(self):
         self.login(self.admin)
         token = self.upload()["Location"].rstrip("/").split("/")[-1]
-        other = type(self.admin).objects.create_user("staff2", "s2@example.go.jp", self.password, is_staff=True)
+        other = type(self.admin).objects.create_superuser("staff2", "s2@example.go.jp", self.password)
         self.client.force_login(other)
         assert self.client.get(reverse("interchange:import_preview", args=[token])).status_code == 404
         assert self.client.post(reverse("interchange:import_confirm", args=[token])).status_code == 404
