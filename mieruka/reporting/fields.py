@@ -7,8 +7,9 @@ normal forms so a pre-filled value and an answer compare with `==`:
 text and choice → str ("" when empty); integer and yen → int or None; decimal → "12.50" or None;
 date → "YYYY-MM-DD" or None; multi and platforms → sorted list of str.
 
-Status reports are not askable yet: the monitoring app has no model for them. Add a record type here when
-it has one.
+Status reports (`status_reports`) are asked per important project for one reporting period (the quarter
+end on or before the campaign's due date). A report is one unit: every answer of the record, confirmed or
+changed, is filed together as the report for that period.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class RecordType:
     label: object
     model_label: str
     needs_fiscal_year: bool = False
+    # True when every answer of a record is written on acceptance, not only changed ones (a status report
+    # confirmed unchanged is still a new report for the campaign's period).
+    writes_every_answer: bool = False
     fields: tuple[AskableField, ...] = field(default_factory=tuple)
 
     @property
@@ -86,6 +90,12 @@ def _phase_choices():
     return list(ProjectPhase.choices)
 
 
+def _rating_choices():
+    from mieruka.monitoring.choices import Rating
+
+    return list(Rating.choices)
+
+
 SYSTEM = RecordType(
     key="system", label=_("Information systems"), model_label="inventory.InformationSystem",
     fields=(
@@ -119,7 +129,24 @@ BUDGET = RecordType(
     ),
 )
 
-RECORD_TYPES: dict[str, RecordType] = {rt.key: rt for rt in (SYSTEM, PROJECT, BUDGET)}
+# Status reports are asked per important project; the record is the project, the values those of its
+# latest report, and acceptance files the report of the campaign's period through `file_status_report`.
+STATUS_REPORTS = RecordType(
+    key="status_reports", label=_("Status reports (important projects)"), model_label="inventory.Project",
+    writes_every_answer=True,
+    fields=(
+        AskableField("status_reports", "overall", _("Overall rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "schedule", _("Schedule rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "cost", _("Cost rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "scope", _("Scope rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "quality", _("Quality rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "staffing", _("Staffing rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "risk", _("Risk rating"), CHOICE, _rating_choices),
+        AskableField("status_reports", "narrative", _("Status narrative"), TEXT),
+    ),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {rt.key: rt for rt in (SYSTEM, PROJECT, BUDGET, STATUS_REPORTS)}
 FIELDS: dict[str, AskableField] = {f.key: f for rt in RECORD_TYPES.values() for f in rt.fields}
 
 
@@ -141,7 +168,20 @@ def records_in(*, record_type: str, organization_ids: Iterable[int]) -> QuerySet
     qs = rt.model._default_manager.filter(organization_id__in=list(organization_ids))
     if rt.model_label == "inventory.InformationSystem":
         qs = qs.exclude(status="retired")
+    if record_type == "status_reports":
+        from django.db.models import Q
+
+        # Important as the monitoring app counts it: flagged on the project or on one of its systems.
+        important = rt.model._default_manager.filter(Q(important=True) | Q(systems__important=True))
+        qs = qs.filter(pk__in=important.values("pk"))
     return qs.order_by("pk")
+
+
+def status_report_period(due_on: datetime.date) -> datetime.date:
+    """The reporting period a campaign asks status reports for: the last quarter end on or before its due date."""
+    from mieruka.monitoring.selectors import quarter_end_on_or_before
+
+    return quarter_end_on_or_before(due_on)
 
 
 def record_label(record: Model) -> str:
@@ -228,6 +268,20 @@ def read_values(*, record_type: str, records: list[Model], names: list[str],
     """Current values of the named fields for many records, in a fixed number of queries."""
     rt = RECORD_TYPES[record_type]
     out: dict[int, dict[str, object]] = {r.pk: {} for r in records}
+    if record_type == "status_reports":
+        from mieruka.monitoring.models import StatusReport
+
+        latest: dict[int, StatusReport] = {}
+        for report in StatusReport.objects.filter(project_id__in=[r.pk for r in records]).order_by(
+            "project_id", "-period_end", "-id"
+        ):
+            latest.setdefault(report.project_id, report)
+        fields = {f.name: f for f in rt.fields}
+        for r in records:
+            report = latest.get(r.pk)
+            for name in names:
+                out[r.pk][name] = normalize(fields[name], getattr(report, name) if report else "")
+        return out
     if record_type == "budget":
         executed = _executed_lines([r.pk for r in records], fiscal_year)
         for r in records:
@@ -257,10 +311,60 @@ def read_values(*, record_type: str, records: list[Model], names: list[str],
 # ------------------------------------------------------------------ writing
 
 
+def check_status_report(*, record: Model, values: dict[str, object], period_end: datetime.date,
+                        filed_on: datetime.date) -> None:
+    """Refuse a status report that the monitoring app would not accept: all ratings, a narrative, a past period."""
+    from mieruka.monitoring.choices import Rating
+
+    if period_end > filed_on:
+        raise ApplicationError(
+            f"{record}：状況報告の対象期間（{period_end:%Y-%m-%d}まで）が終わる前には提出できません",
+            f"{record}: a status report for the period ending {period_end:%Y-%m-%d} cannot be filed before "
+            f"the period has ended",
+        )
+    bad = [f.name for f in STATUS_REPORTS.fields if f.kind == CHOICE and values.get(f.name) not in Rating.values]
+    if bad:
+        labels = "、".join(str(f.label) for f in STATUS_REPORTS.fields if f.name in bad)
+        raise ApplicationError(f"{record}：評価（緑・黄・赤）が未入力または不正です（{labels}）",
+                               f"{record}: ratings must be green, amber or red ({', '.join(bad)})")
+    if not str(values.get("narrative") or "").strip():
+        raise ApplicationError(f"{record}：状況の説明を入力してください", f"{record}: the report needs a narrative")
+
+
+def file_status_report(*, actor, project: Model, values: dict[str, object], period_end: datetime.date,
+                       filed_on: datetime.date, filed_by, reason: str):
+    """File the project's report for the period, or amend the one already filed for it; audited with `reason`.
+
+    Written here rather than through `monitoring.services.status_report_file` because that service records
+    its own reason and clears forecasts on amendment; the validation is the same (`check_status_report`).
+    Forecasts are not asked by campaigns: an amended report keeps its own, a new one has none.
+    """
+    from mieruka.core.audit import audited_create, audited_update
+    from mieruka.monitoring.models import StatusReport
+
+    check_status_report(record=project, values=values, period_end=period_end, filed_on=filed_on)
+    data = {f.name: values[f.name] for f in STATUS_REPORTS.fields}
+    data["narrative"] = str(data["narrative"]).strip()
+    data.update(filed_on=filed_on, filed_by=filed_by)
+    existing = StatusReport.objects.filter(project=project, period_end=period_end).first()
+    if existing is not None:
+        return audited_update(actor=actor, instance=existing, data=data, reason=reason)
+    return audited_create(actor=actor, model=StatusReport,
+                          data={"project": project, "period_end": period_end, **data}, reason=reason)
+
+
 def apply_changes(*, actor, record_type: str, record: Model, changes: dict[str, object],
-                  fiscal_year: int | None, reason: str) -> None:
-    """Write accepted answers through the owning app's services, so each change is validated and audited."""
+                  fiscal_year: int | None, reason: str, period_end: datetime.date | None = None,
+                  filed_on: datetime.date | None = None, filed_by=None) -> None:
+    """Write accepted answers through the owning app's services, so each change is validated and audited.
+
+    For status reports `changes` holds every answer of the record (see `RecordType.writes_every_answer`).
+    """
     if not changes:
+        return
+    if record_type == "status_reports":
+        file_status_report(actor=actor, project=record, values=changes, period_end=period_end,
+                           filed_on=filed_on, filed_by=filed_by, reason=reason)
         return
     if record_type == "budget":
         from mieruka.budgets.models import BudgetLine

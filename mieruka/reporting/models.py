@@ -59,6 +59,17 @@ class Campaign(models.Model):
     def get_absolute_url(self):
         return reverse("reporting:campaign_detail", args=[self.pk])
 
+    @property
+    def asks_status_reports(self) -> bool:
+        return any(k.startswith("status_reports.") for k in self.fields)
+
+    @property
+    def status_report_period(self):
+        """The quarter end whose status reports the campaign asks for (see `fields.status_report_period`)."""
+        from .fields import status_report_period
+
+        return status_report_period(self.due_on)
+
 
 class Return(models.Model):
     """One organization's answer to a campaign, covering the records of its subtree."""

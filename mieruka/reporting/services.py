@@ -122,6 +122,14 @@ def _check_fields(*, fields: list[str], fiscal_year: int | None) -> list[str]:
     if any(registry.FIELDS[k].record_type == "budget" for k in fields) and not fiscal_year:
         raise ApplicationError("予算執行額を依頼するときは年度を指定してください",
                                "Give the fiscal year when asking for executed budget amounts")
+    asked_report = {k for k in fields if registry.FIELDS[k].record_type == "status_reports"}
+    if asked_report and asked_report != {f.key for f in registry.STATUS_REPORTS.fields}:
+        # A report is filed whole: one rating cannot be asked without the others and the narrative.
+        raise ApplicationError(
+            f"状況報告の項目はまとめて依頼してください（{_field_labels(f.key for f in registry.STATUS_REPORTS.fields)}）",
+            "Status report fields are asked together: "
+            + ", ".join(f.key for f in registry.STATUS_REPORTS.fields),
+        )
     return sorted(set(fields), key=list(registry.FIELDS).index)
 
 
@@ -421,7 +429,8 @@ def return_save(*, actor: Actor, ret: Return, answers: dict[int, object],
 
 @transaction.atomic
 def return_confirm_unchanged(*, actor: Actor, ret: Return, content_type_id: int | None = None,
-                             object_id: int | None = None, now: datetime.datetime | None = None) -> int:
+                             object_id: int | None = None, record_type: str | None = None,
+                             now: datetime.datetime | None = None) -> int:
     """One action to confirm every unanswered field of one record, or of the whole return, as unchanged."""
     now = now or timezone.now()
     ret = Return.objects.select_for_update(of=("self",)).select_related("campaign", "organization").get(pk=ret.pk)
@@ -429,12 +438,34 @@ def return_confirm_unchanged(*, actor: Actor, ret: Return, content_type_id: int 
     qs = ret.items.filter(state=ItemState.PENDING)
     if object_id is not None:
         qs = qs.filter(content_type_id=content_type_id, object_id=object_id)
+    if record_type is not None:
+        qs = qs.filter(field__startswith=f"{record_type}.")
     # Confirming means "the answer is the pre-filled value"; one UPDATE whatever the size of the return.
     from django.db.models import F
 
     n = qs.update(state=ItemState.CONFIRMED, answer=F("prefilled"), answered_at=now)
     _mark_edited(ret, now)
     return n
+
+
+def _status_report_answers(items: list[ReturnItem]) -> dict[tuple[int, int], dict[str, object]]:
+    """Every answer of each status-report record, confirmed or changed, keyed by (content type, object)."""
+    out: dict[tuple[int, int], dict[str, object]] = defaultdict(dict)
+    for item in items:
+        if item.record_type == "status_reports" and item.state != ItemState.PENDING:
+            out[(item.content_type_id, item.object_id)][item.field.split(".", 1)[1]] = item.answer
+    return out
+
+
+def _check_status_reports(ret: Return, *, filed_on: datetime.date) -> None:
+    """Refuse at submission a status report the acceptance could not file (so the PJMO fixes it now)."""
+    items = list(ret.items.filter(field__startswith="status_reports.").order_by("pk"))
+    if not items:
+        return
+    period_end = ret.campaign.status_report_period
+    labels = {(i.content_type_id, i.object_id): i.record_label for i in items}
+    for key, values in _status_report_answers(items).items():
+        registry.check_status_report(record=labels[key], values=values, period_end=period_end, filed_on=filed_on)
 
 
 @transaction.atomic
@@ -451,6 +482,7 @@ def return_submit(*, actor: Actor, ret: Return, now: datetime.datetime | None = 
             f"未回答の項目が{n}件あります（例：{first.record_label}）。確認するか修正してから提出してください",
             f"{n} fields are not answered yet (e.g. {first.record_label}); confirm or change them before submitting",
         )
+    _check_status_reports(ret, filed_on=timezone.localdate(now))
     before = serialize_object(ret)
     ret.status = _transition(RETURN_TRANSITIONS, ret.status, "submit", what_ja="回答", what_en="return")
     ret.started_at = ret.started_at or now
@@ -534,7 +566,10 @@ def return_accept(*, actor: Actor, ret: Return, now: datetime.datetime | None = 
     items = list(ret.items.order_by("pk"))
     records = _records_of(items)
     changed = [i for i in items if i.state == ItemState.CHANGED]
-    conflicts = _conflicts(ret, changed, records)
+    # Records written whole (status reports) must also not have moved under a confirmed answer.
+    written = [i for i in items if i.state == ItemState.CHANGED or (
+        i.state == ItemState.CONFIRMED and registry.RECORD_TYPES[i.record_type].writes_every_answer)]
+    conflicts = _conflicts(ret, written, records)
     if conflicts:
         item, live = conflicts[0]
         f = registry.FIELDS[item.field]
@@ -545,16 +580,19 @@ def return_accept(*, actor: Actor, ret: Return, now: datetime.datetime | None = 
             f"{registry.display(f, live)}); send the return back for a fresh check ({len(conflicts)} conflicts)",
         )
     per_record: dict[tuple[int, int, str], dict[str, object]] = defaultdict(dict)
-    for item in changed:
+    for item in written:
         per_record[(item.content_type_id, item.object_id, item.record_type)][item.field.split(".", 1)[1]] = item.answer
     reason = campaign_reason(campaign)
+    submitted_on = timezone.localdate(ret.submitted_at or now)
     for (ct_id, object_id, rt_key), changes in per_record.items():
         record = records.get((ct_id, object_id))
         if record is None:
             continue
         try:
             registry.apply_changes(actor=actor, record_type=rt_key, record=record, changes=changes,
-                                   fiscal_year=campaign.fiscal_year, reason=reason)
+                                   fiscal_year=campaign.fiscal_year, reason=reason,
+                                   period_end=campaign.status_report_period, filed_on=submitted_on,
+                                   filed_by=ret.submitted_by)
         except ValidationError as exc:
             messages = "; ".join(m for msgs in getattr(exc, "message_dict", {"": exc.messages}).values() for m in msgs)
             raise ApplicationError(f"{record}：{messages}", f"{record}: {messages}") from exc

@@ -171,9 +171,12 @@ def return_detail(request, pk: int):
                     result = services.return_save(actor=actor, ret=ret, answers=form.answers())
                     confirmed = 0
                     if request.POST.get("confirm_record"):
-                        ct_id, _sep, object_id = request.POST["confirm_record"].partition(":")
+                        # "<content type>:<object>[:<record type>]": a project is one record for its
+                        # project fields and another for its status report.
+                        ct_id, object_id, *record_type = request.POST["confirm_record"].split(":")
                         confirmed = services.return_confirm_unchanged(
-                            actor=actor, ret=ret, content_type_id=int(ct_id), object_id=int(object_id))
+                            actor=actor, ret=ret, content_type_id=int(ct_id), object_id=int(object_id),
+                            record_type=record_type[0] if record_type else None)
                     elif action == "confirm_all":
                         confirmed = services.return_confirm_unchanged(actor=actor, ret=ret)
             except (ApplicationError, ValueError) as exc:
