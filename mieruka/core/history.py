@@ -1,8 +1,14 @@
-"""Presenting audit rows to people: field labels and readable values instead of raw JSON."""
+"""Presenting audit rows to people: field labels and readable values instead of raw JSON.
 
+One formatter serves every page that shows the trail (the change log, History pages, the history panel
+of a record, "as it stood on"), so a value reads the same wherever it appears.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 
 from .models import ObjectChange
 
@@ -15,66 +21,107 @@ class FieldChange:
     after: str
 
 
+def _field(model: type[models.Model] | None, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field removed since the change was recorded
+        return None
+
+
+def _record_label(obj: models.Model) -> str:
+    """How the trail names a linked record: its short code where the model names one (`audit_label_field`)."""
+    field = getattr(type(obj), "audit_label_field", None)
+    return str(getattr(obj, field)) if field else str(obj)
+
+
 class ValueFormatter:
-    """Turns stored snapshot values into labels; caches related-object look-ups across rows."""
+    """Turns stored snapshot values into labels; caches the names of linked records across rows.
+
+    `prefetch` loads the names for a whole page of changes in one query per linked model, so a history
+    page costs the same number of queries whatever it shows.
+    """
 
     def __init__(self):
-        self._cache: dict[tuple[type, object], str] = {}
+        self._names: dict[tuple[type, object], str] = {}
 
-    def _related_label(self, model: type[models.Model], pk) -> str:
+    def prefetch(self, changes: Iterable[ObjectChange]) -> "ValueFormatter":
+        wanted: dict[type, set] = {}
+        for change in changes:
+            model = change.changed_object_type.model_class()
+            for data in (change.prechange_data or {}, change.postchange_data or {}):
+                for name, value in data.items():
+                    field = _field(model, name)
+                    if field is not None and (field.many_to_one or field.many_to_many):
+                        values = value if isinstance(value, list) else [value]
+                        wanted.setdefault(field.related_model, set()).update(
+                            v for v in values if v is not None and (field.related_model, v) not in self._names)
+        for model, pks in wanted.items():
+            for obj in model._default_manager.filter(pk__in=pks):
+                self._names[(model, obj.pk)] = _record_label(obj)
+        return self
+
+    def _name(self, model: type[models.Model], pk) -> str:
         key = (model, pk)
-        if key not in self._cache:
+        if key not in self._names:
             obj = model._default_manager.filter(pk=pk).first()
-            self._cache[key] = str(obj) if obj is not None else f"#{pk}"
-        return self._cache[key]
+            self._names[key] = _record_label(obj) if obj is not None else f"#{pk}"
+        return self._names[key]
 
     def format(self, model: type[models.Model] | None, name: str, value) -> str:
         if value is None or value == "" or value == []:
             return "—"
-        field = None
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except Exception:  # noqa: BLE001 - a field removed since the change was recorded
-                field = None
-        if field is not None and field.choices and not field.many_to_many:
-            return str(dict(field.flatchoices).get(value, value))
-        if field is not None and field.many_to_many and isinstance(value, list):
-            return ", ".join(self._related_label(field.related_model, pk) for pk in value)
-        if field is not None and field.many_to_one:
-            return self._related_label(field.related_model, value)
         if isinstance(value, bool):
-            return "○" if value else "×"
+            return gettext("Yes") if value else gettext("No")
+        field = _field(model, name)
+        # List fields stored as JSON name their labels on the model (e.g. the user groups of a system).
+        choices = getattr(field, "choices", None) or getattr(model, "audit_list_choices", {}).get(name)
+        if choices and not getattr(field, "many_to_many", False):
+            labels = dict(choices)
+            if isinstance(value, list):
+                return ", ".join(str(labels.get(v, v)) for v in value)
+            return str(labels.get(value, value))
+        if field is not None and (field.many_to_one or field.many_to_many):
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(self._name(field.related_model, v) for v in values)
         if isinstance(value, list):
             return ", ".join(map(str, value))
         if isinstance(value, int) and name.endswith("_yen"):
             return f"{value:,}円"
+        if isinstance(value, int) and field is not None and field.get_internal_type() == "PositiveBigIntegerField":
+            return f"{value:,}"
         return str(value)
 
     def label(self, model: type[models.Model] | None, name: str) -> str:
-        if model is not None:
-            try:
-                return str(model._meta.get_field(name).verbose_name)
-            except Exception:  # noqa: BLE001
-                pass
-        return name
+        field = _field(model, name)
+        return str(field.verbose_name) if field is not None else name
 
 
 def change_fields(change: ObjectChange, formatter: ValueFormatter | None = None, user=None) -> list[FieldChange]:
-    """The field-level diff of one change, labelled for display, without fields `user` may not see."""
+    """The field-level diff of one change, labelled for display, without fields `user` may not see.
+
+    A creation has no "before" and a deletion no "after": those sides are left empty, not shown as "—".
+    """
     from .permissions import hidden_fields
 
     formatter = formatter or ValueFormatter()
     model = change.changed_object_type.model_class()
     hidden = hidden_fields(user, model)
+
+    def shown(data, name, value):
+        return "" if data is None else formatter.format(model, name, value)
+
     return [
         FieldChange(name=name, label=formatter.label(model, name),
-                    before=formatter.format(model, name, before), after=formatter.format(model, name, after))
+                    before=shown(change.prechange_data, name, before), after=shown(change.postchange_data, name, after))
         for name, before, after in change.diff() if name not in hidden
     ]
 
 
-def snapshot_fields(model: type[models.Model], data: dict, formatter: ValueFormatter | None = None):
-    """(label, value) pairs of a stored snapshot, for the "as it stood on" pages."""
-    formatter = formatter or ValueFormatter()
-    return [(formatter.label(model, k), formatter.format(model, k, v)) for k, v in data.items()]
+def changes_with_fields(changes: Iterable[ObjectChange], user=None) -> list[tuple[ObjectChange, list[FieldChange]]]:
+    """Each change with its labelled diff; linked-record names loaded in one query per model."""
+    changes = list(changes)
+    formatter = ValueFormatter().prefetch(changes)
+    return [(change, change_fields(change, formatter, user=user)) for change in changes]
+

@@ -14,7 +14,7 @@ from . import selectors
 from .choices import ChangeAction, ChangeSource
 from .errors import bilingual
 from .formatting import fiscal_year_of
-from .history import ValueFormatter, change_fields
+from .history import change_fields, changes_with_fields
 from .permissions import can_read_object, reads_everything, visible_organization_ids
 
 
@@ -87,8 +87,7 @@ def changelog(request):
             else:
                 qs = qs.filter(**{lookup: day})
     page = Paginator(qs, 50).get_page(params.get("page"))
-    formatter = ValueFormatter()
-    rows = [(c, change_fields(c, formatter, user=request.user)) for c in page.object_list]
+    rows = changes_with_fields(page.object_list, user=request.user)
     types = ContentType.objects.filter(
         pk__in=selectors.change_list().order_by().values("changed_object_type").distinct()
     ).order_by("app_label", "model")
@@ -128,8 +127,7 @@ def object_history(request, model: str, pk: int):
         if not qs.exists():
             raise Http404(f"{model} {pk}")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    formatter = ValueFormatter()
-    rows = [(c, change_fields(c, formatter, user=request.user)) for c in page.object_list]
+    rows = changes_with_fields(page.object_list, user=request.user)
     return render(request, "core/object_history.html", {
         "instance": instance, "model_name": model_class._meta.verbose_name, "page": page, "rows": rows,
         "title": str(instance) if instance is not None else page.object_list[0].object_repr,

@@ -115,11 +115,12 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
         writer.audit(SharedPlatform, ChangeAction.CREATE, (
             (pk, code, None, {"code": code, "name_ja": code, "name_en": code, "description": ""}, None)
             for pk, code in zip(ids, plan.new_platforms, strict=True)))
-    org_pks = _write_organizations(writer, parsed, plan, existing)
-    system_pks = _write_systems(writer, parsed, plan, existing, org_pks, platform_pks)
-    _write_budgets(writer, parsed, plan, existing, system_pks, say)
-    _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
-    _write_interfaces(writer, parsed, plan, existing, system_pks)
+    with writer.roomy_cache():
+        org_pks = _write_organizations(writer, parsed, plan, existing)
+        system_pks = _write_systems(writer, parsed, plan, existing, org_pks, platform_pks)
+        _write_budgets(writer, parsed, plan, existing, system_pks, say)
+        _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
+        _write_interfaces(writer, parsed, plan, existing, system_pks)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     return batch
 

@@ -40,6 +40,8 @@ class SharedPlatform(TimestampedModel):
         verbose_name = _("shared platform")
         verbose_name_plural = _("shared platforms")
 
+    audit_label_field = "code"  # the trail and history pages name a platform by its code (GIMA, GPKI, …)
+
     def __str__(self):
         return self.name_ja
 
@@ -59,6 +61,8 @@ class InformationSystem(TimestampedModel):
     purpose = models.TextField(_("purpose"), blank=True)
     functions = models.JSONField(_("business functions"), default=list, blank=True, validators=[validate_string_list])
     users = models.JSONField(_("users"), default=list, blank=True, validators=[validate_user_groups])
+    # Labels of the codes `users` holds, for the audit trail's display (a JSONField has no choices).
+    audit_list_choices = {"users": UserGroup.choices}
     annual_users = models.PositiveBigIntegerField(_("annual users"), null=True, blank=True)
     hosting = models.CharField(_("hosting"), max_length=24, choices=Hosting.choices, default=Hosting.UNKNOWN)
     platforms = models.ManyToManyField(
@@ -80,6 +84,8 @@ class InformationSystem(TimestampedModel):
             ),
             models.CheckConstraint(condition=~Q(system_id=""), name="system_id_not_blank"),
         ]
+
+    audit_label_field = "system_id"
 
     def __str__(self):
         return f"{self.system_id} {self.name_ja}"

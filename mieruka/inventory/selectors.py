@@ -7,7 +7,6 @@ import datetime
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from mieruka.budgets.choices import BudgetCategory, BudgetStage
 from mieruka.budgets.models import BudgetLine
@@ -17,7 +16,7 @@ from mieruka.budgets.selectors import (
     system_budget_subquery,
 )
 from mieruka.core.formatting import fiscal_year_of
-from mieruka.core.models import ObjectChange
+from mieruka.core.history import ValueFormatter, changes_with_fields
 from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
 from mieruka.organizations.models import Organization
 
@@ -64,92 +63,13 @@ def interface_list() -> QuerySet[Interface]:
     return Interface.objects.select_related("from_system", "to_system")
 
 
-def _display(field, value, *, names: dict) -> str:
-    """A stored audit value as a person reads it: choice labels, names of linked records, lists joined."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if field is not None and getattr(field, "choices", None):
-        labels = dict(field.choices)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return str(labels.get(value, value))
-    if field is not None and (field.many_to_one or field.many_to_many):
-        model = field.related_model
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(names.get((model, v), f"#{v}") for v in values)
-    if field is not None and field.name == "users" and isinstance(value, list):
-        from .choices import UserGroup
-
-        labels = dict(UserGroup.choices)
-        return ", ".join(str(labels.get(v, v)) for v in value)
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if isinstance(value, int) and field is not None and field.name.endswith("_yen"):
-        return f"{value:,}円"
-    if isinstance(value, int) and field is not None and field.get_internal_type() == "PositiveBigIntegerField":
-        return f"{value:,}"
-    return str(value)
-
-
-def _related_names(changes: list[ObjectChange]) -> dict:
-    """Names of records that audit rows point at by primary key (organizations, platforms, systems)."""
-    wanted: dict[type, set] = {}
-    for change in changes:
-        model = change.changed_object_type.model_class()
-        if model is None:
-            continue
-        for data in (change.prechange_data or {}, change.postchange_data or {}):
-            for key, value in data.items():
-                try:
-                    field = model._meta.get_field(key)
-                except Exception:  # noqa: BLE001 - a field removed since the change was recorded
-                    continue
-                if field.many_to_one or field.many_to_many:
-                    values = value if isinstance(value, list) else [value]
-                    wanted.setdefault(field.related_model, set()).update(v for v in values if v is not None)
-    names = {}
-    for model, pks in wanted.items():
-        if model is SharedPlatform:
-            rows = model.objects.filter(pk__in=pks).values_list("pk", "code")
-        elif model is InformationSystem:
-            rows = model.objects.filter(pk__in=pks).values_list("pk", "system_id")
-        elif model is Organization:
-            rows = model.objects.filter(pk__in=pks).values_list("pk", "name_ja")
-        else:
-            rows = [(o.pk, str(o)) for o in model.objects.filter(pk__in=pks)]
-        names.update({(model, pk): str(name) for pk, name in rows})
-    return names
-
-
 def history_with_diffs(*, instance, limit: int = 10, user=None) -> list[dict]:
     """The last changes to a record (and records pointing at it), each with a field-level diff.
 
     Fields the `user` may not see (restricted fields without clearance) are left out of the diff."""
-    from mieruka.core.permissions import hidden_fields
-
-    changes = list(object_history(instance=instance)[:limit])
-    names = _related_names(changes)
-    out = []
-    for change in changes:
-        model = change.changed_object_type.model_class()
-        diffs = []
-        hidden = hidden_fields(user, model)
-        for key, before, after in change.diff():
-            if key in hidden:
-                continue
-            try:
-                field = model._meta.get_field(key) if model else None
-            except Exception:  # noqa: BLE001
-                field = None
-            diffs.append({
-                "field": str(field.verbose_name) if field is not None else key,
-                "before": _display(field, before, names=names) if change.prechange_data is not None else "",
-                "after": _display(field, after, names=names) if change.postchange_data is not None else "",
-            })
-        out.append({"change": change, "model_name": model._meta.verbose_name if model else "", "diffs": diffs})
-    return out
+    return [{"change": change, "diffs": fields,
+             "model_name": model._meta.verbose_name if (model := change.changed_object_type.model_class()) else ""}
+            for change, fields in changes_with_fields(object_history(instance=instance)[:limit], user=user)]
 
 
 def system_as_of(*, system: InformationSystem, when: datetime.date, hidden: frozenset = frozenset()) -> dict | None:
@@ -160,9 +80,7 @@ def system_as_of(*, system: InformationSystem, when: datetime.date, hidden: froz
         return None
     meta = InformationSystem._meta
     org = Organization.objects.filter(pk=state.get("organization")).first()
-    platform_codes = list(
-        SharedPlatform.objects.filter(pk__in=state.get("platforms") or []).order_by("code").values_list("code", flat=True)
-    )
+    formatter = ValueFormatter()
     fields = []
     for key, value in state.items():
         if key in hidden:
@@ -170,15 +88,9 @@ def system_as_of(*, system: InformationSystem, when: datetime.date, hidden: froz
         try:
             field = meta.get_field(key)
         except Exception:  # noqa: BLE001 - a field removed since then: show it under its stored name
-            fields.append({"name": key, "label": key, "value": _display(None, value, names={})})
+            fields.append({"name": key, "label": key, "value": formatter.format(None, key, value)})
             continue
-        if key == "organization":
-            shown = org.name_ja if org else (f"#{value}" if value else "—")
-        elif key == "platforms":
-            shown = ", ".join(platform_codes) or "—"
-        else:
-            shown = _display(field, value, names={})
-        fields.append({"name": key, "label": field.verbose_name, "value": shown,
+        fields.append({"name": key, "label": field.verbose_name, "value": formatter.format(InformationSystem, key, value),
                        "changed": value != _current_value(system, field)})
     lines = related_states_as_of(instance=system, model=BudgetLine, when=when)
     return {"fields": fields, "organization": org, "budget": budget_table_from_states(states=lines.values())}

@@ -123,6 +123,20 @@ def paginate(request, queryset, *, per_page: int | None = None):
     return page, page_range
 
 
+def _save_form(request, form, save, *, success: str):
+    """Call `save(actor, data, reason)` for a valid, permitted form; the saved record, or None with the
+    service's errors shown on the form (the page is then shown again)."""
+    if request.method != "POST" or not form.is_valid() or not _organization_allowed(request, form):
+        return None
+    try:
+        saved = save(Actor.from_request(request), form.service_data(), form.cleaned_data.get("reason", ""))
+    except (ValidationError, ApplicationError) as error:
+        _apply_service_errors(form, error)
+        return None
+    messages.success(request, success)
+    return saved
+
+
 def _apply_service_errors(form, error: Exception) -> None:
     """Show a service's validation errors next to the fields they name, others above the form."""
     if isinstance(error, ApplicationError):
@@ -263,15 +277,10 @@ def _system_form_page(request, *, form, system=None):
 def system_create(request):
     _require_edit(request, InformationSystem)
     form = SystemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
-        try:
-            system = services.system_create(actor=Actor.from_request(request), data=form.service_data(),
-                                            reason=form.cleaned_data.get("reason", ""))
-        except (ValidationError, ApplicationError) as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The system was registered."))
-            return redirect(system)
+    system = _save_form(request, form, lambda actor, data, reason: services.system_create(
+        actor=actor, data=data, reason=reason), success=_("The system was registered."))
+    if system is not None:
+        return redirect(system)
     return _system_form_page(request, form=form)
 
 
@@ -281,15 +290,10 @@ def system_edit(request, system_id: str):
     system = _system_for(request, system_id, edit=True)
     # The form validates against a separate copy, so a rejected edit never touches the shown record.
     form = SystemForm(request.POST or None, instance=selectors.system_get(system_id=system_id), editing=True)
-    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
-        try:
-            system = services.system_update(actor=Actor.from_request(request), system=system,
-                                            data=form.service_data(), reason=form.cleaned_data["reason"])
-        except (ValidationError, ApplicationError) as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(system)
+    saved = _save_form(request, form, lambda actor, data, reason: services.system_update(
+        actor=actor, system=system, data=data, reason=reason), success=_("The changes were saved."))
+    if saved is not None:
+        return redirect(saved)
     return _system_form_page(request, form=form, system=system)
 
 
@@ -361,15 +365,10 @@ def _project_form_page(request, *, form, project=None):
 def project_create(request):
     _require_edit(request, Project)
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
-        try:
-            project = services.project_create(actor=Actor.from_request(request), data=form.service_data(),
-                                              reason=form.cleaned_data.get("reason", ""))
-        except (ValidationError, ApplicationError) as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The project was registered."))
-            return redirect(project)
+    project = _save_form(request, form, lambda actor, data, reason: services.project_create(
+        actor=actor, data=data, reason=reason), success=_("The project was registered."))
+    if project is not None:
+        return redirect(project)
     return _project_form_page(request, form=form)
 
 
@@ -378,15 +377,10 @@ def project_create(request):
 def project_edit(request, project_id: str):
     project = _project_for(request, project_id, edit=True)
     form = ProjectForm(request.POST or None, instance=selectors.project_get(project_id=project_id), editing=True)
-    if request.method == "POST" and form.is_valid() and _organization_allowed(request, form):
-        try:
-            project = services.project_update(actor=Actor.from_request(request), project=project,
-                                              data=form.service_data(), reason=form.cleaned_data["reason"])
-        except (ValidationError, ApplicationError) as error:
-            _apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(project)
+    saved = _save_form(request, form, lambda actor, data, reason: services.project_update(
+        actor=actor, project=project, data=data, reason=reason), success=_("The changes were saved."))
+    if saved is not None:
+        return redirect(saved)
     return _project_form_page(request, form=form, project=project)
 
 

@@ -95,6 +95,39 @@ class ChangeLogTest(PortfolioTestCase):
         assert response.status_code == 200
         assert "3,000,000円" in body and "後継へ移行" in body
 
+    def test_linked_records_and_coded_lists_read_as_names_in_every_history_view(self):
+        from mieruka.inventory.models import SharedPlatform
+
+        gima = SharedPlatform.objects.create(code="GIMA", name_ja="ガバメントソリューションサービス基盤")
+        audited_update(actor=self.actor(), instance=self.system,
+                       data={"organization": self.moj, "users": ["citizens", "staff"], "platforms": [gima]})
+        change = ObjectChange.objects.filter(changed_object_id=self.system.pk).order_by("-id").first()
+        pages = {
+            f"/changes/{change.pk}/": lambda r: r.context["fields"],
+            f"/history/inventory.informationsystem/{self.system.pk}/": lambda r: r.context["rows"][0][1],
+            f"/systems/{self.system.system_id}/": lambda r: r.context["history"][0]["diffs"],
+        }
+        for url, diff_of in pages.items():
+            shown = {f.label: f.after for f in diff_of(self.client.get(url))}
+            # The organization by name, the platform by code, user groups by label — never keys or codes.
+            assert shown["組織"] == self.moj.name_ja, url
+            assert shown["利用共通基盤"] == "GIMA", url
+            assert shown["ユーザー"] == "国民, 職員", url
+
+
+    def test_the_change_log_costs_the_same_queries_however_many_linked_records_it_names(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as few:
+            self.client.get("/changes/")
+        for org in (self.moj, self.mhlw, self.moj, self.mhlw):
+            audited_update(actor=self.actor(), instance=self.system, data={"organization": org})
+        with CaptureQueriesContext(connection) as many:
+            self.client.get("/changes/")
+        assert len(many) <= len(few) + 1  # one query loads the organizations' names
+
+
     def test_an_unknown_record_type_is_not_found(self):
         assert self.client.get("/history/nope.nothing/1/").status_code == 404
         assert self.client.get(f"/history/inventory.informationsystem/{uuid.uuid4().int % 10**9}/").status_code == 404

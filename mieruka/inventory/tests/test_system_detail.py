@@ -69,7 +69,7 @@ class SystemDetailTests(PortfolioTestCase):
         self.assertContains(response, "廃止予定")
         self.assertContains(response, f'href="/history/inventory.informationsystem/{self.system.pk}/"')
         diffs = response.context["history"][0]["diffs"]
-        self.assertIn({"field": "状態", "before": "稼働中", "after": "廃止予定"}, diffs)
+        self.assertIn(("状態", "稼働中", "廃止予定"), [(d.label, d.before, d.after) for d in diffs])
 
     def test_it_offers_a_date_picker_for_the_past_state(self):
         self.login()
