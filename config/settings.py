@@ -26,7 +26,11 @@ def _load_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
 
 
-_load_dotenv(BASE_DIR / ".env")
+# MIERUKA_ENV_FILE names another file; set it empty to read none (what the settings tests do, so a
+# developer's own .env cannot change their outcome).
+_env_file = os.environ.get("MIERUKA_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    _load_dotenv(Path(_env_file))
 
 
 def env_str(name: str, default: str | None = None) -> str:

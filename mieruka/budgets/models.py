@@ -1,6 +1,9 @@
+import functools
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.models import TimestampedModel
@@ -45,7 +48,24 @@ class BudgetLine(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.system.system_id} {self.fiscal_year} {self.category} {self.stage}"
+        return budget_line_repr(self.system.system_id, self.fiscal_year, self.category, self.stage)
 
     def audit_related_object(self):
         return self.system
+
+
+@functools.cache
+def _repr_labels() -> tuple[dict, dict]:
+    with translation.override("ja"):
+        return ({code: str(label) for code, label in BudgetCategory.choices},
+                {code: str(label) for code, label in BudgetStage.choices})
+
+
+def budget_line_repr(system_id: str, fiscal_year: int, category: str, stage: str) -> str:
+    """How the audit trail names a budget line, e.g. "S00003 2025年度 運用等経費 執行額".
+
+    Stored with each change, so always in Japanese (the record language), and built from plain values so
+    a bulk import can name a million lines without loading them.
+    """
+    categories, stages = _repr_labels()
+    return f"{system_id} {fiscal_year}年度 {categories.get(category, category)} {stages.get(stage, stage)}"

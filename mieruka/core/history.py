@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from .formatting import fiscal_year_label
 from .models import ObjectChange
 
 
@@ -87,6 +88,8 @@ class ValueFormatter:
             return ", ".join(self._name(field.related_model, v) for v in values)
         if isinstance(value, list):
             return ", ".join(map(str, value))
+        if isinstance(value, int) and (name == "fiscal_year" or name.endswith("_year")):
+            return fiscal_year_label(value, lang=get_language() or "ja")
         if isinstance(value, int) and name.endswith("_yen"):
             return f"{value:,}円"
         if isinstance(value, int) and field is not None and field.get_internal_type() == "PositiveBigIntegerField":

@@ -27,7 +27,7 @@ from django.db.models import ProtectedError, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from mieruka.budgets.models import BudgetLine
+from mieruka.budgets.models import BudgetLine, budget_line_repr
 from mieruka.core.audit import Actor, serialize_object
 from mieruka.core.choices import ChangeAction, ChangeSource
 from mieruka.core.errors import ApplicationError
@@ -505,7 +505,7 @@ class _Writer:
                 model=BudgetLine, pk=pk, on=on, related_model=InformationSystem, related_pk=system_pk,
                 after={"system": system_pk, "fiscal_year": fy, "category": category, "stage": stage,
                        "appropriation": appropriation, "amount_yen": amount},
-                object_repr=f"{system_id} {fy} {category} {stage}",
+                object_repr=budget_line_repr(system_id, fy, category, stage),
             )
         self.flush()
         self.summary.budget_lines = len(rows)

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mieruka.budgets.models import BudgetLine
+from mieruka.budgets.models import BudgetLine, budget_line_repr
 from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
@@ -235,7 +235,7 @@ def _write_budgets(writer, parsed, plan, existing, system_pks, say) -> None:
     # escaping is needed, and json.dumps would cost more than the insert itself. A test compares it
     # with serialize_object.
     writer.audit(BudgetLine, ChangeAction.CREATE, (
-        (pk, f"{key[0]} {key[1]} {key[2]} {key[3]}", None,
+        (pk, budget_line_repr(*key[:4]), None,
          f'{{"system": {system_pks[key[0]]}, "fiscal_year": {key[1]}, "category": "{key[2]}", '
          f'"stage": "{key[3]}", "appropriation": "{key[4]}", "amount_yen": {amounts[key]}}}', system_pks[key[0]])
         for pk, key in zip(new_ids, table_plan.create, strict=True)), related_model=InformationSystem,
@@ -248,7 +248,7 @@ def _write_budgets(writer, parsed, plan, existing, system_pks, say) -> None:
                 "appropriation": key[4], "amount_yen": amount}
 
     writer.audit(BudgetLine, ChangeAction.UPDATE, (
-        (stored[key][0], f"{key[0]} {key[1]} {key[2]} {key[3]}", snapshot(key, stored[key][1]),
+        (stored[key][0], budget_line_repr(*key[:4]), snapshot(key, stored[key][1]),
          snapshot(key, amounts[key]), system_pks[key[0]]) for key in table_plan.update),
         related_model=InformationSystem)
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_the_deploy_check_is_clean_under_production_settings():
     # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser-test harness only; production never has it.
     env = {k: v for k, v in os.environ.items() if k not in ("MIERUKA_DEV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update({"SECRET_KEY": "x" * 30 + "production-secret-key-for-check-only-9f8e7d6c5b4a",
+    env.update({"MIERUKA_ENV_FILE": "", "SECRET_KEY": "x" * 30 + "production-secret-key-for-check-only-9f8e7d6c5b4a",
                 "ALLOWED_HOSTS": "mieruka.example.go.jp", "DEBUG": "0"})
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -27,7 +27,7 @@ def test_the_deploy_check_is_clean_under_production_settings():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("MIERUKA_DEV", "DEBUG", "SECRET_KEY")}
-    env["DEBUG"] = "0"
+    env.update({"DEBUG": "0", "MIERUKA_ENV_FILE": ""})  # a developer's .env would supply a key
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
