@@ -206,12 +206,15 @@ SYSTEMS = Table(
     help_ja="政府情報システム", help_en="Government information systems",
 )
 
+_FY_HELP = {"help_ja": "2025、2025年度、令和7年度、R7のいずれの書き方も可",
+            "help_en": "2025, 2025年度, 令和7年度 or R7"}
+
 BUDGETS = Table(
     "budgets", "予算",
     (
         Column("system_id", "情報システムID", CODE, required=True, max_length=32),
         Column("fiscal_year", "年度", FISCAL_YEAR, required=True,
-               help_ja="2025、2025年度、令和7年度のいずれの書き方も可", help_en="2025, 2025年度 or 令和7年度"),
+               **_FY_HELP),
         Column("category", "経費区分", CHOICE, required=True, choices=CATEGORIES),
         Column("stage", "段階", CHOICE, required=True, choices=STAGES),
         Column("amount_yen", "金額（円）", MONEY, required=True, help_ja="0以上の整数（円）",
@@ -314,7 +317,6 @@ DECISION_KINDS = _choices(
     ("continue", "継続", "Continue"),
 )
 
-_FY_HELP = {"help_ja": "2025、2025年度、令和7年度のいずれの書き方も可", "help_en": "2025, 2025年度 or 令和7年度"}
 
 REVIEWS = Table(
     "reviews", "レビュー",

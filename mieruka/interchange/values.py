@@ -15,9 +15,10 @@ from . import schema
 
 # What a spreadsheet would execute if a text cell started with it (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ERA_STARTS = {"令和": 2019, "平成": 1989}
+# R7 and H30 are how government documents abbreviate 令和7年 and 平成30年.
+_ERA_STARTS = {"令和": 2019, "平成": 1989, "R": 2019, "H": 1989}
 _FISCAL_YEAR = re.compile(r"^(?:fy)?(\d{4})(?:年度|年)?$")
-_ERA_YEAR = re.compile(r"^(令和|平成)(元|\d{1,2})年度?$")
+_ERA_YEAR = re.compile(r"^(令和|平成|R|H)(元|\d{1,2})(?:年度?)?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 1989, 2100
 TRUE_WORDS = {"true", "1", "○", "〇", "◯", "yes", "はい"}
@@ -163,7 +164,8 @@ def parse_percent(raw: object) -> Decimal:
 
 
 def parse_fiscal_year(raw: object) -> int:
-    """2025, 2025年度, FY2025, 令和7年度 or 令和元年度, 平成31年度 → the Western year the fiscal year starts in."""
+    """2025, 2025年度, FY2025, 令和7年度 or 令和元年度, 平成31年度, R7, H30年度 → the Western year the fiscal
+    year starts in."""
     if isinstance(raw, bool):
         raise CellError("年度の形式が不明です", "Unknown fiscal year format")
     if isinstance(raw, int):
@@ -176,11 +178,11 @@ def parse_fiscal_year(raw: object) -> int:
         if match:
             year = int(match.group(1))
         else:
-            era = _ERA_YEAR.match(unicodedata.normalize("NFKC", _text(raw)).strip().replace(" ", ""))
+            era = _ERA_YEAR.match(unicodedata.normalize("NFKC", _text(raw)).strip().replace(" ", "").upper())
             if not era:
                 raise CellError(
-                    "年度の形式が不明です（例: 2025、2025年度、令和7年度）",
-                    "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度)",
+                    "年度の形式が不明です（例: 2025、2025年度、令和7年度、R7）",
+                    "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度, R7)",
                 )
             n = 1 if era.group(2) == "元" else int(era.group(2))
             year = _ERA_STARTS[era.group(1)] + n - 1

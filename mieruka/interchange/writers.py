@@ -189,8 +189,8 @@ def template_xlsx() -> bytes:
     for line in (
         "各シートの2行目から1行に1件ずつ入力してください。1行目の見出しは変更しないでください。",
         "Fill in one record per row from row 2 of each sheet; keep the headers in row 1.",
-        "必須の列（*）は空欄にできません。年度は 2025・2025年度・令和7年度 のいずれでも構いません。",
-        "Columns marked * are required. A fiscal year may be 2025, 2025年度 or 令和7年度.",
+        "必須の列（*）は空欄にできません。年度は 2025・2025年度・令和7年度・R7 のいずれでも構いません。",
+        "Columns marked * are required. A fiscal year may be 2025, 2025年度, 令和7年度 or R7.",
         "金額は円単位の整数です（¥や桁区切りのカンマは付けても構いません）。日付は YYYY-MM-DD です。",
         "Amounts are whole yen (¥ and thousands separators are accepted). Dates are YYYY-MM-DD.",
         "複数の値（利用者・利用共通基盤など）は ; で区切ります。選択肢の列はドロップダウンから選べます。",

@@ -73,8 +73,8 @@ class ImportErrorTest(FilesMixin, PortfolioTestCase):
         self.assert_rejected(path, row=3, reason_en="Duplicate key (same as row 2", reason_ja="キーが重複")
 
     def test_it_rejects_an_unknown_fiscal_year_format(self):
-        path = self.write("budgets.csv", "system_id,fiscal_year,category,stage,amount_yen\nSYS-1,R7,operation,initial,1\n")
-        self.assert_rejected(path, row=2, column="fiscal_year", value="R7", reason_en="Unknown fiscal year format",
+        path = self.write("budgets.csv", "system_id,fiscal_year,category,stage,amount_yen\nSYS-1,FY25-26,operation,initial,1\n")
+        self.assert_rejected(path, row=2, column="fiscal_year", value="FY25-26", reason_en="Unknown fiscal year format",
                              reason_ja="年度の形式が不明")
 
     def test_it_rejects_an_unknown_choice_value(self):
@@ -104,7 +104,7 @@ class ImportErrorTest(FilesMixin, PortfolioTestCase):
 
     def test_it_reports_every_problem_not_only_the_first(self):
         path = self.write("budgets.csv", "system_id,fiscal_year,category,stage,amount_yen\n"
-                                         "GHOST,2025,operation,initial,1\nSYS-1,R7,operation,initial,1\n"
+                                         "GHOST,2025,operation,initial,1\nSYS-1,FY25-26,operation,initial,1\n"
                                          "SYS-1,2025,operating,initial,1\nSYS-1,2025,operation,initial,-1\n")
         issues = self.assert_rejected(path, reason_en="Unknown system")
         assert sorted(i["row"] for i in issues) == [2, 3, 4, 5]

@@ -11,12 +11,13 @@ from mieruka.interchange import schema, values
 @pytest.mark.parametrize("raw,year", [
     ("2025", 2025), ("2025年度", 2025), ("令和7年度", 2025), ("令和元年度", 2019), ("平成31年度", 2019),
     ("平成元年度", 1989), ("２０２５年度", 2025), ("FY2025", 2025), (2025, 2025), (2025.0, 2025),
+    ("R7", 2025), ("r07", 2025), ("Ｒ７年度", 2025), ("H30年度", 2018), ("令和7", 2025),
 ])
 def test_it_reads_every_documented_fiscal_year_spelling(raw, year):
     assert values.parse_fiscal_year(raw) == year
 
 
-@pytest.mark.parametrize("raw", ["25", "令和七年度", "2025-26", "R7", "1900", "昭和60年度"])
+@pytest.mark.parametrize("raw", ["25", "令和七年度", "2025-26", "X7", "R", "R123", "1900", "昭和60年度"])
 def test_it_rejects_unknown_fiscal_year_formats(raw):
     with pytest.raises(values.CellError):
         values.parse_fiscal_year(raw)
