@@ -96,6 +96,33 @@ def related_states_as_of(*, instance, model, when: datetime.date | datetime.date
     return states
 
 
+def field_changes(*, model, field: str, pks=None) -> dict[int, list[tuple]]:
+    """The recorded updates that changed one field, per record, oldest first: {pk: [(time, before, after)]}.
+
+    Lets a figure about the past (hosting per fiscal year, say) use what each record held then, not what it
+    holds now. `pks` (a list or a subquery of primary keys) limits the records. One query; the field's
+    values are extracted by the database, not whole snapshots loaded.
+    """
+    from django.db.models.fields.json import KT
+
+    from .choices import ChangeAction
+
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    rows = (
+        ObjectChange.objects.filter(changed_object_type=ct, action=ChangeAction.UPDATE)
+        .annotate(before=KT(f"prechange_data__{field}"), after=KT(f"postchange_data__{field}"))
+        .order_by("changed_object_id", "time", "id")
+        .values_list("changed_object_id", "time", "before", "after")
+    )
+    if pks is not None:
+        rows = rows.filter(changed_object_id__in=pks)
+    out: dict[int, list[tuple]] = {}
+    for pk, time, before, after in rows:
+        if before != after:
+            out.setdefault(pk, []).append((time, before, after))
+    return out
+
+
 def portfolio_headline(*, fiscal_year: int, organization_ids: set[int] | None = None) -> dict:
     """The home page's figures: counts, this fiscal year's initial budget by category, cloud share.
 

@@ -223,7 +223,7 @@ def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
         title=_("Government cloud adoption"),
         description=_(
             "Systems in operation each fiscal year (by start and retirement dates) and how many of "
-            "them run on the government cloud (by the hosting recorded now)."
+            "them ran on the government cloud at the end of the year (from the change history)."
         ),
         columns=[
             Column("fiscal_year", _("Fiscal year"), "fiscal_year"),

@@ -5,6 +5,7 @@ Every budget figure is a GROUP BY in the database; Python only reshapes the (sma
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -219,14 +220,26 @@ def _fiscal_year_of_month(month: str | None) -> int | None:
     return year if mon >= 4 else year - 1
 
 
-def cloud_adoption(*, scope: Scope) -> list[dict]:
-    """Per fiscal year: systems in operation and how many of them run on the government cloud.
+def _in_operation(fy: int, status: str, started: int | None, retired: int | None) -> bool:
+    """Whether a system ran in fiscal year `fy`: started by its end and not retired before it began."""
+    if started is None and status not in ("operation", "retiring"):
+        return False
+    if started is not None and started > fy:
+        return False
+    return not ((retired is not None and retired < fy) or (retired is None and status == "retired"))
 
-    The inventory records a system's current hosting only, so a year counts the systems that were in
-    operation then (started by the end of the year, not retired before it began) and are on the government
-    cloud now. The database groups systems by hosting, status and start/retirement month (a few hundred
-    groups at most); the years are counted from those groups.
+
+def cloud_adoption(*, scope: Scope) -> list[dict]:
+    """Per fiscal year: systems in operation and how many of them ran on the government cloud at its end.
+
+    The database groups systems by current hosting, status and start/retirement month (a few hundred
+    groups at most). Systems whose hosting changed are then counted by what they were on at the end of
+    each year, read from the audit trail (`field_changes`), so the share grows as systems actually moved.
     """
+    from django.utils import timezone
+
+    from mieruka.core.selectors import field_changes
+
     groups = list(
         _systems(scope)
         .values_list("hosting", "status")
@@ -237,19 +250,34 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
         )
         .values_list("hosting", "status", "started", "retired", "n")
     )
+    groups = [(hosting, status, _fiscal_year_of_month(started), _fiscal_year_of_month(retired), n)
+              for hosting, status, started, retired, n in groups]
+    moves = field_changes(model=InformationSystem, field="hosting",
+                          pks=None if scope.organization_ids is None else _systems(scope).values("id"))
+    moved = []
+    pks = sorted(moves)
+    for start in range(0, len(pks), 500):
+        moved += list(
+            _systems(scope).filter(pk__in=pks[start:start + 500])
+            .values_list("pk", "hosting", "status", "started_on", "retired_on")
+        )
+    cloud_code = "government_cloud"
     out = []
     for fy in scope.years:
         total = cloud = 0
-        for hosting, status, started_month, retired_month, n in groups:
-            started, retired = _fiscal_year_of_month(started_month), _fiscal_year_of_month(retired_month)
-            if started is None and status not in ("operation", "retiring"):
+        for hosting, status, started, retired, n in groups:
+            if _in_operation(fy, status, started, retired):
+                total += n
+                cloud += n if hosting == cloud_code else 0
+        year_end = timezone.make_aware(datetime.datetime(fy + 1, 4, 1))
+        for pk, hosting, status, started_on, retired_on in moved:
+            started = _fiscal_year_of_month(started_on.isoformat()[:7]) if started_on else None
+            retired = _fiscal_year_of_month(retired_on.isoformat()[:7]) if retired_on else None
+            if not _in_operation(fy, status, started, retired):
                 continue
-            if started is not None and started > fy:
-                continue
-            if (retired is not None and retired < fy) or (retired is None and status == "retired"):
-                continue
-            total += n
-            cloud += n if hosting == "government_cloud" else 0
+            # What it ran on then: the value a later change replaced, or the current one if none came later.
+            then = next((before for time, before, _ in moves[pk] if time >= year_end), hosting)
+            cloud += (then == cloud_code) - (hosting == cloud_code)
         out.append(
             {
                 "fiscal_year": fy,

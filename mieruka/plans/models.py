@@ -60,6 +60,7 @@ class Initiative(TimestampedModel):
     target_reduction_pct = models.DecimalField(
         _("target reduction (%)"), max_digits=5, decimal_places=1,
         validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        # xgettext:no-python-format
         help_text=_("30 means down 30% from the base year; a negative value is an allowed increase."),
     )
 

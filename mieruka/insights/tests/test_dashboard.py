@@ -99,6 +99,26 @@ class DashboardTests(PortfolioTestCase):
         rows = self.csv_rows("cloud_adoption", fiscal_year=2025)
         self.assertEqual(rows[-1][1:3], ["5", "2"])
 
+    def test_cloud_adoption_counts_each_year_by_what_systems_ran_on_at_its_end(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from mieruka.core.models import ObjectChange
+
+        # The registry moved onto the government cloud in October 2024; payroll left it in May 2025.
+        for system, hosting, day in ((self.registry, "government_cloud", datetime.date(2024, 10, 1)),
+                                     (self.payroll, "on_premises", datetime.date(2025, 5, 1))):
+            audited_update(actor=self.actor(), instance=system, data={"hosting": hosting})
+            change = ObjectChange.objects.filter(changed_object_id=system.pk, action="update").latest("id")
+            ObjectChange.objects.filter(pk=change.pk).update(
+                time=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))))
+        rows = {r[0]: r[1:3] for r in self.csv_rows("cloud_adoption", fiscal_year=2025)[1:]}
+        cloud = {year: int(rows[year][1]) for year in ("2023", "2024", "2025")}
+        # FY2023: MHLW-001 and payroll; FY2024: + the registry; FY2025: payroll has left.
+        self.assertEqual(cloud, {"2023": 2, "2024": 3, "2025": 2})
+        self.assertEqual(rows["2024"][0], "5")
+
     def test_an_unknown_chart_name_is_not_found(self):
         self.assertEqual(self.get(format="csv", chart="nope").status_code, 404)
 
