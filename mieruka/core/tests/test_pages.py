@@ -131,3 +131,32 @@ class ChangeLogTest(PortfolioTestCase):
     def test_an_unknown_record_type_is_not_found(self):
         assert self.client.get("/history/nope.nothing/1/").status_code == 404
         assert self.client.get(f"/history/inventory.informationsystem/{uuid.uuid4().int % 10**9}/").status_code == 404
+
+
+class ErrorPageTest(PortfolioTestCase):
+    def test_a_refused_page_explains_itself_in_the_site_layout(self):
+        self.login(self.reviewer)
+        response = self.client.get("/interchange/import/")
+        body = response.content.decode()
+        assert response.status_code == 403
+        assert "この操作を行う権限がありません" in body and 'class="site-header' in body
+
+    def test_the_refusal_names_the_reason_it_was_given(self):
+        self.login(self.pjmo)
+        response = self.client.get("/reporting/campaigns/new/")
+        assert response.status_code == 403
+        assert "デジタル庁の管理者のみが行えます" in response.content.decode()
+
+    def test_a_missing_page_says_so_in_japanese_and_english(self):
+        self.login()
+        response = self.client.get("/systems/NO-SUCH-SYSTEM/")
+        assert response.status_code == 404
+        assert "ページが見つかりません" in response.content.decode()
+        response = self.client.get("/systems/NO-SUCH-SYSTEM/", HTTP_ACCEPT_LANGUAGE="en")
+        assert "The page was not found" in response.content.decode()
+
+    def test_the_server_error_page_renders_without_a_request(self):
+        from django.template import loader
+
+        body = loader.get_template("500.html").render()
+        assert "エラーが発生しました" in body and "Something went wrong" in body
