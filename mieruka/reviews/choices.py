@@ -32,7 +32,7 @@ FINAL_STATES = (ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS)
 class FollowUp(models.TextChoices):
     """How the monitoring working group follows a review up."""
 
-    NONE = "none", _("None")
+    NONE = "none", _("No follow-up")
     ESCALATION = "escalation", _("Escalation (エスカレーション型)")
     SUPPORT = "support", _("Support (支援型)")
 
