@@ -34,6 +34,8 @@ def portfolio(django_user_model):
     ("/projects/", "プロジェクト"),
     ("/organizations/", "組織"),
     ("/changes/", "変更履歴"),
+    ("/interchange/import/", "この操作を行う権限がありません"),  # import is for administrators
+    ("/systems/NO-SUCH/", "ページが見つかりません"),
 ])
 def test_the_page_renders_in_japanese_and_passes_axe(browser_page, live_server, portfolio, path, heading):
     login_with_form(browser_page, live_server.url, "analyst", "analyst-pass-9")
