@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import get_language, gettext
 
-from .formatting import fiscal_year_label
+from .formatting import fiscal_year_label, yen_exact
 from .models import ObjectChange
 
 
@@ -91,7 +91,7 @@ class ValueFormatter:
         if isinstance(value, int) and (name == "fiscal_year" or name.endswith("_year")):
             return fiscal_year_label(value, lang=get_language() or "ja")
         if isinstance(value, int) and name.endswith("_yen"):
-            return f"{value:,}円"
+            return yen_exact(value)
         if isinstance(value, int) and field is not None and field.get_internal_type() == "PositiveBigIntegerField":
             return f"{value:,}"
         return str(value)
