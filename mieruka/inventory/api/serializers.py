@@ -27,6 +27,17 @@ class SharedPlatformOutputSerializer(OutputSerializer):
         fields = ["id", "code", "name_ja", "name_en", "description", "created", "last_updated"]
 
 
+# What a client may write; reads add the ID and timestamps.
+SYSTEM_FIELDS = [
+    "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
+    "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
+]
+PROJECT_FIELDS = [
+    "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",
+    "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual",
+]
+
+
 class SystemOutputSerializer(OutputSerializer):
     organization = _code(help_text="The owning organization's code.")
     platforms = _code(many=True, help_text="Codes of the shared platforms the system uses.")
@@ -35,27 +46,7 @@ class SystemOutputSerializer(OutputSerializer):
 
     class Meta:
         model = InformationSystem
-        fields = [
-            "id",
-            "system_id",
-            "name_ja",
-            "name_en",
-            "organization",
-            "classification",
-            "status",
-            "purpose",
-            "functions",
-            "users",
-            "annual_users",
-            "hosting",
-            "platforms",
-            "important",
-            "started_on",
-            "retired_on",
-            "internal_notes",
-            "created",
-            "last_updated",
-        ]
+        fields = ["id", *SYSTEM_FIELDS, "created", "last_updated"]
 
 
 class SystemInputSerializer(ModelInputSerializer):
@@ -71,24 +62,7 @@ class SystemInputSerializer(ModelInputSerializer):
 
     class Meta:
         model = InformationSystem
-        fields = [
-            "system_id",
-            "name_ja",
-            "name_en",
-            "organization",
-            "classification",
-            "status",
-            "purpose",
-            "functions",
-            "users",
-            "annual_users",
-            "hosting",
-            "platforms",
-            "important",
-            "started_on",
-            "retired_on",
-            "internal_notes",
-        ]
+        fields = SYSTEM_FIELDS
 
     def get_fields(self):
         fields = super().get_fields()
@@ -110,25 +84,7 @@ class ProjectOutputSerializer(OutputSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "id",
-            "project_id",
-            "name_ja",
-            "organization",
-            "systems",
-            "phase",
-            "purpose",
-            "important",
-            "starts_on",
-            "ends_on",
-            "pjmo_staff",
-            "pjmo_external",
-            "kpi_name",
-            "kpi_target",
-            "kpi_actual",
-            "created",
-            "last_updated",
-        ]
+        fields = ["id", *PROJECT_FIELDS, "created", "last_updated"]
 
 
 class ProjectInputSerializer(ModelInputSerializer):
@@ -148,22 +104,7 @@ class ProjectInputSerializer(ModelInputSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "project_id",
-            "name_ja",
-            "organization",
-            "systems",
-            "phase",
-            "purpose",
-            "important",
-            "starts_on",
-            "ends_on",
-            "pjmo_staff",
-            "pjmo_external",
-            "kpi_name",
-            "kpi_target",
-            "kpi_actual",
-        ]
+        fields = PROJECT_FIELDS
 
     def get_fields(self):
         fields = super().get_fields()
