@@ -114,16 +114,21 @@ def campaign_detail(request, pk: int):
     })
 
 
-def _campaign_action(request, pk: int, service, done_message):
+def _admin_action(request, model, pk: int, service, done_message, *, argument: str):
+    """Run an administrator's open/close service on a campaign or survey; errors become messages."""
     _require_admin(request.user)
-    campaign = get_object_or_404(Campaign, pk=pk)
+    target = get_object_or_404(model, pk=pk)
     try:
-        service(actor=Actor.from_request(request), campaign=campaign)
+        service(actor=Actor.from_request(request), **{argument: target})
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, done_message)
-    return redirect(campaign)
+    return redirect(target)
+
+
+def _campaign_action(request, pk: int, service, done_message):
+    return _admin_action(request, Campaign, pk, service, done_message, argument="campaign")
 
 
 @login_required
@@ -304,15 +309,7 @@ def survey_detail(request, pk: int):
 
 
 def _survey_action(request, pk, service, done_message):
-    _require_admin(request.user)
-    survey = get_object_or_404(Survey, pk=pk)
-    try:
-        service(actor=Actor.from_request(request), survey=survey)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done_message)
-    return redirect(survey)
+    return _admin_action(request, Survey, pk, service, done_message, argument="survey")
 
 
 @login_required
