@@ -96,12 +96,12 @@ def related_states_as_of(*, instance, model, when: datetime.date | datetime.date
     return states
 
 
-def field_changes(*, model, field: str, pks=None) -> dict[int, list[tuple]]:
+def field_changes(*, model, field: str, pks=None, since: datetime.datetime | None = None) -> dict[int, list[tuple]]:
     """The recorded updates that changed one field, per record, oldest first: {pk: [(time, before, after)]}.
 
     Lets a figure about the past (hosting per fiscal year, say) use what each record held then, not what it
-    holds now. `pks` (a list or a subquery of primary keys) limits the records. One query; the field's
-    values are extracted by the database, not whole snapshots loaded.
+    holds now. `pks` (a list or a subquery of primary keys) limits the records, `since` the time. One query;
+    the field's values are extracted by the database, not whole snapshots loaded.
     """
     from django.db.models.fields.json import KT
 
@@ -116,6 +116,8 @@ def field_changes(*, model, field: str, pks=None) -> dict[int, list[tuple]]:
     )
     if pks is not None:
         rows = rows.filter(changed_object_id__in=pks)
+    if since is not None:
+        rows = rows.filter(time__gte=since)
     out: dict[int, list[tuple]] = {}
     for pk, time, before, after in rows:
         if before != after:

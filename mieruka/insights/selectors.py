@@ -220,6 +220,13 @@ def _fiscal_year_of_month(month: str | None) -> int | None:
     return year if mon >= 4 else year - 1
 
 
+def _fiscal_year_end(fy: int) -> datetime.datetime:
+    """The first moment after fiscal year `fy`: 1 April of the next year, local time."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(fy + 1, 4, 1))
+
+
 def _in_operation(fy: int, status: str, started: int | None, retired: int | None) -> bool:
     """Whether a system ran in fiscal year `fy`: started by its end and not retired before it began."""
     if started is None and status not in ("operation", "retiring"):
@@ -236,8 +243,6 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
     groups at most). Systems whose hosting changed are then counted by what they were on at the end of
     each year, read from the audit trail (`field_changes`), so the share grows as systems actually moved.
     """
-    from django.utils import timezone
-
     from mieruka.core.selectors import field_changes
 
     groups = list(
@@ -252,7 +257,8 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
     )
     groups = [(hosting, status, _fiscal_year_of_month(started), _fiscal_year_of_month(retired), n)
               for hosting, status, started, retired, n in groups]
-    moves = field_changes(model=InformationSystem, field="hosting",
+    # Only changes after the first year's end can make a year differ from today's hosting.
+    moves = field_changes(model=InformationSystem, field="hosting", since=_fiscal_year_end(scope.years[0]),
                           pks=None if scope.organization_ids is None else _systems(scope).values("id"))
     moved = []
     pks = sorted(moves)
@@ -269,14 +275,14 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
             if _in_operation(fy, status, started, retired):
                 total += n
                 cloud += n if hosting == cloud_code else 0
-        year_end = timezone.make_aware(datetime.datetime(fy + 1, 4, 1))
+        end = _fiscal_year_end(fy)
         for pk, hosting, status, started_on, retired_on in moved:
             started = _fiscal_year_of_month(started_on.isoformat()[:7]) if started_on else None
             retired = _fiscal_year_of_month(retired_on.isoformat()[:7]) if retired_on else None
             if not _in_operation(fy, status, started, retired):
                 continue
             # What it ran on then: the value a later change replaced, or the current one if none came later.
-            then = next((before for time, before, _ in moves[pk] if time >= year_end), hosting)
+            then = next((before for time, before, _ in moves[pk] if time >= end), hosting)
             cloud += (then == cloud_code) - (hosting == cloud_code)
         out.append(
             {
