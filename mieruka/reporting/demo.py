@@ -110,7 +110,9 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     open_orgs = orgs[:6]
     opened.organizations.set(open_orgs)
     Campaign.objects.filter(pk=opened.pk).update(created=opened.opened_at)
-    states = [ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.SENT_BACK, ReturnStatus.IN_PROGRESS,
+    # The organization with the most systems (厚生労働省, whose PJMO is a demo login) has its return in
+    # progress, so the demo shows a PJMO confirming and editing a pre-filled return.
+    states = [ReturnStatus.IN_PROGRESS, ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.SENT_BACK,
               ReturnStatus.NOT_STARTED, ReturnStatus.NOT_STARTED]
     open_returns = []
     for i, (o, status) in enumerate(zip(open_orgs, states, strict=False)):
