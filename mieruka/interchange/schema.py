@@ -284,6 +284,13 @@ FOLLOW_UPS = _choices(
     ("escalation", "エスカレーション型", "Escalation"),
     ("support", "支援型", "Support"),
 )
+CHECKLIST_ANSWERS = _choices(
+    ("unanswered", "未回答", "Not answered"),
+    ("yes", "はい", "Yes"),
+    ("partly", "一部", "Partly"),
+    ("no", "いいえ", "No"),
+    ("na", "該当なし", "Not applicable"),
+)
 FINDING_KINDS = _choices(("finding", "指摘事項", "Finding"), ("condition", "承認条件", "Condition of approval"))
 SEVERITIES = _choices(("high", "高", "High"), ("medium", "中", "Medium"), ("low", "低", "Low"))
 FINDING_CATEGORIES = _choices(
@@ -338,6 +345,11 @@ REVIEWS = Table(
         Column("conclusion", "結論", TEXT),
         Column("submitted_on", "提出日", DATE),
         Column("decided_on", "判断日", DATE),
+        Column("checklist", "チェックリスト回答", TEXT_LIST, choices=CHECKLIST_ANSWERS, extension=True,
+               help_ja="「項目コード=回答」を;で区切る（例: RQ-1=yes;RQ-2=no）。回答は yes・partly・no・na"
+                       "（はい・一部・いいえ・該当なし）。書かれていない項目は未回答",
+               help_en="code=answer items separated by ; (e.g. RQ-1=yes;RQ-2=no); answers yes, partly, no, na; "
+                       "items not listed are unanswered"),
     ),
     key=("project_id", "fiscal_year", "stage"),
     help_ja="プロジェクトのレビュー（予算要求前・予算要求時・予算執行段階）",

@@ -19,8 +19,8 @@ from mieruka.inventory.models import InformationSystem, Interface, Project, Shar
 from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative
-from mieruka.reviews.choices import STAGE_ORDER
-from mieruka.reviews.models import Finding, Review
+from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
+from mieruka.reviews.models import ChecklistItem, Finding, Review
 
 from . import schema
 from .models import ImportBatch
@@ -122,12 +122,18 @@ def _reviews(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
     rows = queryset.values_list(
         "id", "project__project_id", "fiscal_year", "stage", "state", "phase", "reviewer__username", "follow_up",
         "support_reviewer__username", "summary", "conclusion", "submitted_on", "decided_on")
+    answers: dict[int, list[str]] = {}
+    answered = ChecklistItem.objects.filter(review__in=queryset).exclude(answer=ChecklistAnswer.UNANSWERED)
+    for review_id, code, answer in answered.order_by("review_id", "order", "id").values_list(
+            "review_id", "code", "answer"):
+        answers.setdefault(review_id, []).append(f"{code}={answer}")
     for (pk, project_id, fiscal_year, stage, state, phase, reviewer, follow_up, support_reviewer, summary,
          conclusion, submitted_on, decided_on) in rows:
         yield pk, {
             "project_id": project_id, "fiscal_year": fiscal_year, "stage": stage, "state": state, "phase": phase,
             "reviewer": reviewer or "", "follow_up": follow_up, "support_reviewer": support_reviewer or "",
             "summary": summary, "conclusion": conclusion, "submitted_on": submitted_on, "decided_on": decided_on,
+            "checklist": answers.get(pk, []),
         }
 
 

@@ -27,7 +27,7 @@ from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
 from mieruka.reviews.checklists import checklist_for_phase
-from mieruka.reviews.choices import STAGE_ORDER
+from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
 from mieruka.reviews.services import findings_carry_forward
 
@@ -305,6 +305,12 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
     projects = Project.objects.in_bulk([p for p in wanted_projects if p], field_name="project_id")
     systems = InformationSystem.objects.in_bulk([s for s in wanted_systems if s], field_name="system_id")
     users = get_user_model().objects.in_bulk([u for u in wanted_users if u], field_name="username")
+
+    def user(name: str):
+        # A column the file leaves out keeps the stored value, whose user the file never named.
+        if name and name not in users:
+            users[name] = get_user_model().objects.filter(username=name).first()
+        return users.get(name) if name else None
     touched: set[int] = set()
 
     def write(table: str, key, data: dict, model):
@@ -324,8 +330,8 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         r = planning.full_record(spec["reviews"], parsed.tables["reviews"].records[key], base=base)
         project = projects[r["project_id"]]
         data = {"project": project, "fiscal_year": r["fiscal_year"], "stage": r["stage"], "state": r["state"],
-                "phase": r["phase"] or project.phase, "reviewer": users.get(r["reviewer"]),
-                "follow_up": r["follow_up"] or "none", "support_reviewer": users.get(r["support_reviewer"]),
+                "phase": r["phase"] or project.phase, "reviewer": user(r["reviewer"]),
+                "follow_up": r["follow_up"] or "none", "support_reviewer": user(r["support_reviewer"]),
                 "summary": r["summary"], "conclusion": r["conclusion"], "submitted_on": r["submitted_on"],
                 "decided_on": r["decided_on"]}
         created = key not in existing["reviews"]
@@ -333,11 +339,15 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         reviews[key] = review
         touched.add(project.pk)
         if created:
-            # As when a review is opened: the checklist of its phase, unanswered (answers do not travel).
+            # As when a review is opened: the checklist of its phase, answered as the file says.
+            answers = _checklist_answers(r["checklist"])
             items = ChecklistItem.objects.bulk_create([
-                ChecklistItem(review=review, order=i, code=code, text_ja=ja, text_en=en)
+                ChecklistItem(review=review, order=i, code=code, text_ja=ja, text_en=en,
+                              answer=answers.get(code, ChecklistAnswer.UNANSWERED))
                 for i, (code, ja, en) in enumerate(checklist_for_phase(review.phase), start=1)])
             audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=items, reason=reason)
+        else:
+            _write_checklist_answers(actor=actor, review=review, answers=r["checklist"], reason=reason)
 
     def review_of(review_key) -> Review:
         if review_key not in reviews:
@@ -353,7 +363,7 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         review = review_of(key[:3])
         data = {"review": review, "project": review.project, "kind": r["kind"], "severity": r["severity"],
                 "category": r["category"], "phase": r["phase"] or review.phase, "text": r["text"],
-                "recommendation": r["recommendation"], "owner": users.get(r["owner"]), "due_on": r["due_on"],
+                "recommendation": r["recommendation"], "owner": user(r["owner"]), "due_on": r["due_on"],
                 "status": r["status"], "response": r["response"], "closed_on": r["closed_on"]}
         write("findings", key, data, Finding)
         touched.add(review.project_id)
@@ -385,6 +395,30 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
 
 PLAN_FIELDS = (("organization_code", "organization"), ("plan_title", "title"), ("start_year", "start_year"),
                ("end_year", "end_year"), ("plan_description", "description"))
+
+
+def _checklist_answers(items: list[str]) -> dict[str, str]:
+    """Validated `RQ-1=yes` items → {code: answer}."""
+    return dict(item.split("=", 1) for item in items)
+
+
+def _write_checklist_answers(*, actor: Actor, review: Review, answers: list[str], reason: str) -> None:
+    """Set each checklist item to the answer the file gives (`RQ-1=yes`); items it does not list are unanswered.
+
+    An item of the review's phase that its stored checklist lacks (the phase was changed later) is added.
+    """
+    wanted = _checklist_answers(answers)
+    stored = {item.code: item for item in review.checklist.all()}
+    for code, item in stored.items():
+        answer = wanted.get(code, ChecklistAnswer.UNANSWERED)
+        if item.answer != answer:
+            audited_update(actor=actor, instance=item, data={"answer": answer}, reason=reason)
+    missing = [(code, ja, en) for code, ja, en in checklist_for_phase(review.phase)
+               if code in wanted and code not in stored]
+    for order, (code, ja, en) in enumerate(missing, start=len(stored) + 1):
+        audited_create(actor=actor, model=ChecklistItem, data={
+            "review": review, "order": order, "code": code, "text_ja": ja, "text_en": en, "answer": wanted[code]},
+            reason=reason)
 
 
 def _write_plans(*, actor, parsed, plan, existing, reason, projects, systems) -> None:

@@ -7,9 +7,11 @@ rows of the same import: a budget may name a system that the same import creates
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
+from mieruka.reviews.checklists import checklist_for_phase
 
 from . import schema, values
 from .readers import IT_DASHBOARD, Issue, RawTable
@@ -421,7 +423,37 @@ def _check_reviews(target: ParsedTable, known: Known, project_phases: dict[str, 
             out.add(source, row, "support_reviewer", "", "支援型のフォローアップには支援レビュアーが必要です",
                     "A support follow-up needs a supporting reviewer")
         phases[key] = record.get("phase") or phases.get(key) or project_phases[key[0]]
+        if "checklist" in record:
+            record["checklist"] = _checklist_answers(record["checklist"], phases[key], source, row, out)
     return phases
+
+
+_CHECKLIST = schema.REVIEWS.column("checklist")
+_CHECKLIST_LOOKUP = values.choice_lookup(_CHECKLIST)
+
+
+def _checklist_answers(items: list[str], phase: str, source, row, out: _Collector) -> list[str]:
+    """`RQ-1=yes` items → the canonical list: answered items only, in the order of the phase's checklist."""
+    codes = [code for code, _, _ in checklist_for_phase(phase)]
+    answers: dict[str, str] = {}
+    for item in items:
+        code, sep, answer = unicodedata.normalize("NFKC", item).partition("=")
+        code = code.strip().upper()
+        if not sep or not code:
+            out.add(source, row, "checklist", item, "「項目コード=回答」の形で書いてください（例: RQ-1=yes）",
+                    "Write each item as code=answer (e.g. RQ-1=yes)")
+        elif code not in codes:
+            out.add(source, row, "checklist", item,
+                    f"この工程のチェックリストにない項目です（使える項目: {', '.join(codes)}）",
+                    f"Not an item of this phase's checklist (items: {', '.join(codes)})")
+        elif code in answers:
+            out.add(source, row, "checklist", item, "同じ項目が2回書かれています", "The same item is given twice")
+        else:
+            try:
+                answers[code] = values.parse_choice(answer, _CHECKLIST, _CHECKLIST_LOOKUP)
+            except values.CellError as exc:
+                out.add(source, row, "checklist", item, exc.reason_ja, exc.reason_en)
+    return [f"{code}={answers[code]}" for code in codes if answers.get(code, "unanswered") != "unanswered"]
 
 
 def _check_findings(target: ParsedTable, known: Known, review_phases: dict[tuple, str], out: _Collector) -> None:

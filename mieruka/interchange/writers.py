@@ -232,7 +232,8 @@ def template_xlsx() -> bytes:
             cell.comment = Comment(note, "Mieruka")
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(14, min(40, len(column.ja) * 2 + 4))
-            if column.choices:
+            # A checklist cell holds code=answer pairs, so its answers are explained, not offered as a list.
+            if column.choices and column.kind != schema.TEXT_LIST:
                 options = [c.value for c in column.choices]
                 validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
                                             allow_blank=not column.required)

@@ -17,6 +17,7 @@ from mieruka.interchange import schema
 from mieruka.interchange.models import ImportBatch
 from mieruka.monitoring.models import StatusReport
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
+from mieruka.reviews.checklists import checklist_for_phase
 from mieruka.reviews.models import ChecklistItem, Finding, Review, ReviewTransition
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
@@ -40,6 +41,11 @@ def build_oversight(case) -> None:
         summary="=要件定義の概要", conclusion="条件付きで承認", submitted_on=D(2025, 5, 1), decided_on=D(2025, 5, 20))
     second = Review.objects.create(project=case.project, fiscal_year=2025, stage="request", state="draft",
                                    phase="development")
+    # The first review's checklist, partly answered (the rest travels as unanswered: not listed).
+    answers = {"RQ-1": "yes", "RQ-2": "partly", "RQ-4": "na"}
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(review=first, order=i, code=code, text_ja=ja, text_en=en, answer=answers.get(code, "unanswered"))
+        for i, (code, ja, en) in enumerate(checklist_for_phase("requirements"), start=1)])
     Finding.objects.create(review=first, project=case.project, kind="finding", severity="high", category="cost",
                            phase="requirements", text="見積りの根拠が不足", recommendation="複数社から見積りを取る",
                            owner=case.pjmo, status="closed", response="取得済み", closed_on=D(2025, 6, 1))
@@ -98,6 +104,8 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         assert set(OVERSIGHT_FILES) <= set(first)
         document = json.loads(first["all.json"])
         assert [len(document[name]) for name in schema.OVERSIGHT_TABLES] == [2, 3, 2, 2, 2]
+        first_review = next(r for r in document["reviews"] if r["stage"] == "pre_request")
+        assert first_review["checklist"] == ["RQ-1=yes", "RQ-2=partly", "RQ-4=na"]
         for encoding, path in (("csv", self.tmp / "first" / "csv"), ("json", self.tmp / "first" / "all.json"),
                                ("xlsx", self.tmp / "first" / "all.xlsx")):
             empty_the_portfolio()
@@ -170,6 +178,31 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         assert added.target_reduction_pct == Decimal("5.0")
         assert sorted(added.systems.values_list("system_id", flat=True)) == ["MHLW-0001", "MOJ-0001"]
 
+    def test_checklist_answers_are_set_from_the_file_and_unlisted_items_become_unanswered(self):
+        header = "project_id,fiscal_year,stage,state,checklist\n"
+        path = self.write("reviews.csv", header + "PJ-001,2025,pre_request,approved_with_conditions,"
+                          "rq-1＝いいえ；RQ-3=Yes\n")
+        status, _, err = self.run_import(path, extra=["--reason", "レビュー結果の反映"])
+        assert status == 0, err
+        review = Review.objects.get(stage="pre_request")
+        answers = dict(review.checklist.values_list("code", "answer"))
+        assert (answers["RQ-1"], answers["RQ-2"], answers["RQ-3"], answers["RQ-4"]) == ("no", "unanswered", "yes",
+                                                                                       "unanswered")
+        changes = ObjectChange.objects.filter(
+            changed_object_type=ContentType.objects.get_for_model(ChecklistItem), action="update")
+        assert changes.count() == 4 and set(changes.values_list("reason", flat=True)) == {"レビュー結果の反映"}
+
+    def test_a_file_without_the_checklist_column_keeps_the_answers(self):
+        path = self.write("reviews.csv", "project_id,fiscal_year,stage,state\n"
+                          "PJ-001,2025,pre_request,approved\n")
+        status, _, err = self.run_import(path)
+        assert status == 0, err
+        review = Review.objects.get(stage="pre_request")
+        assert review.state == "approved"
+        assert review.checklist.get(code="RQ-2").answer == "partly"
+        # Columns the file leaves out keep their stored values, people included.
+        assert (review.reviewer, review.support_reviewer) == (self.reviewer, self.analyst)
+
     def test_open_data_leaves_the_oversight_tables_out(self):
         self.run_export("--open-data", "--out", self.tmp / "open")
         names = {p.name for p in (self.tmp / "open").iterdir()}
@@ -208,6 +241,19 @@ class OversightImportErrorTest(FilesMixin, PortfolioTestCase):
         path = self.write("レビュー.csv", "プロジェクトID,年度,レビュー種別,状態\nPJ-001,令和8年度,予算要求時,finished\n")
         self.assert_rejected(path, row=2, column="状態", value="finished", reason_ja="選択肢にない値です",
                              reason_en="Unknown choice value")
+
+    def test_it_rejects_checklist_items_of_another_phase_bad_answers_and_bad_syntax(self):
+        header = "project_id,fiscal_year,stage,state,checklist\n"
+        for cell, value, reason_ja, reason_en in (
+            ("RQ-1=yes;DV-1=yes", "DV-1=yes", "この工程のチェックリストにない項目です", "Not an item of this phase's"),
+            ("RQ-1=maybe", "RQ-1=maybe", "選択肢にない値です", "Unknown choice value"),
+            ("RQ-1", "RQ-1", "「項目コード=回答」の形で", "Write each item as code=answer"),
+            ("RQ-1=yes;RQ-1=no", "RQ-1=no", "同じ項目が2回", "The same item is given twice"),
+        ):
+            with self.subTest(cell=cell):
+                path = self.write("reviews.csv", f"{header}PJ-001,2025,pre_request,approved,{cell}\n")
+                self.assert_rejected(path, row=2, column="checklist", value=value, reason_ja=reason_ja,
+                                     reason_en=reason_en)
 
     def test_it_rejects_a_finding_of_an_unknown_review(self):
         path = self.write("findings.csv", "project_id,fiscal_year,stage,number,kind,severity,category,text,status\n"
@@ -253,6 +299,7 @@ def test_the_oversight_choices_are_those_of_the_models():
     from mieruka.monitoring.choices import Rating
     from mieruka.plans.choices import DecisionKind, Metric
     from mieruka.reviews.choices import (
+        ChecklistAnswer,
         FindingCategory,
         FindingKind,
         FindingStatus,
@@ -268,6 +315,7 @@ def test_the_oversight_choices_are_those_of_the_models():
         (schema.FINDINGS.column("severity"), Severity), (schema.FINDINGS.column("category"), FindingCategory),
         (schema.FINDINGS.column("status"), FindingStatus), (schema.STATUS_REPORTS.column("risk"), Rating),
         (schema.PLANS.column("metric"), Metric), (schema.DECISIONS.column("kind"), DecisionKind),
+        (schema.REVIEWS.column("checklist"), ChecklistAnswer),
     ]
     for column, choices in pairs:
         assert list(column.choice_values) == list(choices.values), column.name
