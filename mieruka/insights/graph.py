@@ -35,7 +35,7 @@ def radial_layout(
     *,
     groups: Sequence[tuple[Hashable, Sequence[Hashable]]],
     hubs: Sequence[Hashable],
-    ring_size: int = 120,
+    ring_size: int = 600,
 ) -> dict[Hashable, tuple[float, float]]:
     """Positions: hubs (shared platforms) on an inner circle, members on outer rings in one sector per group.
 
@@ -45,13 +45,15 @@ def radial_layout(
     pos: dict[Hashable, tuple[float, float]] = {}
     for i, hub in enumerate(hubs):
         angle = 2 * math.pi * i / max(len(hubs), 1)
-        pos[hub] = (round(math.cos(angle), 4), round(math.sin(angle), 4))
+        # Radius 1.6 of the members' 3: room for the platforms' labels, still clearly the centre.
+        pos[hub] = (round(1.6 * math.cos(angle), 4), round(1.6 * math.sin(angle), 4))
     total = sum(len(members) for _key, members in groups) or 1
+    # Every sector has the same number of rings, so the rings are whole circles of even density.
+    rings = max(1, math.ceil(total / ring_size))
     angle = 0.0
     for _key, members in groups:
         span = 2 * math.pi * len(members) / total
-        rings = max(1, math.ceil(len(members) / ring_size))
-        per_ring = math.ceil(len(members) / rings)
+        per_ring = max(1, math.ceil(len(members) / rings))
         for j, member in enumerate(members):
             ring, slot = divmod(j, per_ring)
             a = angle + span * (slot + 0.5) / per_ring

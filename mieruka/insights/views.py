@@ -253,7 +253,8 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
             "name": _("Interfaces"),
             "x": link_x,
             "y": link_y,
-            "line": {"color": "#b04a00", "width": 1.5},
+            # Many links are drawn translucent, so they show where they concentrate instead of a solid mass.
+            "line": {"color": f"rgba(176, 74, 0, {0.3 if len(link_x) > 600 else 0.9})", "width": 1},
             "hoverinfo": "skip",
         },
     ]
@@ -303,7 +304,9 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
         figure={
             "data": traces,
             "layout": charts.layout(
-                height=640, xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest"
+                height=760, xaxis={"visible": False, "constrain": "domain"},
+                yaxis={"visible": False, "scaleanchor": "x", "constrain": "domain"},
+                legend={"orientation": "h", "y": 0, "yanchor": "top"}, hovermode="closest"
             ),
         },
     )
