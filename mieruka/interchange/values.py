@@ -125,17 +125,22 @@ def parse_money(raw: object) -> int:
     return parse_nonnegative_integer(raw, money=True)
 
 
-def parse_decimal(raw: object) -> Decimal:
-    """FTE figures: ≥ 0, at most two decimal places, below 100,000 (the database column's limit)."""
+def _finite_decimal(raw: object, text: str) -> Decimal:
+    """`text` (the cell's number, cleaned by the caller) as a finite Decimal, or the bilingual error."""
     if isinstance(raw, bool):
         raise CellError("数値ではありません", "Not a number")
-    text = _number_text(raw).replace(",", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise CellError("数値で入力してください", "Must be a number") from None
     if not value.is_finite():
         raise CellError("数値で入力してください", "Must be a number")
+    return value
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """FTE figures: ≥ 0, at most two decimal places, below 100,000 (the database column's limit)."""
+    value = _finite_decimal(raw, _number_text(raw).replace(",", ""))
     if value < 0:
         raise CellError("負の数は入力できません", "Must not be negative")
     if value != value.quantize(Decimal("0.01")):
@@ -147,15 +152,7 @@ def parse_decimal(raw: object) -> Decimal:
 
 def parse_percent(raw: object) -> Decimal:
     """A reduction target in percent: -100 to 100, at most one decimal place (`%` accepted)."""
-    if isinstance(raw, bool):
-        raise CellError("数値ではありません", "Not a number")
-    text = _number_text(raw).rstrip("%").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CellError("数値で入力してください", "Must be a number") from None
-    if not value.is_finite():
-        raise CellError("数値で入力してください", "Must be a number")
+    value = _finite_decimal(raw, _number_text(raw).rstrip("%").strip())
     if value != value.quantize(Decimal("0.1")):
         raise CellError("小数点以下は1桁までです", "At most one decimal place")
     if not Decimal(-100) <= value <= Decimal(100):

@@ -47,6 +47,11 @@ class StatusReportItemsTest(ReportingTestCase):
     def _items(self, ret, project):
         return {i.field.split(".", 1)[1]: i for i in ret.items.filter(object_id=project.pk)}
 
+    def _fresh_answers(self, ret, narrative: str) -> dict:
+        """Answers rating every aspect of the new project green, with a narrative."""
+        fresh = self._items(ret, self.fresh)
+        return {**{fresh[n].pk: "green" for n in ASPECTS}, fresh["narrative"].pk: narrative}
+
     def _submit_and_accept(self, ret):
         services.return_submit(actor=self.actor(self.pjmo), ret=ret, now=AFTER_PERIOD)
         admin = self.actor(self.admin)
@@ -78,9 +83,7 @@ class StatusReportItemsTest(ReportingTestCase):
     def test_a_confirmed_report_is_filed_again_for_the_new_period_naming_the_campaign(self):
         campaign, ret = self._open()
         pjmo = self.actor(self.pjmo)
-        fresh = self._items(ret, self.fresh)
-        services.return_save(actor=pjmo, ret=ret, answers={
-            **{fresh[n].pk: "green" for n in ASPECTS}, fresh["narrative"].pk: "順調に立ち上がった"})
+        services.return_save(actor=pjmo, ret=ret, answers=self._fresh_answers(ret, "順調に立ち上がった"))
         services.return_confirm_unchanged(actor=pjmo, ret=ret)
         admin = self._submit_and_accept(ret)
         report = StatusReport.objects.get(project=self.project, period_end=PERIOD)
@@ -134,9 +137,7 @@ class StatusReportItemsTest(ReportingTestCase):
         services.return_confirm_unchanged(actor=pjmo, ret=ret)  # the new project's blank ratings too
         with self.assertRaisesMessage(ApplicationError, "P-MHLW-3"):
             services.return_submit(actor=pjmo, ret=ret, now=AFTER_PERIOD)
-        fresh = self._items(ret, self.fresh)
-        services.return_save(actor=pjmo, ret=ret, answers={
-            **{fresh[n].pk: "green" for n in ASPECTS}, fresh["narrative"].pk: "順調"})
+        services.return_save(actor=pjmo, ret=ret, answers=self._fresh_answers(ret, "順調"))
         with self.assertRaisesMessage(ApplicationError, "2026-06-30"):
             services.return_submit(actor=pjmo, ret=ret, now=timezone.make_aware(datetime.datetime(2026, 6, 20)))
         self.assertEqual(Return.objects.get(pk=ret.pk).status, "in_progress")
@@ -148,9 +149,8 @@ class StatusReportItemsTest(ReportingTestCase):
         self.pension.started_on = "2020-04-01"
         self.pension.save()
         pjmo = self.actor(self.pjmo)
-        fresh = self._items(ret, self.fresh)
         services.return_save(actor=pjmo, ret=ret, answers={
-            **{fresh[n].pk: "green" for n in ASPECTS}, fresh["narrative"].pk: "順調",
+            **self._fresh_answers(ret, "順調"),
             ret.items.get(object_id=self.pension.pk, field="system.retired_on").pk: "2019-01-01",  # invalid
         })
         services.return_confirm_unchanged(actor=pjmo, ret=ret)
@@ -162,9 +162,7 @@ class StatusReportItemsTest(ReportingTestCase):
     def test_a_report_filed_elsewhere_since_opening_is_a_conflict_even_when_confirmed(self):
         campaign, ret = self._open()
         pjmo = self.actor(self.pjmo)
-        fresh = self._items(ret, self.fresh)
-        services.return_save(actor=pjmo, ret=ret, answers={
-            **{fresh[n].pk: "green" for n in ASPECTS}, fresh["narrative"].pk: "順調"})
+        services.return_save(actor=pjmo, ret=ret, answers=self._fresh_answers(ret, "順調"))
         services.return_confirm_unchanged(actor=pjmo, ret=ret)
         services.return_submit(actor=pjmo, ret=ret, now=AFTER_PERIOD)
         StatusReport.objects.create(
