@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
+from mieruka.core.formatting import fiscal_year_of
+from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
 
@@ -222,8 +225,6 @@ def _fiscal_year_of_month(month: str | None) -> int | None:
 
 def _fiscal_year_end(fy: int) -> datetime.datetime:
     """The first moment after fiscal year `fy`: 1 April of the next year, local time."""
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime(fy + 1, 4, 1))
 
 
@@ -243,8 +244,6 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
     groups at most). Systems whose hosting changed are then counted by what they were on at the end of
     each year, read from the audit trail (`field_changes`), so the share grows as systems actually moved.
     """
-    from mieruka.core.selectors import field_changes
-
     groups = list(
         _systems(scope)
         .values_list("hosting", "status")
@@ -277,8 +276,8 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
                 cloud += n if hosting == cloud_code else 0
         end = _fiscal_year_end(fy)
         for pk, hosting, status, started_on, retired_on in moved:
-            started = _fiscal_year_of_month(started_on.isoformat()[:7]) if started_on else None
-            retired = _fiscal_year_of_month(retired_on.isoformat()[:7]) if retired_on else None
+            started = fiscal_year_of(started_on) if started_on else None
+            retired = fiscal_year_of(retired_on) if retired_on else None
             if not _in_operation(fy, status, started, retired):
                 continue
             # What it ran on then: the value a later change replaced, or the current one if none came later.

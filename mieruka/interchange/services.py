@@ -311,6 +311,7 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         if name and name not in users:
             users[name] = get_user_model().objects.filter(username=name).first()
         return users.get(name) if name else None
+
     touched: set[int] = set()
 
     def write(table: str, key, data: dict, model):
