@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.models import TimestampedModel
 
 from .choices import Appropriation, BudgetCategory, BudgetStage
@@ -53,6 +54,18 @@ class BudgetLine(TimestampedModel):
     def audit_related_object(self):
         return self.system
 
+    # A grouped change (an import's lines of one system) shows each line's amount under the line's name.
+    audit_group_fields = ("amount_yen",)
+
+    @staticmethod
+    def audit_group_label(snapshot: dict) -> str:
+        """A line of a grouped change, named without its system (the change's record), in the page language."""
+        parts = [fiscal_year_label(snapshot.get("fiscal_year"), lang=translation.get_language() or "ja"),
+                 str(BudgetCategory(snapshot["category"]).label), str(BudgetStage(snapshot["stage"]).label)]
+        if snapshot.get("appropriation") != Appropriation.MINISTRY:
+            parts.append(str(Appropriation(snapshot["appropriation"]).label))
+        return " ".join(parts)
+
 
 @functools.cache
 def _repr_labels() -> tuple[dict, dict]:
@@ -69,3 +82,8 @@ def budget_line_repr(system_id: str, fiscal_year: int, category: str, stage: str
     """
     categories, stages = _repr_labels()
     return f"{system_id} {fiscal_year}年度 {categories.get(category, category)} {stages.get(stage, stage)}"
+
+
+def budget_lines_repr(system_id: str, count: int) -> str:
+    """How the audit trail names a grouped change of a system's budget lines, e.g. "S00003 予算明細 20件"."""
+    return f"{system_id} 予算明細 {count:,}件"

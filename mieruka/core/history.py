@@ -115,11 +115,33 @@ def change_fields(change: ObjectChange, formatter: ValueFormatter | None = None,
     def shown(data, name, value):
         return "" if data is None else formatter.format(model, name, value)
 
+    if change.is_grouped:
+        return _grouped_fields(change, model, formatter, hidden)
     return [
         FieldChange(name=name, label=formatter.label(model, name),
                     before=shown(change.prechange_data, name, before), after=shown(change.postchange_data, name, after))
         for name, before, after in change.diff() if name not in hidden
     ]
+
+
+def _grouped_fields(change: ObjectChange, model, formatter: ValueFormatter, hidden) -> list[FieldChange]:
+    """A grouped change as one row per record: the record's label (`audit_group_label` of its model) and,
+    before and after, the fields that differ — only those in `audit_group_fields` where the model names them
+    (for budget lines, the amount; the rest is in the label)."""
+    name_of = getattr(model, "audit_group_label", None)
+    wanted = getattr(model, "audit_group_fields", None)
+
+    def side(data, names):
+        return "" if data is None else " / ".join(formatter.format(model, n, data.get(n)) for n in names)
+
+    rows = []
+    for pk, before, after in change.records():
+        snapshot = after if after is not None else before
+        names = [n for n in snapshot if n not in hidden and (before or {}).get(n) != (after or {}).get(n)]
+        names = [n for n in names if wanted is None or n in wanted] or names
+        rows.append(FieldChange(name=str(pk), label=name_of(snapshot) if name_of else f"#{pk}",
+                                before=side(before, names), after=side(after, names)))
+    return rows
 
 
 def changes_with_fields(changes: Iterable[ObjectChange], user=None) -> list[tuple[ObjectChange, list[FieldChange]]]:

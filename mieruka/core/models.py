@@ -22,7 +22,16 @@ class ObjectChange(models.Model):
 
     Rows are written by `mieruka.core.audit` inside the same transaction as the change itself, so a
     change that rolls back leaves no audit row and an audit row always describes a committed change.
+
+    A *grouped* change covers many records of one model filed under one parent record — the budget lines an
+    import creates or updates for one system. Its `changed_object_id` is `GROUPED`, its related object is the
+    parent, and `prechange_data`/`postchange_data` list the records' snapshots in columns
+    (`{"fields": [...], "records": [[pk, value, ...], ...]}`). A million imported budget lines are then 50,000
+    rows of trail instead of a million, and a person reads "20 budget lines of S00003" as one change.
+    `records()` gives (pk, before, after) for both kinds.
     """
+
+    GROUPED = 0  # never a primary key
 
     time = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
@@ -63,12 +72,39 @@ class ObjectChange(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} ({self.user_name}, {self.time:%Y-%m-%d %H:%M})"
 
+    @property
+    def is_grouped(self) -> bool:
+        return self.changed_object_id == self.GROUPED
+
+    def records(self) -> list[tuple[int, dict | None, dict | None]]:
+        """(pk, before, after) of every record the change covers: one, or each record of a grouped change."""
+        if not self.is_grouped:
+            return [(self.changed_object_id, self.prechange_data, self.postchange_data)]
+        before, after = grouped_snapshots(self.prechange_data), grouped_snapshots(self.postchange_data)
+        return [(pk, before.get(pk), after.get(pk)) for pk in [*after, *(pk for pk in before if pk not in after)]]
+
+    @property
+    def history_target(self) -> tuple[str, int]:
+        """("app_label.model", pk) of the record whose History page shows this change: a grouped change's parent."""
+        ct, pk = self.changed_object_type, self.changed_object_id
+        if self.is_grouped and self.related_object_type_id is not None:
+            ct, pk = self.related_object_type, self.related_object_id
+        return f"{ct.app_label}.{ct.model}", pk
+
     def diff(self) -> list[tuple[str, object, object]]:
         """Fields whose value differs between before and after, in field order."""
         before = self.prechange_data or {}
         after = self.postchange_data or {}
         keys = list(after.keys()) + [k for k in before.keys() if k not in after]
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def grouped_snapshots(data: dict | None) -> dict[int, dict]:
+    """The snapshots of a grouped change's side, keyed by primary key."""
+    if not data:
+        return {}
+    fields = data["fields"]
+    return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in data["records"]}
 
 
 class UserRole(models.Model):

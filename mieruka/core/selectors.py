@@ -44,11 +44,23 @@ def change_list_for_user(*, user):
 
 
 def object_history(*, instance, include_related: bool = True) -> QuerySet[ObjectChange]:
-    """Changes to a record and, if asked, to records that point at it (budget lines, interfaces)."""
+    """Changes to a record and, if asked, to records that point at it (budget lines, interfaces).
+
+    A record filed under a parent (a budget line under its system) also has the grouped changes of that
+    parent that list it.
+    """
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
     q = Q(changed_object_type=ct, changed_object_id=instance.pk)
     if include_related:
         q |= Q(related_object_type=ct, related_object_id=instance.pk)
+    parent = getattr(instance, "audit_related_object", lambda: None)()
+    if parent is not None:
+        grouped = ObjectChange.objects.filter(
+            changed_object_type=ct, changed_object_id=ObjectChange.GROUPED,
+            related_object_type=ContentType.objects.get_for_model(parent, for_concrete_model=True),
+            related_object_id=parent.pk,
+        )
+        q |= Q(pk__in=[c.pk for c in grouped if any(pk == instance.pk for pk, _, _ in c.records())])
     return change_list().filter(q)
 
 
@@ -62,7 +74,11 @@ def _end_of(when: datetime.date | datetime.datetime) -> datetime.datetime:
 
 
 def object_state_as_of(*, model, pk: int, when: datetime.date | datetime.datetime) -> dict | None:
-    """A record's field values as they stood at `when`, rebuilt from the trail; None if it did not exist."""
+    """A record's field values as they stood at `when`, rebuilt from the trail; None if it did not exist.
+
+    For records with a parent of their own (budget lines), use `related_states_as_of`, which also reads the
+    grouped changes an import writes.
+    """
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
     last = (
         ObjectChange.objects.filter(changed_object_type=ct, changed_object_id=pk, time__lte=_end_of(when))
@@ -75,24 +91,26 @@ def object_state_as_of(*, model, pk: int, when: datetime.date | datetime.datetim
 def related_states_as_of(*, instance, model, when: datetime.date | datetime.datetime) -> dict[int, dict]:
     """Every `model` record pointing at `instance` that existed at `when`, keyed by primary key.
 
-    Used to show a system's budget lines and interfaces as they stood on a date.
+    Used to show a system's budget lines and interfaces as they stood on a date. Changes are replayed in
+    the order they were made, grouped ones record by record.
     """
     parent_ct = ContentType.objects.get_for_model(instance, for_concrete_model=True)
     ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    rows = (
+    changes = (
         ObjectChange.objects.filter(
             changed_object_type=ct, related_object_type=parent_ct, related_object_id=instance.pk,
             time__lte=_end_of(when),
         )
-        .order_by("changed_object_id", "time", "id")
-        .values_list("changed_object_id", "postchange_data")
+        .order_by("time", "id")
+        .only("changed_object_id", "prechange_data", "postchange_data")
     )
     states: dict[int, dict] = {}
-    for pk, data in rows:
-        if data is None:
-            states.pop(pk, None)
-        else:
-            states[pk] = data
+    for change in changes:
+        for pk, _, after in change.records():
+            if after is None:
+                states.pop(pk, None)
+            else:
+                states[pk] = after
     return states
 
 

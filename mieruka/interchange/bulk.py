@@ -126,11 +126,23 @@ class BulkWriter:
         preparers = []
         for attname in attnames:
             f = fields[attname]
-            if f.get_internal_type() in _NEEDS_PREP:
+            if f.get_internal_type() == "JSONField":
+                # What JSONField.get_db_prep_save ends in, without its per-value dispatch (a third of the
+                # time of writing 50,000 systems).
+                preparers.append(self._json_dump)
+            elif f.get_internal_type() in _NEEDS_PREP:
                 preparers.append(lambda v, f=f: f.get_db_prep_save(v, connection))
             else:
                 preparers.append(None)
         return preparers
+
+    @property
+    def _json_dump(self) -> Callable:
+        if self.vendor == "postgresql":
+            from psycopg.types.json import Jsonb
+
+            return lambda value: None if value is None else Jsonb(value)
+        return lambda value: None if value is None else json.dumps(value)
 
     def _prepared(self, rows, preparers):
         if not any(preparers):

@@ -50,7 +50,7 @@ def full_record(table: schema.Table, record: dict, base: dict | None = None) -> 
     return merged
 
 
-_DEFAULTS: dict[str, dict] = {}
+_DEFAULTS: dict[str, tuple[dict, list[str]]] = {}
 
 
 def _defaults(name: str) -> dict:
@@ -61,9 +61,12 @@ def _defaults(name: str) -> dict:
             defaults["hosting"] = "unknown"
         if name == "reviews":
             defaults["follow_up"] = "none"
-        _DEFAULTS[name] = defaults
-    # Lists are mutable: each record gets its own.
-    return {k: list(v) if isinstance(v, list) else v for k, v in _DEFAULTS[name].items()}
+        _DEFAULTS[name] = defaults, [k for k, v in defaults.items() if isinstance(v, list)]
+    template, lists = _DEFAULTS[name]
+    merged = dict(template)
+    for key in lists:  # lists are mutable: each record gets its own
+        merged[key] = list(template[key])
+    return merged
 
 
 def plan(parsed: Parsed, existing: dict[str, dict]) -> Plan:

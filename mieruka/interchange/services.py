@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mieruka.budgets.models import BudgetLine, budget_line_repr
+from mieruka.budgets.models import BudgetLine, budget_lines_repr
 from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
+from mieruka.core.models import ObjectChange
 from mieruka.inventory.choices import InterfaceKind
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.monitoring.models import StatusReport
@@ -117,11 +118,14 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
             for pk, code in zip(ids, plan.new_platforms, strict=True)))
     with writer.roomy_cache():
         org_pks = _write_organizations(writer, parsed, plan, existing)
+        say("systems / 情報システム")
         system_pks = _write_systems(writer, parsed, plan, existing, org_pks, platform_pks)
         _write_budgets(writer, parsed, plan, existing, system_pks, say)
+        say("projects, interfaces / プロジェクト・連携")
         _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
         _write_interfaces(writer, parsed, plan, existing, system_pks)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
+    say("committing / 確定中")
     return batch
 
 
@@ -145,8 +149,13 @@ def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, exist
     stored = existing[table]
     table_plan = plan.tables[table]
 
+    # Only dates and decimals change form in a snapshot (json_value); the rest is copied as is.
+    converted = {attname for name, attname in fields
+                 if model._meta.get_field(name).get_internal_type() in ("DateField", "DateTimeField", "DecimalField")}
+
     def snapshot(values: dict, links: list | None) -> dict:
-        data = {name: json_value(values[attname]) for name, attname in fields}
+        data = {name: json_value(values[attname]) if attname in converted else values[attname]
+                for name, attname in fields}
         if m2m:
             data[m2m[0]] = sorted(links or [])
         return data
@@ -217,7 +226,11 @@ def _write_systems(writer, parsed, plan, existing, org_pks, platform_pks) -> dic
 
 
 def _write_budgets(writer, parsed, plan, existing, system_pks, say) -> None:
-    """The hot path: a million rows become tuples, never model instances."""
+    """The hot path: a million rows become tuples, never model instances.
+
+    Their audit entries are grouped: one change per system for the lines created, one for the lines updated
+    (see `ObjectChange`), so the trail grows by the number of systems, not of lines.
+    """
     table_plan = plan.tables["budgets"]
     amounts = parsed.tables["budgets"].records
     total = len(table_plan.create)
@@ -228,29 +241,48 @@ def _write_budgets(writer, parsed, plan, existing, system_pks, say) -> None:
         if done % PROGRESS_EVERY < 50_000 or done == total:
             say(f"budgets {done:,}/{total:,}")
 
-    writer.insert(BudgetLine, columns, (
-        (pk, system_pks[key[0]], key[1], key[2], key[3], key[4], amounts[key])
-        for pk, key in zip(new_ids, table_plan.create, strict=True)), progress=report)
-    # The snapshot as JSON text, formatted directly: every part is an integer or a choice code, so no
-    # escaping is needed, and json.dumps would cost more than the insert itself. A test compares it
-    # with serialize_object.
+    created: dict[str, list[str]] = {}  # system ID → its new lines as JSON arrays
+
+    def rows():
+        # Each line's audit record is formatted in the same pass as its row.
+        for pk, key in zip(new_ids, table_plan.create, strict=True):
+            system_pk, amount = system_pks[key[0]], amounts[key]
+            created.setdefault(key[0], []).append(_line_json(pk, system_pk, key, amount))
+            yield pk, system_pk, key[1], key[2], key[3], key[4], amount
+
+    writer.insert(BudgetLine, columns, rows(), progress=report)
+    say("budget audit / 予算の監査記録")
     writer.audit(BudgetLine, ChangeAction.CREATE, (
-        (pk, budget_line_repr(*key[:4]), None,
-         f'{{"system": {system_pks[key[0]]}, "fiscal_year": {key[1]}, "category": "{key[2]}", '
-         f'"stage": "{key[3]}", "appropriation": "{key[4]}", "amount_yen": {amounts[key]}}}', system_pks[key[0]])
-        for pk, key in zip(new_ids, table_plan.create, strict=True)), related_model=InformationSystem,
-        progress=lambda done: say(f"budget audit {done:,}/{total:,}") if done % PROGRESS_EVERY < 50_000 else None)
+        (ObjectChange.GROUPED, budget_lines_repr(system_id, len(records)), None, _grouped_json(records),
+         system_pks[system_id]) for system_id, records in created.items()), related_model=InformationSystem)
+
     stored = existing["budgets"]
     writer.update(BudgetLine, ["amount_yen"], ((amounts[key], stored[key][0]) for key in table_plan.update))
-
-    def snapshot(key, amount):
-        return {"system": system_pks[key[0]], "fiscal_year": key[1], "category": key[2], "stage": key[3],
-                "appropriation": key[4], "amount_yen": amount}
-
+    updated: dict[str, tuple[list[str], list[str]]] = {}
+    for key in table_plan.update:
+        pk, system_pk = stored[key][0], system_pks[key[0]]
+        before, after = updated.setdefault(key[0], ([], []))
+        before.append(_line_json(pk, system_pk, key, stored[key][1]))
+        after.append(_line_json(pk, system_pk, key, amounts[key]))
     writer.audit(BudgetLine, ChangeAction.UPDATE, (
-        (stored[key][0], budget_line_repr(*key[:4]), snapshot(key, stored[key][1]),
-         snapshot(key, amounts[key]), system_pks[key[0]]) for key in table_plan.update),
+        (ObjectChange.GROUPED, budget_lines_repr(system_id, len(before)), _grouped_json(before),
+         _grouped_json(after), system_pks[system_id]) for system_id, (before, after) in updated.items()),
         related_model=InformationSystem)
+
+
+_BUDGET_SNAPSHOT_FIELDS = '["system", "fiscal_year", "category", "stage", "appropriation", "amount_yen"]'
+
+
+def _line_json(pk: int, system_pk: int, key: tuple, amount: int) -> str:
+    """A budget line's record in a grouped change, as JSON text formatted directly: every part is an integer
+    or a validated choice code, so nothing needs escaping, and json.dumps would cost more than the insert.
+    A test compares the result with serialize_object."""
+    return f'[{pk}, {system_pk}, {key[1]}, "{key[2]}", "{key[3]}", "{key[4]}", {amount}]'
+
+
+def _grouped_json(records: list[str]) -> str:
+    """One side of a grouped budget-line change (`ObjectChange`), from records already formatted as JSON."""
+    return f'{{"fields": {_BUDGET_SNAPSHOT_FIELDS}, "records": [{", ".join(records)}]}}'
 
 
 def _write_projects(writer, parsed, plan, existing, org_pks, system_pks) -> None:

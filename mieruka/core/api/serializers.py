@@ -17,7 +17,11 @@ class ObjectChangeOutputSerializer(serializers.ModelSerializer):
 
     user = serializers.CharField(source="user_name", read_only=True, help_text="The actor's user name.")
     object_type = serializers.SerializerMethodField(help_text="app_label.model of the changed record.")
-    object_id = serializers.IntegerField(source="changed_object_id", read_only=True)
+    object_id = serializers.IntegerField(
+        source="changed_object_id", read_only=True,
+        help_text="ID of the changed record; 0 for a grouped change, which covers several records of one type "
+                  "filed under the related object (the budget lines an import wrote for one system).",
+    )
     related_object_type = serializers.SerializerMethodField(
         help_text="app_label.model of the record the change is filed under (e.g. a budget line's system)."
     )
@@ -65,13 +69,15 @@ class ObjectChangeOutputSerializer(serializers.ModelSerializer):
         return {k: v for k, v in data.items() if k not in hidden}
 
     @extend_schema_field(
-        serializers.DictField(allow_null=True, help_text="Field values before (null on create).")
+        serializers.DictField(allow_null=True, help_text=(
+            "Field values before (null on create). A grouped change lists its records in columns: "
+            '{"fields": [name, ...], "records": [[id, value, ...], ...]}.'))
     )
     def get_before(self, obj):
         return self._visible(obj, obj.prechange_data)
 
     @extend_schema_field(
-        serializers.DictField(allow_null=True, help_text="Field values after (null on delete).")
+        serializers.DictField(allow_null=True, help_text="Field values after (null on delete); grouped as for before.")
     )
     def get_after(self, obj):
         return self._visible(obj, obj.postchange_data)

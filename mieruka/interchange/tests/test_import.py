@@ -3,10 +3,13 @@
 import json
 
 import openpyxl
+from django.utils import timezone, translation
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.audit import serialize_object
+from mieruka.core.history import change_fields
 from mieruka.core.models import ObjectChange
+from mieruka.core.selectors import object_history, related_states_as_of
 from mieruka.interchange.models import ImportBatch
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
@@ -74,9 +77,34 @@ class ImportTest(FilesMixin, PortfolioTestCase):
     def test_audit_entries_match_what_the_audit_module_records(self):
         self.run_import(self.write_set())
         for change in ObjectChange.objects.all():
-            assert change.postchange_data == serialize_object(change.changed_object), change.object_repr
+            for pk, before, after in change.records():
+                record = change.changed_object_type.get_object_for_this_type(pk=pk)
+                assert (before, after) == (None, serialize_object(record)), change.object_repr
         line_change = ObjectChange.objects.get(changed_object_type__model="budgetline")
         assert line_change.related_object == InformationSystem.objects.get(system_id="MIC-001")
+        assert line_change.object_repr == "MIC-001 予算明細 1件"
+
+    def test_budget_lines_are_audited_as_one_change_per_system_and_read_back_line_by_line(self):
+        factories.system(system_id="S-1", organization=self.mhlw)
+        factories.system(system_id="S-2", organization=self.mhlw)
+        rows = "".join(f"{sid},{year},{category},initial,{year * 10 + n}\n" for n, sid in enumerate(["S-1", "S-2"])
+                       for year in (2024, 2025) for category in ("development", "operation"))
+        status, _, err = self.run_import(self.write("budgets.csv", "system_id,fiscal_year,category,stage,amount_yen\n"
+                                                    + rows))
+        assert status == 0, err
+        changes = ObjectChange.objects.filter(changed_object_type__model="budgetline").order_by("related_object_id")
+        assert [(c.object_repr, len(c.records())) for c in changes] == [("S-1 予算明細 4件", 4), ("S-2 予算明細 4件", 4)]
+        system = InformationSystem.objects.get(system_id="S-2")
+        # The system as it stood today has the four lines the grouped change created.
+        lines = related_states_as_of(instance=system, model=BudgetLine, when=timezone.now())
+        assert sorted(line["amount_yen"] for line in lines.values()) == [20241, 20241, 20251, 20251]
+        # A line's own history finds the grouped change that created it; the diff names the line and its amount.
+        line = BudgetLine.objects.get(system=system, fiscal_year=2025, category="operation")
+        change = object_history(instance=line, include_related=False).get()
+        assert change == changes[1]
+        with translation.override("ja"):
+            labels = {(f.label, f.before, f.after) for f in change_fields(change)}
+        assert ("2025年度（令和7年度） 運用等経費 当初予算", "", "20,251円") in labels and len(labels) == 4
 
     def test_importing_the_same_files_twice_changes_nothing_the_second_time(self):
         folder = self.write_set()
@@ -125,7 +153,11 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         line.refresh_from_db()
         assert line.amount_yen == 250 and BudgetLine.objects.count() == 1
         change = ObjectChange.objects.get(action="update")
-        assert (change.prechange_data["amount_yen"], change.postchange_data["amount_yen"]) == (100, 250)
+        [(pk, before, after)] = change.records()
+        assert (pk, before["amount_yen"], after["amount_yen"]) == (line.pk, 100, 250)
+        with translation.override("en"):
+            [field] = change_fields(change)
+        assert (field.label, field.before, field.after) == ("FY2025 Operation (運用等経費) Initial budget", "100円", "250円")
 
     def test_it_imports_an_xlsx_workbook_with_japanese_sheet_names(self):
         workbook = openpyxl.Workbook()

@@ -6,8 +6,11 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mieruka.core.audit import Actor
 from mieruka.core.models import ObjectChange
 from mieruka.interchange.models import ImportBatch, ImportUpload
+from mieruka.interchange.readers import Source
+from mieruka.interchange.services import portfolio_import
 from mieruka.inventory.models import InformationSystem
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
@@ -170,3 +173,32 @@ class PublicDownloadsTest(PortfolioTestCase):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert response.content[:2] == b"PK"
+
+
+class ImportedBudgetHistoryPageTest(PortfolioTestCase):
+    def test_the_systems_history_and_the_change_page_list_the_imported_lines_with_their_amounts(self):
+        system = factories.system(system_id="WEB-9", organization=self.mhlw)
+        self.import_budgets("system_id,fiscal_year,category,stage,amount_yen\n"
+                                "WEB-9,2025,operation,initial,1200000\nWEB-9,2025,development,initial,300000\n")
+        change = ObjectChange.objects.get(changed_object_type__model="budgetline")
+        self.login(self.analyst)
+        history = self.client.get(reverse("object_history", args=["inventory.informationsystem", system.pk]),
+                                  HTTP_ACCEPT_LANGUAGE="ja")
+        self.assertContains(history, "WEB-9 予算明細 2件")
+        self.assertContains(history, "2025年度（令和7年度） 運用等経費 当初予算")
+        self.assertContains(history, "1,200,000円")
+        detail = self.client.get(reverse("change_detail", args=[change.pk]), HTTP_ACCEPT_LANGUAGE="ja")
+        # The record of a grouped change is its system; the line amounts are its changed fields.
+        self.assertContains(detail, reverse("object_history", args=["inventory.informationsystem", system.pk]))
+        self.assertContains(detail, "300,000円")
+        # Ministry roles see the grouped change of their own system only.
+        self.login(self.pjmo)
+        self.assertContains(self.client.get(reverse("changelog")), "WEB-9 予算明細 2件")
+        self.login(self.pjmo_other)
+        self.assertNotContains(self.client.get(reverse("changelog")), "WEB-9 予算明細")
+        assert self.client.get(reverse("change_detail", args=[change.pk])).status_code == 404
+
+    def import_budgets(self, text):
+        result = portfolio_import(actor=Actor(user=None, name="test", source="import"),
+                                  sources=[Source(name="budgets.csv", data=text.encode())])
+        assert result.applied, result.issues
