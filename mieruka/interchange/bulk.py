@@ -25,7 +25,7 @@ from mieruka.core.audit import Actor
 from mieruka.core.models import ObjectChange
 
 CHUNK = 50_000
-_NEEDS_PREP = {"JSONField", "UUIDField", "DateTimeField"}
+_NEEDS_PREP = {"UUIDField", "DateTimeField"}
 _AUDIT_COLUMNS = ("time", "user_id", "user_name", "request_id", "source", "action", "changed_object_type_id",
                   "changed_object_id", "related_object_type_id", "related_object_id", "object_repr",
                   "prechange_data", "postchange_data", "reason")
@@ -129,20 +129,21 @@ class BulkWriter:
             if f.get_internal_type() == "JSONField":
                 # What JSONField.get_db_prep_save ends in, without its per-value dispatch (a third of the
                 # time of writing 50,000 systems).
-                preparers.append(self._json_dump)
+                preparers.append(lambda v: None if v is None else self.json_param(v))
             elif f.get_internal_type() in _NEEDS_PREP:
                 preparers.append(lambda v, f=f: f.get_db_prep_save(v, connection))
             else:
                 preparers.append(None)
         return preparers
 
-    @property
-    def _json_dump(self) -> Callable:
+    def json_param(self, value, *, serialized: bool = False):
+        """A JSON column's query parameter: text on SQLite, Jsonb on PostgreSQL. `serialized` means `value`
+        is JSON text already (the budget hot path formats it directly) and goes through as is."""
         if self.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 
-            return lambda value: None if value is None else Jsonb(value)
-        return lambda value: None if value is None else json.dumps(value)
+            return Jsonb(value, dumps=_identity) if serialized else Jsonb(value)
+        return value if serialized else json.dumps(value)
 
     def _prepared(self, rows, preparers):
         if not any(preparers):
@@ -202,23 +203,17 @@ class BulkWriter:
 
     def audit(self, model: type[models.Model], action: str,
               entries: Iterable[tuple[int, str, dict | None, dict | None, int | None]], *,
-              related_model: type[models.Model] | None = None,
-              progress: Callable[[int], None] | None = None) -> int:
+              related_model: type[models.Model] | None = None) -> int:
         """Write audit rows; each entry is (pk, repr, before, after, related pk).
 
         `before` and `after` are snapshot dicts, or JSON text already serialised (the budget hot path).
         """
         ct = self.content_type_id(model)
         related_ct = self.content_type_id(related_model) if related_model else None
-        if self.vendor == "sqlite":
-            def dump(value):
-                return value if isinstance(value, str) else json.dumps(value)
-        else:
-            from psycopg.types.json import Jsonb
 
-            def dump(value):
-                # Pre-serialised text goes through as is; anything else is serialised by psycopg.
-                return Jsonb(value, dumps=_identity) if isinstance(value, str) else Jsonb(value)
+        def dump(value):
+            return self.json_param(value, serialized=isinstance(value, str))
+
         head = (self.timestamp, self.user_id, self.actor.name[:150], self.request_id, self.actor.source, action, ct)
         reason = self.reason
 
@@ -236,7 +231,5 @@ class BulkWriter:
             for chunk in _chunks(rows()):
                 cursor.executemany(sql, chunk)
                 done += len(chunk)
-                if progress:
-                    progress(done)
         self.audit_count += done
         return done
