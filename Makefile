@@ -46,7 +46,7 @@ test: install browser-deps
 	MIERUKA_DEV=1 $(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check mieruka config benchmarks
+	$(BIN)/ruff check mieruka benchmarks
 
 messages: install
 	cd mieruka && MIERUKA_DEV=1 ../$(BIN)/python ../manage.py makemessages -l ja --no-obsolete

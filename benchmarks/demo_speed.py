@@ -34,7 +34,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mieruka-demo-bench-") as folder:
         os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         os.environ.setdefault("MIERUKA_DEV", "1")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mieruka.conf.settings")
         import django
 
         django.setup()

@@ -140,7 +140,7 @@ def main() -> None:
     db_path = work / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ.setdefault("MIERUKA_DEV", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mieruka.conf.settings")
     import django
 
     django.setup()

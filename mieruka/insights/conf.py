@@ -1,6 +1,6 @@
 """The insights app's tunable thresholds, each overridable by a Django setting of the same name.
 
-Kept here rather than in config/settings.py so the app documents its own rules (docs/insights.md).
+Kept here rather than in mieruka/conf/settings.py so the app documents its own rules (docs/insights.md).
 """
 
 from django.conf import settings

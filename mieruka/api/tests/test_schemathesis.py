@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
-from config.wsgi import application
 from mieruka.api.services import token_create
+from mieruka.conf.wsgi import application
 from mieruka.testing import factories
 
 CHECKS = [
