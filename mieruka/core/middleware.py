@@ -29,3 +29,25 @@ class SecurityHeadersMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class NoStoreMiddleware:
+    """Tell browsers and proxies not to keep what a signed-in person saw (pages, exports, API answers).
+
+    A shared computer's back button or a caching proxy must not show one ministry's records to the next
+    person. Anonymous answers — the login page, open data, static files — stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: the API authenticates tokens inside the view and sets request.user then.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            from django.utils.cache import add_never_cache_headers
+
+            add_never_cache_headers(response)
+            response["Cache-Control"] += ", private"
+        return response

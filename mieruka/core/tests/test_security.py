@@ -71,3 +71,25 @@ class LoginAuditAndThrottleTest(PortfolioTestCase):
             self.client.post("/login/", {"username": "viewer", "password": "wrong"})
         self.client.post("/login/", {"username": "viewer", "password": self.password})
         assert "_auth_user_id" in self.client.session
+
+
+class NoStoreTest(PortfolioTestCase):
+    """What a signed-in person saw is not kept by the browser or a proxy; public answers stay cacheable."""
+
+    def test_signed_in_pages_exports_and_api_answers_are_not_stored(self):
+        from mieruka.api.services import token_create
+
+        self.login(self.pjmo)
+        for url in ("/", "/systems/", "/systems/export.csv", "/changes/", "/api/v1/systems/",
+                    "/insights/?format=csv"):
+            with self.subTest(url=url):
+                assert "no-store" in self.client.get(url).get("Cache-Control", ""), url
+        self.client.logout()
+        _, key = token_create(user=self.pjmo, name="集計スクリプト", days=1)
+        response = self.client.get("/api/v1/systems/", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+    def test_anonymous_open_data_stays_cacheable(self):
+        for url in ("/interchange/open-data/", "/interchange/open-data/systems.csv"):
+            with self.subTest(url=url):
+                assert "no-store" not in self.client.get(url).get("Cache-Control", "")
