@@ -51,3 +51,36 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] += ", private"
         return response
+
+
+class NotFoundPageMiddleware:
+    """Answer every 404 with the site's page, even with DEBUG on: Django's debug 404 lists the URL patterns.
+
+    A demo or a staging server run with DEBUG would otherwise hand a visitor the map of every page. Views
+    that raise Http404 are answered in `process_exception`; a path no pattern matches leaves no view to
+    raise, so its debug page is replaced on the way out (`resolver_match` is None only then).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            from django.urls import Resolver404
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, Resolver404())
+        return response
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.http import Http404
+
+        if settings.DEBUG and isinstance(exception, Http404):
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, exception)
+        return None

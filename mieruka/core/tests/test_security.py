@@ -93,3 +93,27 @@ class NoStoreTest(PortfolioTestCase):
         for url in ("/interchange/open-data/", "/interchange/open-data/systems.csv"):
             with self.subTest(url=url):
                 assert "no-store" not in self.client.get(url).get("Cache-Control", "")
+
+
+def test_make_demo_serves_with_debug_off_and_still_serves_static_files():
+    result = subprocess.run(["make", "-n", "-B", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    commands = result.stdout.splitlines()
+    server = next(line for line in commands if "runserver" in line)
+    assert "DEBUG=0" in server and "--insecure" in server
+    assert not any("DEBUG=1" in line for line in commands)
+
+
+@override_settings(DEBUG=True)
+class NotFoundPageTest(PortfolioTestCase):
+    """Even with DEBUG on, a 404 is the site's page, never Django's list of URL patterns."""
+
+    def test_an_unknown_path_does_not_list_the_url_patterns(self):
+        self.login(self.pjmo)
+        for url in ("/no-such-page/", "/systems/NO-SUCH/", "/api/docs/nothing", "/reviews/999999/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                body = response.content.decode()
+                assert response.status_code == 404
+                assert "URL patterns" not in body and "URLconf" not in body and "admin/" not in body
+                assert "systems/&lt;str:system_id&gt;" not in body and "DEBUG = True" not in body
+                assert "ページが見つかりません" in body or "was not found" in body
