@@ -48,8 +48,7 @@ class NoStoreMiddleware:
         if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
             from django.utils.cache import add_never_cache_headers
 
-            add_never_cache_headers(response)
-            response["Cache-Control"] += ", private"
+            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
         return response
 
 
