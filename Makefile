@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # A local .env with a fresh secret key, so the server and the `mieruka` command work without setup.
+# MIERUKA_DEV=1 allows plain HTTP on this machine; DEBUG stays off (its pages show settings and URLs).
 .env:
-	@$(PYTHON) -c "import secrets; print('DEBUG=1\nSECRET_KEY=' + secrets.token_urlsafe(50))" > .env
-	@echo "Wrote .env (DEBUG=1, random SECRET_KEY)"
+	@$(PYTHON) -c "import secrets; print('MIERUKA_DEV=1\nSECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Wrote .env (MIERUKA_DEV=1, random SECRET_KEY)"
 
 migrate: install .env
 	$(BIN)/python manage.py migrate --noinput
@@ -28,10 +29,10 @@ demo: migrate
 	$(BIN)/mieruka demo --if-empty
 	@$(BIN)/mieruka demo --print-logins
 	@echo "Open http://$(HOST):$(PORT)/ and log in, e.g. as analyst / mieruka-demo (Ctrl-C stops the server)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=0 MIERUKA_DEV=1 $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
 serve: migrate
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it (and CJK fonts for screenshots) when missing and root.
 browser-deps:

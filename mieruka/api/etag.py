@@ -42,7 +42,8 @@ def _normalise(tag: str) -> str:
 
 
 def check_if_match(request, instance) -> None:
-    """Refuse a change without If-Match (428) or whose If-Match is not the record's current ETag (412)."""
+    """Refuse a change without If-Match or with `If-Match: *` (428), or whose If-Match is not the record's
+    current ETag (412)."""
     header = request.headers.get("If-Match")
     if header is None or not header.strip():
         raise PreconditionRequired(
@@ -50,7 +51,11 @@ def check_if_match(request, instance) -> None:
             "Changes and deletions need an If-Match header with the ETag from your last read",
         )
     if header.strip() == "*":
-        return
+        # "*" matches any stored version, so it would skip the check that no one else changed the record.
+        raise PreconditionRequired(
+            "If-Match: * は使えません。取得時の ETag を指定してください",
+            "If-Match: * is not accepted; send the ETag from your last read of this record",
+        )
     current = etag_for(instance)
     if current not in {_normalise(t) for t in header.split(",")}:
         raise PreconditionFailed(

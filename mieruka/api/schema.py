@@ -72,12 +72,15 @@ class PortfolioAutoSchema(AutoSchema):
                 )
             )
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            need = ("Optional when creating." if self.method == "POST" else
+                    "Required to change or delete a record, unless the body has a `reason` field: 400 without one.")
             params.append(
                 OpenApiParameter(
                     "X-Change-Reason",
                     str,
                     OpenApiParameter.HEADER,
-                    description="Why the change is made (UTF-8, percent-encoded); recorded in the change log.",
+                    description="Why the change is made (UTF-8, percent-encoded); recorded in the change log. "
+                    + need,
                 )
             )
         if not self._is_list_view() and self.method in ("GET", "POST", "PUT", "PATCH"):
@@ -115,6 +118,6 @@ ERROR_DESCRIPTIONS = {
     "404": "No such record within what you may see (not_found)",
     "409": "Conflicts with another change (conflict)",
     "412": "If-Match does not match the record's current ETag (precondition_failed)",
-    "428": "If-Match header missing (precondition_required)",
+    "428": "If-Match header missing, or `*` (precondition_required)",
     "429": "Too many requests (throttled)",
 }

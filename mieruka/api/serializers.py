@@ -29,12 +29,13 @@ def _reason_field():
         allow_blank=True,
         max_length=2000,
         write_only=True,
-        help_text="Why the change is made; recorded in the change log. Or send the X-Change-Reason header.",
+        help_text="Why the change is made; recorded in the change log. Required to change or delete a record "
+        "(optional when creating); or send the X-Change-Reason header instead.",
     )
 
 
 class InputSerializer(serializers.Serializer):
-    """What a client may send; `reason` (optional) is recorded in the change log with the change.
+    """What a client may send; `reason` is recorded in the change log (required to change or delete).
 
     The reason may instead come in the `X-Change-Reason` header (UTF-8, percent-encoded).
     """

@@ -26,14 +26,26 @@ from .etag import check_if_match, etag_for
 from .permissions import require_editable
 
 
-def change_reason(request, data: dict | None = None) -> str:
-    """The reason of a change: the `reason` field if given, else the X-Change-Reason header."""
+def change_reason(request, data: dict | None = None, *, required: bool = False) -> str:
+    """The reason of a change: the `reason` field if given, else the X-Change-Reason header.
+
+    As on the pages, changing or deleting a record needs a reason (400 without one); registering a new
+    record does not.
+    """
     reason = data.pop("reason", "") if data is not None else ""
     if not isinstance(reason, str):
         reason = ""
-    if not reason:
+    if not reason.strip():
         reason = unquote(request.headers.get("X-Change-Reason", "") or "")
-    return reason.strip()[:2000]
+    reason = reason.strip()[:2000]
+    if required and not reason:
+        raise exceptions.ValidationError({"reason": [bilingual(
+            "変更・削除の理由を reason 欄または X-Change-Reason ヘッダー（UTF-8をパーセントエンコード）で"
+            "指定してください",
+            "Give the reason for the change or deletion in the reason field or the X-Change-Reason header "
+            "(UTF-8, percent-encoded)",
+        )]})
+    return reason
 
 
 def _has_nul(value) -> bool:
@@ -167,7 +179,7 @@ class UpdateMixin:
             serializer = self.get_input_serializer(instance=locked, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
-            reason = change_reason(request, data)
+            reason = change_reason(request, data, required=True)
             require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
             updated = self.perform_update_service(
                 actor=self.actor(), instance=locked, data=data, reason=reason
@@ -189,7 +201,7 @@ class DestroyMixin:
             locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
             check_if_match(request, locked)
             self.perform_delete_service(
-                actor=self.actor(), instance=locked, reason=change_reason(request, body)
+                actor=self.actor(), instance=locked, reason=change_reason(request, body, required=True)
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -2,6 +2,18 @@
 
 import datetime
 
+# What a spreadsheet would run as a formula if a text cell started with it (CSV/formula injection). Excel
+# with a Japanese input method also takes the full-width ＝ ＋ － ＠ as the start of a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe (shown, never run)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 # (first Western year of the era, era name); a fiscal year takes the era of its April.
 _ERAS = [(2019, "令和"), (1989, "平成"), (1926, "昭和")]
 

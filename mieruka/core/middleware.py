@@ -29,3 +29,57 @@ class SecurityHeadersMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class NoStoreMiddleware:
+    """Tell browsers and proxies not to keep what a signed-in person saw (pages, exports, API answers).
+
+    A shared computer's back button or a caching proxy must not show one ministry's records to the next
+    person. Anonymous answers — the login page, open data, static files — stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: the API authenticates tokens inside the view and sets request.user then.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            from django.utils.cache import add_never_cache_headers
+
+            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
+        return response
+
+
+class NotFoundPageMiddleware:
+    """Answer every 404 with the site's page, even with DEBUG on: Django's debug 404 lists the URL patterns.
+
+    A demo or a staging server run with DEBUG would otherwise hand a visitor the map of every page. Views
+    that raise Http404 are answered in `process_exception`; a path no pattern matches leaves no view to
+    raise, so its debug page is replaced on the way out (`resolver_match` is None only then).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            from django.urls import Resolver404
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, Resolver404())
+        return response
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.http import Http404
+
+        if settings.DEBUG and isinstance(exception, Http404):
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, exception)
+        return None

@@ -96,6 +96,15 @@ def portfolio_is_empty() -> bool:
     return not any(m.objects.exists() for m in (InformationSystem, Project, Interface, BudgetLine))
 
 
+def is_demo_database() -> bool:
+    """True when the demo generator filled this database: its audit batch (source `demo`) is the marker.
+
+    Every generated record gets a create row from the demo actor, and nothing else writes that source, so a
+    database that real data was imported into or entered in by hand is never taken for a demo.
+    """
+    return ObjectChange.objects.filter(source=ChangeSource.DEMO).exists()
+
+
 # --- Writes ----------------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from mieruka.core.formatting import spreadsheet_safe
+
 # Colours with at least 3:1 contrast against white (WCAG non-text contrast), distinguishable in grey too.
 PALETTE = ["#00417a", "#b04a00", "#1d6b2f", "#6a3d9a", "#a3005a", "#00707a", "#5c5c5c", "#8a6d00"]
 MILLION = 1_000_000
@@ -67,10 +69,11 @@ def to_csv(chart: Chart) -> bytes:
     """The chart's table as UTF-8 CSV with a BOM (so Excel opens Japanese text correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c.label) for c in chart.columns])
+    writer.writerow([spreadsheet_safe(str(c.label)) for c in chart.columns])
     for row in chart.rows:
         writer.writerow(
-            ["" if row.get(c.key) is None else _csv_value(row.get(c.key), c.kind) for c in chart.columns]
+            ["" if row.get(c.key) is None else _csv_value(spreadsheet_safe(row.get(c.key)), c.kind)
+             for c in chart.columns]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

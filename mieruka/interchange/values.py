@@ -11,10 +11,10 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from mieruka.core.formatting import FORMULA_PREFIXES, spreadsheet_safe
+
 from . import schema
 
-# What a spreadsheet would execute if a text cell started with it (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # R7 and H30 are how government documents abbreviate 令和7年 and 平成30年.
 _ERA_STARTS = {"令和": 2019, "平成": 1989, "R": 2019, "H": 1989}
 _FISCAL_YEAR = re.compile(r"^(?:fy)?(\d{4})(?:年度|年)?$")
@@ -36,9 +36,7 @@ class CellError(ValueError):
 
 def neutralize(text: str) -> str:
     """Prefix a text cell a spreadsheet would run as a formula with an apostrophe (shown, never run)."""
-    if text and text[0] in FORMULA_PREFIXES:
-        return "'" + text
-    return text
+    return spreadsheet_safe(text)
 
 
 def unneutralize(text: str) -> str:

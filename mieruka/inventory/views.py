@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
-from mieruka.core.formatting import fiscal_year_label
+from mieruka.core.formatting import fiscal_year_label, spreadsheet_safe
 from mieruka.core.permissions import (
     can_edit_organization,
     can_read_organization,
@@ -179,16 +179,6 @@ def system_list(request):
     })
 
 
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str | int:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection) by prefixing a quote."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -202,7 +192,7 @@ def system_csv_rows(queryset, *, fiscal_year: int):
         f"initial_budget_{fiscal_year}",
     ]
     for s in queryset.iterator(chunk_size=500):
-        yield [csv_safe(v) for v in (
+        yield [spreadsheet_safe(v) for v in (
             s.system_id, s.name_ja, s.name_en, s.organization.code, s.classification, s.status, s.purpose,
             ";".join(s.functions or []), ";".join(s.users or []),
             "" if s.annual_users is None else s.annual_users, s.hosting,

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum, Value
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.core.permissions import scope_queryset
+from mieruka.core.permissions import scope_queryset, visible_organization_ids
 
 from .choices import FREEING_KINDS, METRIC_CATEGORIES
 from .models import Decision, Initiative, MidTermPlan
@@ -96,16 +96,19 @@ def plan_vs_actual(*, initiative: Initiative, last_year: int | None = None) -> d
 
 
 def decision_list(*, user) -> QuerySet[Decision]:
-    from django.db.models import Q
+    """The decisions on systems and projects the user may read.
 
-    from mieruka.core.permissions import visible_organization_ids
-
+    `merged_into_visible` says whether the merge target may be shown: a ministry's system can be merged
+    into another ministry's, whose ID the ministry's people must not see.
+    """
     qs = Decision.objects.select_related("system", "system__organization", "project", "project__organization",
                                          "merged_into", "recorded_by")
     ids = visible_organization_ids(user)
     if ids is None:
-        return qs
-    return qs.filter(Q(system__organization_id__in=ids) | Q(project__organization_id__in=ids))
+        return qs.annotate(merged_into_visible=Value(True, output_field=BooleanField()))
+    return qs.filter(Q(system__organization_id__in=ids) | Q(project__organization_id__in=ids)).annotate(
+        merged_into_visible=ExpressionWrapper(Q(merged_into__organization_id__in=ids),
+                                              output_field=BooleanField()))
 
 
 def _latest_by(field: str, ids: Iterable[int]) -> dict[int, Decision]:
@@ -128,17 +131,17 @@ def decisions_for_projects(project_ids: Iterable[int]) -> dict[int, Decision]:
     return _latest_by("project_id", project_ids)
 
 
-def budget_freed_by_decisions(fiscal_year: int) -> dict:
+def budget_freed_by_decisions(*, user, fiscal_year: int) -> dict:
     """The budget freed in a fiscal year by stop, scale-down and merge decisions in force.
 
     For each such decision that is still the latest on its item and took effect by `fiscal_year`, the
     freed amount is the item's initial budget (development + operation) in the year before the decision
     took effect, minus its initial budget in `fiscal_year` (never below zero). A project's budget is its
-    systems' budget.
+    systems' budget. Only decisions on items the user may read count (`decision_list`).
     """
     decisions = [
-        d for d in Decision.objects.filter(kind__in=FREEING_KINDS, effective_year__lte=fiscal_year)
-        .select_related("system", "project").order_by("decided_on", "id")
+        d for d in decision_list(user=user).filter(kind__in=FREEING_KINDS, effective_year__lte=fiscal_year)
+        .order_by("decided_on", "id")
     ]
     latest_sys = decisions_for_systems({d.system_id for d in decisions})
     latest_prj = decisions_for_projects({d.project_id for d in decisions})

@@ -46,7 +46,7 @@ def decision_list(request):
         fy = int(request.GET.get("fiscal_year") or this_year)
     except ValueError:
         fy = this_year
-    freed = selectors.budget_freed_by_decisions(fy)
+    freed = selectors.budget_freed_by_decisions(user=request.user, fiscal_year=fy)
     page = Paginator(selectors.decision_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "plans/decision_list.html", {
         "page": page, "freed": freed, "fiscal_year": fy, "years": range(this_year + 1, this_year - 6, -1),

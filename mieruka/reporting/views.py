@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from mieruka.core.audit import Actor
 from mieruka.core.choices import Role
 from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.formatting import spreadsheet_safe
 from mieruka.core.permissions import user_role
 
 from . import fields as registry
@@ -366,13 +367,6 @@ def survey_file(request, pk: int):
     return FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.value or answer.file.name)
 
 
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas: a text cell starting with = + - @ is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 def survey_export(request, pk: int, fmt: str):
     """All responses as CSV (UTF-8 with BOM, opens in Excel) or XLSX (one sheet)."""
@@ -383,8 +377,8 @@ def survey_export(request, pk: int, fmt: str):
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([_safe_cell(h) for h in header])
-        writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+        writer.writerow([spreadsheet_safe(h) for h in header])
+        writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         from openpyxl import Workbook
@@ -392,9 +386,9 @@ def survey_export(request, pk: int, fmt: str):
         wb = Workbook()
         ws = wb.active
         ws.title = "responses"
-        ws.append([_safe_cell(h) for h in header])
+        ws.append([spreadsheet_safe(h) for h in header])
         for row in rows:
-            ws.append([_safe_cell(v) for v in row])
+            ws.append([spreadsheet_safe(v) for v in row])
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

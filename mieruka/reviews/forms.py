@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.choices import Role
 from mieruka.core.errors import bilingual
+from mieruka.core.permissions import scope_queryset
 from mieruka.inventory.models import Project
 
 from .choices import FindingCategory, FindingKind, FindingStatus, FollowUp, ReviewStage, ReviewState, Severity
@@ -33,14 +34,18 @@ class ReviewCreateForm(forms.Form):
 
     def clean_project_id(self):
         value = self.cleaned_data["project_id"].strip()
-        project = Project.objects.select_related("organization").filter(project_id=value).first()
+        # Another organization's project the user may not read does not exist for them: the same answer
+        # as for an unknown ID, so the form cannot be used to probe which projects exist.
+        projects = scope_queryset(self.user, Project.objects.select_related("organization"))
+        project = projects.filter(project_id=value).first()
         if project is None:
             raise forms.ValidationError(bilingual(f"プロジェクト {value} は存在しません", f"No project {value}"))
         self.project = project
         return value
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["reviewer"].queryset = reviewer_queryset()
 
 

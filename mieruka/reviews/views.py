@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,11 +93,9 @@ def review_detail(request, pk: int):
 
 @login_required
 def review_create(request):
-    form = ReviewCreateForm(request.POST or None, initial=request.GET or None)
+    form = ReviewCreateForm(request.POST or None, initial=request.GET or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         project = form.project
-        if not access.can_read_project(request.user, project):
-            raise PermissionDenied
         try:
             review = services.review_create(
                 actor=Actor.from_request(request), project=project, fiscal_year=form.cleaned_data["fiscal_year"],

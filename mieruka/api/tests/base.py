@@ -38,9 +38,10 @@ class ApiTestCase(PortfolioTestCase):
         return client
 
     @staticmethod
-    def if_match(instance) -> dict:
+    def if_match(instance, reason: str = "API%E3%83%86%E3%82%B9%E3%83%88") -> dict:
+        """The headers of a change to `instance`: its current ETag and a reason (「APIテスト」)."""
         instance.refresh_from_db()
-        return {"HTTP_IF_MATCH": etag_for(instance)}
+        return {"HTTP_IF_MATCH": etag_for(instance), "HTTP_X_CHANGE_REASON": reason}
 
     def assert_error(self, response, status: int, code: str) -> dict:
         """The response is the documented error shape with this status and code."""

@@ -47,6 +47,17 @@ class SchemaTest(ApiTestCase):
         assert {"400", "412", "428", "401", "403", "404", "429"} <= set(patch["responses"])
         assert patch["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
 
+    def test_every_change_and_deletion_declares_412_428_and_the_reason(self):
+        paths = self.api(self.admin).get("/api/schema/?format=json").json()["paths"]
+        writes = [(path, method, op) for path, ops in paths.items() for method, op in ops.items()
+                  if method in ("put", "patch", "delete")]
+        assert len(writes) >= 8
+        for path, method, op in writes:
+            with self.subTest(path=path, method=method):
+                assert {"412", "428"} <= set(op["responses"])
+                reason = next(p for p in op["parameters"] if p["name"] == "X-Change-Reason")
+                assert "required" in reason["description"].lower()
+
     def test_the_schema_needs_a_signed_in_user(self):
         self.assert_error(self.api().get("/api/schema/?format=json"), 401, "not_authenticated")
 

@@ -83,7 +83,7 @@ class MinistryScopeTest(ApiTestCase):
     def test_without_clearance_internal_notes_cannot_be_written_either(self):
         url = f"/api/v1/systems/{self.own.system_id}/"
         response = self.api(self.pjmo).patch(
-            url, {"internal_notes": "消去"}, format="json", HTTP_IF_MATCH=etag_for(self.own)
+            url, {"internal_notes": "消去", "reason": "権限テスト"}, format="json", HTTP_IF_MATCH=etag_for(self.own)
         )
         assert response.status_code == 200
         self.own.refresh_from_db()

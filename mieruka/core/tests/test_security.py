@@ -71,3 +71,49 @@ class LoginAuditAndThrottleTest(PortfolioTestCase):
             self.client.post("/login/", {"username": "viewer", "password": "wrong"})
         self.client.post("/login/", {"username": "viewer", "password": self.password})
         assert "_auth_user_id" in self.client.session
+
+
+class NoStoreTest(PortfolioTestCase):
+    """What a signed-in person saw is not kept by the browser or a proxy; public answers stay cacheable."""
+
+    def test_signed_in_pages_exports_and_api_answers_are_not_stored(self):
+        from mieruka.api.services import token_create
+
+        self.login(self.pjmo)
+        for url in ("/", "/systems/", "/systems/export.csv", "/changes/", "/api/v1/systems/",
+                    "/insights/?format=csv"):
+            with self.subTest(url=url):
+                assert "no-store" in self.client.get(url).get("Cache-Control", ""), url
+        self.client.logout()
+        _, key = token_create(user=self.pjmo, name="集計スクリプト", days=1)
+        response = self.client.get("/api/v1/systems/", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+    def test_anonymous_open_data_stays_cacheable(self):
+        for url in ("/interchange/open-data/", "/interchange/open-data/systems.csv"):
+            with self.subTest(url=url):
+                assert "no-store" not in self.client.get(url).get("Cache-Control", "")
+
+
+def test_make_demo_serves_with_debug_off_and_still_serves_static_files():
+    result = subprocess.run(["make", "-n", "-B", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    commands = result.stdout.splitlines()
+    server = next(line for line in commands if "runserver" in line)
+    assert "DEBUG=0" in server and "--insecure" in server
+    assert not any("DEBUG=1" in line for line in commands)
+
+
+@override_settings(DEBUG=True)
+class NotFoundPageTest(PortfolioTestCase):
+    """Even with DEBUG on, a 404 is the site's page, never Django's list of URL patterns."""
+
+    def test_an_unknown_path_does_not_list_the_url_patterns(self):
+        self.login(self.pjmo)
+        for url in ("/no-such-page/", "/systems/NO-SUCH/", "/api/docs/nothing", "/reviews/999999/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                body = response.content.decode()
+                assert response.status_code == 404
+                assert "URL patterns" not in body and "URLconf" not in body and "admin/" not in body
+                assert "systems/&lt;str:system_id&gt;" not in body and "DEBUG = True" not in body
+                assert "ページが見つかりません" in body or "was not found" in body

@@ -310,7 +310,7 @@ class DemoCommandTest(TestCase):
 
     @FAST_HASHER
     def test_print_logins_creates_demo_users_that_can_log_in(self):
-        out, _ = self.run_demo("--print-logins")
+        out, _ = self.run_demo("--print-logins", "--force")
         assert not InformationSystem.objects.exists()
         for spec in data.DEMO_USERS:
             assert spec.username in out
@@ -322,15 +322,30 @@ class DemoCommandTest(TestCase):
 
     @FAST_HASHER
     def test_print_logins_leaves_existing_accounts_and_their_passwords_alone(self):
-        self.run_demo("--print-logins")
+        self.run_demo("--print-logins", "--force")
         admin = get_user_model().objects.get(username="admin")
         admin.set_password("a much better password")
         admin.save()
-        out, _ = self.run_demo("--print-logins")
+        out, _ = self.run_demo("--print-logins", "--force")
         assert get_user_model().objects.filter(username="admin").count() == 1
         assert get_user_model().objects.get(username="admin").check_password("a much better password")
         admin_line = next(line for line in out.splitlines() if line.strip().startswith("admin"))
         assert "mieruka-demo" not in admin_line
+
+    @FAST_HASHER
+    def test_print_logins_refuses_on_a_database_the_demo_did_not_fill(self):
+        # Real data entered or imported, not generated: no well-known superuser password may appear.
+        Organization.objects.create(code="MHLW", name_ja="厚生労働省", kind="ministry", order=20)
+        with pytest.raises(CommandError) as err:
+            self.run_demo("--print-logins")
+        assert "デモデータではない" in str(err.value) and "--force" in str(err.value)
+        assert not get_user_model().objects.exists()
+
+    @FAST_HASHER
+    def test_print_logins_works_on_a_generated_demo(self):
+        self.run_demo("--systems", "5")
+        out, _ = self.run_demo("--print-logins")
+        assert "mieruka-demo" in out and get_user_model().objects.filter(username="analyst").exists()
 
 
 class DemoShapeTest(SimpleTestCase):

@@ -188,3 +188,12 @@ class PlotlyAssetTests(PortfolioTestCase):
         self.assertIn("max-age=31536000", response["Cache-Control"])
         body = b"".join(response.streaming_content)
         self.assertIn(b"plotly", body[:2000].lower())
+
+
+def test_a_chart_csv_neutralises_formula_text_but_keeps_negative_numbers():
+    from mieruka.insights.charts import Chart, Column, to_csv
+
+    chart = Chart(name="c", title="t", figure={}, columns=[Column("name", "名称"), Column("pct", "率", "percent")],
+                  rows=[{"name": "＝HYPERLINK(\"x\")", "pct": -3.25}, {"name": "=1+1", "pct": 1.0}])
+    rows = list(csv.reader(io.StringIO(to_csv(chart).decode("utf-8").lstrip("\ufeff"))))
+    assert rows[1:] == [["'＝HYPERLINK(\"x\")", "-3.2"], ["'=1+1", "1.0"]]

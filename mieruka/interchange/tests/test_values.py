@@ -70,7 +70,7 @@ def test_dates_decimals_and_lists_are_parsed_canonically():
     assert values.parse_cell("GIMA; GPKI；JPKI", schema.SYSTEMS.column("platforms")) == ["GIMA", "GPKI", "JPKI"]
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("text", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "＝1＋1", "＋81", "－5", "＠SUM(A1)"])
 def test_formula_like_text_is_neutralised_and_restored(text):
     neutral = values.neutralize(text)
     assert neutral == "'" + text

@@ -74,6 +74,15 @@ class SystemExportTests(PortfolioTestCase):
         self.assertEqual(record["purpose"], "'-2")
         self.assertEqual(record["functions"], "'@SUM(A1)")
 
+    def test_full_width_formula_characters_are_neutralised_too(self):
+        # Excel with a Japanese input method starts a formula from a full-width ＝ ＋ － ＠ as well.
+        factories.system(system_id="SYS-W", name_ja="＝HYPERLINK(\"http://evil\")", name_en="＋1", purpose="－2",
+                         functions=["＠SUM(A1)"])
+        _, body = self.download()
+        record = dict(zip(*self.rows(body), strict=True))
+        self.assertEqual([record[k] for k in ("name_ja", "name_en", "purpose", "functions")],
+                         ["'＝HYPERLINK(\"http://evil\")", "'＋1", "'－2", "'＠SUM(A1)"])
+
     def test_it_needs_a_login(self):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)

@@ -91,15 +91,15 @@ class DecisionTest(OversightTestCase):
         self.decide(project=self.moj_project, system=None, kind="scale_down", effective_year=2026)
         factories.budget_line(system=self.moj_system, fiscal_year=2025, amount_yen=200_000_000)
         factories.budget_line(system=self.moj_system, fiscal_year=2026, amount_yen=120_000_000)
-        freed = selectors.budget_freed_by_decisions(2026)
+        freed = selectors.budget_freed_by_decisions(user=self.admin, fiscal_year=2026)
         self.assertEqual(freed["total"], 350_000_000 + 80_000_000)
-        self.assertEqual(selectors.budget_freed_by_decisions(2025)["total"], 0)  # not yet in force
+        self.assertEqual(selectors.budget_freed_by_decisions(user=self.admin, fiscal_year=2025)["total"], 0)  # not yet in force
 
     def test_a_later_continue_decision_frees_nothing(self):
         factories.budget_line(system=self.system, fiscal_year=2025, amount_yen=300_000_000)
         self.decide()
         self.decide(kind="continue", decided_on=datetime.date(2026, 2, 1))
-        self.assertEqual(selectors.budget_freed_by_decisions(2026)["total"], 0)
+        self.assertEqual(selectors.budget_freed_by_decisions(user=self.admin, fiscal_year=2026)["total"], 0)
 
     def test_it_refuses_bad_decisions(self):
         cases = [
@@ -121,3 +121,24 @@ class DecisionTest(OversightTestCase):
         self.login(self.pjmo)
         response = self.client.get("/plans/decisions/?fiscal_year=2026")
         self.assertContains(response, "オンライン利用率が10%以下")
+
+    def test_the_decision_page_shows_ministry_roles_only_their_own_decisions_and_freed_budget(self):
+        factories.budget_line(system=self.system, fiscal_year=2025, amount_yen=300_000_000)
+        factories.budget_line(system=self.moj_system, fiscal_year=2025, amount_yen=777_000_000)
+        self.decide()
+        self.decide(system=self.moj_system, rationale="法務省の停止理由")
+        # A Ministry of Health system merged into one of the Ministry of Justice.
+        self.decide(system=factories.system(organization=self.mhlw), kind="merge", merged_into=self.moj_system)
+        for user in (self.pjmo, self.viewer):
+            self.login(user)
+            body = self.client.get("/plans/decisions/?fiscal_year=2026").content.decode()
+            with self.subTest(user=user.username):
+                self.assertIn(self.system.system_id, body)
+                self.assertNotIn(self.moj_system.system_id, body)
+                self.assertNotIn("法務省の停止理由", body)
+                self.assertNotIn("777000000", body)
+                self.assertIn('data-yen="300000000"', body)
+        self.login(self.analyst)
+        body = self.client.get("/plans/decisions/?fiscal_year=2026").content.decode()
+        self.assertIn(self.moj_system.system_id, body)
+        self.assertIn('data-yen="1077000000"', body)

@@ -110,6 +110,7 @@ class SurveyTest(ReportingTestCase):
 
     def test_csv_export_has_a_bom_and_neutralises_formulas(self):
         self.answer(self.mhlw_r, self.pjmo, {1: "試行中", 5: "=HYPERLINK(\"http://x\")"})
+        self.answer(self.moj_r, self.pjmo_other, {1: "試行中", 5: "＠SUM(A1)"})
         self.login(self.admin)
         response = self.client.get(reverse("reporting:survey_export", args=[self.survey.pk, "csv"]))
         body = response.content.decode("utf-8")
@@ -119,6 +120,7 @@ class SurveyTest(ReportingTestCase):
         mhlw = next(r for r in rows if r[0] == "MHLW")
         self.assertEqual(mhlw[3], "試行中")
         self.assertEqual(mhlw[7], "'=HYPERLINK(\"http://x\")")
+        self.assertEqual(next(r for r in rows if r[0] == "MOJ")[7], "'＠SUM(A1)")
 
     def test_xlsx_export_opens_with_one_row_per_organization(self):
         from openpyxl import load_workbook

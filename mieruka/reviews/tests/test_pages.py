@@ -34,6 +34,20 @@ class ReviewPagesTest(OversightTestCase):
         self.login(self.pjmo_other)
         self.assertEqual(self.client.get(review.get_absolute_url()).status_code, 404)
 
+    def test_opening_a_review_on_another_ministrys_project_answers_as_for_one_that_does_not_exist(self):
+        self.login(self.pjmo)
+
+        def attempt(project_id):
+            response = self.client.post(reverse("reviews:create"), {
+                "project_id": project_id, "fiscal_year": 2026, "stage": "pre_request"})
+            errors = response.context["form"].errors["project_id"] if response.status_code == 400 else None
+            return response.status_code, [e.replace(project_id, "…") for e in errors or []]
+
+        other, missing = attempt(self.moj_project.project_id), attempt("P-NO-SUCH")
+        self.assertEqual(other, missing)
+        self.assertEqual(other[0], 400)
+        self.assertIn("No project", other[1][0])
+
     def test_the_pjmo_submits_from_the_review_page(self):
         review = make_review(self.project)
         self.login(self.pjmo)

@@ -22,11 +22,21 @@ class Command(BaseCommand):
         mode.add_argument("--if-empty", action="store_true",
                           help="do nothing if any information system exists")
         mode.add_argument("--print-logins", action="store_true",
-                          help="only make sure the demo users exist and print their logins")
+                          help="only make sure the demo users exist and print their logins (demo databases only)")
+        parser.add_argument("--force", action="store_true",
+                            help="with --print-logins: create the demo logins even if the demo generator did "
+                                 "not fill this database")
 
-    def handle(self, *args, systems, seed, reset, if_empty, print_logins, **options):
+    def handle(self, *args, systems, seed, reset, if_empty, print_logins, force, **options):
         try:
             if print_logins:
+                # The demo logins are superusers and editors with a published password: never on real data.
+                if not force and not generator.is_demo_database():
+                    raise CommandError(
+                        "このデータベースはデモデータではないため、デモ用ログインは作成しません"
+                        "（デモデータは mieruka demo で生成します。それでも作成するには --force） / "
+                        "This database was not filled by the demo generator, so the demo logins are not "
+                        "created (generate a demo with `mieruka demo`; use --force to create them anyway)")
                 self._print_logins(generator.demo_users_ensure())
                 return
             if if_empty and not generator.portfolio_is_empty():
