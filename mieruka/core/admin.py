@@ -4,9 +4,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .audit import Actor, audit_record, serialize_object
+from .auth import SiteAdminAuthenticationForm
 from .choices import ChangeAction, ChangeSource
 from .models import ObjectChange, UserRole
 from .permissions import can_edit_organization, scope_queryset
+
+# The admin's login goes through the same throttle (every authenticate() call does) and refuses passwords
+# when password accounts are switched off.
+admin.site.login_form = SiteAdminAuthenticationForm
 
 
 class AuditedAdminForm(forms.ModelForm):
