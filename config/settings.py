@@ -291,6 +291,8 @@ AXES_COOLOFF_TIME = "mieruka.core.auth.login_cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "mieruka.core.auth.client_ip"
+# Only password sign-ins are counted: a refused single sign-on has no user name and must not lock an address.
+AXES_WHITELIST_CALLABLE = "mieruka.core.auth.is_not_a_password_sign_in"
 AXES_LOCKOUT_CALLABLE = "mieruka.core.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Successful sign-ins are already in the audit trail (source `auth`).

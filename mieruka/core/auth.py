@@ -105,6 +105,15 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
 
 
+def is_not_a_password_sign_in(request, credentials) -> bool:
+    """Axes' exemption: an authentication without a user name (single sign-on's callback) is not throttled.
+
+    The identity provider throttles its own sign-in; counting refused callbacks here under "no name" and the
+    client address would let a few of them lock everyone behind that address out of single sign-on.
+    """
+    return not (credentials or {}).get("username")
+
+
 class ThrottleBackend(AxesStandaloneBackend):
     """Axes' check, first among the backends: a locked-out name and address pair is refused.
 
