@@ -29,6 +29,12 @@ class AdminAccessAuditTest(PortfolioTestCase):
         assert response.status_code == 302, response.context["adminform"].form.errors
         return ObjectChange.objects.filter(changed_object_id=user.pk, source="admin").latest("id")
 
+    def test_the_user_pages_ask_for_a_reason(self):
+        for url in (f"/admin/auth/user/{self.viewer.pk}/change/", "/admin/auth/user/add/",
+                    f"/admin/auth/group/{self.group.pk}/change/"):
+            response = self.client.get(url)
+            assert response.status_code == 200 and 'name="change_reason"' in response.content.decode(), url
+
     def test_making_a_user_superuser_in_the_admin_is_recorded_with_who_and_why(self):
         change = self.post_user(self.viewer, reason="障害対応のため一時的に付与", is_superuser=True)
         assert change.user == self.admin and change.action == "update"
