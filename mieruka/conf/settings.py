@@ -193,9 +193,6 @@ MIERUKA_CSP = env_str(
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'",
 )
-# Failed logins allowed per user name and per client address within the window, before refusing.
-MIERUKA_LOGIN_ATTEMPTS = env_int("MIERUKA_LOGIN_ATTEMPTS", 5)
-MIERUKA_LOGIN_WINDOW_SECONDS = env_int("MIERUKA_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # The REST API (/api/v1/, docs/api.md): personal tokens or the browser session, one error shape,
 # limit/offset pages, JSON in, JSON (or the browsable page) out.
@@ -271,3 +268,74 @@ MEDIA_URL = "media/"
 # Reporting: records not confirmed for this many days are marked stale; reminders this many days ahead.
 MIERUKA_STALE_AFTER_DAYS = env_int("MIERUKA_STALE_AFTER_DAYS", 365)
 MIERUKA_REPORTING_DUE_SOON_DAYS = env_int("MIERUKA_REPORTING_DUE_SOON_DAYS", 7)
+
+# --- Sign-in: throttling (django-axes) and single sign-on (OpenID Connect) ---------------------------------
+# See docs/security.md. Everything about how people sign in is in this block.
+INSTALLED_APPS += ["axes", "mozilla_django_oidc"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+
+# Addresses of the client: with MIERUKA_TRUSTED_PROXIES reverse proxies in front of the server, the client is
+# the address the outermost trusted proxy appended to X-Forwarded-For (never a value the client sent).
+MIERUKA_TRUSTED_PROXIES = env_int("MIERUKA_TRUSTED_PROXIES", 1 if env_bool("BEHIND_HTTPS_PROXY", False) else 0)
+# Failed logins of one user name from one address, remembered for the window, before that pair is locked
+# out. The lockout lasts the window and doubles with every further failure, up to the maximum.
+MIERUKA_LOGIN_ATTEMPTS = env_int("MIERUKA_LOGIN_ATTEMPTS", 5)
+MIERUKA_LOGIN_WINDOW_SECONDS = env_int("MIERUKA_LOGIN_WINDOW_SECONDS", 15 * 60)
+MIERUKA_LOGIN_LOCKOUT_MAX_SECONDS = env_int("MIERUKA_LOGIN_LOCKOUT_MAX_SECONDS", 24 * 60 * 60)
+# Failures are rows in the database, so every server process sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = MIERUKA_LOGIN_ATTEMPTS
+# Lock the user name and address together: made-up names cannot lock out a real user, and one address (a
+# shared proxy) is never locked as a whole.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "mieruka.core.auth.login_cool_off"
+# Each record expires on its own (the cool-off differs per record), not by one global age.
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "mieruka.core.auth.client_ip"
+# Only password sign-ins are counted: a refused single sign-on has no user name and must not lock an address.
+AXES_WHITELIST_CALLABLE = "mieruka.core.auth.is_not_a_password_sign_in"
+AXES_LOCKOUT_CALLABLE = "mieruka.core.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful sign-ins are already in the audit trail (source `auth`).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Password accounts (local users). Off: the login page offers only single sign-on and password logins,
+# the admin's included, are refused.
+MIERUKA_PASSWORD_LOGIN = env_bool("MIERUKA_PASSWORD_LOGIN", True)
+# OpenID Connect single sign-on (mozilla-django-oidc) against the staff identity provider.
+MIERUKA_OIDC_ENABLED = env_bool("MIERUKA_OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# Which claims carry the user name, the role and the organization, and how their values map to Mieruka
+# roles (admin, analyst, reviewer, editor, viewer) and organization codes: "claim value=mieruka value,...".
+# An organization value not in the map is taken as an organization code.
+MIERUKA_OIDC_USERNAME_CLAIM = env_str("MIERUKA_OIDC_USERNAME_CLAIM", "preferred_username")
+MIERUKA_OIDC_ROLE_CLAIM = env_str("MIERUKA_OIDC_ROLE_CLAIM", "mieruka_role")
+MIERUKA_OIDC_ROLE_MAP = dict(item.split("=", 1) for item in env_list("MIERUKA_OIDC_ROLE_MAP") if "=" in item)
+MIERUKA_OIDC_ORGANIZATION_CLAIM = env_str("MIERUKA_OIDC_ORGANIZATION_CLAIM", "organization")
+MIERUKA_OIDC_ORGANIZATION_MAP = dict(
+    item.split("=", 1) for item in env_list("MIERUKA_OIDC_ORGANIZATION_MAP") if "=" in item
+)
+MIERUKA_OIDC_CLEARANCE_CLAIM = env_str("MIERUKA_OIDC_CLEARANCE_CLAIM", "")
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out name and address pairs before any password is checked.
+    "mieruka.core.auth.ThrottleBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if MIERUKA_PASSWORD_LOGIN else []),
+    *(["mieruka.core.sso.ClaimsOIDCBackend"] if MIERUKA_OIDC_ENABLED else []),
+]
+if not MIERUKA_PASSWORD_LOGIN and not MIERUKA_OIDC_ENABLED:
+    raise ImproperlyConfigured("MIERUKA_PASSWORD_LOGIN=0 needs single sign-on (MIERUKA_OIDC_ENABLED=1)")
+# --- end of sign-in ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import getpass
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,18 +73,28 @@ def _json_value(value):
     return value
 
 
+# Timestamps that change on every save or sign-in: left out so a diff shows only what a person changed.
+_UNRECORDED_FIELDS = ("created", "last_updated", "last_login")
+# Secrets never go into the trail; a short fingerprint of the stored value shows that it changed.
+_SECRET_FIELDS = ("password",)
+
+
+def _fingerprint(value) -> str:
+    return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else ""
+
+
 def serialize_object(instance: models.Model) -> dict:
     """A JSON-ready snapshot of a record's own fields and many-to-many links.
 
-    Foreign keys are stored as primary keys, many-to-many as sorted primary keys; timestamps that
-    change on every save are left out so a diff shows only what a person changed.
+    Foreign keys are stored as primary keys, many-to-many as sorted primary keys.
     """
     data = {}
     opts = instance._meta
     for f in opts.concrete_fields:
-        if f.primary_key or f.name in ("created", "last_updated"):
+        if f.primary_key or f.name in _UNRECORDED_FIELDS:
             continue
-        data[f.name] = _json_value(f.value_from_object(instance))
+        value = f.value_from_object(instance)
+        data[f.name] = _fingerprint(value) if f.name in _SECRET_FIELDS else _json_value(value)
     if instance.pk is not None:
         for f in opts.many_to_many:
             prefetched = getattr(instance, "_prefetched_objects_cache", {}).get(f.name)

@@ -2,6 +2,8 @@ import datetime
 import uuid
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -11,11 +13,23 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import selectors
+from .auth import SiteAuthenticationForm
 from .choices import ChangeAction, ChangeSource
 from .errors import bilingual
 from .formatting import fiscal_year_of
 from .history import change_fields, changes_with_fields
 from .permissions import can_read_object, reads_everything, visible_organization_ids
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: single sign-on when configured, the password form while password accounts are on."""
+
+    authentication_form = SiteAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.MIERUKA_OIDC_ENABLED,
+                "password_login": settings.MIERUKA_PASSWORD_LOGIN}
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from mieruka.budgets.models import BudgetLine, budget_line_repr
-from mieruka.core.audit import Actor, serialize_object
+from mieruka.core.audit import Actor, audit_record, serialize_object
 from mieruka.core.choices import ChangeAction, ChangeSource
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
@@ -42,6 +42,7 @@ DEFAULT_SYSTEMS = 1200
 DEFAULT_SEED = 2
 MAX_SYSTEMS = 20_000
 DEMO_ACTOR_NAME = "demo"
+REASON_DEMO_LOGIN = "デモ用ログインの作成"
 REASON_CREATE = "デモデータの生成"
 # Portfolio tables in the order they can be emptied (children before parents).
 PORTFOLIO_MODELS: list[type[models.Model]] = [BudgetLine, Interface, Project, InformationSystem, SharedPlatform,
@@ -236,7 +237,8 @@ def demo_portfolio_generate(
     return summary
 
 
-def demo_users_ensure() -> list[tuple[data.DemoUser, bool]]:
+def demo_users_ensure(*, actor: Actor | None = None,
+                      time: datetime.datetime | None = None) -> list[tuple[data.DemoUser, bool]]:
     """Make sure the demo logins exist; returns each with whether it still has the demo password.
 
     Existing accounts keep their password (it is never reset); each gets its role and organization once
@@ -245,21 +247,28 @@ def demo_users_ensure() -> list[tuple[data.DemoUser, bool]]:
     from mieruka.core.models import UserRole
 
     User = get_user_model()
+    # Accounts and roles are access: audited like any change, in the generator's batch when it makes them.
+    actor = actor or Actor(user=None, name=DEMO_ACTOR_NAME, source=ChangeSource.DEMO)
     orgs = {o.code: o for o in Organization.objects.filter(code__in=[s.organization_code for s in data.DEMO_USERS])}
     out = []
-    for spec in data.DEMO_USERS:
-        user = User.objects.filter(username=spec.username).first()
-        if user is None:
-            email = spec.email or f"{spec.username}@demo.mieruka.example"
-            create = User.objects.create_superuser if spec.superuser else User.objects.create_user
-            user = create(spec.username, email, data.DEMO_PASSWORD)
-            out.append((spec, True))
-        else:
-            out.append((spec, user.check_password(data.DEMO_PASSWORD)))
-        org = orgs.get(spec.organization_code)
-        if org is not None and not UserRole.objects.filter(user=user).exists():
-            UserRole.objects.create(user=user, role=spec.role, organization=org,
-                                    clearance=spec.role in ("admin", "analyst", "reviewer"))
+    with transaction.atomic():
+        for spec in data.DEMO_USERS:
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                email = spec.email or f"{spec.username}@demo.mieruka.example"
+                create = User.objects.create_superuser if spec.superuser else User.objects.create_user
+                user = create(spec.username, email, data.DEMO_PASSWORD)
+                audit_record(actor=actor, action=ChangeAction.CREATE, instance=user, before=None,
+                             after=serialize_object(user), reason=REASON_DEMO_LOGIN, time=time)
+                out.append((spec, True))
+            else:
+                out.append((spec, user.check_password(data.DEMO_PASSWORD)))
+            org = orgs.get(spec.organization_code)
+            if org is not None and not UserRole.objects.filter(user=user).exists():
+                role = UserRole.objects.create(user=user, role=spec.role, organization=org,
+                                               clearance=spec.role in ("admin", "analyst", "reviewer"))
+                audit_record(actor=actor, action=ChangeAction.CREATE, instance=role, before=None,
+                             after=serialize_object(role), reason=REASON_DEMO_LOGIN, time=time)
     return out
 
 
@@ -343,7 +352,7 @@ class _Writer:
         self.write_interfaces(relations.plan_interfaces(system_plans, self.seed), systems)
         self.write_budgets(system_plans, systems)
         # Oversight and reporting data assign reviewers and PJMOs, so the demo people must exist first.
-        demo_users_ensure()
+        demo_users_ensure(actor=self.actor, time=_at(planning.AS_OF))
         for path in EXTENSIONS:
             counts = import_string(path)(rng=planning.stream(self.seed, path), actor=self.actor, today=planning.AS_OF)
             self.summary.extra.update(counts)

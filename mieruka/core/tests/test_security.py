@@ -3,7 +3,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.core.cache import cache
 from django.test import override_settings
 
 from mieruka.core.models import ObjectChange
@@ -43,35 +42,94 @@ class SecurityHeadersTest(PortfolioTestCase):
 
 
 class LoginAuditAndThrottleTest(PortfolioTestCase):
-    def setUp(self):
-        cache.clear()
+    def fail(self, username="analyst", url="/login/", **extra):
+        return self.client.post(url, {"username": username, "password": "wrong"}, **extra)
+
+    def sign_in(self, username="analyst", url="/login/", **extra):
+        return self.client.post(url, {"username": username, "password": self.password}, **extra)
 
     def test_logins_and_failed_logins_are_in_the_audit_trail(self):
-        self.client.post("/login/", {"username": "analyst", "password": "wrong"})
-        self.client.post("/login/", {"username": "analyst", "password": self.password})
+        self.fail()
+        self.sign_in()
         events = list(ObjectChange.objects.filter(source="auth").order_by("id").values_list("action", "user_name"))
         assert events == [("login_failed", "analyst"), ("login", "analyst")]
 
-    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3)
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3)
     def test_repeated_failures_lock_the_name_even_with_the_right_password(self):
         for _ in range(3):
-            self.client.post("/login/", {"username": "analyst", "password": "wrong"})
-        response = self.client.post("/login/", {"username": "analyst", "password": self.password})
+            self.fail()
+        response = self.sign_in()
         body = response.content.decode()
-        assert response.status_code == 200 and "_auth_user_id" not in self.client.session
+        assert response.status_code == 429 and "_auth_user_id" not in self.client.session
         assert "ログインできません" in body and "Too many failed logins" in body
+        assert 'name="password"' in body  # the login page again, not a bare error
 
-    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3)
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3)
+    def test_the_admin_login_is_throttled_too(self):
+        for _ in range(8):
+            self.fail("admin", url="/admin/login/")
+        response = self.sign_in("admin", url="/admin/login/")
+        assert response.status_code == 429 and "_auth_user_id" not in self.client.session
+        body = response.content.decode()
+        assert "ログインできません" in body and "Too many failed logins" in body
+        # Failures on one login page count on the other.
+        assert self.sign_in("admin").status_code == 429
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3)
+    def test_failures_under_made_up_names_do_not_lock_out_a_real_user(self):
+        for i in range(10):
+            self.fail(f"nobody{i}", url="/admin/login/")
+        for _ in range(5):
+            self.fail("nobody")
+        response = self.sign_in("admin", url="/admin/login/")
+        assert response.status_code == 302 and "_auth_user_id" in self.client.session
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3)
+    def test_failures_from_another_address_do_not_lock_out_the_user(self):
+        for _ in range(6):
+            self.fail(REMOTE_ADDR="203.0.113.9")
+        assert self.sign_in(REMOTE_ADDR="203.0.113.9").status_code == 429
+        response = self.sign_in(REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 302 and "_auth_user_id" in self.client.session
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3, MIERUKA_LOGIN_WINDOW_SECONDS=600)
+    def test_the_lockout_doubles_with_every_further_failure(self):
+        for _ in range(3):
+            self.fail()
+        minutes = []
+        for _ in range(3):
+            body = self.sign_in().content.decode()
+            minutes.append(int(body.split("分間ログインできません")[0].rsplit("、", 1)[1]))
+        assert minutes == [20, 40, 80]  # 10 minutes at the limit, doubled by each attempt while locked
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3, MIERUKA_LOGIN_LOCKOUT_MAX_SECONDS=3600)
+    def test_the_lockout_stops_growing_at_the_maximum(self):
+        for _ in range(12):
+            self.fail()
+        assert "60分間" in self.sign_in().content.decode()
+
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3)
     def test_a_successful_login_resets_the_count(self):
         for _ in range(2):
-            self.client.post("/login/", {"username": "viewer", "password": "wrong"})
-        self.client.post("/login/", {"username": "viewer", "password": self.password})
+            self.fail("viewer")
+        self.sign_in("viewer")
         self.client.logout()
         for _ in range(2):
-            self.client.post("/login/", {"username": "viewer", "password": "wrong"})
-        self.client.post("/login/", {"username": "viewer", "password": self.password})
+            self.fail("viewer")
+        self.sign_in("viewer")
         assert "_auth_user_id" in self.client.session
 
+    @override_settings(MIERUKA_LOGIN_ATTEMPTS=3, AXES_FAILURE_LIMIT=3, MIERUKA_TRUSTED_PROXIES=1)
+    def test_behind_a_proxy_the_address_the_proxy_saw_is_locked_not_the_proxy(self):
+        proxy = {"REMOTE_ADDR": "10.0.0.1"}
+        for _ in range(3):
+            # A client cannot dodge the count by writing its own X-Forwarded-For entries.
+            self.fail(HTTP_X_FORWARDED_FOR=f"192.0.2.{_}, 203.0.113.9", **proxy)
+        assert self.sign_in(HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 429
+        response = self.sign_in(HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+        assert response.status_code == 302
+        failed = ObjectChange.objects.filter(source="auth", action="login_failed").first()
+        assert failed.postchange_data["ip"] == "203.0.113.9"
 
 class NoStoreTest(PortfolioTestCase):
     """What a signed-in person saw is not kept by the browser or a proxy; public answers stay cacheable."""
