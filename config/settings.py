@@ -139,10 +139,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while an import writes; a timeout avoids spurious "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    # WAL lets readers go on while one connection writes; the timeout is the busy timeout (seconds a writer
+    # waits for the lock). IMMEDIATE makes every transaction take the write lock when it begins: a deferred
+    # one that read first cannot wait for the lock when it starts writing, and fails at once with
+    # "database is locked" under concurrent writes (docs/operations.md, "Concurrent writes on SQLite").
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20), "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
