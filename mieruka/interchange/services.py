@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -68,7 +69,7 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
     result = ImportResult(files=[s.name for s in sources], request_id=actor.request_id)
     with transaction.atomic():
         say("reading / 読み込み中")
-        raw_tables, issues = readers.read_sources(sources)
+        raw_tables, issues = readers.read_sources(sources, limits=readers.Limits.from_settings(settings))
         existing = selectors.portfolio_existing()
         known = selectors.interchange_known(existing=existing)
         say("validating / 検証中")
