@@ -150,32 +150,42 @@ class RawTable:
         """The rows within the limits; a row over the column or cell-length limit is reported and skipped."""
         self.row_issues = []
         limits = self.limits
-        max_columns, max_chars = limits.columns, limits.cell_chars
-        count = 0
-        while True:
-            try:
-                number, cells = next(rows)
-            except StopIteration:
-                return
-            except (csv.Error, zipfile.BadZipFile, ParseError, KeyError, ValueError, OSError, TypeError) as exc:
-                self.row_issues.append(Issue(self.source, None, "", "", f"ファイルを最後まで読めません（{exc}）",
-                                             f"The file cannot be read to its end ({exc})"))
-                return
-            count += 1
-            if count > limits.rows:
-                self.row_issues.append(limits.too_many_rows(self.source))
-                return
-            if len(cells) > max_columns:
-                self.row_issues.append(limits.too_many_columns(self.source, number, len(cells)))
-                continue
-            if self.text_cells and max(map(len, cells), default=0) <= max_chars:
+        max_rows, max_columns, max_chars, text_cells = limits.rows, limits.columns, limits.cell_chars, self.text_cells
+        join = "".join
+        try:
+            # A million budget rows pass through here. In the common case (CSV: all text) one join answers
+            # for every cell of the row: no cell is longer than the whole row.
+            for count, (number, cells) in enumerate(rows, start=1):
+                if text_cells and len(cells) <= max_columns and len(join(cells)) <= max_chars and count <= max_rows:
+                    yield number, cells
+                    continue
+                if count > max_rows:
+                    break
+                if len(cells) > max_columns:
+                    self.row_issues.append(limits.too_many_columns(self.source, number, len(cells)))
+                    continue
+                long = next((i for i, c in enumerate(cells) if isinstance(c, str) and len(c) > max_chars), None)
+                if long is not None:
+                    self.row_issues.append(limits.cell_too_long(self.source, number, self._column_name(long),
+                                                                cells[long]))
+                    continue
                 yield number, cells
-                continue
-            long = next((i for i, c in enumerate(cells) if isinstance(c, str) and len(c) > max_chars), None)
-            if long is not None:
-                self.row_issues.append(limits.cell_too_long(self.source, number, self._column_name(long), cells[long]))
-                continue
-            yield number, cells
+            else:
+                return
+            self.row_issues.append(limits.too_many_rows(self.source))
+        except (csv.Error, zipfile.BadZipFile, ParseError, KeyError, ValueError, OSError, TypeError) as exc:
+            self.row_issues.append(Issue(self.source, None, "", "", f"ファイルを最後まで読めません（{exc}）",
+                                         f"The file cannot be read to its end ({exc})"))
+
+
+def _header_problem(name: str, row: int | None, header: list, limits: Limits) -> Issue | None:
+    """A header over the column limit, or with a name over the cell-length limit."""
+    if len(header) > limits.columns:
+        return limits.too_many_columns(name, row, len(header))
+    long = next((i for i, h in enumerate(header) if len(str(h)) > limits.cell_chars), None)
+    if long is not None:
+        return limits.cell_too_long(name, row, f"{long + 1}列目", str(header[long]))
+    return None
 
 
 def sources_from_paths(paths: Iterable[str | Path]) -> tuple[list[Source], list[Issue]]:
@@ -293,8 +303,9 @@ def read_csv(source: Source, limits: Limits | None = None) -> tuple[list[RawTabl
         stream.close()
     if not header or all(not h.strip() for h in header):
         return [], [Issue(source.name, 1, "", "", "見出し行がありません", "The header row is missing")]
-    if len(header) > limits.columns:
-        return [], [limits.too_many_columns(source.name, 1, len(header))]
+    problem = _header_problem(source.name, 1, header, limits)
+    if problem is not None:
+        return [], [problem]
     if _more_rows_than(source, encoding, limits.rows):
         return [], [limits.too_many_rows(source.name)]
 
@@ -370,7 +381,9 @@ def _xlsx_rows(source: Source, title: str, after: int) -> Iterator[tuple[int, li
     """The non-blank rows of one sheet below its header, streamed from a workbook opened for this pass."""
     workbook = _open_workbook(source)
     try:
-        for number, cells in enumerate(workbook[title].iter_rows(min_row=after + 1, values_only=True), start=after + 1):
+        sheet = workbook[title]
+        sheet.reset_dimensions()  # see read_xlsx
+        for number, cells in enumerate(sheet.iter_rows(min_row=after + 1, values_only=True), start=after + 1):
             if not _is_blank_row(cells):
                 yield number, _trimmed(cells)
     finally:
@@ -393,20 +406,23 @@ def read_xlsx(source: Source, limits: Limits | None = None) -> tuple[list[RawTab
         sheets = [ws for ws in workbook.worksheets if schema.normalize_label(ws.title) not in schema.INSTRUCTION_SHEETS]
         for ws in sheets:
             name = f"{source.name} [{ws.title}]"
-            # The declared extent refuses a huge sheet at once; rows beyond it are still counted as read.
+            # The extent a sheet declares refuses a huge sheet at once. It is not trusted further: read-only
+            # openpyxl would silently drop every row and column beyond it, so it is reset before reading,
+            # and the rows are counted as they are read.
             if (ws.max_row or 0) - 1 > limits.rows:
                 issues.append(limits.too_many_rows(name, ws.max_row - 1))
                 continue
+            ws.reset_dimensions()
             found = next(((n, c) for n, c in enumerate(ws.iter_rows(values_only=True), start=1)
                           if not _is_blank_row(c)), None)
             if found is None:
                 continue
             header_number, header = found
-            header = _trimmed(header)
-            if len(header) > limits.columns:
-                issues.append(limits.too_many_columns(name, header_number, len(header)))
+            header = ["" if h is None else str(h) for h in _trimmed(header)]
+            problem = _header_problem(name, header_number, header, limits)
+            if problem is not None:
+                issues.append(problem)
                 continue
-            header = ["" if h is None else str(h) for h in header]
             while header and not header[-1].strip():
                 header.pop()
             stem = ws.title if schema.table_for_label(ws.title) or len(sheets) > 1 else source.stem
@@ -529,8 +545,9 @@ def read_json(source: Source, limits: Limits | None = None) -> tuple[list[RawTab
                 headers += [k for k in item if k not in headers]
                 if len(headers) > limits.columns:
                     break
-        if len(headers) > limits.columns:
-            issues.append(limits.too_many_columns(name, None, len(headers)))
+        problem = _header_problem(name, None, headers, limits)
+        if problem is not None:
+            issues.append(problem)
             continue
         raw = RawTable(table=table, source=name, headers=headers, columns=[], spreadsheet=False)
         position = {h: i for i, h in enumerate(headers)}

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -137,6 +138,24 @@ class ImportLimitsTest(FilesMixin, PortfolioTestCase):
         status, _, err = self.run_import(exactly, dry_run=True)
         assert status == 0, err
 
+    def test_rows_and_columns_beyond_a_sheets_declared_extent_are_read_not_dropped(self):
+        rows = [SYSTEMS_HEADER.split(","), ["SYS-2", "x", "MHLW", "ministry", "operation"],
+                ["SYS-3", "y", "NOWHERE", "ministry", "operation"]]
+        content = workbook_bytes({"systems": rows})
+        # A sheet claiming to be A1:B2 (some tools write a wrong extent; openpyxl would stop there).
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+            for name in source.namelist():
+                data = source.read(name)
+                if name == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:B2"/>', data)
+                target.writestr(name, data)
+        path = self.write_bytes("systems.xlsx", out.getvalue())
+        # Columns C to E and row 3 lie beyond the claim: they are read (no required column is missing).
+        issues = self.assert_rejected(path, row=3, column="organization_code", value="NOWHERE",
+                                      reason_en="Unknown organization")
+        assert len(issues) == 1, issues
+
     # --- columns -------------------------------------------------------------------------------------
 
     def test_a_header_with_more_columns_than_the_limit_is_refused(self):
@@ -144,6 +163,12 @@ class ImportLimitsTest(FilesMixin, PortfolioTestCase):
         path = self.write("systems.csv", f"{header}\nSYS-2,x,MHLW,ministry,operation\n")
         self.assert_rejected(path, row=1, reason_en="More columns than the limit (MIERUKA_IMPORT_MAX_COLUMNS = 100; "
                                                     "101 given)", reason_ja="列数が上限")
+
+    def test_a_header_name_longer_than_the_cell_limit_is_refused_without_repeating_it(self):
+        path = self.write("systems.csv", f"{SYSTEMS_HEADER},{'x' * 40_000}\nSYS-2,x,MHLW,ministry,operation,\n")
+        issues = self.assert_rejected(path, row=1, column="6列目", value="x" * 50,
+                                      reason_en="(MIERUKA_IMPORT_MAX_CELL_CHARS = 32,767 characters; 40,000 given)")
+        assert len(issues) == 1
 
     @override_settings(MIERUKA_IMPORT_MAX_COLUMNS=6)
     def test_a_row_with_more_cells_than_the_column_limit_is_a_row_error(self):
