@@ -142,9 +142,9 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         outer = len(connection.atomic_blocks)
         sources = [Source(name="systems.csv", data=SYSTEMS_JA.replace("MIC-BUREAU", "MHLW").encode())]
         for dry_run, expected in ((True, {0}), (False, {1})):
-            depths = []
+            depths: list[int] = []
             result = portfolio_import(actor=self.actor(self.admin, source="import"), sources=sources, dry_run=dry_run,
-                                      progress=lambda _: depths.append(len(connection.atomic_blocks) - outer))
+                                      progress=lambda _, seen=depths: seen.append(len(connection.atomic_blocks) - outer))
             assert result.ok, result.issues
             assert set(depths) == expected
 
