@@ -443,7 +443,7 @@ def read_xlsx(source: Source, limits: Limits | None = None) -> tuple[list[RawTab
 
 # --- JSON ------------------------------------------------------------------------------------------
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]')
 
 
 def _json_nesting(text: str) -> tuple[str, int | None, str] | None:
