@@ -242,6 +242,17 @@ class ImportLimitsTest(FilesMixin, PortfolioTestCase):
         assert ImportUpload.objects.count() == 1
         assert self.portfolio_counts() == self.before
 
+    @override_settings(MIERUKA_IMPORT_MAX_UPLOAD_MB=1)
+    def test_the_import_page_names_its_upload_limit(self):
+        self.admin.is_staff = True
+        self.admin.save()
+        self.login(self.admin)
+        content = write_long_csv(self.tmp / "budgets.csv", 40_000).read_bytes()  # 1.4 MB
+        response = self.client.post(reverse("interchange:import"),
+                                    {"file": SimpleUploadedFile("budgets.csv", content)})
+        self.assertContains(response, "MIERUKA_IMPORT_MAX_UPLOAD_MB = 1 MB")
+        assert not ImportUpload.objects.exists()
+
 
 def test_the_zip_check_reads_declared_sizes_only():
     """The bomb is refused from its directory: nothing is decompressed, whatever its size."""
