@@ -141,10 +141,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while an import writes; a timeout avoids spurious "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    # WAL lets readers go on while one connection writes; the timeout is the busy timeout (seconds a writer
+    # waits for the lock). IMMEDIATE makes every transaction take the write lock when it begins: a deferred
+    # one that read first cannot wait for the lock when it starts writing, and fails at once with
+    # "database is locked" under concurrent writes (docs/operations.md, "Concurrent writes on SQLite").
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20), "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -244,6 +248,15 @@ SPECTACULAR_SETTINGS = {
 
 # Portfolio settings
 MIERUKA_PAGE_SIZE = env_int("MIERUKA_PAGE_SIZE", 50)
+# Import limits (docs/interchange.md, "Limits"): every file, page upload or `mieruka import`, is refused
+# beyond them, with the limit named.
+MIERUKA_IMPORT_MAX_UPLOAD_MB = env_int("MIERUKA_IMPORT_MAX_UPLOAD_MB", 50)
+MIERUKA_IMPORT_MAX_FILE_MB = env_int("MIERUKA_IMPORT_MAX_FILE_MB", 512)
+MIERUKA_IMPORT_MAX_UNCOMPRESSED_MB = env_int("MIERUKA_IMPORT_MAX_UNCOMPRESSED_MB", 512)
+MIERUKA_IMPORT_MAX_COMPRESSION_RATIO = env_int("MIERUKA_IMPORT_MAX_COMPRESSION_RATIO", 100)
+MIERUKA_IMPORT_MAX_ROWS = env_int("MIERUKA_IMPORT_MAX_ROWS", 2_000_000)
+MIERUKA_IMPORT_MAX_COLUMNS = env_int("MIERUKA_IMPORT_MAX_COLUMNS", 100)
+MIERUKA_IMPORT_MAX_CELL_CHARS = env_int("MIERUKA_IMPORT_MAX_CELL_CHARS", 32_767)
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,7 @@ class ImportUploadForm(forms.Form):
                                             "Choose a CSV, XLSX or JSON file"))
         if upload.size > max_upload_bytes():
             limit = max_upload_bytes() // (1024 * 1024)
-            raise ValidationError(bilingual(f"ファイルが大きすぎます（上限 {limit} MB）。コマンドで取り込んでください",
-                                            f"The file is too large (limit {limit} MB); use the import command"))
+            raise ValidationError(bilingual(
+                f"ファイルが大きすぎます（上限 MIERUKA_IMPORT_MAX_UPLOAD_MB = {limit} MB）。コマンドで取り込んでください",
+                f"The file is too large (limit MIERUKA_IMPORT_MAX_UPLOAD_MB = {limit} MB); use the import command"))
         return upload

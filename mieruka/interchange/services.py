@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -66,9 +68,11 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
     say = progress or (lambda message: None)
     started = time.perf_counter()
     result = ImportResult(files=[s.name for s in sources], request_id=actor.request_id)
-    with transaction.atomic():
+    # A dry run writes nothing, so it holds no transaction: on SQLite every transaction takes the write lock
+    # when it begins (IMMEDIATE, docs/operations.md), and a preview would make every other writer wait.
+    with nullcontext() if dry_run else transaction.atomic():
         say("reading / 読み込み中")
-        raw_tables, issues = readers.read_sources(sources)
+        raw_tables, issues = readers.read_sources(sources, limits=readers.Limits.from_settings(settings))
         existing = selectors.portfolio_existing()
         known = selectors.interchange_known(existing=existing)
         say("validating / 検証中")

@@ -97,6 +97,8 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     _check_status_reports(parsed["status_reports"], project_phases, out)
     _check_plans(parsed["plans"], organization_codes, system_organizations, project_phases, out)
     _check_decisions(parsed["decisions"], system_organizations, project_phases, out)
+    for raw in raw_tables:
+        out.issues += raw.row_issues  # rows the reader refused for a limit while they were read
     files = sorted({raw.source for raw in raw_tables})
     return Parsed(tables=parsed, new_platforms=new_platforms, files=files), out.issues
 
@@ -253,7 +255,7 @@ def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dic
             appropriation = "ministry" if i_appr is None or not cells[i_appr] else appr_lookup.get(cells[i_appr])
             amount = cells[i_amount]
             if (system_id is not None and fy is not None and category and stage and appropriation
-                    and type(amount) is str and amount.isdigit() and amount.isascii()):
+                    and type(amount) is str and amount.isdigit() and amount.isascii() and len(amount) < 19):
                 key = (system_id, fy, category, stage, appropriation)
                 if key not in records:
                     records[key] = int(amount)
@@ -335,7 +337,7 @@ def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dic
                         continue
             values_by_name[name] = choice
         amount_raw = cell(cells, i_amount)
-        if isinstance(amount_raw, str) and amount_raw.isascii() and amount_raw.isdigit():
+        if isinstance(amount_raw, str) and amount_raw.isascii() and amount_raw.isdigit() and len(amount_raw) < 19:
             amount = int(amount_raw)
         else:
             try:

@@ -21,6 +21,9 @@ _FISCAL_YEAR = re.compile(r"^(?:fy)?(\d{4})(?:年度|年)?$")
 _ERA_YEAR = re.compile(r"^(令和|平成|R|H)(元|\d{1,2})(?:年度?)?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 1989, 2100
+# The largest value a database integer column holds (signed 64 bits); longer digit strings are refused
+# before conversion, which Python also caps (4,300 digits).
+MAX_INTEGER = 2**63 - 1
 TRUE_WORDS = {"true", "1", "○", "〇", "◯", "yes", "はい"}
 FALSE_WORDS = {"false", "0", "", "×", "no", "いいえ"}
 
@@ -105,7 +108,7 @@ def parse_nonnegative_integer(raw: object, *, money: bool = False) -> int:
         if _GROUPED.match(text):
             text = text.replace(",", "")
         if text.isascii() and text.isdigit():
-            value = int(text)
+            value = int(text) if len(text) <= len(str(MAX_INTEGER)) else MAX_INTEGER + 1
         elif re.fullmatch(r"-\d[\d,]*(\.\d+)?", text):
             raise CellError("負の数は入力できません", "Must not be negative")
         elif re.fullmatch(r"\d[\d,]*\.\d+", text):
@@ -116,6 +119,8 @@ def parse_nonnegative_integer(raw: object, *, money: bool = False) -> int:
             raise CellError(*what)
     if value < 0:
         raise CellError("負の数は入力できません", "Must not be negative")
+    if value > MAX_INTEGER:
+        raise CellError(f"大きすぎる数です（上限 {MAX_INTEGER:,}）", f"The number is too large (at most {MAX_INTEGER:,})")
     return value
 
 

@@ -3,6 +3,7 @@
 import json
 
 import openpyxl
+from django.db import connection
 from django.utils import timezone, translation
 
 from mieruka.budgets.models import BudgetLine
@@ -11,6 +12,8 @@ from mieruka.core.history import change_fields
 from mieruka.core.models import ObjectChange
 from mieruka.core.selectors import object_history, related_states_as_of
 from mieruka.interchange.models import ImportBatch
+from mieruka.interchange.readers import Source
+from mieruka.interchange.services import portfolio_import
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
 from mieruka.testing import factories
@@ -132,6 +135,18 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         assert "NEW-PF" in out  # a new shared platform is announced
         system.refresh_from_db()
         assert system.name_ja == "旧名称"
+
+    def test_a_dry_run_holds_no_transaction_so_other_writers_need_not_wait_for_it(self):
+        # On SQLite every transaction takes the write lock as it begins (IMMEDIATE, docs/operations.md): a
+        # preview inside one would hold up every other write until it finished.
+        outer = len(connection.atomic_blocks)
+        sources = [Source(name="systems.csv", data=SYSTEMS_JA.replace("MIC-BUREAU", "MHLW").encode())]
+        for dry_run, expected in ((True, {0}), (False, {1})):
+            depths: list[int] = []
+            result = portfolio_import(actor=self.actor(self.admin, source="import"), sources=sources, dry_run=dry_run,
+                                      progress=lambda _, seen=depths: seen.append(len(connection.atomic_blocks) - outer))
+            assert result.ok, result.issues
+            assert set(depths) == expected
 
     def test_an_update_changes_only_the_columns_in_the_file_and_audits_before_and_after(self):
         system = factories.system(system_id="MIC-001", organization=self.mhlw, purpose="既存の目的", status="development")

@@ -15,24 +15,6 @@ class ImportErrorTest(FilesMixin, PortfolioTestCase):
         self.system = factories.system(system_id="SYS-1", organization=self.mhlw)
         self.before = self.portfolio_counts()
 
-    def assert_rejected(self, *paths, file=None, row=None, column=None, value=None, reason_en=None, reason_ja=None):
-        status, out, err = self.run_import(*paths, extra=["--report-json", str(self.tmp / "report.json")])
-        assert status == 1, (out, err)
-        assert self.portfolio_counts() == self.before, "nothing may be written"
-        import json
-
-        issues = json.loads((self.tmp / "report.json").read_text(encoding="utf-8"))["issues"]
-        match = [i for i in issues if (reason_en is None or reason_en in i["reason_en"])
-                 and (row is None or i["row"] == row) and (column is None or i["column"] == column)
-                 and (value is None or i["value"] == value) and (file is None or i["file"].endswith(file))]
-        assert match, issues
-        issue = match[0]
-        if reason_ja:
-            assert reason_ja in issue["reason_ja"]
-        assert issue["reason_ja"] and issue["reason_en"]
-        assert f"{issue['reason_ja']} / {issue['reason_en']}" in err  # the table on stderr
-        return issues
-
     def test_it_rejects_a_missing_required_value(self):
         path = self.write("systems.csv", f"{SYSTEMS_HEADER}\nSYS-2,,MHLW,ministry,operation\n")
         self.assert_rejected(path, file="systems.csv", row=2, column="name_ja", value="",
