@@ -1,13 +1,14 @@
 """API endpoints of systems, projects, interfaces and shared platforms."""
 
 import django_filters
+from django.http import Http404
 
 from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
 
 from ..choices import InterfaceKind
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
 from ..models import Interface
-from ..selectors import platform_list, project_list, system_list
+from ..selectors import platform_list, project_list, system_by_any_id, system_list
 from ..services import (
     interface_create,
     interface_delete,
@@ -53,6 +54,17 @@ class SystemViewSet(WritableViewSet):
 
     def get_base_queryset(self):
         return system_list()
+
+    def get_object(self):
+        # An ID the system had before a rename still finds it (within the caller's scope).
+        try:
+            return super().get_object()
+        except Http404:
+            instance = system_by_any_id(queryset=self.get_queryset(), system_id=self.kwargs[self.lookup_field])
+            if instance is None:
+                raise
+            self.check_object_permissions(self.request, instance)
+            return instance
 
     def perform_create_service(self, *, actor, data, reason):
         return system_create(actor=actor, data=data, reason=reason)

@@ -97,7 +97,9 @@ class DecisionTest(OversightTestCase):
 
     def test_a_later_continue_decision_frees_nothing(self):
         factories.budget_line(system=self.system, fiscal_year=2025, amount_yen=300_000_000)
+        factories.budget_line(system=self.moj_system, fiscal_year=2026, amount_yen=1_000_000)  # FY2026 has data
         self.decide()
+        self.assertEqual(selectors.budget_freed_by_decisions(2026)["total"], 300_000_000)
         self.decide(kind="continue", decided_on=datetime.date(2026, 2, 1))
         self.assertEqual(selectors.budget_freed_by_decisions(2026)["total"], 0)
 
