@@ -156,3 +156,32 @@ class HomePanelRegistryTest(OversightTestCase):
         from mieruka.core.panels import home_panels
 
         self.assertIn("plans.stop_alarms", home_panels._panels)
+
+
+class DemoDecisionsTest(_Decisions, OversightTestCase):
+    def test_most_demo_stops_are_carried_out_and_s00760_raises_the_alarm(self):
+        import random
+
+        from mieruka.core.audit import Actor
+        from mieruka.plans.demo import decisions_demo_generate
+
+        today = datetime.date(2026, 9, 30)
+        for n in range(8):
+            s = factories.system(organization=self.mhlw, name_ja=f"旧申請受付システム{n}", status="retired",
+                                 started_on=datetime.date(2015, 4, 1), retired_on=datetime.date(2025, 3, 31))
+            self.budget(s, fy2023=30, fy2024=12)
+        s760 = factories.system(organization=self.mhlw, system_id="S00760", name_ja="漁港補助金管理システム")
+        self.budget(s760, fy2025=16, fy2026=17)
+        for n in range(8):
+            self.budget(factories.system(organization=self.mhlw, name_ja=f"稼働中システム{n}"),
+                        fy2025=20 + n, fy2026=20 - n)
+        counts = decisions_demo_generate(rng=random.Random(1), actor=Actor(user=None, name="demo", source="demo"),
+                                         today=today)
+        tracked = selectors.stop_tracking(user=self.analyst, today=today)
+        self.assertEqual(counts["decisions"], len(selectors.decision_list(user=self.analyst)))
+        carried_out = [t for t in tracked if t.carried_out]
+        alarms = [t for t in tracked if t.alarms]
+        self.assertGreater(len(carried_out), len(alarms))
+        self.assertIn(s760.pk, {t.decision.system_id for t in alarms})
+        s760_alarm = next(t for t in alarms if t.decision.system_id == s760.pk)
+        self.assertEqual(s760_alarm.alarms, ["budget_rose", "still_operating"])
