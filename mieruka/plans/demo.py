@@ -95,8 +95,9 @@ def decisions_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
 
     operating = [s for s in systems if s.status == "operation" and s.pk not in used and not s.important]
     # Not carried out: decided before this fiscal year, to take effect this year, still running.
+    # A rise people notice (5 % or more), as in the budget request documents.
     rising = sorted((s for s in operating if budgets[s.pk].get(fy - 1) and budgets[s.pk].get(fy, 0)
-                     > budgets[s.pk][fy - 1]), key=lambda s: (s.system_id != RISING_FIRST, s.system_id))
+                     >= budgets[s.pk][fy - 1] * 1.05), key=lambda s: (s.system_id != RISING_FIRST, s.system_id))
     for system in rising[:2]:
         add(system, "stop", decided_on=datetime.date(fy - 1, 9, 1) + datetime.timedelta(days=rng.randrange(0, 60)),
             effective_year=fy)
