@@ -241,6 +241,18 @@ class RetireAndDeleteTests(ApiTestCase):
         self.assertEqual((change.postchange_data["status"], change.reason), ("retired", "新申請システムへ移行"))
         self.assertContains(self.client.get("/systems/S00800/"), "新申請システム")
 
+    def test_an_import_of_the_system_keeps_its_retirement_details(self):
+        services.system_retire(actor=self.actor(self.pjmo), system=self.system, retired_on=datetime.date(2026, 3, 31),
+                               reason="新申請システムへ移行", successor=self.successor)
+        text = ("system_id,name_ja,organization_code,classification,status,retired_on\n"
+                "S00800,旧申請システム（改）,MHLW,ministry,retired,2026-03-31\n")
+        result = portfolio_import(actor=Actor(user=self.admin, name="admin", source="import"),
+                                  sources=[Source(name="systems.csv", data=text.encode())])
+        self.assertTrue(result.applied, result.issues)
+        self.system.refresh_from_db()
+        self.assertEqual((self.system.name_ja, self.system.successor, self.system.retirement_reason),
+                         ("旧申請システム（改）", self.successor, "新申請システムへ移行"))
+
     def test_retiring_is_refused_to_other_ministries_and_without_a_reason(self):
         self.login(self.pjmo_other)
         self.assertEqual(self.client.post(reverse("inventory:system_retire", args=["S00800"]), {
