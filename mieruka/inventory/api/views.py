@@ -2,7 +2,9 @@
 
 import django_filters
 from django.http import Http404
+from rest_framework.decorators import action
 
+from mieruka.api.permissions import require_editable
 from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
 
 from ..choices import InterfaceKind
@@ -17,6 +19,8 @@ from ..services import (
     project_update,
     system_create,
     system_delete,
+    system_rename,
+    system_retire,
     system_update,
 )
 from .serializers import (
@@ -27,6 +31,8 @@ from .serializers import (
     SharedPlatformOutputSerializer,
     SystemInputSerializer,
     SystemOutputSerializer,
+    SystemRenameInputSerializer,
+    SystemRetireInputSerializer,
 )
 
 
@@ -65,6 +71,31 @@ class SystemViewSet(WritableViewSet):
                 raise
             self.check_object_permissions(self.request, instance)
             return instance
+
+    def get_input_serializer_class(self):
+        return {"retire": SystemRetireInputSerializer, "rename": SystemRenameInputSerializer}.get(
+            self.action) or super().get_input_serializer_class()
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request, system_id=None):
+        """Retire the system (its owning ministry's editors, administrators): status becomes retired."""
+        instance = self.get_object()
+        require_editable(request.user, instance.organization_id)
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.respond(system_retire(actor=self.actor(), system=instance, retired_on=data["retired_on"],
+                                          reason=data["reason"], successor=data.get("successor")))
+
+    @action(detail=True, methods=["post"])
+    def rename(self, request, system_id=None):
+        """Give the system a new system ID (administrators only); the old ID keeps resolving."""
+        instance = self.get_object()
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.respond(system_rename(actor=self.actor(), system=instance,
+                                          new_system_id=data["new_system_id"], reason=data["reason"]))
 
     def perform_create_service(self, *, actor, data, reason):
         return system_create(actor=actor, data=data, reason=reason)

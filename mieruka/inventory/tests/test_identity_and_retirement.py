@@ -332,3 +332,29 @@ class AdminSiteTests(ApiTestCase):
         self.assertNotIn('name="classification"', html)
         self.assertEqual(self.client.post(self.url, {"post": "yes"}).status_code, 403)
         self.assertTrue(InformationSystem.objects.filter(pk=self.system.pk).exists())
+
+
+class ApiActionTests(ApiTestCase):
+    def setUp(self):
+        super().setUp()
+        self.system = factories.system(system_id="S00559", organization=self.mhlw)
+        self.successor = factories.system(system_id="S00600", organization=self.mhlw)
+
+    def test_the_owning_ministry_retires_a_system_through_the_api(self):
+        body = {"retired_on": "2026-03-31", "reason": "後継へ移行", "successor": "S00600"}
+        self.assert_error(self.api(self.pjmo_other).post("/api/v1/systems/S00559/retire/", body, format="json"),
+                          404, "not_found")
+        self.assert_error(self.api(self.viewer).post("/api/v1/systems/S00559/retire/", body, format="json"),
+                          403, "permission_denied")
+        response = self.api(self.pjmo).post("/api/v1/systems/S00559/retire/", body, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual((response.json()["status"], response.json()["retired_on"]), ("retired", "2026-03-31"))
+        self.assertEqual(InformationSystem.objects.get(pk=self.system.pk).successor, self.successor)
+
+    def test_only_an_administrator_renames_through_the_api(self):
+        body = {"new_system_id": "S99559", "reason": "誤登録の修正"}
+        self.assert_error(self.api(self.pjmo).post("/api/v1/systems/S00559/rename/", body, format="json"),
+                          403, "permission_denied")
+        response = self.api(self.admin).post("/api/v1/systems/S00559/rename/", body, format="json")
+        self.assertEqual((response.status_code, response.json()["system_id"]), (200, "S99559"))
+        self.assertEqual(self.api(self.admin).get("/api/v1/systems/S00559/").json()["system_id"], "S99559")
