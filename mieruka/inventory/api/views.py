@@ -2,9 +2,11 @@
 
 import django_filters
 from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 
 from mieruka.api.permissions import require_editable
+from mieruka.api.serializers import ErrorSerializer
 from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
 
 from ..choices import InterfaceKind
@@ -50,6 +52,13 @@ class SharedPlatformViewSet(PortfolioViewSet):
         return platform_list()
 
 
+# A detail action also answers 404 (no such system within what you may see).
+ACTION_RESPONSES = {
+    200: SystemOutputSerializer,
+    404: OpenApiResponse(ErrorSerializer, description="No such record within what you may see (not_found)"),
+}
+
+
 class SystemViewSet(WritableViewSet):
     """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
 
@@ -76,6 +85,7 @@ class SystemViewSet(WritableViewSet):
         return {"retire": SystemRetireInputSerializer, "rename": SystemRenameInputSerializer}.get(
             self.action) or super().get_input_serializer_class()
 
+    @extend_schema(responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def retire(self, request, system_id=None):
         """Retire the system (its owning ministry's editors, administrators): status becomes retired."""
@@ -87,6 +97,7 @@ class SystemViewSet(WritableViewSet):
         return self.respond(system_retire(actor=self.actor(), system=instance, retired_on=data["retired_on"],
                                           reason=data["reason"], successor=data.get("successor")))
 
+    @extend_schema(responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def rename(self, request, system_id=None):
         """Give the system a new system ID (administrators only); the old ID keeps resolving."""
