@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -403,7 +404,7 @@ def system_rename(request, system_id: str):
 def system_retire(request, system_id: str):
     """The owning ministry retires its system (廃止) with a date, a reason and a successor."""
     system = _system_for(request, system_id, edit=True)
-    form = RetireForm(request.POST or None, initial={"retired_on": datetime.date.today()})
+    form = RetireForm(request.POST or None, initial={"retired_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.system_retire(actor=Actor.from_request(request), system=system,
