@@ -141,7 +141,8 @@ def _describe(exc) -> tuple[int, str, str, str, dict | None, dict]:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, ApplicationError):
-        return 400, "application_error", exc.message_ja, exc.message_en, exc.extra.get("fields"), headers
+        code = "permission_denied" if exc.status_code == 403 else "application_error"
+        return exc.status_code, code, exc.message_ja, exc.message_en, exc.extra.get("fields"), headers
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ja, en = MESSAGES[exceptions.ValidationError][1:]

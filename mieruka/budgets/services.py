@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from mieruka.core.audit import Actor, audited_create, audited_delete, audited_update
-from mieruka.core.errors import ApplicationError
+from mieruka.core.errors import ApplicationError, PermissionRefused
+from mieruka.core.permissions import actor_is_digital_agency
 
 from .choices import Appropriation, BudgetCategory, BudgetStage
 from .models import BudgetLine
@@ -33,6 +34,18 @@ def _check_line(*, fiscal_year, category, stage, appropriation, amount_yen) -> N
         )
 
 
+def _check_lump_sum(actor: Actor, appropriation: str, *, designated: bool = False) -> None:
+    """The Digital Agency's lump-sum appropriation (一括計上) is its designation: only it designates a
+    system's year and category as lump sum (`designated`: it already did, e.g. the initial budget line
+    exists and a ministry reports the executed amount under it)."""
+    if appropriation == Appropriation.DIGITAL_AGENCY and not designated and not actor_is_digital_agency(actor):
+        raise PermissionRefused(
+            "デジタル庁一括計上の予算はデジタル庁が登録します。府省庁の予算として登録するか、デジタル庁に依頼してください",
+            "Digital Agency lump-sum (一括計上) budget lines are recorded by the Digital Agency; record the line "
+            "as the ministry's or ask the Digital Agency",
+        )
+
+
 @transaction.atomic
 def budget_line_set(
     *, actor: Actor, system, fiscal_year: int, category: str, stage: str,
@@ -50,6 +63,8 @@ def budget_line_set(
         .first()
     )
     if existing is None:
+        _check_lump_sum(actor, appropriation, designated=BudgetLine.objects.filter(
+            system=system, fiscal_year=fiscal_year, category=category, appropriation=appropriation).exists())
         return audited_create(
             actor=actor, model=BudgetLine, reason=reason,
             data={"system": system, "fiscal_year": fiscal_year, "category": category, "stage": stage,
@@ -61,4 +76,5 @@ def budget_line_set(
 @transaction.atomic
 def budget_line_delete(*, actor: Actor, budget_line: BudgetLine, reason: str = "") -> None:
     """Delete one budget line (audited against its system, so the system's history shows it)."""
+    _check_lump_sum(actor, budget_line.appropriation)
     audited_delete(actor=actor, instance=budget_line, reason=reason)

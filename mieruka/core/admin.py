@@ -8,11 +8,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .audit import Actor, audit_record, serialize_object
+from .audit import Actor, audit_record, audited_delete_cascade, serialize_object
 from .auth import SiteAdminAuthenticationForm
 from .choices import ChangeAction, ChangeSource
 from .models import ObjectChange, UserRole
-from .permissions import can_edit_organization, scope_queryset
+from .permissions import can_edit_organization, editable_organization_ids, scope_queryset
 
 # The admin's login goes through the same throttle (every authenticate() call does) and refuses passwords
 # when password accounts are switched off.
@@ -36,6 +36,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
     # Path from the model to its owning organization; None for records every steward may edit
     # (shared platforms). Ministry stewards see and change only their organization's subtree.
     scope_field: str | None = None
+    # The app's delete service, `service(actor=, <model name>=instance, reason=)`, when it has one: it
+    # audits the cascade its own way and applies its rules (who may delete). Without one, every record
+    # the cascade removes is audited (`audited_delete_cascade`).
+    delete_service = None
+    delete_service_argument: str | None = None
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -63,6 +68,14 @@ class AuditedModelAdmin(admin.ModelAdmin):
             return allowed
         return can_edit_organization(request.user, self._organization_id_of(obj))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The owning organization offers only those this person may choose.
+        if self.scope_field == db_field.name == "organization":
+            ids = editable_organization_ids(request.user)
+            if ids is not None:
+                kwargs["queryset"] = db_field.related_model._default_manager.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def _actor(self, request) -> Actor:
         return Actor.from_request(request, source=ChangeSource.ADMIN)
 
@@ -83,19 +96,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     # Django's admin already runs add, change and delete views in a transaction, so a failed save
     # leaves neither the change nor its audit row.
+    def _delete_one(self, actor: Actor, obj) -> None:
+        if self.delete_service is not None:
+            name = self.delete_service_argument or obj._meta.model_name
+            type(self).delete_service(actor=actor, reason="", **{name: obj})
+        else:
+            audited_delete_cascade(actor=actor, instance=obj)
+
     def delete_model(self, request, obj):
-        audit_record(actor=self._actor(request), action=ChangeAction.DELETE, instance=obj,
-                     before=serialize_object(obj), after=None)
-        super().delete_model(request, obj)
+        self._delete_one(self._actor(request), obj)
 
     def delete_queryset(self, request, queryset):
         # The bulk "delete selected" action would skip per-object hooks; delete one by one instead.
         actor = self._actor(request)
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=actor, action=ChangeAction.DELETE, instance=obj,
-                             before=serialize_object(obj), after=None)
-                obj.delete()
+                self._delete_one(actor, obj)
 
 
 @admin.register(ObjectChange)

@@ -231,3 +231,27 @@ def audited_delete(*, actor: Actor, instance: models.Model, reason: str = "") ->
             f"「{instance}」は他のレコードから参照されているため削除できません（{names}）",
             f"{instance} cannot be deleted while other records refer to it ({names})",
         ) from exc
+
+
+@transaction.atomic
+def audited_delete_cascade(*, actor: Actor, instance: models.Model, reason: str = "") -> int:
+    """Delete a record and everything the database cascade removes with it, auditing each record.
+
+    For writes that have no service of their own (the admin): without it, deleting a system would
+    remove its budget lines with one audit row for the system alone. Returns the number of records.
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    collector.collect([instance])
+    cascaded = [obj for objs in collector.data.values() for obj in objs if obj != instance]
+    for qs in collector.fast_deletes:
+        cascaded += list(qs)
+    # Many-to-many link rows are not records of their own; the snapshot of the deleted record lists them.
+    cascaded = [obj for obj in cascaded if not obj._meta.auto_created]
+    audit_record_many(actor=actor, action=ChangeAction.DELETE, instances=cascaded, reason=reason)
+    audit_record(actor=actor, action=ChangeAction.DELETE, instance=instance, before=serialize_object(instance),
+                 after=None, reason=reason)
+    instance.delete()
+    return 1 + len(cascaded)

@@ -54,6 +54,33 @@ def editable_organization_ids(user) -> set[int] | None:
     return set()
 
 
+# The Digital Agency's own roles: they set its designations (重点, 区分, 一括計上) and decide proposals.
+DIGITAL_AGENCY_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
+
+
+def is_administrator(user) -> bool:
+    return user_role(user) == Role.ADMIN
+
+
+def is_digital_agency(user) -> bool:
+    """Whether the person speaks for the Digital Agency: administrators and portfolio analysts."""
+    return user_role(user) in DIGITAL_AGENCY_ROLES
+
+
+def _operator_run(actor) -> bool:
+    # A command-line or demo run without an account is the server's operator, who administers it.
+    return actor.user is None and actor.source in ("cli", "demo")
+
+
+def actor_is_administrator(actor) -> bool:
+    """Whether the acting `Actor` (a person, or the operator at the command line) administers Mieruka."""
+    return _operator_run(actor) or is_administrator(actor.user)
+
+
+def actor_is_digital_agency(actor) -> bool:
+    return _operator_run(actor) or is_digital_agency(actor.user)
+
+
 def scope_queryset(user, queryset: QuerySet, *, organization_field: str = "organization") -> QuerySet:
     """Limit a queryset to records whose organization the user may read."""
     ids = visible_organization_ids(user)

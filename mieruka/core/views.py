@@ -18,6 +18,7 @@ from .choices import ChangeAction, ChangeSource
 from .errors import bilingual
 from .formatting import fiscal_year_of
 from .history import change_fields, changes_with_fields
+from .panels import home_panels
 from .permissions import can_read_object, reads_everything, visible_organization_ids
 
 
@@ -52,7 +53,8 @@ def notifications(request):
 def home(request):
     fy = fiscal_year_of(timezone.localdate())
     headline = selectors.portfolio_headline(fiscal_year=fy, organization_ids=visible_organization_ids(request.user))
-    return render(request, "core/home.html", {"fiscal_year": fy, **headline})
+    return render(request, "core/home.html", {"fiscal_year": fy, "panels": home_panels.render_list(request),
+                                              **headline})
 
 
 def _parse_date(value: str | None):

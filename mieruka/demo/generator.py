@@ -52,6 +52,7 @@ PORTFOLIO_MODELS: list[type[models.Model]] = [BudgetLine, Interface, Project, In
 # {label: count} and audit their writes under the given actor.
 EXTENSIONS: list[str] = [
     "mieruka.reviews.demo.oversight_demo_generate",
+    "mieruka.plans.demo.decisions_demo_generate",
     "mieruka.reporting.demo.reporting_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")

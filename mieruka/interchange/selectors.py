@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.inventory.filtersets import InformationSystemFilterSet
-from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.models import InformationSystem, Interface, PreviousSystemId, Project, SharedPlatform
 from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative
@@ -245,6 +245,7 @@ def interchange_known(*, existing: dict[str, dict]) -> Known:
         review_phases={key: record["phase"] for key, (_, record) in existing["reviews"].items()},
         finding_counts=_finding_counts(existing["findings"]),
         usernames=set(get_user_model().objects.values_list("username", flat=True)),
+        previous_system_ids=dict(PreviousSystemId.objects.values_list("code", "system__system_id")),
     )
 
 

@@ -215,8 +215,14 @@ def _write_systems(writer, parsed, plan, existing, org_pks, platform_pks) -> dic
     new_ids = writer.reserve_ids(InformationSystem, len(table_plan.create))
     pks = _key_pks(existing["systems"], table_plan.create, new_ids)
 
+    # Retirement details are not in the interchange format: an import keeps what the system has.
+    kept = {pk: (reason, successor) for pk, reason, successor in InformationSystem.objects.filter(
+        pk__in=[pk for pk, _ in existing["systems"].values()]).values_list("pk", "retirement_reason", "successor_id")}
+
     def to_row(r, pk):
+        reason, successor = kept.get(pk, ("", None))
         return {"system_id": r["system_id"], "name_ja": r["name_ja"], "name_en": r["name_en"],
+                "retirement_reason": reason, "successor_id": successor,
                 "organization_id": org_pks[r["organization_code"]], "classification": r["classification"],
                 "status": r["status"], "purpose": r["purpose"], "functions": r["functions"], "users": r["users"],
                 "annual_users": r["annual_users"], "hosting": r["hosting"] or "unknown", "important": r["important"],

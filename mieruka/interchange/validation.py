@@ -28,6 +28,7 @@ class Known:
     review_phases: dict[tuple, str] = field(default_factory=dict)  # (project_id, fiscal_year, stage) → phase
     finding_counts: dict[tuple, int] = field(default_factory=dict)  # review key → findings stored
     usernames: set[str] = field(default_factory=set)
+    previous_system_ids: dict[str, str] = field(default_factory=dict)  # an ID before a rename → current ID
 
 
 @dataclass
@@ -76,6 +77,8 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     for name in ("organizations", "systems", "projects", "interfaces"):
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
+    for name in ("systems", "projects", "interfaces"):
+        _follow_renames(parsed[name], known.previous_system_ids, out)
     _check_organizations(parsed["organizations"], known, out)
     organization_codes = set(known.organization_parents) | {key[0] for key in parsed["organizations"].records}
     new_platforms = _check_systems(parsed["systems"], known, organization_codes, out)
@@ -83,12 +86,14 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     for key, record in parsed["systems"].records.items():
         system_organizations[key[0]] = record.get("organization_code") or system_organizations.get(key[0], "")
     for raw in by_table["budgets"]:
-        _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress)
+        _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress,
+                       aliases=known.previous_system_ids)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
+        _follow_renames(parsed[name], known.previous_system_ids, out)
     project_phases = dict(known.project_phases)
     for key, record in parsed["projects"].records.items():
         project_phases[key[0]] = record.get("phase") or project_phases.get(key[0], "")
@@ -101,6 +106,38 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         out.issues += raw.row_issues  # rows the reader refused for a limit while they were read
     files = sorted({raw.source for raw in raw_tables})
     return Parsed(tables=parsed, new_platforms=new_platforms, files=files), out.issues
+
+
+_SYSTEM_ID_COLUMNS = ("system_id", "from_system_id", "to_system_id", "merged_into_system_id")
+
+
+def _follow_renames(target: ParsedTable, aliases: dict[str, str], out: _Collector) -> None:
+    """Read IDs systems had before a rename as their current IDs, in keys and references alike.
+
+    Files made before a rename keep working: a row for S00559 updates the system now called S99559.
+    """
+    if not aliases or not target.records:
+        return
+    records, where = target.records, target.where
+    target.records, target.where = {}, {}
+    for key, record in records.items():
+        for name in _SYSTEM_ID_COLUMNS:
+            if record.get(name) in aliases:
+                record[name] = aliases[record[name]]
+        if "system_ids" in record and any(s in aliases for s in record["system_ids"]):
+            record["system_ids"] = sorted({aliases.get(s, s) for s in record["system_ids"]})
+        table = schema.TABLES[target.name]
+        new_key = tuple(record[k] for k in table.key)
+        if new_key in target.records:
+            source, row = where[key]
+            first_file, first_row = target.where[new_key]
+            out.add(source, row, table.key[0], " / ".join(map(str, key)),
+                    f"改称前のIDと現在のIDで同じレコードが2回あります（{first_file} の {first_row} 行目と同じ）",
+                    f"The same record appears under its previous and its current ID (as row {first_row} of "
+                    f"{first_file})")
+            continue
+        target.records[new_key] = record
+        target.where[new_key] = where[key]
 
 
 def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
@@ -211,13 +248,15 @@ def _check_systems(target: ParsedTable, known: Known, organization_codes: set[st
 
 
 def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dict[str, str], out: _Collector,
-                   progress=None) -> None:
+                   progress=None, aliases: dict[str, str] | None = None) -> None:
     """Budget rows by the million: a tight loop with the common cases first, parsed into 5-tuple keys."""
     table = raw.table
     col = {name: i for i, name in enumerate(raw.columns) if name}
     headers = {name: _header_of(raw, name) for name in col}
     # Share one string object per system ID and one int per year: a million rows repeat them.
     canonical_ids = {sid: sid for sid in system_organizations}
+    # An ID a system had before a rename is read as its current ID.
+    canonical_ids.update({old: new for old, new in (aliases or {}).items() if old not in canonical_ids})
     years: dict[object, int] = {}
     lookups = {name: values.choice_lookup(table.column(name)) for name in ("category", "stage", "appropriation")}
     records, where = target.records, target.where

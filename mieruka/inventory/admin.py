@@ -1,8 +1,17 @@
 from django.contrib import admin
 
 from mieruka.core.admin import AuditedModelAdmin
+from mieruka.core.permissions import is_administrator, is_digital_agency
 
-from .models import InformationSystem, Interface, Project, SharedPlatform
+from .models import (
+    DesignationProposal,
+    InformationSystem,
+    Interface,
+    PreviousSystemId,
+    Project,
+    SharedPlatform,
+)
+from .services import system_delete
 
 
 @admin.register(SharedPlatform)
@@ -20,6 +29,59 @@ class InformationSystemAdmin(AuditedModelAdmin):
     filter_horizontal = ("platforms",)
     list_select_related = ("organization",)
     scope_field = "organization"
+    # Deleting audits the budget lines, interfaces and project links it removes, and only administrators
+    # may do it (the service refuses everyone else); a system that ended is retired instead.
+    delete_service = system_delete
+    delete_service_argument = "system"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("system_id")  # renamed only through the rename page, with a reason
+        if not is_digital_agency(request.user):
+            readonly += ["important", "classification"] if obj is not None else ["important"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(PreviousSystemId)
+class PreviousSystemIdAdmin(AuditedModelAdmin):
+    """Read-only: previous IDs are written by the rename, never by hand."""
+
+    list_display = ("code", "system", "renamed_on", "reason")
+    search_fields = ("code", "system__system_id", "system__name_ja")
+    list_select_related = ("system",)
+    scope_field = "system__organization"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DesignationProposal)
+class DesignationProposalAdmin(AuditedModelAdmin):
+    """Read-only here: proposals are made and decided on their pages, where the rules apply."""
+
+    list_display = ("system", "field", "proposed_value", "status", "proposed_by", "decided_by")
+    list_filter = ("field", "status")
+    list_select_related = ("system", "proposed_by", "decided_by")
+    scope_field = "system__organization"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)
@@ -30,6 +92,12 @@ class ProjectAdmin(AuditedModelAdmin):
     autocomplete_fields = ("organization", "systems")
     list_select_related = ("organization",)
     scope_field = "organization"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_digital_agency(request.user):
+            readonly.append("important")
+        return readonly
 
 
 @admin.register(Interface)

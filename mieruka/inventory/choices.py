@@ -50,3 +50,16 @@ class InterfaceKind(models.TextChoices):
     FILE = "file", _("File transfer")
     AUTHENTICATION = "authentication", _("Authentication")
     PLATFORM = "platform", _("Shared platform")
+
+
+class DesignationField(models.TextChoices):
+    """The Digital Agency's designations of a system; only Digital Agency roles change them."""
+
+    IMPORTANT = "important", _("Important project (重点)")
+    CLASSIFICATION = "classification", _("Classification (区分)")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

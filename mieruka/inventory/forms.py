@@ -11,7 +11,7 @@ from mieruka.core.errors import bilingual
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_choices_tree
 
-from .choices import InterfaceKind, UserGroup
+from .choices import DesignationField, InterfaceKind, SystemClassification, UserGroup
 from .models import InformationSystem, Project, SharedPlatform
 
 # Django's own messages follow the page language only; bad input must be explained in both.
@@ -47,9 +47,35 @@ class OrganizationTreeChoiceField(forms.ModelChoiceField):
         # A callable is re-evaluated at each render, so new organizations appear without a restart.
         self.choices = _organization_tree_choices
 
+    def limit_to(self, organization_ids: set[int] | None) -> None:
+        """Offer (and accept) only these organizations; None keeps every one."""
+        if organization_ids is None:
+            return
+        self.queryset = Organization.objects.filter(pk__in=organization_ids)
+        self.error_messages["invalid_choice"] = bilingual("自組織（配下を含む）以外の組織は指定できません",
+                                                          "You may only choose your own organization or one below it")
+        self.choices = lambda: [("", "---------"),
+                                *((pk, label) for pk, label in organization_choices_tree() if pk in organization_ids)]
+
 
 def _organization_tree_choices():
     return [("", "---------"), *organization_choices_tree()]
+
+
+def limit_form_to_user(form, user, *, designations: tuple[str, ...]) -> None:
+    """Fit a system or project form to the person: only organizations they may choose, and the Digital
+    Agency's designations shown but not editable unless they are the Digital Agency."""
+    from mieruka.core.permissions import editable_organization_ids, is_digital_agency
+
+    if user is None:
+        return
+    form.fields["organization"].limit_to(editable_organization_ids(user))
+    if not is_digital_agency(user):
+        for name in designations:
+            if name in form.fields:
+                form.fields[name].disabled = True
+                form.fields[name].help_text = _("Designated by the Digital Agency; propose a change from the "
+                                                "system's page.")
 
 
 class ListTextareaField(forms.CharField):
@@ -134,10 +160,27 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
                                               "This system ID is already in use")},
         }
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_reason_field(required=editing)
         self.fields["platforms"].label_from_instance = lambda p: f"{p.code} — {p.name_ja}"
+        if editing:
+            # The ID is the system's identity: fixed once registered (administrators rename it explicitly).
+            self.fields["system_id"].disabled = True
+            self.fields["system_id"].help_text = _("A system ID does not change once registered.")
+        limit_form_to_user(self, user, designations=("important", "classification"))
+        if user is not None and not editing:
+            from mieruka.core.permissions import is_digital_agency
+
+            from .services import MINISTRY_CLASSIFICATIONS
+
+            if not is_digital_agency(user):
+                self.fields["classification"].choices = [
+                    (value, label) for value, label in self.fields["classification"].choices
+                    if value in ("", *MINISTRY_CLASSIFICATIONS)]
+                self.fields["classification"].disabled = False
+                self.fields["classification"].help_text = _(
+                    "Digital Agency and joint systems are designated by the Digital Agency.")
 
     def service_data(self) -> dict:
         """The cleaned values the services take (everything but the reason and the version)."""
@@ -167,9 +210,10 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
                                                "This project ID is already in use")},
         }
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_reason_field(required=editing)
+        limit_form_to_user(self, user, designations=("important",))
         if self.instance.pk and not self.is_bound:
             self.initial["system_ids"] = list(self.instance.systems.order_by("system_id")
                                               .values_list("system_id", flat=True))
@@ -305,3 +349,56 @@ class InterfaceForm(BilingualFormMixin, forms.Form):
         if self.cleaned_data["direction"] == "out":
             return self.system, self.other
         return self.other, self.system
+
+
+class RenameForm(BilingualFormMixin, forms.Form):
+    """An administrator gives a system a new 情報システムID; the old one keeps resolving."""
+
+    new_system_id = forms.CharField(label=_("New system ID"), max_length=32)
+    reason = forms.CharField(label=_("Reason for renaming (改称理由)"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)
+
+
+class RetireForm(BilingualFormMixin, forms.Form):
+    """A ministry retires its system (廃止): the date, the reason and the successor, if any."""
+
+    retired_on = forms.DateField(label=_("Retired on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    successor = forms.CharField(label=_("Successor system (system ID)"), max_length=32, required=False,
+                                help_text=_("The system that takes over its work, if any."))
+    reason = forms.CharField(label=_("Reason for retirement (廃止理由)"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)
+
+    def clean_successor(self):
+        value = self.cleaned_data["successor"].strip()
+        self.successor_system = None
+        if value:
+            self.successor_system = InformationSystem.objects.filter(system_id=value).first()
+            if self.successor_system is None:
+                raise forms.ValidationError(bilingual(f"登録されていない情報システムIDです: {value}",
+                                                      f"Unknown system ID: {value}"))
+        return value
+
+
+class ProposalForm(BilingualFormMixin, forms.Form):
+    """A PJMO proposes a change of a Digital Agency designation of its system."""
+
+    field = forms.ChoiceField(label=_("Designation"), choices=DesignationField.choices)
+    important = forms.TypedChoiceField(label=_("Important project (重点)"), required=False,
+                                       choices=[("true", _("Yes")), ("false", _("No"))])
+    classification = forms.ChoiceField(label=_("Classification"), choices=SystemClassification.choices,
+                                       required=False)
+    reason = forms.CharField(label=_("Reason for the proposal"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+    def proposed_value(self):
+        field = self.cleaned_data["field"]
+        return self.cleaned_data.get(field) or ""
+
+
+class DecideProposalForm(BilingualFormMixin, forms.Form):
+    """The Digital Agency accepts or declines one proposal, with its reason."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+                                 widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for the decision"), max_length=2000)

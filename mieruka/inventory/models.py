@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from mieruka.core.errors import bilingual
 from mieruka.core.models import TimestampedModel
 
-from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus, UserGroup
+from .choices import (
+    DesignationField,
+    Hosting,
+    InterfaceKind,
+    ProjectPhase,
+    ProposalStatus,
+    SystemClassification,
+    SystemStatus,
+    UserGroup,
+)
 
 
 def validate_user_groups(value):
@@ -71,6 +81,11 @@ class InformationSystem(TimestampedModel):
     important = models.BooleanField(_("important project (重点)"), default=False)
     started_on = models.DateField(_("operation started on"), null=True, blank=True)
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    retirement_reason = models.TextField(_("reason for retirement"), blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("successor system"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
     internal_notes = models.TextField(_("internal notes"), blank=True)
 
     class Meta:
@@ -83,6 +98,7 @@ class InformationSystem(TimestampedModel):
                 name="system_retired_after_started",
             ),
             models.CheckConstraint(condition=~Q(system_id=""), name="system_id_not_blank"),
+            models.CheckConstraint(condition=~Q(successor=F("pk")), name="system_not_its_own_successor"),
         ]
 
     audit_label_field = "system_id"
@@ -99,6 +115,98 @@ class InformationSystem(TimestampedModel):
                 "retired_on": bilingual("廃止日は運用開始日より後にしてください",
                                         "The retirement date must not be before the start date"),
             })
+        if self.pk and self.successor_id == self.pk:
+            raise ValidationError({
+                "successor": bilingual("自システムを後継に指定できません", "A system cannot succeed itself"),
+            })
+
+
+class PreviousSystemId(TimestampedModel):
+    """A 情報システムID a system had before an administrator renamed it.
+
+    Old IDs stay in budget documents, plans and other systems' records, so they keep resolving: pages
+    redirect, the API finds the system and an import by the old ID updates the renamed system.
+    """
+
+    system = models.ForeignKey(InformationSystem, verbose_name=_("system"), on_delete=models.CASCADE,
+                               related_name="previous_ids")
+    code = models.CharField(_("previous system ID"), max_length=32, unique=True)
+    renamed_on = models.DateField(_("renamed on"))
+    reason = models.TextField(_("reason for renaming"))
+
+    class Meta:
+        ordering = ["system_id", "renamed_on", "code"]
+        verbose_name = _("previous system ID")
+        verbose_name_plural = _("previous system IDs")
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="previous_system_id_not_blank"),
+        ]
+
+    audit_label_field = "code"
+
+    def __str__(self):
+        return self.code
+
+    def audit_related_object(self):
+        return self.system
+
+
+class DesignationProposal(TimestampedModel):
+    """A ministry's proposal to change a Digital Agency designation of its system (重点, 区分).
+
+    The designations are the Digital Agency's to set; a PJMO proposes, the Digital Agency accepts
+    (the change is then applied) or declines, giving its reason either way.
+    """
+
+    system = models.ForeignKey(InformationSystem, verbose_name=_("system"), on_delete=models.CASCADE,
+                               related_name="designation_proposals")
+    field = models.CharField(_("designation"), max_length=24, choices=DesignationField.choices)
+    current_value = models.CharField(_("value when proposed"), max_length=32, blank=True)
+    proposed_value = models.CharField(_("proposed value"), max_length=32)
+    reason = models.TextField(_("reason for the proposal"))
+    status = models.CharField(_("status"), max_length=16, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("designation proposal")
+        verbose_name_plural = _("designation proposals")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="proposal_reason_not_blank"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | (Q(decided_at__isnull=False) & ~Q(decision_reason="")),
+                name="proposal_decided_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.system.system_id} {self.get_field_display()} → {self.proposed_value_label}"
+
+    @property
+    def proposed_value_label(self) -> str:
+        return designation_value_label(self.field, self.proposed_value)
+
+    @property
+    def current_value_label(self) -> str:
+        return designation_value_label(self.field, self.current_value)
+
+    def audit_related_object(self):
+        return self.system
+
+
+def designation_value_label(field: str, value: str) -> str:
+    """How a stored designation value reads: 重点 yes/no, or the classification's label."""
+    if field == DesignationField.IMPORTANT:
+        return str(_("Yes") if value == "true" else _("No"))
+    if value in SystemClassification.values:
+        return str(SystemClassification(value).label)
+    return value
 
 
 class Project(TimestampedModel):

@@ -20,7 +20,13 @@ from mieruka.core.history import ValueFormatter, changes_with_fields
 from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
 from mieruka.organizations.models import Organization
 
-from .models import InformationSystem, Interface, Project, SharedPlatform
+from .models import (
+    DesignationProposal,
+    InformationSystem,
+    Interface,
+    Project,
+    SharedPlatform,
+)
 
 
 def current_fiscal_year() -> int:
@@ -30,6 +36,17 @@ def current_fiscal_year() -> int:
 def system_list() -> QuerySet[InformationSystem]:
     """Systems with what every list row shows: organization and platform codes."""
     return InformationSystem.objects.select_related("organization").prefetch_related("platforms")
+
+
+def system_by_any_id(*, queryset: QuerySet[InformationSystem], system_id: str) -> InformationSystem | None:
+    """A system by its current ID, else by one it had before a rename (within `queryset`)."""
+    return (queryset.filter(system_id=system_id).first()
+            or queryset.filter(previous_ids__code=system_id).first())
+
+
+def proposal_list() -> QuerySet[DesignationProposal]:
+    return DesignationProposal.objects.select_related("system", "system__organization", "proposed_by",
+                                                      "decided_by")
 
 
 def system_get(*, system_id: str) -> InformationSystem:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.audit import (
@@ -15,14 +18,25 @@ from mieruka.core.audit import (
     serialize_object,
 )
 from mieruka.core.choices import ChangeAction
-from mieruka.core.errors import ApplicationError
+from mieruka.core.errors import ApplicationError, PermissionRefused, bilingual
+from mieruka.core.permissions import actor_is_administrator, actor_is_digital_agency
 
-from .models import InformationSystem, Interface, Project
+from .choices import DesignationField, ProposalStatus, SystemClassification, SystemStatus
+from .models import DesignationProposal, InformationSystem, Interface, PreviousSystemId, Project
 
 SYSTEM_FIELDS = {
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
+    "retirement_reason", "successor",
 }
+# Designations that are the Digital Agency's to make (重点プロジェクト, 区分); ministries propose changes.
+SYSTEM_DESIGNATIONS = ("important", "classification")
+PROJECT_DESIGNATIONS = ("important",)
+# The classifications a ministry may give a system it registers itself: the others say the Digital
+# Agency runs or co-runs the system, which only the Digital Agency can designate.
+MINISTRY_CLASSIFICATIONS = frozenset({
+    SystemClassification.MINISTRY, SystemClassification.INDEPENDENT_AGENCY, SystemClassification.LOCAL_GOVERNMENT,
+})
 PROJECT_FIELDS = {
     "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",
     "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual",
@@ -37,25 +51,142 @@ def _only(data: dict, allowed: set[str]) -> dict:
     return dict(data)
 
 
+def _designation_refused(label_ja: str, label_en: str) -> PermissionRefused:
+    return PermissionRefused(
+        f"{label_ja}はデジタル庁が指定します。変更は「指定の変更を提案」から提案してください",
+        f"The {label_en} is designated by the Digital Agency; propose a change instead",
+    )
+
+
+def _check_designations(*, actor: Actor, instance, data: dict, fields: tuple[str, ...]) -> None:
+    """Refuse a change of a Digital Agency designation by anyone but the Digital Agency."""
+    if actor_is_digital_agency(actor):
+        return
+    for field in fields:
+        if field in data and data[field] != getattr(instance, field):
+            if field == "important":
+                raise _designation_refused("重点プロジェクトの指定", "important-project designation (重点)")
+            raise _designation_refused("区分", "classification (区分)")
+
+
+def _check_new_designations(*, actor: Actor, data: dict) -> None:
+    if actor_is_digital_agency(actor):
+        return
+    if data.get("important"):
+        raise _designation_refused("重点プロジェクトの指定", "important-project designation (重点)")
+    if "classification" in data and data["classification"] not in MINISTRY_CLASSIFICATIONS:
+        raise _designation_refused("区分（デジタル庁システム・共同プロジェクト）",
+                                   "classification as a Digital Agency or joint system")
+
+
+def _check_system_id_unchanged(system: InformationSystem, data: dict) -> None:
+    if "system_id" in data and data["system_id"] != system.system_id:
+        raise ApplicationError(
+            "情報システムIDは登録後に変更できません。改称が必要な場合は管理者に依頼してください",
+            "A system ID cannot change once registered; ask an administrator to rename it",
+            extra={"fields": {"system_id": [bilingual("情報システムIDは変更できません",
+                                                      "The system ID cannot be changed")]}},
+        )
+
+
+def _check_code_free(code: str, *, system: InformationSystem | None = None) -> None:
+    """A new ID must be no other system's ID, current or previous (old IDs keep resolving)."""
+    if InformationSystem.objects.filter(system_id=code).exclude(pk=getattr(system, "pk", None)).exists() or (
+        PreviousSystemId.objects.filter(code=code).exclude(system=system).exists()
+    ):
+        raise ApplicationError(f"情報システムID {code} は既に使われています（旧IDを含む）",
+                               f"System ID {code} is already in use (previous IDs included)")
+
+
 @transaction.atomic
 def system_create(*, actor: Actor, data: dict, reason: str = "") -> InformationSystem:
-    """Register a new information system (validated, audited)."""
-    return audited_create(actor=actor, model=InformationSystem, data=_only(data, SYSTEM_FIELDS), reason=reason)
+    """Register a new information system (validated, audited); designations are the Digital Agency's."""
+    data = _only(data, SYSTEM_FIELDS)
+    _check_new_designations(actor=actor, data=data)
+    if data.get("system_id"):
+        _check_code_free(data["system_id"])
+    return audited_create(actor=actor, model=InformationSystem, data=data, reason=reason)
 
 
 @transaction.atomic
 def system_update(*, actor: Actor, system: InformationSystem, data: dict, reason: str = "") -> InformationSystem:
-    """Change a system's fields (validated, audited with before and after)."""
-    return audited_update(actor=actor, instance=system, data=_only(data, SYSTEM_FIELDS), reason=reason)
+    """Change a system's fields (validated, audited with before and after).
+
+    The system ID never changes here (see `system_rename`), and designations change only when the
+    Digital Agency makes the change.
+    """
+    data = _only(data, SYSTEM_FIELDS)
+    _check_system_id_unchanged(system, data)
+    _check_designations(actor=actor, instance=system, data=data, fields=SYSTEM_DESIGNATIONS)
+    return audited_update(actor=actor, instance=system, data=data, reason=reason)
+
+
+@transaction.atomic
+def system_rename(*, actor: Actor, system: InformationSystem, new_system_id: str, reason: str) -> InformationSystem:
+    """Give a system a new 情報システムID (administrators only); the old ID is kept and keeps resolving."""
+    if not actor_is_administrator(actor):
+        raise PermissionRefused("情報システムIDの改称は管理者だけが行えます",
+                                "Only an administrator can rename a system ID")
+    new_system_id = (new_system_id or "").strip()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("改称の理由を入力してください", "Give the reason for the rename")
+    if not new_system_id or new_system_id == system.system_id:
+        raise ApplicationError("新しい情報システムIDを入力してください（現在のIDとは別のもの）",
+                               "Enter a new system ID, different from the current one")
+    old = system.system_id
+    _check_code_free(new_system_id, system=system)
+    # Renaming back to one of its own earlier IDs: that ID is current again, not a previous one.
+    for alias in PreviousSystemId.objects.filter(system=system, code=new_system_id):
+        audited_delete(actor=actor, instance=alias, reason=reason)
+    audited_create(actor=actor, model=PreviousSystemId, reason=reason, data={
+        "system": system, "code": old, "renamed_on": timezone.localdate(), "reason": reason,
+    })
+    return audited_update(actor=actor, instance=system, data={"system_id": new_system_id}, reason=reason)
+
+
+@transaction.atomic
+def system_retire(
+    *, actor: Actor, system: InformationSystem, retired_on: datetime.date, reason: str,
+    successor: InformationSystem | None = None,
+) -> InformationSystem:
+    """Retire a system (廃止): its status becomes retired, with the date, the reason and its successor.
+
+    Retiring, not deleting, is how a system ends: its budget history, decisions and links stay readable.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("廃止の理由を入力してください", "Give the reason for the retirement")
+    if retired_on is None:
+        raise ApplicationError("廃止日を入力してください", "Give the retirement date")
+    if successor is not None and successor.pk == system.pk:
+        raise ApplicationError("自システムを後継に指定できません", "A system cannot succeed itself")
+    if successor is not None and successor.status == SystemStatus.RETIRED:
+        raise ApplicationError(f"後継システム {successor.system_id} は廃止済みです",
+                               f"The successor {successor.system_id} is itself retired")
+    return audited_update(actor=actor, instance=system, reason=reason, data={
+        "status": SystemStatus.RETIRED, "retired_on": retired_on, "retirement_reason": reason,
+        "successor": successor,
+    })
 
 
 @transaction.atomic
 def system_delete(*, actor: Actor, system: InformationSystem, reason: str = "") -> None:
-    """Delete a system, its budget lines and interfaces, and its links from projects — all audited.
+    """Delete a system registered by mistake (administrators only), its budget lines and interfaces, and
+    its links from projects — all audited.
 
-    The cascade would otherwise remove budget lines and interfaces silently, and the trail (and every
-    "as it stood on" view built from it) would believe they still exist.
+    A system that ended is retired (`system_retire`), not deleted. The cascade would otherwise remove
+    budget lines and interfaces silently, and the trail (and every "as it stood on" view built from it)
+    would believe they still exist.
     """
+    if not actor_is_administrator(actor):
+        raise PermissionRefused(
+            "情報システムを削除できるのは管理者だけです。使わなくなったシステムは廃止してください",
+            "Only an administrator can delete a system; a system that is no longer used is retired instead",
+        )
+    previous = list(PreviousSystemId.objects.filter(system=system).select_related("system"))
+    proposals = list(DesignationProposal.objects.filter(system=system).select_related("system"))
+    audit_record_many(actor=actor, action=ChangeAction.DELETE, instances=previous + proposals, reason=reason)
     lines = list(BudgetLine.objects.filter(system=system).select_related("system"))
     interfaces = list(
         Interface.objects.filter(from_system=system).select_related("from_system", "to_system")
@@ -73,14 +204,19 @@ def system_delete(*, actor: Actor, system: InformationSystem, reason: str = "") 
 
 @transaction.atomic
 def project_create(*, actor: Actor, data: dict, reason: str = "") -> Project:
-    """Register a new project (validated, audited)."""
-    return audited_create(actor=actor, model=Project, data=_only(data, PROJECT_FIELDS), reason=reason)
+    """Register a new project (validated, audited); only the Digital Agency makes it 重点."""
+    data = _only(data, PROJECT_FIELDS)
+    if data.get("important") and not actor_is_digital_agency(actor):
+        raise _designation_refused("重点プロジェクトの指定", "important-project designation (重点)")
+    return audited_create(actor=actor, model=Project, data=data, reason=reason)
 
 
 @transaction.atomic
 def project_update(*, actor: Actor, project: Project, data: dict, reason: str = "") -> Project:
-    """Change a project's fields or covered systems (validated, audited)."""
-    return audited_update(actor=actor, instance=project, data=_only(data, PROJECT_FIELDS), reason=reason)
+    """Change a project's fields or covered systems (validated, audited); 重点 is the Digital Agency's."""
+    data = _only(data, PROJECT_FIELDS)
+    _check_designations(actor=actor, instance=project, data=data, fields=PROJECT_DESIGNATIONS)
+    return audited_update(actor=actor, instance=project, data=data, reason=reason)
 
 
 @transaction.atomic
@@ -110,3 +246,68 @@ def interface_create(
 def interface_delete(*, actor: Actor, interface: Interface, reason: str = "") -> None:
     """Remove a link between two systems (audited against the system it starts from)."""
     audited_delete(actor=actor, instance=interface, reason=reason)
+
+
+# ---------------------------------------------------------------- designation proposals
+
+
+def _stored_value(field: str, value) -> str:
+    if field == DesignationField.IMPORTANT:
+        if isinstance(value, str):
+            value = value.strip().lower() in ("true", "1", "yes", "on")
+        return "true" if value else "false"
+    return str(value)
+
+
+@transaction.atomic
+def designation_propose(
+    *, actor: Actor, system: InformationSystem, field: str, proposed_value, reason: str,
+) -> DesignationProposal:
+    """A ministry proposes a change of a Digital Agency designation of its system (audited)."""
+    from mieruka.core.permissions import can_edit_organization
+
+    if not can_edit_organization(actor.user, system.organization_id):
+        raise PermissionRefused("この組織のシステムについて提案する権限がありません",
+                                "You may not propose changes for this organization's systems")
+    if field not in DesignationField.values:
+        raise ApplicationError(f"提案できない項目です（{field}）", f"This field cannot be proposed ({field})")
+    value = _stored_value(field, proposed_value)
+    if field == DesignationField.CLASSIFICATION and value not in SystemClassification.values:
+        raise ApplicationError(f"区分の値が不正です（{value}）", f"Unknown classification ({value})")
+    current = _stored_value(field, getattr(system, field))
+    if value == current:
+        raise ApplicationError("現在の指定と同じ値です", "That is already the current designation")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("提案の理由を入力してください", "Give the reason for the proposal")
+    if DesignationProposal.objects.filter(system=system, field=field, status=ProposalStatus.PENDING).exists():
+        raise ApplicationError("この項目には判断待ちの提案が既にあります",
+                               "There is already a pending proposal for this designation")
+    return audited_create(actor=actor, model=DesignationProposal, reason=reason, data={
+        "system": system, "field": field, "current_value": current, "proposed_value": value, "reason": reason,
+        "proposed_by": actor.user,
+    })
+
+
+@transaction.atomic
+def designation_decide(
+    *, actor: Actor, proposal: DesignationProposal, accept: bool, reason: str,
+) -> DesignationProposal:
+    """The Digital Agency accepts (and applies) or declines a proposal, giving its reason (audited)."""
+    if not actor_is_digital_agency(actor):
+        raise PermissionRefused("提案を判断できるのはデジタル庁（管理者・分析担当）だけです",
+                                "Only the Digital Agency (administrators, analysts) decides proposals")
+    proposal = DesignationProposal.objects.select_for_update().select_related("system").get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        raise ApplicationError("この提案は判断済みです", "This proposal has already been decided")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("判断の理由を入力してください", "Give the reason for the decision")
+    if accept:
+        value = proposal.proposed_value == "true" if proposal.field == DesignationField.IMPORTANT \
+            else proposal.proposed_value
+        audited_update(actor=actor, instance=proposal.system, data={proposal.field: value}, reason=reason)
+    return audited_update(actor=actor, instance=proposal, reason=reason, data={
+        "status": ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED, "decided_by": actor.user,
+        "decided_at": timezone.now(), "decision_reason": reason,
+    })

@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -27,6 +28,8 @@ from mieruka.core.permissions import (
     can_see_restricted,
     editable_organization_ids,
     hidden_fields,
+    is_administrator,
+    is_digital_agency,
     scope_queryset,
 )
 
@@ -35,10 +38,14 @@ from .filtersets import InformationSystemFilterSet, ProjectFilterSet
 from .forms import (
     AsOfForm,
     BudgetLineForm,
+    DecideProposalForm,
     DeleteForm,
     DeleteLineForm,
     InterfaceForm,
     ProjectForm,
+    ProposalForm,
+    RenameForm,
+    RetireForm,
     SystemForm,
 )
 from .models import InformationSystem, Project
@@ -58,9 +65,24 @@ def _require_edit(request, model: type[Model] | None = None, *, organization_id:
         raise PermissionDenied(bilingual("編集する権限がありません", "You may not edit this"))
 
 
+class _RenamedSystem(Exception):
+    def __init__(self, current_id: str):
+        self.current_id = current_id
+
+
 def _system_for(request, system_id: str, *, edit: bool = False) -> InformationSystem:
-    """A system the person may read (others do not exist for them: 404), and change if `edit`."""
-    system = selectors.system_get(system_id=system_id)
+    """A system the person may read (others do not exist for them: 404), and change if `edit`.
+
+    An ID the system had before a rename raises `_RenamedSystem`, which `follows_renames` turns into a
+    redirect to the same page under the current ID.
+    """
+    try:
+        system = selectors.system_get(system_id=system_id)
+    except Http404:
+        renamed = selectors.system_by_any_id(queryset=InformationSystem.objects.all(), system_id=system_id)
+        if renamed is None or not can_read_organization(request.user, renamed.organization_id):
+            raise
+        raise _RenamedSystem(renamed.system_id) from None
     if not can_read_organization(request.user, system.organization_id):
         raise Http404(system_id)
     if edit:
@@ -152,6 +174,23 @@ def _apply_service_errors(form, error: Exception) -> None:
 # ---------------------------------------------------------------- systems
 
 
+def follows_renames(view):
+    """Old system IDs keep working: a page asked for by a previous ID redirects to the current one."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, system_id: str, *args, **kwargs):
+        try:
+            return view(request, system_id, *args, **kwargs)
+        except _RenamedSystem as renamed:
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "system_id": renamed.current_id})
+            if request.GET:
+                url += "?" + request.GET.urlencode()
+            return redirect(url, permanent=True)
+
+    return wrapper
+
+
 @login_required
 def system_list(request):
     filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
@@ -220,6 +259,7 @@ def system_export(request):
 
 
 @login_required
+@follows_renames
 def system_detail(request, system_id: str):
     system = _system_for(request, system_id)
     return render(request, "inventory/system_detail.html", {
@@ -231,6 +271,9 @@ def system_detail(request, system_id: str):
         "history": selectors.history_with_diffs(instance=system, limit=10, user=request.user),
         "as_of_form": AsOfForm(initial={"date": datetime.date.today()}),
         "can_edit": can_edit_organization(request.user, system.organization_id),
+        "is_administrator": is_administrator(request.user),
+        "previous_ids": system.previous_ids.all(),
+        "pending_proposals": system.designation_proposals.filter(status="pending"),
         "show_restricted": can_see_restricted(request.user),
     })
 
@@ -243,6 +286,7 @@ def _user_labels(values) -> list[str]:
 
 
 @login_required
+@follows_renames
 def system_as_of(request, system_id: str):
     system = _system_for(request, system_id)
     form = AsOfForm(request.GET or None)
@@ -266,7 +310,7 @@ def _system_form_page(request, *, form, system=None):
 @require_http_methods(["GET", "POST"])
 def system_create(request):
     _require_edit(request, InformationSystem)
-    form = SystemForm(request.POST or None)
+    form = SystemForm(request.POST or None, user=request.user)
     system = _save_form(request, form, lambda actor, data, reason: services.system_create(
         actor=actor, data=data, reason=reason), success=_("The system was registered."))
     if system is not None:
@@ -276,10 +320,12 @@ def system_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@follows_renames
 def system_edit(request, system_id: str):
     system = _system_for(request, system_id, edit=True)
     # The form validates against a separate copy, so a rejected edit never touches the shown record.
-    form = SystemForm(request.POST or None, instance=selectors.system_get(system_id=system_id), editing=True)
+    form = SystemForm(request.POST or None, instance=selectors.system_get(system_id=system.system_id), editing=True,
+                      user=request.user)
     saved = _save_form(request, form, lambda actor, data, reason: services.system_update(
         actor=actor, system=system, data=data, reason=reason), success=_("The changes were saved."))
     if saved is not None:
@@ -289,8 +335,13 @@ def system_edit(request, system_id: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@follows_renames
 def system_delete(request, system_id: str):
+    """Delete a system registered by mistake: administrators only (others retire a system)."""
     system = _system_for(request, system_id, edit=True)
+    _require_admin(request, bilingual(
+        "情報システムを削除できるのは管理者だけです。使わなくなったシステムは「廃止」してください",
+        "Only an administrator can delete a system; retire a system that is no longer used"))
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.system_delete(actor=Actor.from_request(request), system=system, reason=form.cleaned_data["reason"])
@@ -299,7 +350,115 @@ def system_delete(request, system_id: str):
     return render(request, "inventory/confirm_delete.html", {
         "form": form, "object": system, "cancel_url": system.get_absolute_url(),
         "list_url": reverse("inventory:system_list"), "list_label": _("Information systems"),
+        "delete_note": _("Delete only a system registered by mistake. A system that ended is retired instead, "
+                         "so its budget history and decisions stay."),
     })
+
+
+def _require_admin(request, message: str) -> None:
+    if not is_administrator(request.user):
+        raise PermissionDenied(message)
+
+
+def _simple_form_page(request, *, template: str, system, form, status: int = 200, **extra):
+    return render(request, template, {"system": system, "form": form, **extra},
+                  status=400 if form.errors else status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@follows_renames
+def system_rename(request, system_id: str):
+    """An administrator gives the system a new ID, with a reason; the old ID keeps resolving."""
+    system = _system_for(request, system_id)
+    _require_admin(request, bilingual("情報システムIDを改称できるのは管理者だけです",
+                                      "Only an administrator can rename a system ID"))
+    form = RenameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            renamed = services.system_rename(actor=Actor.from_request(request), system=system,
+                                             new_system_id=form.cleaned_data["new_system_id"],
+                                             reason=form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The system ID was changed; the old ID still leads here."))
+            return redirect(renamed)
+    return _simple_form_page(request, template="inventory/system_rename.html", system=system, form=form,
+                             previous=system.previous_ids.all())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@follows_renames
+def system_retire(request, system_id: str):
+    """The owning ministry retires its system (廃止) with a date, a reason and a successor."""
+    system = _system_for(request, system_id, edit=True)
+    form = RetireForm(request.POST or None, initial={"retired_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.system_retire(actor=Actor.from_request(request), system=system,
+                                   retired_on=form.cleaned_data["retired_on"], reason=form.cleaned_data["reason"],
+                                   successor=form.successor_system)
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The system was retired."))
+            return redirect(system)
+    return _simple_form_page(request, template="inventory/system_retire.html", system=system, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@follows_renames
+def system_propose(request, system_id: str):
+    """The owning ministry proposes a change of a Digital Agency designation (重点, 区分)."""
+    system = _system_for(request, system_id, edit=True)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.designation_propose(actor=Actor.from_request(request), system=system,
+                                         field=form.cleaned_data["field"], proposed_value=form.proposed_value(),
+                                         reason=form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The proposal was sent to the Digital Agency."))
+            return redirect(system)
+    return _simple_form_page(request, template="inventory/system_propose.html", system=system, form=form,
+                             proposals=system.designation_proposals.select_related("proposed_by", "decided_by"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_list(request):
+    """Designation proposals: the Digital Agency decides pending ones; ministries see their own."""
+    proposals = scope_queryset(request.user, selectors.proposal_list(), organization_field="system__organization")
+    form = DecideProposalForm(request.POST or None)
+    if request.method == "POST":
+        if not is_digital_agency(request.user):
+            raise PermissionDenied(bilingual("提案を判断できるのはデジタル庁だけです",
+                                             "Only the Digital Agency decides proposals"))
+        if form.is_valid():
+            proposal = proposals.filter(pk=form.cleaned_data["proposal"]).first()
+            if proposal is None:
+                raise Http404
+            try:
+                services.designation_decide(actor=Actor.from_request(request), proposal=proposal,
+                                            accept=form.cleaned_data["decision"] == "accept",
+                                            reason=form.cleaned_data["reason"])
+            except (ValidationError, ApplicationError) as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The proposal was decided."))
+                return redirect("inventory:proposal_list")
+    status = request.GET.get("status") or "pending"
+    shown = proposals if status == "all" else proposals.filter(status=status)
+    page, page_range = paginate(request, shown)
+    return render(request, "inventory/proposal_list.html", {
+        "page": page, "page_range": page_range, "form": form, "status": status,
+        "can_decide": is_digital_agency(request.user),
+    }, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- projects
@@ -354,7 +513,7 @@ def _project_form_page(request, *, form, project=None):
 @require_http_methods(["GET", "POST"])
 def project_create(request):
     _require_edit(request, Project)
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, user=request.user)
     project = _save_form(request, form, lambda actor, data, reason: services.project_create(
         actor=actor, data=data, reason=reason), success=_("The project was registered."))
     if project is not None:
@@ -366,7 +525,8 @@ def project_create(request):
 @require_http_methods(["GET", "POST"])
 def project_edit(request, project_id: str):
     project = _project_for(request, project_id, edit=True)
-    form = ProjectForm(request.POST or None, instance=selectors.project_get(project_id=project_id), editing=True)
+    form = ProjectForm(request.POST or None, instance=selectors.project_get(project_id=project_id), editing=True,
+                       user=request.user)
     saved = _save_form(request, form, lambda actor, data, reason: services.project_update(
         actor=actor, project=project, data=data, reason=reason), success=_("The changes were saved."))
     if saved is not None:
@@ -395,6 +555,7 @@ def project_delete(request, project_id: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@follows_renames
 def system_budget(request, system_id: str):
     """Set or delete a system's budget lines (each change audited with its reason)."""
     from mieruka.budgets import services as budget_services
@@ -434,6 +595,7 @@ def system_budget(request, system_id: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@follows_renames
 def system_interfaces(request, system_id: str):
     """Add or remove links between this system and others (audited)."""
     system = _system_for(request, system_id, edit=True)

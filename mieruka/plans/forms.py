@@ -15,6 +15,11 @@ class DecisionForm(forms.Form):
     decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
     decided_by = forms.CharField(label=_("Decided by"), max_length=200)
     effective_year = forms.IntegerField(label=_("Effective from fiscal year"), min_value=1989, max_value=2100)
+    retire_by = forms.DateField(
+        label=_("To be retired by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a stop or merge. Blank: 31 March before the effective fiscal year."),
+    )
+    successor = forms.CharField(label=_("Successor system (system ID, for a stop)"), max_length=32, required=False)
 
     def clean_target(self):
         value = self.cleaned_data["target"].strip()
@@ -31,5 +36,14 @@ class DecisionForm(forms.Form):
         if value:
             self.merged_into = InformationSystem.objects.filter(system_id=value).first()
             if self.merged_into is None:
+                raise forms.ValidationError(bilingual(f"システム {value} はありません", f"No system {value}"))
+        return value
+
+    def clean_successor(self):
+        value = self.cleaned_data["successor"].strip()
+        self.successor = None
+        if value:
+            self.successor = InformationSystem.objects.filter(system_id=value).first()
+            if self.successor is None:
                 raise forms.ValidationError(bilingual(f"システム {value} はありません", f"No system {value}"))
         return value

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,6 +106,16 @@ class Decision(TimestampedModel):
     decided_by = models.CharField(_("decided by"), max_length=200,
                                   help_text=_("The body or person who decided, e.g. the portfolio board."))
     effective_year = models.PositiveSmallIntegerField(_("effective from fiscal year"), validators=FY_VALIDATORS)
+    retire_by = models.DateField(
+        _("to be retired by"), null=True, blank=True,
+        help_text=_("For a stop or merge: the date the system must be retired by. Blank: the day before the "
+                    "effective fiscal year starts (31 March)."),
+    )
+    successor = models.ForeignKey(
+        "inventory.InformationSystem", verbose_name=_("successor system"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="succeeding_decisions",
+        help_text=_("For a stop: the system that takes over its work, if any (a merge names its target)."),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -121,6 +132,8 @@ class Decision(TimestampedModel):
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
             models.CheckConstraint(condition=Q(merged_into__isnull=True) | Q(kind="merge"),
                                    name="decision_merged_into_only_for_merge"),
+            models.CheckConstraint(condition=Q(successor__isnull=True) | Q(kind="stop"),
+                                   name="decision_successor_only_for_stop"),
         ]
 
     def __str__(self):
@@ -130,6 +143,16 @@ class Decision(TimestampedModel):
     @property
     def target(self):
         return self.system if self.system_id else self.project
+
+    @property
+    def successor_system(self):
+        """Where the work (and its budget) goes: the merge target, or a stop's named successor."""
+        return self.merged_into if self.merged_into_id else self.successor
+
+    @property
+    def retire_deadline(self) -> datetime.date:
+        """The date the item must be retired by: as recorded, else the eve of the effective fiscal year."""
+        return self.retire_by or datetime.date(self.effective_year, 3, 31)
 
     def audit_related_object(self):
         return self.target

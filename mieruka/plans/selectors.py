@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet, Sum, Value
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.permissions import scope_queryset, visible_organization_ids
@@ -131,43 +131,182 @@ def decisions_for_projects(project_ids: Iterable[int]) -> dict[int, Decision]:
     return _latest_by("project_id", project_ids)
 
 
-def budget_freed_by_decisions(*, user, fiscal_year: int) -> dict:
+def budget_years_with_data(*, years: Iterable[int] | None = None, since: int | None = None) -> set[int]:
+    """The fiscal years (among `years`, or from `since` to the last loaded) with any initial budget.
+
+    A year with nothing loaded is unknown, not zero: counting it as zero would show every stopped
+    system's whole budget as freed. One indexed EXISTS per year (the budget index starts with the
+    fiscal year and stage), so the home page stays fast on a million budget lines.
+    """
+    initial = BudgetLine.objects.filter(stage="initial")
+    if years is None:
+        last = initial.aggregate(last=Max("fiscal_year"))["last"]
+        years = range(since or 1989, (last or 0) + 1) if last else ()
+    return {y for y in years if initial.filter(fiscal_year=y).exists()}
+
+
+def _latest_freeing_decisions(*, kinds, user=None, effective_by: int | None = None) -> list[Decision]:
+    """Decisions of `kinds` that are still the latest on their item (a later continue overrides them)."""
+    qs = (Decision.objects.all() if user is None else decision_list(user=user)).filter(kind__in=kinds)
+    if effective_by is not None:
+        qs = qs.filter(effective_year__lte=effective_by)
+    decisions = list(qs.select_related("system", "project", "merged_into", "successor",
+                                       "system__organization", "project__organization")
+                     .order_by("decided_on", "id"))
+    latest_sys = decisions_for_systems({d.system_id for d in decisions})
+    latest_prj = decisions_for_projects({d.project_id for d in decisions})
+    return [d for d in decisions
+            if (d.system_id and latest_sys.get(d.system_id) == d) or (d.project_id and latest_prj.get(d.project_id) == d)]
+
+
+def _systems_of(decisions: list[Decision]) -> dict[int, set[int]]:
+    """{decision pk: the system pks it concerns} — a project's decision concerns its systems."""
+    from mieruka.inventory.models import Project
+
+    project_systems: dict[int, set[int]] = defaultdict(set)
+    for pid, sid in Project.systems.through.objects.filter(
+        project_id__in=[d.project_id for d in decisions if d.project_id]
+    ).values_list("project_id", "informationsystem_id"):
+        project_systems[pid].add(sid)
+    return {d.pk: ({d.system_id} if d.system_id else project_systems.get(d.project_id, set())) for d in decisions}
+
+
+def _initial_amounts(system_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], int]:
+    return dict(
+        ((sid, fy), total) for sid, fy, total in
+        BudgetLine.objects.filter(system_id__in=list(system_ids), fiscal_year__in=list(years), stage="initial")
+        .order_by().values_list("system_id", "fiscal_year").annotate(total=Sum("amount_yen"))
+    )
+
+
+def budget_freed_by_decisions(fiscal_year: int, *, user=None) -> dict:
     """The budget freed in a fiscal year by stop, scale-down and merge decisions in force.
 
     For each such decision that is still the latest on its item and took effect by `fiscal_year`, the
     freed amount is the item's initial budget (development + operation) in the year before the decision
     took effect, minus its initial budget in `fiscal_year` (never below zero). A project's budget is its
-    systems' budget. Only decisions on items the user may read count (`decision_list`).
+    systems' budget. With `user`, only decisions on records they may read. Only years with budget data count: when `fiscal_year` (or a decision's base year)
+    has none loaded, nothing is claimed as freed and `has_data` (or the row's `freed`) says so.
     """
-    decisions = [
-        d for d in decision_list(user=user).filter(kind__in=FREEING_KINDS, effective_year__lte=fiscal_year)
-        .order_by("decided_on", "id")
-    ]
-    latest_sys = decisions_for_systems({d.system_id for d in decisions})
-    latest_prj = decisions_for_projects({d.project_id for d in decisions})
-    decisions = [d for d in decisions
-                 if (d.system_id and latest_sys.get(d.system_id) == d) or (d.project_id and latest_prj.get(d.project_id) == d)]
-    project_systems: dict[int, set[int]] = defaultdict(set)
-    from mieruka.inventory.models import Project
-
-    for pid, sid in Project.systems.through.objects.filter(
-        project_id__in=[d.project_id for d in decisions if d.project_id]
-    ).values_list("project_id", "informationsystem_id"):
-        project_systems[pid].add(sid)
-    system_ids = {d.system_id for d in decisions if d.system_id} | {s for ss in project_systems.values() for s in ss}
+    decisions = _latest_freeing_decisions(kinds=FREEING_KINDS, effective_by=fiscal_year, user=user)
+    systems_of = _systems_of(decisions)
     years = {d.effective_year - 1 for d in decisions} | {fiscal_year}
-    amounts: dict[tuple[int, int], int] = dict(
-        ((sid, fy), total) for sid, fy, total in
-        BudgetLine.objects.filter(system_id__in=system_ids, fiscal_year__in=years, stage="initial")
-        .order_by().values_list("system_id", "fiscal_year").annotate(total=Sum("amount_yen"))
-    )
+    with_data = budget_years_with_data(years=years)
+    amounts = _initial_amounts({s for ss in systems_of.values() for s in ss}, years)
+    has_data = fiscal_year in with_data
     rows, total = [], 0
     for d in decisions:
-        systems = {d.system_id} if d.system_id else project_systems.get(d.project_id, set())
-        base = sum(amounts.get((s, d.effective_year - 1), 0) for s in systems)
-        current = sum(amounts.get((s, fiscal_year), 0) for s in systems)
-        freed = max(0, base - current)
-        total += freed
-        rows.append({"decision": d, "base_year": d.effective_year - 1, "base": base, "current": current, "freed": freed})
-    rows.sort(key=lambda r: (-r["freed"], r["decision"].pk))
-    return {"fiscal_year": fiscal_year, "total": total, "rows": rows}
+        systems = systems_of[d.pk]
+        base_year = d.effective_year - 1
+        base = sum(amounts.get((s, base_year), 0) for s in systems) if base_year in with_data else None
+        current = sum(amounts.get((s, fiscal_year), 0) for s in systems) if has_data else None
+        freed = None if base is None or current is None else max(0, base - current)
+        total += freed or 0
+        rows.append({"decision": d, "base_year": base_year, "base": base, "current": current, "freed": freed})
+    rows.sort(key=lambda r: (-(r["freed"] or 0), r["decision"].pk))
+    return {"fiscal_year": fiscal_year, "has_data": has_data, "total": total if has_data else None, "rows": rows}
+
+
+# ------------------------------------------------------------------------ stops carried out (tracking)
+
+
+@dataclass
+class StopTracking:
+    """How far a stop or merge decision has been carried out."""
+
+    decision: Decision
+    deadline: object  # datetime.date the item must be retired by
+    successor: object  # InformationSystem or None
+    systems: list  # the InformationSystem rows concerned
+    retirement: str  # "on_time", "late", "pending" (before the deadline), "overdue"
+    base_year: int
+    base: int | None  # initial budget the year before the decision took effect (None: no data)
+    years: list[dict]  # {fiscal_year, amount, successor_amount, state: zero / moved / requested / rose}
+    alarms: list[str] = field(default_factory=list)  # "budget_rose", "still_operating"
+    # A successor of another organization is named only to people who may read it.
+    successor_visible: bool = True
+
+    @property
+    def carried_out(self) -> bool:
+        return self.retirement == "on_time" and all(y["state"] in ("zero", "moved") for y in self.years)
+
+    @property
+    def status(self) -> str:
+        if self.alarms:
+            return "alarm"
+        return "carried_out" if self.carried_out else "in_progress"
+
+
+TRACKED_KINDS = ("stop", "merge")
+
+
+def stop_tracking(*, user, today) -> list[StopTracking]:
+    """Every stop and merge decision (still the latest on its item) with what has happened since.
+
+    For each: the date to retire by and the successor; whether the systems were retired by then; and
+    each later fiscal year that has budget data, whether the request is zero, moved to the successor,
+    or still there. Alarms: the budget rose above the year before the decision took effect, or a system
+    is still not retired after the date.
+    """
+    from mieruka.inventory.choices import SystemStatus
+    from mieruka.inventory.models import InformationSystem
+
+    decisions = _latest_freeing_decisions(kinds=TRACKED_KINDS, user=user)
+    if not decisions:
+        return []
+    visible = visible_organization_ids(user) if user is not None else None
+    systems_of = _systems_of(decisions)
+    successor_ids = {d.successor_system.pk for d in decisions if d.successor_system is not None}
+    all_ids = {s for ss in systems_of.values() for s in ss}
+    systems = InformationSystem.objects.in_bulk(all_ids)
+    first = min(d.effective_year for d in decisions) - 1
+    with_data = budget_years_with_data(since=first)
+    years = sorted(with_data)
+    amounts = _initial_amounts(all_ids | successor_ids, years)
+    out = []
+    for d in decisions:
+        concerned = sorted((systems[s] for s in systems_of[d.pk] if s in systems), key=lambda s: s.system_id)
+        deadline = d.retire_deadline
+        retired = [s for s in concerned if s.status == SystemStatus.RETIRED]
+        if concerned and len(retired) == len(concerned):
+            late = any(s.retired_on is None or s.retired_on > deadline for s in retired)
+            retirement = "late" if late else "on_time"
+        else:
+            retirement = "overdue" if today > deadline else "pending"
+        base_year = d.effective_year - 1
+        ids = [s.pk for s in concerned]
+        base = sum(amounts.get((s, base_year), 0) for s in ids) if base_year in with_data else None
+        successor = d.successor_system
+        rows = []
+        for y in years:
+            if y < d.effective_year:
+                continue
+            amount = sum(amounts.get((s, y), 0) for s in ids)
+            successor_amount = amounts.get((successor.pk, y), 0) if successor is not None else None
+            if base is not None and amount > base:
+                state = "rose"
+            elif amount > 0:
+                state = "requested"
+            elif successor_amount:
+                state = "moved"
+            else:
+                state = "zero"
+            rows.append({"fiscal_year": y, "amount": amount, "successor_amount": successor_amount, "state": state})
+        alarms = []
+        if any(r["state"] == "rose" for r in rows):
+            alarms.append("budget_rose")
+        if retirement == "overdue" and any(s.status == SystemStatus.OPERATION for s in concerned):
+            alarms.append("still_operating")
+        elif retirement == "overdue":
+            alarms.append("not_retired")
+        out.append(StopTracking(decision=d, deadline=deadline, successor=successor, systems=concerned,
+                                retirement=retirement, base_year=base_year, base=base, years=rows, alarms=alarms,
+                                successor_visible=(successor is None or visible is None
+                                                   or successor.organization_id in visible)))
+    out.sort(key=lambda t: (not t.alarms, t.status != "in_progress", t.deadline, t.decision.pk))
+    return out
+
+
+def stop_alarms(*, user, today) -> list[StopTracking]:
+    """Only the tracked decisions that raise an alarm (for the home page)."""
+    return [t for t in stop_tracking(user=user, today=today) if t.alarms]

@@ -65,7 +65,7 @@ def initiative_create(
 @transaction.atomic
 def decision_record(
     *, actor: Actor, kind: str, rationale: str, decided_on: datetime.date, decided_by: str, effective_year: int,
-    system=None, project=None, merged_into=None,
+    system=None, project=None, merged_into=None, retire_by: datetime.date | None = None, successor=None,
 ) -> Decision:
     """Record a stop / scale-down / merge / continue decision on one system or one project."""
     if (system is None) == (project is None):
@@ -83,8 +83,13 @@ def decision_record(
         raise ApplicationError("統合先は「統合」の判断にのみ指定できます", "A merge target applies only to merge decisions")
     if merged_into is not None and system is not None and merged_into.pk == system.pk:
         raise ApplicationError("自システムへは統合できません", "A system cannot be merged into itself")
+    if successor is not None and kind != DecisionKind.STOP:
+        raise ApplicationError("後継システムは「停止」の判断にのみ指定できます（統合は統合先を指定）",
+                               "A successor applies only to stop decisions (a merge names its target)")
+    if successor is not None and system is not None and successor.pk == system.pk:
+        raise ApplicationError("自システムを後継に指定できません", "A system cannot succeed itself")
     return audited_create(actor=actor, model=Decision, data={
         "system": system, "project": project, "kind": kind, "rationale": rationale.strip(),
         "decided_on": decided_on, "decided_by": decided_by.strip(), "effective_year": effective_year,
-        "merged_into": merged_into, "recorded_by": actor.user,
+        "merged_into": merged_into, "recorded_by": actor.user, "retire_by": retire_by, "successor": successor,
     }, reason=rationale.strip()[:500])

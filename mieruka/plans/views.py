@@ -46,11 +46,22 @@ def decision_list(request):
         fy = int(request.GET.get("fiscal_year") or this_year)
     except ValueError:
         fy = this_year
-    freed = selectors.budget_freed_by_decisions(user=request.user, fiscal_year=fy)
+    freed = selectors.budget_freed_by_decisions(fy, user=request.user)
+    tracking = selectors.stop_tracking(user=request.user, today=timezone.localdate())
     page = Paginator(selectors.decision_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "plans/decision_list.html", {
         "page": page, "freed": freed, "fiscal_year": fy, "years": range(this_year + 1, this_year - 6, -1),
+        "tracking": tracking, "alarm_count": sum(1 for t in tracking if t.alarms),
+        "carried_out_count": sum(1 for t in tracking if t.carried_out),
     })
+
+
+def home_stop_alarms_panel(request) -> dict | None:
+    """The home page's panel (registered with core): stop decisions not carried out, for this person."""
+    if not request.user.is_authenticated:
+        return None
+    alarms = selectors.stop_alarms(user=request.user, today=timezone.localdate())
+    return {"alarms": alarms} if alarms else None
 
 
 @login_required
@@ -63,7 +74,8 @@ def decision_create(request):
             services.decision_record(
                 actor=Actor.from_request(request), kind=d["kind"], rationale=d["rationale"], decided_on=d["decided_on"],
                 decided_by=d["decided_by"], effective_year=d["effective_year"], system=form.system,
-                project=form.project, merged_into=form.merged_into,
+                project=form.project, merged_into=form.merged_into, retire_by=d.get("retire_by"),
+                successor=form.successor,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

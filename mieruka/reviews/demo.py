@@ -1,6 +1,6 @@
 """Demo oversight data over whatever projects and systems exist: reviews in every stage and state,
 findings open and closed and carried forward, status reports over several quarters, baselines with a
-rebaseline, mid-term plans with initiatives, and a few stop decisions.
+rebaseline, and mid-term plans with initiatives (decisions: mieruka.plans.demo).
 
 Deterministic for a given `rng` and `today`: every query it iterates is ordered, every date and time is
 derived from `today`, and each audit row is dated on the day its record became known (never after `today`),
@@ -279,9 +279,8 @@ def _monitoring_demo(*, rng, actor, today, projects, editors, parents) -> dict:
 
 def _plans_demo(*, rng, actor, today) -> dict:
     from mieruka.organizations.models import Organization
-    from mieruka.plans.models import Decision, Initiative, MidTermPlan
+    from mieruka.plans.models import Initiative, MidTermPlan
 
-    fy = fiscal_year_of(today)
     ministries = list(Organization.objects.filter(kind__in=["ministry", "digital_agency"], parent__isnull=True)
                       .order_by("order", "code"))
     from mieruka.organizations.selectors import organization_subtree_ids
@@ -315,21 +314,5 @@ def _plans_demo(*, rng, actor, today) -> dict:
     _audit_created(actor=actor, dated=[(i, datetime.date(i.plan.start_year, 4, 1)) for i, _ in initiatives],
                    today=today)
 
-    candidates = list(InformationSystem.objects.exclude(status="retired").order_by("system_id")
-                      .values_list("pk", flat=True))
-    decisions = []
-    kinds = ["stop", "stop", "stop", "scale_down", "scale_down", "merge", "continue", "continue"]
-    picked = rng.sample(candidates, min(len(candidates), len(kinds) + 1))
-    for n, kind in enumerate(kinds[: max(0, len(picked) - 1)]):
-        decisions.append(Decision(
-            system_id=picked[n], kind=kind, merged_into_id=picked[-1] if kind == "merge" else None,
-            rationale={"stop": "オンライン利用率が10%以下で推移し、費用対効果が見込めないため廃止する。",
-                       "scale_down": "利用件数の減少に合わせて機能と運用体制を縮小する。",
-                       "merge": "類似の申請受付機能を共通システムへ統合する。",
-                       "continue": "利用が定着しており、成果指標も目標を上回るため継続する。"}[kind],
-            decided_on=today - datetime.timedelta(days=rng.randrange(30, 400)), decided_by="デジタル庁 ポートフォリオ会議",
-            effective_year=fy if kind != "continue" else fy + 1,
-        ))
-    Decision.objects.bulk_create(decisions)
-    _audit_created(actor=actor, dated=[(d, d.decided_on) for d in decisions], today=today)
-    return {"plans": len(plans), "initiatives": len(initiatives), "decisions": len(decisions)}
+    # Decisions are written by mieruka.plans.demo (a demo generator extension of their own).
+    return {"plans": len(plans), "initiatives": len(initiatives)}

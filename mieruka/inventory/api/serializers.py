@@ -141,3 +141,20 @@ class InterfaceInputSerializer(ModelInputSerializer):
     class Meta:
         model = Interface
         fields = ["from_system", "to_system", "kind", "description"]
+
+
+class SystemRetireInputSerializer(serializers.Serializer):
+    """Retire a system (廃止): the date, the reason and, if any, the successor's system ID."""
+
+    retired_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+    successor = serializers.SlugRelatedField(slug_field="system_id", queryset=InformationSystem.objects.all(),
+                                             required=False, allow_null=True,
+                                             help_text="System ID of the system that takes over its work.")
+
+
+class SystemRenameInputSerializer(serializers.Serializer):
+    """Give a system a new system ID (administrators only); the old ID keeps resolving."""
+
+    new_system_id = serializers.CharField(max_length=32)
+    reason = serializers.CharField(max_length=2000)

@@ -1,13 +1,18 @@
 """API endpoints of systems, projects, interfaces and shared platforms."""
 
 import django_filters
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
 
+from mieruka.api.permissions import require_editable
+from mieruka.api.serializers import ErrorSerializer
 from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
 
 from ..choices import InterfaceKind
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
 from ..models import Interface
-from ..selectors import platform_list, project_list, system_list
+from ..selectors import platform_list, project_list, system_by_any_id, system_list
 from ..services import (
     interface_create,
     interface_delete,
@@ -16,6 +21,8 @@ from ..services import (
     project_update,
     system_create,
     system_delete,
+    system_rename,
+    system_retire,
     system_update,
 )
 from .serializers import (
@@ -26,6 +33,8 @@ from .serializers import (
     SharedPlatformOutputSerializer,
     SystemInputSerializer,
     SystemOutputSerializer,
+    SystemRenameInputSerializer,
+    SystemRetireInputSerializer,
 )
 
 
@@ -43,6 +52,13 @@ class SharedPlatformViewSet(PortfolioViewSet):
         return platform_list()
 
 
+# A detail action also answers 404 (no such system within what you may see).
+ACTION_RESPONSES = {
+    200: SystemOutputSerializer,
+    404: OpenApiResponse(ErrorSerializer, description="No such record within what you may see (not_found)"),
+}
+
+
 class SystemViewSet(WritableViewSet):
     """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
 
@@ -53,6 +69,44 @@ class SystemViewSet(WritableViewSet):
 
     def get_base_queryset(self):
         return system_list()
+
+    def get_object(self):
+        # An ID the system had before a rename still finds it (within the caller's scope).
+        try:
+            return super().get_object()
+        except Http404:
+            instance = system_by_any_id(queryset=self.get_queryset(), system_id=self.kwargs[self.lookup_field])
+            if instance is None:
+                raise
+            self.check_object_permissions(self.request, instance)
+            return instance
+
+    def get_input_serializer_class(self):
+        return {"retire": SystemRetireInputSerializer, "rename": SystemRenameInputSerializer}.get(
+            self.action) or super().get_input_serializer_class()
+
+    @extend_schema(responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, system_id=None):
+        """Retire the system (its owning ministry's editors, administrators): status becomes retired."""
+        instance = self.get_object()
+        require_editable(request.user, instance.organization_id)
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.respond(system_retire(actor=self.actor(), system=instance, retired_on=data["retired_on"],
+                                          reason=data["reason"], successor=data.get("successor")))
+
+    @extend_schema(responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def rename(self, request, system_id=None):
+        """Give the system a new system ID (administrators only); the old ID keeps resolving."""
+        instance = self.get_object()
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self.respond(system_rename(actor=self.actor(), system=instance,
+                                          new_system_id=data["new_system_id"], reason=data["reason"]))
 
     def perform_create_service(self, *, actor, data, reason):
         return system_create(actor=actor, data=data, reason=reason)

@@ -97,7 +97,9 @@ class DecisionTest(OversightTestCase):
 
     def test_a_later_continue_decision_frees_nothing(self):
         factories.budget_line(system=self.system, fiscal_year=2025, amount_yen=300_000_000)
+        factories.budget_line(system=self.moj_system, fiscal_year=2026, amount_yen=1_000_000)  # FY2026 has data
         self.decide()
+        self.assertEqual(selectors.budget_freed_by_decisions(2026)["total"], 300_000_000)
         self.decide(kind="continue", decided_on=datetime.date(2026, 2, 1))
         self.assertEqual(selectors.budget_freed_by_decisions(user=self.admin, fiscal_year=2026)["total"], 0)
 
@@ -125,6 +127,8 @@ class DecisionTest(OversightTestCase):
     def test_the_decision_page_shows_ministry_roles_only_their_own_decisions_and_freed_budget(self):
         factories.budget_line(system=self.system, fiscal_year=2025, amount_yen=300_000_000)
         factories.budget_line(system=self.moj_system, fiscal_year=2025, amount_yen=777_000_000)
+        # FY2026 has budget data (of another system), so the freed budget is counted for it.
+        factories.budget_line(system=factories.system(organization=self.mhlw), fiscal_year=2026, amount_yen=1_000)
         self.decide()
         self.decide(system=self.moj_system, rationale="法務省の停止理由")
         # A Ministry of Health system merged into one of the Ministry of Justice.
