@@ -4,6 +4,11 @@ import json
 import logging
 import re
 import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 from django.db import connection
 from django.test import override_settings
@@ -136,3 +141,28 @@ class RequestLogTests(PortfolioTestCase):
             current_request_id.reset(token)
         line = json.loads(JsonFormatter().format(record))
         assert line["request_id"] == "abc-123" and line["message"] == "日本語 ok" and line["system"] == "S1"
+
+
+def test_serve_runs_gunicorn_with_the_bind_address_and_workers_from_settings(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = clean_env(MIERUKA_DEV="1", MIERUKA_ENV_FILE="", MIERUKA_BIND=f"127.0.0.1:{port}", MIERUKA_WORKERS="3")
+    server = subprocess.Popen([sys.executable, "-m", "mieruka.cli", "serve"], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.status == 200 and response.headers["Server"].startswith("gunicorn")
+                time.sleep(1)  # gunicorn starts its workers one after another
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the server did not answer")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"Mieruka on http://127.0.0.1:{port} with 3 workers (gunicorn)" in output
+    assert output.count("Booting worker") == 3

@@ -27,6 +27,9 @@ class Command(BaseCommand):
             "accesslog": None,
             "errorlog": "-",
             "proc_name": "mieruka",
+            # Whether X-Forwarded-Proto is believed is Django's decision alone (BEHIND_HTTPS_PROXY), not also
+            # gunicorn's, which by default trusts it from 127.0.0.1.
+            "forwarded_allow_ips": "",
             # gunicorn would otherwise open a control socket under ~/.gunicorn; nothing here uses it.
             "control_socket_disable": True,
         }
