@@ -301,6 +301,8 @@ MIERUKA_TIMEOUT = env_int("MIERUKA_TIMEOUT", 60)
 # Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json, the default unless
 # DEV), with the request id that also names the request's audit batch; plain text in development.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEV else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

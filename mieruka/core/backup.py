@@ -8,8 +8,8 @@ natural key ([app label, model], [codename, app label, model]). So a backup take
 into PostgreSQL and back.
 
 Restore replaces the database's contents in one transaction: it empties the tables, inserts the rows in
-batches with plain INSERTs (no model instances, no `save()`: timestamps and the like come back exactly as
-they were) and checks every table's row count against the header before committing.
+batches with plain INSERTs, or COPY on PostgreSQL (no model instances, no `save()`: timestamps and the
+like come back exactly as they were) and checks every table's row count against the header before committing.
 """
 
 import datetime
@@ -33,8 +33,8 @@ from .errors import ApplicationError
 FORMAT = "mieruka-backup/2"
 LEGACY_FORMAT = "mieruka-backup/1"  # one JSON document of Django's dumpdata (still restored)
 BATCH = 2000
-# gzip level 6: a third of level 9's time for a file a few per cent larger.
-COMPRESSLEVEL = 6
+# gzip level 3: on the demo, a third of level 6's time for a file a quarter larger (2.8 MB against 2.3).
+COMPRESSLEVEL = 3
 
 # Fields whose values JSON cannot carry natively: written as text, read back with the field's to_python().
 _TEXT_ENCODED = (models.DateTimeField, models.DateField, models.TimeField, models.DecimalField,
@@ -71,6 +71,10 @@ def _encode(value):
     raise TypeError(f"cannot write {type(value).__name__} to a backup")
 
 
+# One encoder for every row: json.dumps() would build a new one per call.
+_row_encoder = json.JSONEncoder(ensure_ascii=False, default=_encode, separators=(",", ":"))
+
+
 def _natural_key_maps() -> dict:
     return {
         ContentType: {ct.id: [ct.app_label, ct.model] for ct in ContentType.objects.all()},
@@ -95,7 +99,7 @@ def _dump_lines(counts: dict[str, int]) -> Iterator[str]:
                 for i, keys in mapped:
                     if row[i] is not None:
                         row[i] = keys[row[i]]
-            yield json.dumps(row, ensure_ascii=False, default=_encode, separators=(",", ":")) + "\n"
+            yield _row_encoder.encode(row) + "\n"
 
 
 def backup_create(*, path: Path) -> dict[str, int]:
@@ -206,24 +210,38 @@ class _NaturalKeys:
                                    f"The backup names a permission this version does not have: {key}") from None
 
 
+def _sqlite_datetime(value: str) -> str:
+    """What Django's SQLite backend stores for an aware datetime: naive UTC, `str()` of it."""
+    return str(datetime.datetime.fromisoformat(value).astimezone(datetime.UTC).replace(tzinfo=None))
+
+
 def _converter(field, naturals: _NaturalKeys):
-    """How one column's JSON value becomes the value to insert, or None when it goes in as it is."""
+    """How one column's JSON value becomes the value to insert, or None when it goes in as it is.
+
+    The common types take short cuts rather than `get_db_prep_save()`, which costs more than the rest of
+    the restore: PostgreSQL's COPY reads ISO dates and times as they were written, and SQLite gets the
+    same text Django's backend would make.
+    """
     if field.is_relation and field.related_model is ContentType:
         return lambda v: None if v is None else naturals.content_type(v)
     if field.is_relation and field.related_model is Permission:
         return lambda v: None if v is None else naturals.permission(v)
-    if isinstance(field, models.JSONField) or isinstance(field, _TEXT_ENCODED):
-        def convert(value, field=field):
-            if value is None:
-                return None
-            if isinstance(field, _TEXT_ENCODED):
-                value = field.to_python(value)
-            return field.get_db_prep_save(value, connection)
-        return convert
-    if isinstance(field, models.BooleanField) or field.is_relation or isinstance(
-            field, models.IntegerField | models.CharField | models.TextField | models.FloatField):
+    if field.is_relation or isinstance(field, models.BooleanField | models.IntegerField | models.CharField
+                                       | models.TextField | models.FloatField):
         return None
-    return lambda v, field=field: field.get_db_prep_save(v, connection)
+    if isinstance(field, models.JSONField):
+        # A non-null JSON column stores None as JSON null.
+        return lambda v: None if v is None and field.null else json.dumps(v, cls=field.encoder)
+    postgresql = connection.vendor == "postgresql"
+    if isinstance(field, models.DateTimeField):
+        return None if postgresql else (lambda v: None if v is None else _sqlite_datetime(v))
+    if isinstance(field, models.DateField | models.UUIDField) and postgresql:
+        return None
+    if isinstance(field, models.DateField):
+        return None  # SQLite stores the ISO date as written
+    if isinstance(field, _TEXT_ENCODED):
+        return lambda v: None if v is None else field.get_db_prep_save(field.to_python(v), connection)
+    return lambda v: field.get_db_prep_save(v, connection)
 
 
 def _load_tables(lines) -> None:
@@ -253,15 +271,26 @@ def _insert_rows(model, columns: list[str], count: int, lines, naturals: _Natura
     convert = [(i, conv) for i, c in enumerate(columns) if (conv := _converter(fields[c], naturals))]
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in [*columns, *(f.column for f in missing)])
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({names}) "
-           f"VALUES ({', '.join(['%s'] * (len(columns) + len(missing)))})")
-    batch = []
-    with connection.cursor() as cursor:
+
+    def rows():
         for _ in range(count):
             row = json.loads(lines.readline())
             for i, conv in convert:
                 row[i] = conv(row[i])
-            batch.append((*row, *extra))
+            yield (*row, *extra)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: several times faster than batched INSERTs.
+            with cursor.copy(f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+            return
+        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({names}) "
+               f"VALUES ({', '.join(['%s'] * (len(columns) + len(missing)))})")
+        batch = []
+        for row in rows():
+            batch.append(row)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 batch.clear()
