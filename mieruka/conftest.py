@@ -57,3 +57,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A Redis cache (CACHE_URL=redis://…) may be shared with other runs and xdist workers: each process
+    # keeps its keys under its own prefix, and cache.clear() removes only those (mieruka.core.cache).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.CACHES["default"]["KEY_PREFIX"] = f"mieruka-test-{worker}-{os.getpid()}"

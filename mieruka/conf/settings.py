@@ -1,7 +1,7 @@
 """Mieruka settings.
 
 One settings module, configured only through environment variables (see `.env.example`).
-SQLite in the project folder by default; `DATABASE_URL` selects any other database.
+SQLite in the installation folder by default; `DATABASE_URL` selects any other database.
 """
 
 import os
@@ -11,7 +11,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+# Two folders, kept apart so that `pip install .` works: the package ships code, templates, static files
+# and catalogues (PACKAGE_DIR, inside site-packages once installed); the installation's own files — .env,
+# db.sqlite3, staticfiles/, media/ — live in MIERUKA_HOME when it is set, else in the working folder
+# (BASE_DIR). Nothing is ever written inside the package.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(os.environ.get("MIERUKA_HOME") or os.getcwd()).resolve()
 
 
 def _load_dotenv(path: Path) -> None:
@@ -33,8 +38,9 @@ if _env_file:
     _load_dotenv(Path(_env_file))
 
 
+# Every helper reads an empty value as unset, so `.env.example` copied unchanged means "the defaults".
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
+    value = os.environ.get(name) or default
     if value is None:
         raise ImproperlyConfigured(f"Environment variable {name} is required")
     return value
@@ -62,14 +68,25 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
 # Development and test runs (DEBUG, or MIERUKA_DEV=1 as `make test` sets) relax the production defaults:
 # a built-in secret key, no HTTPS redirect, no HSTS. Production leaves both off and must set SECRET_KEY.
 DEV = DEBUG or env_bool("MIERUKA_DEV", False)
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me" if DEV else None)
+SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me" if DEV else "")
+if not SECRET_KEY:
+    # The first thing a new installation meets: say what to do rather than which variable is missing.
+    _where = f"{_env_file} (not found)" if _env_file and not Path(_env_file).is_file() else (_env_file or "no file")
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set. Settings come from the environment and from {_where}.\n"
+        f"  1. cp .env.example {BASE_DIR / '.env'}   (.env.example is in the Mieruka source folder)\n"
+        "  2. set SECRET_KEY= in it to a long random string:\n"
+        "       python3 -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
+        "  Run mieruka from that folder, or set MIERUKA_HOME to it. For development only, DEBUG=1 uses a "
+        "built-in key."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -100,6 +117,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the HTTPS redirect: compressed, and cached for a year (hashed names).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "mieruka.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,7 +137,7 @@ ROOT_URLCONF = "mieruka.conf.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "mieruka" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -161,14 +180,24 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "mieruka" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "mieruka" / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Production serves collected files with content hashes in their names (so whitenoise can let browsers
+# cache them for a year) and pre-compressed; development and tests use the plain storage, which needs no
+# `collectstatic` first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEV
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -189,6 +218,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks answer plain HTTP too: a load balancer probes the server directly, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Content-Security-Policy sent by mieruka.core.middleware.SecurityHeadersMiddleware: everything from this
 # server only (no CDN); inline styles are allowed for chart libraries that set element styles.
 MIERUKA_CSP = env_str(
@@ -258,11 +289,46 @@ MIERUKA_IMPORT_MAX_ROWS = env_int("MIERUKA_IMPORT_MAX_ROWS", 2_000_000)
 MIERUKA_IMPORT_MAX_COLUMNS = env_int("MIERUKA_IMPORT_MAX_COLUMNS", 100)
 MIERUKA_IMPORT_MAX_CELL_CHARS = env_int("MIERUKA_IMPORT_MAX_CELL_CHARS", 32_767)
 
+# One cache shared by every worker process: computed figures (dashboards, similar pairs) and sign-in
+# counters. The database cache by default (`mieruka migrate` creates its table); CACHE_URL=redis://… uses
+# Redis. CACHE_KEY_PREFIX separates several sites (or test runs) sharing one Redis database.
+CACHE_URL = env_str("CACHE_URL", "db://")
+_cache_prefix = env_str("CACHE_KEY_PREFIX", "mieruka")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "mieruka.core.cache.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": _cache_prefix}}
+elif CACHE_URL == "db://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mieruka_cache",
+                          "KEY_PREFIX": _cache_prefix}}
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://host:port/db or locmem://, got {CACHE_URL!r}")
+
+# `mieruka serve`: gunicorn's listening address and worker processes (each handles one request at a time).
+MIERUKA_BIND = env_str("MIERUKA_BIND", "127.0.0.1:8000")
+MIERUKA_WORKERS = env_int("MIERUKA_WORKERS", 2)
+MIERUKA_TIMEOUT = env_int("MIERUKA_TIMEOUT", 60)
+
+# Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json, the default unless
+# DEV), with the request id that also names the request's audit batch; plain text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEV else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mieruka.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "mieruka.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # One line per request (method, path, status, duration, user): on in production, off in development,
+    # where runserver prints its own.
+    "loggers": {"mieruka.request": {"level": "INFO" if env_bool("LOG_REQUESTS", not DEV) else "WARNING"}},
 }
 
 # Mail: the console backend in development; set EMAIL_URL-style settings in production.

@@ -12,6 +12,8 @@ urlpatterns = [
     path("changes/", views.changelog, name="changelog"),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("history/<str:model>/<int:pk>/", views.object_history, name="object_history"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 
 if settings.MIERUKA_OIDC_ENABLED:

@@ -1,4 +1,5 @@
 import datetime
+import logging
 import uuid
 
 from django.apps import apps
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ from .formatting import fiscal_year_of
 from .history import change_fields, changes_with_fields
 from .panels import home_panels
 from .permissions import can_read_object, reads_everything, visible_organization_ids
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -148,3 +151,33 @@ def object_history(request, model: str, pk: int):
         "instance": instance, "model_name": model_class._meta.verbose_name, "page": page, "rows": rows,
         "title": str(instance) if instance is not None else page.object_list[0].object_repr,
     })
+
+
+def healthz(request):
+    """Liveness: the process answers. Touches neither the database nor the cache."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Readiness: the database answers a query and the shared cache stores and returns a value."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the body and the log
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        logger.warning("readiness: database unavailable", exc_info=True)
+    try:
+        token = uuid.uuid4().hex
+        cache.set("readyz", token, 30)
+        checks["cache"] = "ok" if cache.get("readyz") == token else "error: value not returned"
+    except Exception as exc:
+        checks["cache"] = f"error: {exc.__class__.__name__}"
+        logger.warning("readiness: cache unavailable", exc_info=True)
+    ready = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

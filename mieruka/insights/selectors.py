@@ -325,12 +325,15 @@ def portfolio_version() -> str:
 
     Every write is audited, so the newest change-log row moves with any update or delete; the newest
     row of each main table also catches records added without an audit row (bulk loads, fixtures).
+    Sign-in rows are left out: they change no figure, and counting them made every login recompute.
     """
+    from mieruka.core.choices import ChangeSource
     from mieruka.core.models import ObjectChange
 
     parts = [
-        model.objects.order_by("-id").values_list("id", flat=True).first()
-        for model in (ObjectChange, BudgetLine, InformationSystem, Project, Organization)
+        qs.order_by("-id").values_list("id", flat=True).first()
+        for qs in (ObjectChange.objects.exclude(source=ChangeSource.AUTH), BudgetLine.objects,
+                   InformationSystem.objects, Project.objects, Organization.objects)
     ]
     return ".".join(str(p or 0) for p in parts)
 

@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,7 +16,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, yes, **options):
         if not yes:
-            answer = input("現在のデータはすべて置き換えられます。続けますか / This replaces all data. Continue? [y/N] ")
+            if not sys.stdin.isatty():
+                # Cron, scripts, CI: nobody can answer the question, so say how to skip it.
+                raise CommandError(
+                    "復元は現在のデータをすべて置き換えます。端末がないため確認できません。"
+                    "確認済みなら --yes を付けて実行してください / A restore replaces all data and there is no "
+                    "terminal to confirm it: run it again with --yes")
+            try:
+                answer = input("現在のデータはすべて置き換えられます。続けますか / This replaces all data. Continue? [y/N] ")
+            except EOFError:
+                answer = ""
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("中止しました / Cancelled")
         self.stdout.write(f"復元中 / Restoring from {path} …")
