@@ -269,3 +269,14 @@ MEDIA_URL = "media/"
 # Reporting: records not confirmed for this many days are marked stale; reminders this many days ahead.
 MIERUKA_STALE_AFTER_DAYS = env_int("MIERUKA_STALE_AFTER_DAYS", 365)
 MIERUKA_REPORTING_DUE_SOON_DAYS = env_int("MIERUKA_REPORTING_DUE_SOON_DAYS", 7)
+
+# --- Background tasks (docs/operations.md, "Background tasks") ---------------------------------------
+# Django's Tasks API through the django-tasks backport, queued in the database and run by `mieruka worker`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "mieruka.tasks"]
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MIERUKA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# --- end of background tasks ---------------------------------------------------------------------------

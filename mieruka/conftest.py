@@ -57,3 +57,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once inside the test; the tests in mieruka/tasks/tests/test_worker.py run a real worker.
+    from django.core.signals import setting_changed
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
