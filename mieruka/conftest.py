@@ -58,7 +58,12 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run at once inside the test; the tests in mieruka/tasks/tests/test_worker.py run a real worker.
+    import tempfile
+
     from django.core.signals import setting_changed
+
+    # Task results (exports, backups) are files; keep the tests' out of the working folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="mieruka-test-media-")
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)

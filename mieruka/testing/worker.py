@@ -12,6 +12,7 @@ import sys
 import threading
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection, connections
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -30,6 +31,7 @@ def run_worker_until_idle() -> str:
     """Run every queued task, then return; returns what the worker printed (process) or '' (thread)."""
     if connection.vendor == "postgresql":
         env = {**os.environ, "DATABASE_URL": _database_url(), "MIERUKA_ENV_FILE": "", "MIERUKA_DEV": "1",
+               "MEDIA_ROOT": str(settings.MEDIA_ROOT),
                "MIERUKA_TASKS_BACKEND": DATABASE_BACKEND["default"]["BACKEND"]}
         done = subprocess.run(
             [sys.executable, "-m", "mieruka.cli", "worker", "--batch", "--no-startup-delay", "--no-reload"],
