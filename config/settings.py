@@ -275,7 +275,8 @@ MIERUKA_REPORTING_DUE_SOON_DAYS = env_int("MIERUKA_REPORTING_DUE_SOON_DAYS", 7)
 INSTALLED_APPS += ["django_tasks", "django_tasks_db", "mieruka.tasks"]
 TASKS = {
     "default": {
-        "BACKEND": env_str("MIERUKA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # An empty value means the default, as everywhere in .env.example.
+        "BACKEND": os.environ.get("MIERUKA_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
