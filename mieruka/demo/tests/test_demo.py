@@ -418,3 +418,11 @@ class DemoResetTest(TestCase):
         assert ObjectChange.objects.filter(changed_object_type__model="organization",
                                            changed_object_id=health.pk).count() == 1
         assert Organization.objects.count() == len(planning.plan_organizations())
+
+
+class LargeDemoPlanTest(SimpleTestCase):
+    def test_fifty_thousand_systems_can_be_planned(self):
+        # A ministry with few kinds of system runs past every regional block; before, its names repeated
+        # and planning never ended.
+        plans = systems.SystemPlanner(seed=generator.DEFAULT_SEED, orgs=planning.plan_organizations()).plan(50_000)
+        assert len(plans) == 50_000 and len({p.system_id for p in plans}) == 50_000
