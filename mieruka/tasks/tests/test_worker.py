@@ -56,3 +56,24 @@ class RealWorkerTest(TransactionTestCase):
         change = ObjectChange.objects.get(changed_object_id=system.pk, source="import")
         assert (change.user, change.user_name) == (self.admin, "admin")
         self.assertContains(self.client.get(reverse("tasks:detail", args=[apply.pk])), apply.result_url)
+
+    def test_a_task_queued_from_the_command_line_is_run_by_mieruka_worker(self):
+        import io
+        import signal
+
+        from django.core.management import call_command
+
+        call_command("task", "start", "backup", stdout=io.StringIO())
+        run = TaskRun.objects.get(kind="backup")
+        assert run.status == "queued"
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            # The command itself, in this process: --batch runs what is queued, then returns.
+            call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        run.refresh_from_db()
+        assert run.status == "succeeded" and run.file_name.endswith(".json.gz")
+        response = self.client.get(reverse("tasks:download", args=[run.pk]))
+        assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\x1f\x8b"  # gzip
