@@ -71,7 +71,7 @@ def task_status(request, pk):
 @login_required
 def task_download(request, pk):
     run = selectors.task_run_for(user=request.user, pk=pk)
-    if not run.file:
-        raise Http404
+    if not run.file or not run.file.storage.exists(run.file.name):
+        raise Http404  # none made, or cleaned up after its retention time (docs/operations.md)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name or None)
 

@@ -103,3 +103,9 @@ class TaskPagesTest(PortfolioTestCase):
         assert run.user is None and run.status == "succeeded"
         assert f"/tasks/{run.pk}/" in out.getvalue()
         assert Notification.objects.count() == 0  # no open campaign: nobody to remind
+
+    def test_a_result_file_deleted_after_its_retention_time_is_not_found_rather_than_an_error(self):
+        self.login(self.admin)
+        run = self.start("backup")
+        run.file.storage.delete(run.file.name)
+        assert self.client.get(reverse("tasks:download", args=[run.pk])).status_code == 404
