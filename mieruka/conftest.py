@@ -57,13 +57,16 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tasks run at once inside the test; the tests in mieruka/tasks/tests/test_worker.py run a real worker.
+    import atexit
+    import shutil
     import tempfile
 
     from django.core.signals import setting_changed
 
     # Task results (exports, backups) are files; keep the tests' out of the working folder.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="mieruka-test-media-")
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, True)
 
+    # Tasks run at once inside the test; mieruka/testing/worker.py runs the real worker where a test needs it.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
