@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve migrate test lint messages browser-deps clean
+.PHONY: install demo serve worker migrate test lint messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ migrate: install .env
 demo: migrate
 	$(BIN)/mieruka demo --if-empty
 	@$(BIN)/mieruka demo --print-logins
-	@echo "Open http://$(HOST):$(PORT)/ and log in, e.g. as analyst / mieruka-demo (Ctrl-C stops the server)"
-	DEBUG=0 MIERUKA_DEV=1 $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+	@echo "Open http://$(HOST):$(PORT)/ and log in, e.g. as analyst / mieruka-demo (Ctrl-C stops the server and worker)"
+	@# The background worker runs beside the server (imports, exports, backups); both stop on Ctrl-C.
+	@$(BIN)/mieruka worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=0 MIERUKA_DEV=1 $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+
+worker: migrate
+	$(BIN)/mieruka worker
 
 serve: migrate
 	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)

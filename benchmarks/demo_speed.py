@@ -1,12 +1,12 @@
 """Demo generator speed: the default 1,200-system portfolio, with its audit trail, into a fresh SQLite database.
 
 Prints wall-clock and CPU seconds, the rows written (records plus audit rows) and rows per second, and the
-share of the 30-second budget used. CPU time is shown beside wall time because a busy machine stretches
-the latter.
+share of the 10-second budget used. CPU time and the machine's load average are shown beside wall time
+because a busy machine stretches the latter.
 
     MIERUKA_DEV=1 .venv/bin/python benchmarks/demo_speed.py [--systems 1200] [--seed 2] [--database-url URL]
 
-Target: 1,200 systems in under 30 s on SQLite.
+Target: 1,200 systems in at most 10 s on SQLite.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGET_SECONDS = 30.0
+TARGET_SECONDS = 10.0
 
 
 def main() -> None:
@@ -59,8 +59,9 @@ def main() -> None:
     print(f"rows written   {summary.rows:>10,}  (records + audit rows)")
     print(f"elapsed        {wall:>10.2f} s wall, {cpu:.2f} s CPU")
     print(f"rows/s         {summary.rows / wall:>10,.0f}")
+    print(f"load average   {os.getloadavg()[0]:>10.2f}  (on {os.cpu_count()} CPUs; above that, wall time stretches)")
     if args.systems == 1200:
-        verdict = "OK" if wall < TARGET_SECONDS else "TOO SLOW"
+        verdict = "OK" if wall <= TARGET_SECONDS else "TOO SLOW"
         print(f"target         {TARGET_SECONDS:>10.0f} s → {wall / TARGET_SECONDS:.0%} of the budget used ({verdict})")
 
 

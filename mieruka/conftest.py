@@ -61,3 +61,16 @@ def pytest_configure(config):
     # keeps its keys under its own prefix, and cache.clear() removes only those (mieruka.core.cache).
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     settings.CACHES["default"]["KEY_PREFIX"] = f"mieruka-test-{worker}-{os.getpid()}"
+    import atexit
+    import shutil
+    import tempfile
+
+    from django.core.signals import setting_changed
+
+    # Task results (exports, backups) are files; keep the tests' out of the working folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="mieruka-test-media-")
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, True)
+
+    # Tasks run at once inside the test; mieruka/testing/worker.py runs the real worker where a test needs it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)

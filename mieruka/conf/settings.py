@@ -418,3 +418,15 @@ AUTHENTICATION_BACKENDS = [
 if not MIERUKA_PASSWORD_LOGIN and not MIERUKA_OIDC_ENABLED:
     raise ImproperlyConfigured("MIERUKA_PASSWORD_LOGIN=0 needs single sign-on (MIERUKA_OIDC_ENABLED=1)")
 # --- end of sign-in ----------------------------------------------------------------------------------------
+
+# --- Background tasks (docs/operations.md, "Background tasks") ---------------------------------------
+# Django's Tasks API through the django-tasks backport, queued in the database and run by `mieruka worker`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "mieruka.tasks"]
+TASKS = {
+    "default": {
+        # An empty value means the default, as everywhere in .env.example.
+        "BACKEND": os.environ.get("MIERUKA_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# --- end of background tasks ---------------------------------------------------------------------------

@@ -21,14 +21,16 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router, transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from mieruka.budgets.models import BudgetLine, budget_line_repr
 from mieruka.core.audit import Actor, audit_record, serialize_object
+from mieruka.core.bulk import rows_insert
 from mieruka.core.choices import ChangeAction, ChangeSource
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
@@ -40,9 +42,12 @@ from .systems import SystemPlanner
 
 DEFAULT_SYSTEMS = 1200
 DEFAULT_SEED = 2
-MAX_SYSTEMS = 20_000
+# Large enough for the 50,000-system benchmarks; the cap only guards against a typo that would run for hours.
+MAX_SYSTEMS = 100_000
 DEMO_ACTOR_NAME = "demo"
 REASON_DEMO_LOGIN = "デモ用ログインの作成"
+# A phase that writes at least this many rows also reports its intermediate steps (large benchmark runs).
+PROGRESS_ROWS = 200_000
 REASON_CREATE = "デモデータの生成"
 # Portfolio tables in the order they can be emptied (children before parents).
 PORTFOLIO_MODELS: list[type[models.Model]] = [BudgetLine, Interface, Project, InformationSystem, SharedPlatform,
@@ -252,13 +257,19 @@ def demo_users_ensure(*, actor: Actor | None = None,
     actor = actor or Actor(user=None, name=DEMO_ACTOR_NAME, source=ChangeSource.DEMO)
     orgs = {o.code: o for o in Organization.objects.filter(code__in=[s.organization_code for s in data.DEMO_USERS])}
     out = []
+    # Hashing a password is slow on purpose (about 0.3 s); the demo people share one password, so it is
+    # hashed once and the hash is given to each new account.
+    hashed = None
     with transaction.atomic():
         for spec in data.DEMO_USERS:
             user = User.objects.filter(username=spec.username).first()
             if user is None:
                 email = spec.email or f"{spec.username}@demo.mieruka.example"
                 create = User.objects.create_superuser if spec.superuser else User.objects.create_user
-                user = create(spec.username, email, data.DEMO_PASSWORD)
+                hashed = hashed or make_password(data.DEMO_PASSWORD)
+                user = create(spec.username, email, None)
+                user.password = hashed
+                user.save(update_fields=["password"])
                 audit_record(actor=actor, action=ChangeAction.CREATE, instance=user, before=None,
                              after=serialize_object(user), reason=REASON_DEMO_LOGIN, time=time)
                 out.append((spec, True))
@@ -334,7 +345,7 @@ class _Writer:
         ))
 
     def flush(self) -> int:
-        _insert(ObjectChange, _AUDIT_COLUMNS, self.rows)
+        rows_insert(ObjectChange, _AUDIT_COLUMNS, self.rows)
         n = len(self.rows)
         self.summary.audit_rows += n
         self.rows = []
@@ -514,8 +525,10 @@ class _Writer:
                 key = (system.pk, r.fiscal_year, r.category, r.stage, r.appropriation)
                 rows.append((*key, r.amount_yen, now, now))
                 known_on[key] = (max(r.on, p.registered), r.amount_yen, p.system_id)
-        _insert(BudgetLine, ["system", "fiscal_year", "category", "stage", "appropriation", "amount_yen", "created",
+        rows_insert(BudgetLine, ["system", "fiscal_year", "category", "stage", "appropriation", "amount_yen", "created",
                              "last_updated"], rows)
+        if len(rows) >= PROGRESS_ROWS:
+            self.progress(f"      予算 / budget lines: {len(rows):,} written, auditing them …")
         ids = BudgetLine.objects.values_list("id", "system_id", "fiscal_year", "category", "stage", "appropriation")
         for pk, *key in ids.order_by("id").iterator(chunk_size=5000):
             on, amount, system_id = known_on[tuple(key)]
@@ -534,48 +547,3 @@ class _Writer:
 _AUDIT_COLUMNS = ["time", "user", "user_name", "request_id", "source", "action", "changed_object_type",
                   "changed_object_id", "related_object_type", "related_object_id", "object_repr", "prechange_data",
                   "postchange_data", "reason"]
-
-
-def _insert(model: type[models.Model], field_names: list[str], rows: list[tuple], batch_size: int = 5000) -> None:
-    """Insert plain rows with `executemany`, values adapted by each field exactly as the ORM would.
-
-    `bulk_create` spends most of its time building model instances and SQL per row; for the bulk of the
-    demo (budget lines and the trail) that made the run several times slower. Only fields whose Python
-    value differs from the database's are adapted, repeated times and IDs once each.
-    """
-    if not rows:
-        return
-    conn = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in field_names]
-
-    def adapter(f):
-        kind = f.get_internal_type()
-        if kind == "JSONField":
-            return lambda v: f.get_db_prep_save(v, conn)
-        if kind in ("DateTimeField", "DateField", "UUIDField"):
-            cache: dict = {}
-
-            def adapt(v):
-                if v not in cache:
-                    cache[v] = f.get_db_prep_save(v, conn)
-                return cache[v]
-
-            return adapt
-        return None
-
-    adapters = [adapter(f) for f in fields]
-    qn = conn.ops.quote_name
-    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            # COPY is several times faster than INSERT on PostgreSQL, and psycopg adapts the same values.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([a(v) if a else v for a, v in zip(adapters, row, strict=True)])
-            return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [
-                [a(v) if a else v for a, v in zip(adapters, row, strict=True)]
-                for row in rows[start:start + batch_size]
-            ])

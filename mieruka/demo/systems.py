@@ -102,8 +102,11 @@ class SystemPlanner:
                 ja, en = tja.format(d=dja), ten.format(d=den)
                 en = en[0].upper() + en[1:]
                 if round_no:
-                    region = self.REGIONS[(round_no - 1) % len(self.REGIONS)]
-                    ja, en = f"{ja}（{region}ブロック）", f"{en} ({round_no + 1})"
+                    # Past the last region the blocks number again (関東ブロック2), so a large portfolio
+                    # still finds new names instead of looping on taken ones.
+                    cycle, index = divmod(round_no - 1, len(self.REGIONS))
+                    block = f"{self.REGIONS[index]}ブロック{cycle + 1 if cycle else ''}"
+                    ja, en = f"{ja}（{block}）", f"{en} ({round_no + 1})"
                 yield SystemPlan(owner=owner, top=self.orgs[owner].top, name_ja=ja, name_en=en,
                                  functions=list(funcs), users=_users(users), purpose=purpose.format(d=dja))
             round_no += 1

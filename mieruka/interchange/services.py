@@ -515,9 +515,10 @@ def import_upload_sources(*, upload: ImportUpload) -> list[Source]:
     return [Source(name=upload.filename, data=bytes(upload.content))]
 
 
-def import_upload_confirm(*, upload: ImportUpload, actor: Actor) -> ImportResult:
+def import_upload_confirm(*, upload: ImportUpload, actor: Actor, progress: Progress | None = None) -> ImportResult:
     """Import a previewed upload for real; it is validated again, since the data may have changed since."""
-    result = portfolio_import(actor=actor, sources=import_upload_sources(upload=upload), dry_run=False)
+    result = portfolio_import(actor=actor, sources=import_upload_sources(upload=upload), dry_run=False,
+                              progress=progress)
     if result.applied:
         upload.delete()
     return result

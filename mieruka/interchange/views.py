@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from mieruka.core.audit import Actor
 from mieruka.core.choices import ChangeSource
-from mieruka.core.errors import ApplicationError
+from mieruka.tasks.selectors import task_run_latest
 
-from . import schema, selectors, services, values, writers
+from . import schema, selectors, services, tasks, writers
 from .forms import ImportUploadForm
 from .models import ImportBatch, ImportUpload
 
-PREVIEW_ROWS = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPEN_DATA_ZIP = "mieruka-open-data.zip"
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
@@ -48,57 +47,38 @@ def _own_upload(request, token) -> ImportUpload:
 
 @staff_required
 def import_upload(request):
+    """Store the file and queue its check; the task page shows progress, then links to the preview."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         stored = services.import_upload_create(user=request.user, filename=upload.name, content=upload.read())
-        return redirect("interchange:import_preview", token=stored.token)
+        run = tasks.import_check_start(upload=stored, actor=Actor.from_request(request, source=ChangeSource.IMPORT))
+        return redirect("tasks:detail", pk=run.pk)
     return render(request, "interchange/import_form.html", {
         "form": form, "batches": selectors.import_batch_list(limit=10),
     })
 
 
-def _preview_tables(plan):
-    tables = []
-    for name, table_plan in plan.tables.items():
-        rows = [("create", key, []) for key in table_plan.create[:PREVIEW_ROWS]]
-        rows += [("update", key, [(f, values.display(old), values.display(new)) for f, old, new in table_plan.changes[key]])
-                 for key in table_plan.update[:PREVIEW_ROWS]]
-        tables.append({
-            "name": name, "ja": schema.TABLES[name].ja, "plan": table_plan, "rows": rows,
-            "more": max(0, len(table_plan.create) - PREVIEW_ROWS) + max(0, len(table_plan.update) - PREVIEW_ROWS),
-        })
-    return tables
-
-
 @staff_required
 def import_preview(request, token):
+    """The check's report, or, after a confirmation that no longer validated, the import's problems."""
     upload = _own_upload(request, token)
-    actor = Actor.from_request(request, source=ChangeSource.IMPORT)
-    result = services.portfolio_import(actor=actor, sources=services.import_upload_sources(upload=upload),
-                                       dry_run=True)
-    return render(request, "interchange/import_preview.html", {
-        "upload": upload, "result": result,
-        "tables": _preview_tables(result.plan) if result.plan else [],
-    })
+    run = task_run_latest(kinds=[tasks.KIND_CHECK, tasks.KIND_APPLY], subject=str(upload.token), user=request.user)
+    if run is None:
+        run = tasks.import_check_start(upload=upload, actor=Actor.from_request(request, source=ChangeSource.IMPORT))
+    if "tables" not in run.summary:
+        # Still running, or failed before it could report: the task page says which.
+        return redirect("tasks:detail", pk=run.pk)
+    return render(request, "interchange/import_preview.html", {"upload": upload, "report": run.summary})
 
 
 @staff_required
 @require_POST
 def import_confirm(request, token):
+    """Queue the import; the task page links to the batch when done, or back to the problems found."""
     upload = _own_upload(request, token)
-    actor = Actor.from_request(request, source=ChangeSource.IMPORT)
-    try:
-        result = services.import_upload_confirm(upload=upload, actor=actor)
-    except ApplicationError as exc:
-        messages.error(request, str(exc))
-        return redirect("interchange:import_preview", token=token)
-    if not result.applied:
-        # The data changed since the preview and the file no longer validates: show why.
-        messages.error(request, _("The file no longer validates; nothing was imported."))
-        return redirect("interchange:import_preview", token=token)
-    messages.success(request, _("Imported. All changes are recorded as one batch."))
-    return redirect("interchange:batch_detail", request_id=result.request_id)
+    run = tasks.import_apply_start(upload=upload, actor=Actor.from_request(request, source=ChangeSource.IMPORT))
+    return redirect("tasks:detail", pk=run.pk)
 
 
 @staff_required

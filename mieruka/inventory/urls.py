@@ -6,6 +6,7 @@ app_name = "inventory"
 urlpatterns = [
     path("systems/", views.system_list, name="system_list"),
     path("systems/export.csv", views.system_export, name="system_export"),
+    path("systems/export/", views.system_export_start, name="system_export_start"),
     path("systems/new/", views.system_create, name="system_create"),
     path("systems/proposals/", views.proposal_list, name="proposal_list"),
     path("systems/<str:system_id>/", views.system_detail, name="system_detail"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
@@ -33,7 +32,8 @@ from mieruka.core.permissions import (
     scope_queryset,
 )
 
-from . import selectors, services
+from . import selectors, services, tasks
+from .exports import csv_echo_writer, system_csv_rows
 from .filtersets import InformationSystemFilterSet, ProjectFilterSet
 from .forms import (
     AsOfForm,
@@ -218,34 +218,11 @@ def system_list(request):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def system_csv_rows(queryset, *, fiscal_year: int):
-    """Header and rows in the interchange `systems` columns plus that year's initial budget."""
-    yield [
-        "system_id", "name_ja", "name_en", "organization_code", "classification", "status", "purpose",
-        "functions", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
-        f"initial_budget_{fiscal_year}",
-    ]
-    for s in queryset.iterator(chunk_size=500):
-        yield [spreadsheet_safe(v) for v in (
-            s.system_id, s.name_ja, s.name_en, s.organization.code, s.classification, s.status, s.purpose,
-            ";".join(s.functions or []), ";".join(s.users or []),
-            "" if s.annual_users is None else s.annual_users, s.hosting,
-            ";".join(p.code for p in s.platforms.all()), "true" if s.important else "false",
-            s.started_on.isoformat() if s.started_on else "", s.retired_on.isoformat() if s.retired_on else "",
-            "" if s.fy_budget is None else s.fy_budget,
-        )]
-
-
 @login_required
 def system_export(request):
     """Exactly the filtered systems list (every page) as CSV: UTF-8 with BOM so Excel reads Japanese."""
     filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
-    writer = csv.writer(_Echo())
+    writer = csv_echo_writer()
     rows = system_csv_rows(filterset.qs, fiscal_year=filterset.fiscal_year)
 
     def stream():
@@ -256,6 +233,17 @@ def system_export(request):
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="systems.csv"'
     return response
+
+
+@login_required
+@require_POST
+def system_export_start(request):
+    """Queue the export of the filtered list (CSV or XLSX); the task page offers the file when it is ready."""
+    fmt = request.POST.get("format", "csv")
+    if fmt not in tasks.EXPORT_FORMATS:
+        raise Http404
+    run = tasks.system_export_start(user=request.user, query=request.POST.get("query", ""), fmt=fmt)
+    return redirect("tasks:detail", pk=run.pk)
 
 
 @login_required

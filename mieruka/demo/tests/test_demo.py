@@ -296,6 +296,16 @@ class DemoCommandTest(TestCase):
         assert "システム数" in str(err.value) and "number of systems" in str(err.value)
         assert not Organization.objects.exists()
 
+    def test_fifty_thousand_systems_are_allowed_for_benchmarks_and_a_typo_is_not(self):
+        self.run_demo("--systems", "10")
+        # 50,000 passes the bound and reaches the next check (existing data), so nothing is generated here.
+        with pytest.raises(CommandError) as err:
+            self.run_demo("--systems", "50000")
+        assert "already holds data" in str(err.value)
+        with pytest.raises(CommandError) as err:
+            self.run_demo("--systems", "5000000")
+        assert "number of systems" in str(err.value)
+
     def test_it_reuses_organizations_that_already_exist(self):
         mhlw = Organization.objects.create(code="MHLW", name_ja="厚生労働省", kind="ministry", order=20)
         summary = demo_portfolio_generate(systems=SMALL, seed=7)
@@ -425,3 +435,11 @@ class DemoResetTest(TestCase):
         assert ObjectChange.objects.filter(changed_object_type__model="organization",
                                            changed_object_id=health.pk).count() == 1
         assert Organization.objects.count() == len(planning.plan_organizations())
+
+
+class LargeDemoPlanTest(SimpleTestCase):
+    def test_fifty_thousand_systems_can_be_planned(self):
+        # A ministry with few kinds of system runs past every regional block; before, its names repeated
+        # and planning never ended.
+        plans = systems.SystemPlanner(seed=generator.DEFAULT_SEED, orgs=planning.plan_organizations()).plan(50_000)
+        assert len(plans) == 50_000 and len({p.system_id for p in plans}) == 50_000

@@ -4,7 +4,7 @@ import io
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from mieruka.core.audit import Actor
 from mieruka.core.models import ObjectChange
@@ -12,6 +12,7 @@ from mieruka.interchange.models import ImportBatch, ImportUpload
 from mieruka.interchange.readers import Source
 from mieruka.interchange.services import portfolio_import
 from mieruka.inventory.models import InformationSystem
+from mieruka.tasks.models import TaskRun
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -31,6 +32,15 @@ class ImportPageTest(PortfolioTestCase):
     def upload(self, content=GOOD_CSV, name="systems.csv"):
         return self.client.post(reverse("interchange:import"), {"file": SimpleUploadedFile(name, content)})
 
+    def result_of(self, response) -> str:
+        """The view sends us to its task's page; the finished task links to its result."""
+        match = resolve(response["Location"])
+        assert match.view_name == "tasks:detail"
+        run = TaskRun.objects.get(pk=match.kwargs["pk"])
+        assert run.is_finished and run.user == self.admin
+        self.assertContains(self.client.get(response["Location"]), run.result_url)
+        return run.result_url
+
     def test_anonymous_visitors_are_sent_to_login_and_non_staff_are_refused(self):
         response = self.client.get(reverse("interchange:import"))
         assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -47,34 +57,33 @@ class ImportPageTest(PortfolioTestCase):
         self.assertContains(page, '<label for="id_file">')
         response = self.upload()
         upload = ImportUpload.objects.get()
-        self.assertRedirects(response, reverse("interchange:import_preview", args=[upload.token]))
-        preview = self.client.get(response["Location"])
+        assert self.result_of(response) == reverse("interchange:import_preview", args=[upload.token])
+        preview = self.client.get(reverse("interchange:import_preview", args=[upload.token]))
         self.assertContains(preview, "WEB-1")
         self.assertContains(preview, reverse("interchange:import_confirm", args=[upload.token]))
         assert not InformationSystem.objects.filter(system_id="WEB-1").exists()  # a preview writes nothing
         response = self.client.post(reverse("interchange:import_confirm", args=[upload.token]))
         batch = ImportBatch.objects.get()
-        self.assertRedirects(response, reverse("interchange:batch_detail", args=[batch.request_id]))
+        assert self.result_of(response) == reverse("interchange:batch_detail", args=[batch.request_id])
         assert InformationSystem.objects.get(system_id="WEB-1").organization == self.mhlw
         change = ObjectChange.objects.get(request_id=batch.request_id)
         assert (change.source, change.user, change.user_name) == ("import", self.admin, "admin")
         assert not ImportUpload.objects.exists()
-        detail = self.client.get(response["Location"])
+        detail = self.client.get(reverse("interchange:batch_detail", args=[batch.request_id]))
         self.assertContains(detail, f"{reverse('changelog')}?request_id={batch.request_id}")
         assert system.pk  # the existing system is untouched
 
     def test_the_preview_shows_field_level_changes(self):
         factories.system(system_id="WEB-1", organization=self.mhlw, name_ja="旧名称", status="development")
         self.login(self.admin)
-        preview = self.client.get(self.upload()["Location"])
+        preview = self.client.get(self.result_of(self.upload()))
         self.assertContains(preview, "旧名称")
         self.assertContains(preview, "ウェブ取込システム")
         self.assertContains(preview, "<code>status</code>", html=False)
 
     def test_an_invalid_file_shows_the_problems_in_a_table_and_cannot_be_confirmed(self):
         self.login(self.admin)
-        response = self.upload(BAD_CSV)
-        preview = self.client.get(response["Location"])
+        preview = self.client.get(self.result_of(self.upload(BAD_CSV)))
         self.assertContains(preview, "<caption>", html=False)
         self.assertContains(preview, "NOWHERE")
         self.assertContains(preview, "組織コードが見つかりません")
@@ -90,16 +99,21 @@ class ImportPageTest(PortfolioTestCase):
         self.login(self.admin)
         response = self.upload(GOOD_CSV.replace(b",MHLW,", b",TMP,"))
         token = ImportUpload.objects.get().token
-        self.assertContains(self.client.get(response["Location"]), "WEB-1")
+        self.assertContains(self.client.get(self.result_of(response)), "WEB-1")
         temporary.delete()  # the owning organization disappears between preview and confirmation
         response = self.client.post(reverse("interchange:import_confirm", args=[token]))
-        self.assertRedirects(response, reverse("interchange:import_preview", args=[token]))
+        self.assertContains(self.client.get(response["Location"]), "The file no longer validates")
+        assert self.result_of(response) == reverse("interchange:import_preview", args=[token])
+        preview = self.client.get(reverse("interchange:import_preview", args=[token]))
+        self.assertContains(preview, "TMP")
+        self.assertNotContains(preview, "import_confirm")
         assert not InformationSystem.objects.filter(system_id="WEB-1").exists()
         assert not ImportBatch.objects.exists()
 
     def test_cancel_discards_the_upload_and_changes_nothing(self):
         self.login(self.admin)
-        token = ImportUpload.objects.get(token=self.upload()["Location"].rstrip("/").split("/")[-1]).token
+        self.upload()
+        token = ImportUpload.objects.get().token
         response = self.client.post(reverse("interchange:import_cancel", args=[token]))
         self.assertRedirects(response, reverse("interchange:import"))
         assert not ImportUpload.objects.exists() and not InformationSystem.objects.filter(system_id="WEB-1").exists()
@@ -115,7 +129,8 @@ class ImportPageTest(PortfolioTestCase):
 
     def test_another_staff_member_cannot_see_or_confirm_my_upload(self):
         self.login(self.admin)
-        token = self.upload()["Location"].rstrip("/").split("/")[-1]
+        self.upload()
+        token = ImportUpload.objects.get().token
         other = type(self.admin).objects.create_superuser("staff2", "s2@example.go.jp", self.password)
         self.client.force_login(other)
         assert self.client.get(reverse("interchange:import_preview", args=[token])).status_code == 404
@@ -132,7 +147,7 @@ class ImportPageTest(PortfolioTestCase):
         buffer = io.BytesIO()
         workbook.save(buffer)
         self.login(self.admin)
-        preview = self.client.get(self.upload(buffer.getvalue(), name="ministry.xlsx")["Location"])
+        preview = self.client.get(self.result_of(self.upload(buffer.getvalue(), name="ministry.xlsx")))
         self.assertContains(preview, "XL-1 / 2025 / operation / initial / ministry")
         token = ImportUpload.objects.get().token
         self.client.post(reverse("interchange:import_confirm", args=[token]))

@@ -1,6 +1,10 @@
 import csv
 import io
 
+import openpyxl
+from django.urls import resolve
+
+from mieruka.tasks.models import TaskRun
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -15,9 +19,18 @@ HEADER = [
 class SystemExportTests(PortfolioTestCase):
     url = "/systems/export.csv"
 
-    def download(self, **params):
+    def download(self, fmt="csv", **params):
+        """Start the export from the list page's button, as a person would, and download the task's file."""
+        from django.http import QueryDict
+
         self.login()
-        response = self.client.get(self.url, params)
+        query = QueryDict(mutable=True)
+        query.update(params)
+        started = self.client.post("/systems/export/", {"query": query.urlencode(), "format": fmt})
+        run = TaskRun.objects.get(pk=resolve(started["Location"]).kwargs["pk"])
+        self.assertEqual((run.status, run.user, run.kind), ("succeeded", self.analyst, "system_export"))
+        self.assertContains(self.client.get(started["Location"]), f"/tasks/{run.pk}/download/")
+        response = self.client.get(f"/tasks/{run.pk}/download/")
         self.assertEqual(response.status_code, 200)
         return response, b"".join(response.streaming_content)
 
@@ -27,6 +40,16 @@ class SystemExportTests(PortfolioTestCase):
     def test_it_is_utf8_with_a_bom_so_excel_reads_japanese(self):
         factories.system(name_ja="年金記録管理システム")
         response, body = self.download()
+        self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
+        self.assertIn("text/csv", response["Content-Type"])
+        self.assertIn("attachment", response["Content-Disposition"])
+        self.assertIn("年金記録管理システム", body.decode("utf-8-sig"))
+
+    def test_the_streaming_url_gives_the_same_file_for_scripts(self):
+        factories.system(name_ja="年金記録管理システム")
+        self.login()
+        response = self.client.get(self.url)
+        body = b"".join(response.streaming_content)
         self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
         self.assertIn("text/csv", response["Content-Type"])
         self.assertIn("attachment", response["Content-Disposition"])
@@ -62,7 +85,31 @@ class SystemExportTests(PortfolioTestCase):
         self.login()
         page = self.client.get("/systems/", {"organization": "MHLW", "status": "operation", "sort": "-system_id"})
         self.assertEqual(page.context["page"].paginator.count, len(ids))
-        self.assertContains(page, "/systems/export.csv?organization=MHLW&amp;status=operation&amp;sort=-system_id")
+        self.assertContains(page, 'name="query" value="organization=MHLW&amp;status=operation&amp;sort=-system_id"')
+
+    def test_the_xlsx_export_has_the_same_rows(self):
+        factories.system(system_id="SYS-X", name_ja="表計算システム", organization=self.mhlw)
+        response, body = self.download(fmt="xlsx")
+        self.assertIn("attachment", response["Content-Disposition"])
+        rows = list(openpyxl.load_workbook(io.BytesIO(body), read_only=True)["systems"].values)
+        self.assertEqual(list(rows[0][:len(HEADER)]), HEADER)
+        self.assertEqual(rows[1][:2], ("SYS-X", "表計算システム"))
+
+    def test_a_ministry_viewer_exports_only_their_ministry_and_others_cannot_fetch_the_file(self):
+        factories.system(system_id="MINE", organization=self.mhlw)
+        factories.system(system_id="THEIRS", organization=self.moj)
+        self.login(self.viewer)
+        started = self.client.post("/systems/export/", {"query": "", "format": "csv"})
+        run = TaskRun.objects.get(pk=resolve(started["Location"]).kwargs["pk"])
+        body = b"".join(self.client.get(f"/tasks/{run.pk}/download/").streaming_content).decode("utf-8-sig")
+        self.assertIn("MINE", body)
+        self.assertNotIn("THEIRS", body)
+        self.login(self.pjmo_other)
+        self.assertEqual(self.client.get(f"/tasks/{run.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/tasks/{run.pk}/download/").status_code, 404)
+        self.assertEqual(self.client.get(f"/tasks/{run.pk}/status.json").status_code, 404)
+        self.login(self.admin)  # administrators see every task
+        self.assertEqual(self.client.get(f"/tasks/{run.pk}/").status_code, 200)
 
     def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(self):
         factories.system(system_id="SYS-A", name_ja="=HYPERLINK(\"http://evil\")", name_en="+1", purpose="-2",
