@@ -23,6 +23,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=similarity.DEFAULT_THRESHOLD)
     parser.add_argument("--sweep", action="store_true", help="also print P/R/F1 from 0.1 to 0.9")
+    parser.add_argument("--no-vectors", action="store_true", help="without the word vectors (Sudachi words only)")
     parser.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
     args = parser.parse_args()
 
@@ -35,14 +36,12 @@ def main():
         f"Labelled set: {len(rows)} systems, {len(functions)} business functions, {negatives} hard negatives, "
         f"{len(expected)} true cross-ministry pairs"
     )
-    load = getattr(similarity, "load_language_model", None)
-    if load is not None:
-        started = time.perf_counter()
-        model = load()
-        print(f"  language model load: {time.perf_counter() - started:.2f} s ({model})")
+    started = time.perf_counter()
+    model = similarity.load_language_model(vectors=not args.no_vectors)
+    print(f"  language model load: {time.perf_counter() - started:.2f} s ({model})")
 
     started = time.perf_counter()
-    pairs = similarity.similar_pairs(records, threshold=0.0 if args.sweep else args.threshold)
+    pairs = similarity.similar_pairs(records, threshold=0.0 if args.sweep else args.threshold, model=model)
     elapsed = time.perf_counter() - started
     at_default = [p for p in pairs if p.score >= args.threshold - 1e-9]
     q = labelled.quality(at_default, expected)
