@@ -23,7 +23,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=similarity.DEFAULT_THRESHOLD)
     parser.add_argument("--sweep", action="store_true", help="also print P/R/F1 from 0.1 to 0.9")
-    parser.add_argument("--no-vectors", action="store_true", help="without the word vectors (Sudachi words only)")
+    parser.add_argument(
+        "--no-vectors", action="store_true", help="without the word vectors (Sudachi words only)"
+    )
     parser.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
     args = parser.parse_args()
 
@@ -60,10 +62,14 @@ def main():
         print("  false positives:")
         for (a, b), p in sorted(found.items(), key=lambda kv: -kv[1].score):
             if (a, b) not in expected:
-                print(f"    {p.score:.2f} {rows[a]['name']} ({rows[a]['ministry']}) ⇔ {rows[b]['name']} ({rows[b]['ministry']})")
+                print(
+                    f"    {p.score:.2f} {rows[a]['name']} ({rows[a]['ministry']}) ⇔ {rows[b]['name']} ({rows[b]['ministry']})"
+                )
         print("  missed:")
         for a, b in sorted(expected - set(found)):
-            print(f"    [{rows[a]['label']}] {rows[a]['name']} ({rows[a]['ministry']}) ⇔ {rows[b]['name']} ({rows[b]['ministry']})")
+            print(
+                f"    [{rows[a]['label']}] {rows[a]['name']} ({rows[a]['ministry']}) ⇔ {rows[b]['name']} ({rows[b]['ministry']})"
+            )
 
 
 if __name__ == "__main__":

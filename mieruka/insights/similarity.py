@@ -67,7 +67,8 @@ class SystemRecord:
     functions: frozenset[str] = frozenset()  # free-text business functions as recorded
     platforms: frozenset[str] = frozenset()
     users: frozenset[str] = frozenset()
-    tags: frozenset[str] = frozenset()  # business-function codes (業務機能分類); empty: suggested from the text
+    # Business-function codes (業務機能分類); when empty, the ones the text suggests are used.
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,14 @@ class LanguageModel:
         norms[norms == 0] = 1.0
         self.vectors = table / norms
         self._key2row = msgpack.unpackb((vocab / "key2row").read_bytes(), strict_map_key=False)
-        self.vector_source = f"{vocab.parent.name} word vectors {self.vectors.shape[0]:,}×{self.vectors.shape[1]}"
+        self.vector_source = (
+            f"{vocab.parent.name} word vectors {self.vectors.shape[0]:,}×{self.vectors.shape[1]}"
+        )
 
     def __str__(self) -> str:
-        return "SudachiPy + SudachiDict core" + (f"; {self.vector_source}" if self.vectors is not None else "")
+        return "SudachiPy + SudachiDict core" + (
+            f"; {self.vector_source}" if self.vectors is not None else ""
+        )
 
     def _tokenizer(self):
         tok = getattr(self._local, "tokenizer", None)
@@ -306,12 +311,26 @@ class _Prepared:
     others: list[set[str]]
     tags: list[frozenset[str]]
     idf: dict[str, float]
+    word_rows: dict[str, int]  # row in the vector table of every word that has one
 
 
-def _bag(model: LanguageModel, record: SystemRecord) -> tuple[list[str], set[str], set[str]]:
-    """Tokens of a system (name words twice, compound parts once) and its whole words by field."""
-    name_words = model.words(record.name)
-    other_words = model.words(record.purpose) + [w for f in sorted(record.functions) for w in model.words(f)]
+def _bag(
+    model: LanguageModel, record: SystemRecord, seen: dict | None = None
+) -> tuple[list[str], set[str], set[str]]:
+    """Tokens of a system (name words twice, compound parts once) and its whole words by field.
+
+    `seen` caches the analysis of texts met before in the same run (names and purposes repeat a lot).
+    """
+    seen = {} if seen is None else seen
+
+    def words(text):
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = model.words(text)
+        return found
+
+    name_words = words(record.name)
+    other_words = words(record.purpose) + [w for f in sorted(record.functions) for w in words(f)]
     bag: list[str] = []
     for w in name_words:
         bag += [w.norm, w.norm, *w.parts]
@@ -337,15 +356,14 @@ def similar_pairs(
         return []
     model = model or load_language_model()
     bags, names, others = [], [], []
+    seen: dict[str, list[Word]] = {}
     for r in records:
-        bag, name_set, other_set = _bag(model, r)
+        bag, name_set, other_set = _bag(model, r, seen)
         bags.append(bag)
         names.append(name_set)
         others.append(other_set)
-    tags = [
-        r.tags or frozenset(suggest_functions(name=r.name, purpose=r.purpose, functions=sorted(r.functions)))
-        for r in records
-    ]
+    del seen
+    tags = [_tags_of(r) for r in records]
     text_m, text_df, vocab = _tfidf(bags)
     tag_m = _sets(tags)
     plat_m = _sets([r.platforms for r in records])
@@ -356,12 +374,13 @@ def similar_pairs(
     # Meaning: each word's row in the vector table; a system's vector is the TF-IDF-weighted mean.
     semantic = None
     concept_m = None
+    word_rows: dict[str, int] = {}
     if model.vectors is not None and vocab:
         rows = np.full(len(vocab), -1, dtype=np.int64)
         for word, col in vocab.items():
             row = model.vector_row(word)
             if row is not None:
-                rows[col] = row
+                rows[col] = word_rows[word] = row
         known = np.nonzero(rows >= 0)[0]
         to_row = sparse.csr_matrix(
             (np.ones(known.size), (known, rows[known])), shape=(len(vocab), model.vectors.shape[0])
@@ -378,11 +397,16 @@ def similar_pairs(
     blocks = [_prune_common(text_m, text_df, max_df)]
     if concept_m is not None:
         concept_l2 = _l2(concept_m)
-        blocks.append(_prune_common(concept_l2, np.bincount(concept_l2.indices, minlength=concept_l2.shape[1]), max_df) * 0.7)
+        blocks.append(
+            _prune_common(concept_l2, np.bincount(concept_l2.indices, minlength=concept_l2.shape[1]), max_df)
+            * 0.7
+        )
     # Tags, then platforms, weigh less: they only nominate systems the text does not already link.
     for m, weight in ((tag_m, 0.5), (plat_m, 0.2)):
         m_l2 = _l2(m)
-        blocks.append(_prune_common(m_l2, np.bincount(m_l2.indices, minlength=m_l2.shape[1]), max_df) * weight)
+        blocks.append(
+            _prune_common(m_l2, np.bincount(m_l2.indices, minlength=m_l2.shape[1]), max_df) * weight
+        )
     cand = _l2(sparse.hstack(blocks).tocsr())
     group_ids: dict[object, int] = {}
     groups = np.asarray(
@@ -397,17 +421,23 @@ def similar_pairs(
         return []
 
     final = _scores(
-        ia, ib, text_m=text_m, semantic=semantic, sets={"function_tags": tag_m, "platforms": plat_m, "users": user_m}
+        ia,
+        ib,
+        text_m=text_m,
+        semantic=semantic,
+        sets={"function_tags": tag_m, "platforms": plat_m, "users": user_m},
     )
     keep = np.nonzero(final >= threshold - 1e-9)[0]
-    prepared = _Prepared(names=names, others=others, tags=tags, idf=idf)
+    prepared = _Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows)
     pairs = []
     for idx in keep:
         i, j = int(ia[idx]), int(ib[idx])
         if records[i].key > records[j].key:
             i, j = j, i
         reasons = _reasons(records, prepared, model, i, j) if with_reasons else ()
-        pairs.append(Pair(a=records[i].key, b=records[j].key, score=round(float(final[idx]), 4), reasons=reasons))
+        pairs.append(
+            Pair(a=records[i].key, b=records[j].key, score=round(float(final[idx]), 4), reasons=reasons)
+        )
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
 
@@ -419,9 +449,13 @@ def _scores(ia, ib, *, text_m, semantic, sets) -> np.ndarray:
     parts = {"lexical": (lexical, has_text[ia] & has_text[ib])}
     if semantic is not None:
         cos = np.einsum("ij,ij->i", semantic[ia], semantic[ib])
-        present = (np.abs(semantic[ia]).sum(axis=1) > 0) & (np.abs(semantic[ib]).sum(axis=1) > 0)
+        has_vector = np.abs(semantic).sum(axis=1) > 0
+        present = has_vector[ia] & has_vector[ib]
         # Centred vectors of unrelated texts still score about 0.2; map [0.2, 0.8] onto [0, 1].
-        parts["semantic"] = (np.clip((cos - SEMANTIC_FLOOR) / (SEMANTIC_CEILING - SEMANTIC_FLOOR), 0, 1), present)
+        parts["semantic"] = (
+            np.clip((cos - SEMANTIC_FLOOR) / (SEMANTIC_CEILING - SEMANTIC_FLOOR), 0, 1),
+            present,
+        )
     for key, m in sets.items():
         inter = _rowwise_dot(m, ia, ib)
         sizes = np.diff(m.indptr)
@@ -459,7 +493,7 @@ def _reasons(records, prepared: _Prepared, model: LanguageModel, i: int, j: int)
         reasons.append(Reason("name_terms", tuple(rarest(in_names)[:6])))
     if shared - in_names:
         reasons.append(Reason("purpose_terms", tuple(rarest(shared - in_names)[:6])))
-    related = _related_terms(model, all_a - shared, all_b - shared, rarest)
+    related = _related_terms(model, prepared.word_rows, all_a - shared, all_b - shared, rarest)
     if related:
         reasons.append(Reason("related_terms", tuple(related)))
     common_tags = sorted(prepared.tags[i] & prepared.tags[j])
@@ -472,12 +506,14 @@ def _reasons(records, prepared: _Prepared, model: LanguageModel, i: int, j: int)
     return tuple(reasons)
 
 
-def _related_terms(model: LanguageModel, words_a: set[str], words_b: set[str], rarest) -> list[str]:
+def _related_terms(
+    model: LanguageModel, word_rows: dict[str, int], words_a: set[str], words_b: set[str], rarest
+) -> list[str]:
     """Pairs of different words close in meaning (「補助金≈交付金」), closest first, each word used once."""
     if model.vectors is None or not words_a or not words_b:
         return []
-    rows_a = {w: r for w in words_a if (r := model.vector_row(w)) is not None}
-    rows_b = {w: r for w in words_b if (r := model.vector_row(w)) is not None}
+    rows_a = {w: word_rows[w] for w in words_a if w in word_rows}
+    rows_b = {w: word_rows[w] for w in words_b if w in word_rows}
     if not rows_a or not rows_b:
         return []
     la, lb = rarest(rows_a), rarest(rows_b)
@@ -495,17 +531,28 @@ def _related_terms(model: LanguageModel, words_a: set[str], words_b: set[str], r
     return found
 
 
-def pair_reasons(a: SystemRecord, b: SystemRecord, *, model: LanguageModel | None = None) -> tuple[Reason, ...]:
+def pair_reasons(
+    a: SystemRecord, b: SystemRecord, *, model: LanguageModel | None = None
+) -> tuple[Reason, ...]:
     """The reasons of one pair, outside a full run (for a page that explains two given systems)."""
     model = model or load_language_model()
     records = [a, b]
     _, na, oa = _bag(model, a)
     _, nb, ob = _bag(model, b)
-    tags = [
-        r.tags or frozenset(suggest_functions(name=r.name, purpose=r.purpose, functions=sorted(r.functions)))
-        for r in records
-    ]
-    return _reasons(records, _Prepared(names=[na, nb], others=[oa, ob], tags=tags, idf={}), model, 0, 1)
+    word_rows = {w: r for w in na | oa | nb | ob if (r := model.vector_row(w)) is not None}
+    prepared = _Prepared(
+        names=[na, nb], others=[oa, ob], tags=[_tags_of(a), _tags_of(b)], idf={}, word_rows=word_rows
+    )
+    return _reasons(records, prepared, model, 0, 1)
+
+
+def _tags_of(record: SystemRecord) -> frozenset[str]:
+    """The recorded business-function tags, else those the text suggests."""
+    if record.tags:
+        return record.tags
+    return frozenset(
+        suggest_functions(name=record.name, purpose=record.purpose, functions=sorted(record.functions))
+    )
 
 
 def clusters(pairs: Iterable[Pair]) -> list[list[int]]:
