@@ -18,7 +18,7 @@ from django.utils import timezone
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
-from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
 
 from . import conf, graph, similarity, staffing
@@ -376,6 +376,12 @@ def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.System
     through = InformationSystem.platforms.through
     for system_pk, code in through.objects.values_list("informationsystem_id", "sharedplatform__code"):
         platforms[system_pk].add(code)
+    tags: dict[int, set[str]] = defaultdict(set)
+    tag_links = InformationSystem.function_tags.through.objects.values_list(
+        "informationsystem_id", "businessfunction__code"
+    )
+    for system_pk, code in tag_links:
+        tags[system_pk].add(code)
     records = []
     rows = (
         InformationSystem.objects.exclude(status="retired")
@@ -392,6 +398,7 @@ def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.System
                 functions=frozenset(f.strip() for f in functions or [] if isinstance(f, str) and f.strip()),
                 platforms=frozenset(platforms.get(pk, ())),
                 users=frozenset(users or []),
+                tags=frozenset(tags.get(pk, ())),
             )
         )
     return records
@@ -401,7 +408,8 @@ def _inventory_version() -> str:
     """Changes whenever systems or their platform links change: the cache key of the similarity result."""
     stats = InformationSystem.objects.aggregate(n=Count("id"), last=Max("last_updated"))
     links = InformationSystem.platforms.through.objects.aggregate(n=Count("id"), last=Max("id"))
-    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}"
+    tags = InformationSystem.function_tags.through.objects.aggregate(n=Count("id"), last=Max("id"))
+    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}|{tags['n']}|{tags['last']}"
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
@@ -417,6 +425,24 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
     if use_cache:
         cache.set(key, pairs, 600)
     return pairs
+
+
+def pair_function_tags(pair: similarity.Pair) -> tuple[str, ...]:
+    """The business functions both systems of a pair carry (recorded, or suggested from their text)."""
+    return next((r.values for r in pair.reasons if r.kind == "function_tags"), ())
+
+
+def pairs_by_function(pairs: list[similarity.Pair]) -> list[dict]:
+    """Pairs counted per business function, in the taxonomy's order, for the similar page's group-by."""
+    counts: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        for code in pair_function_tags(pair):
+            counts[code] += 1
+    return [
+        {"code": f.code, "name_ja": f.name_ja, "name_en": f.name_en, "pairs": counts[f.code]}
+        for f in BusinessFunction.objects.all()
+        if counts.get(f.code)
+    ]
 
 
 def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[int, int], PairDecision]:

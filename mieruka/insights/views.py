@@ -329,6 +329,10 @@ def similar(request):
         pairs = [p for p in pairs if (p.a, p.b) not in decisions]
     elif show in PairVerdict.values:
         pairs = [p for p in pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
+    by_function = selectors.pairs_by_function(pairs)
+    function = request.GET.get("function", "")
+    if function:
+        pairs = [p for p in pairs if function in selectors.pair_function_tags(p)]
     groups = similarity_clusters(p for p in pairs)
     shown = pairs[:200]
     info = selectors.system_summaries(
@@ -344,6 +348,8 @@ def similar(request):
             "threshold": threshold,
             "default_threshold": conf.similarity_threshold(),
             "show": show,
+            "function": function,
+            "by_function": by_function,
             "clusters": [[info[pk] for pk in g if pk in info] for g in groups[:30]],
             "cluster_total": len(groups),
             "verdicts": PairVerdict.choices,

@@ -20,7 +20,8 @@ from mieruka.core.history import ValueFormatter, changes_with_fields
 from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
 from mieruka.organizations.models import Organization
 
-from .models import InformationSystem, Interface, Project, SharedPlatform
+from .models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
+from .taxonomy import suggest_functions
 
 
 def current_fiscal_year() -> int:
@@ -32,9 +33,18 @@ def system_list() -> QuerySet[InformationSystem]:
     return InformationSystem.objects.select_related("organization").prefetch_related("platforms")
 
 
+def suggested_function_tags(*, name: str, purpose: str = "", functions: list[str] | tuple[str, ...] = ()):
+    """The business functions the text of a system points to, strongest first (a person confirms them)."""
+    codes = suggest_functions(name=name, purpose=purpose, functions=functions)
+    found = {f.code: f for f in BusinessFunction.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
 def system_get(*, system_id: str) -> InformationSystem:
     return get_object_or_404(
-        InformationSystem.objects.select_related("organization", "organization__parent").prefetch_related("platforms"),
+        InformationSystem.objects.select_related("organization", "organization__parent").prefetch_related(
+            "platforms", "function_tags"
+        ),
         system_id=system_id,
     )
 

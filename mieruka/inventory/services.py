@@ -22,6 +22,7 @@ from .models import InformationSystem, Interface, Project
 SYSTEM_FIELDS = {
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
+    "function_tags",
 }
 PROJECT_FIELDS = {
     "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",
