@@ -30,7 +30,7 @@ def current_fiscal_year() -> int:
 
 def system_list() -> QuerySet[InformationSystem]:
     """Systems with what every list row shows: organization and platform codes."""
-    return InformationSystem.objects.select_related("organization").prefetch_related("platforms")
+    return InformationSystem.objects.select_related("organization").prefetch_related("platforms", "function_tags")
 
 
 def suggested_function_tags(*, name: str, purpose: str = "", functions: list[str] | tuple[str, ...] = ()):
