@@ -105,6 +105,7 @@ class LanguageModel:
         self._dictionary = Dictionary(dict="core")
         self._split_c, self._split_a = SplitMode.C, SplitMode.A
         self._local = threading.local()  # a Sudachi tokenizer must not be shared between threads
+        self._known: dict[str, Word | None] = {}  # surface → content word (or None), shared: plain dict writes
         self.vectors: np.ndarray | None = None
         self._key2row: dict[int, int] = {}
         self.vector_source = ""
@@ -149,28 +150,41 @@ class LanguageModel:
         if not text:
             return []
         out = []
+        known = self._known
         for m in self._tokenizer().tokenize(text):
-            pos = m.part_of_speech()
-            if pos[0] not in _CONTENT_POS or pos[1] in _SKIPPED_SUBPOS or pos[2] in _SKIPPED_SUBPOS:
-                continue
-            # Sudachi writes some English words in katakana (for → フォー): judge stop words on the surface.
-            if m.surface().lower() in STOP_WORDS:
-                continue
-            norm = _word_form(m.normalized_form())
-            if norm is None:
-                continue
-            parts: tuple[str, ...] = ()
-            units = m.split(self._split_a) if pos[0] == "名詞" else ()
-            if len(units) > 1:
-                parts = tuple(p for p in (_word_form(u.normalized_form()) for u in units) if p and p != norm)
-            out.append(Word(norm, parts))
+            surface = m.surface()
+            # A dictionary word analyses the same way wherever it stands: work it out once per process.
+            word = known.get(surface, _UNSEEN)
+            if word is _UNSEEN:
+                word = known[surface] = self._content_word(m, surface)
+            if word is not None:
+                out.append(word)
         return out
+
+    def _content_word(self, m, surface: str) -> Word | None:
+        pos = m.part_of_speech()
+        if pos[0] not in _CONTENT_POS or pos[1] in _SKIPPED_SUBPOS or pos[2] in _SKIPPED_SUBPOS:
+            return None
+        # Sudachi writes some English words in katakana (for → フォー): judge stop words on the surface.
+        if surface.lower() in STOP_WORDS:
+            return None
+        norm = _word_form(m.normalized_form())
+        if norm is None:
+            return None
+        parts: tuple[str, ...] = ()
+        units = m.split(self._split_a) if pos[0] == "名詞" else ()
+        if len(units) > 1:
+            parts = tuple(p for p in (_word_form(u.normalized_form()) for u in units) if p and p != norm)
+        return Word(norm, parts)
 
     def vector_row(self, word: str) -> int | None:
         """Row of the word in the vector table (spaCy keys a word by the 64-bit MurmurHash of its UTF-8)."""
         if self.vectors is None:
             return None
         return self._key2row.get(murmurhash64a(word.encode("utf-8")))
+
+
+_UNSEEN = object()
 
 
 def _word_form(norm: str) -> str | None:

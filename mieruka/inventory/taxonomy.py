@@ -174,28 +174,28 @@ def _latin_words(text: str) -> set[str]:
     return found
 
 
-def function_scores(
-    *, name: str, purpose: str = "", functions: tuple[str, ...] | list[str] = ()
-) -> dict[str, int]:
+# Per function: (keyword, is Latin, weight), worked out once rather than for every text.
+_KEYWORDS = tuple(
+    (spec.code, tuple((k, bool(_LATIN.match(k)), w) for w, ks in ((2, spec.strong), (1, spec.weak)) for k in ks))
+    for spec in FUNCTIONS
+)
+
+
+def function_scores(*, name: str, purpose: str = "", functions: tuple[str, ...] | list[str] = ()) -> dict[str, int]:
     """Keyword score of every function the text touches (name counts twice, free-text functions once)."""
     name_text = _fold(name)
     other_text = _fold(" ".join([purpose or "", *functions]))
     name_latin, other_latin = _latin_words(name_text), _latin_words(other_text)
     scores: dict[str, int] = {}
-    for spec in FUNCTIONS:
+    for code, keywords in _KEYWORDS:
         score = 0
-        for weight, keywords in ((2, spec.strong), (1, spec.weak)):
-            for keyword in keywords:
-                if _LATIN.match(keyword):
-                    in_name, in_other = keyword in name_latin, keyword in other_latin
-                else:
-                    in_name, in_other = keyword in name_text, keyword in other_text
-                if in_name:
-                    score += 2 * weight
-                elif in_other:
-                    score += weight
+        for keyword, latin, weight in keywords:
+            if keyword in (name_latin if latin else name_text):
+                score += 2 * weight
+            elif keyword in (other_latin if latin else other_text):
+                score += weight
         if score:
-            scores[spec.code] = score
+            scores[code] = score
     return scores
 
 
