@@ -47,7 +47,7 @@ class SystemFormTaggingTests(PortfolioTestCase):
         self.assertEqual(response.context["form"].initial["function_tags"], [training.pk])
         self.assertContains(response, f'value="{training.pk}" id="id_function_tags_')
         self.assertContains(response, "職員研修管理システム")
-        self.assertContains(response, "Suggested business functions")
+        self.assertContains(response, "業務機能分類の提案: 研修")
 
     def test_the_tags_a_person_saves_are_kept_and_audited(self):
         self.login(self.admin)
