@@ -445,6 +445,53 @@ def pairs_by_function(pairs: list[similarity.Pair]) -> list[dict]:
     ]
 
 
+def cluster_summaries(*, groups: list[list[int]], fiscal_year: int | None = None, tree: OrgTree | None = None) -> dict:
+    """Clusters of similar systems ranked by the operating cost at stake, with each member's facts.
+
+    Cost is the initial 運用等経費 of `fiscal_year` (default: the latest year with budget lines). The saving
+    is what consolidating onto the cheapest member would leave out: the total less that member's cost — an
+    upper bound to weigh, not a verdict.
+    """
+    tree = tree or organization_tree()
+    if fiscal_year is None:
+        span = budget_year_range()
+        fiscal_year = span[1] if span else None
+    ids = {pk for g in groups for pk in g}
+    costs: dict[int, int] = {}
+    if fiscal_year is not None and ids:
+        lines = (
+            BudgetLine.objects.filter(fiscal_year=fiscal_year, stage="initial", category="operation")
+            .values("system_id")
+            .annotate(total=Sum("amount_yen"))
+            .values_list("system_id", "total")
+        )
+        costs = {pk: total for pk, total in lines if pk in ids}
+    platforms: dict[int, list[str]] = defaultdict(list)
+    through = InformationSystem.platforms.through.objects.values_list("informationsystem_id", "sharedplatform__code")
+    for pk, code in through:
+        if pk in ids:
+            platforms[pk].append(code)
+    systems = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):  # chunks keep under the database's parameter limit
+        for s in InformationSystem.objects.filter(id__in=ordered[start : start + 5000]):
+            root = tree.nodes[tree.root_of(s.organization_id)]
+            systems[s.pk] = {
+                "pk": s.pk, "system_id": s.system_id, "name_ja": s.name_ja, "ministry": root.name_ja,
+                "ministry_code": root.code, "cost": costs.get(s.pk), "hosting": s.get_hosting_display(),
+                "platforms": sorted(platforms.get(s.pk, [])),
+            }
+    out = []
+    for group in groups:
+        members = sorted((systems[pk] for pk in group if pk in systems), key=lambda m: (-(m["cost"] or 0), m["system_id"]))
+        known = [m["cost"] for m in members if m["cost"] is not None]
+        total = sum(known)
+        saving = total - min(known) if len(known) >= 2 else 0
+        out.append({"members": members, "total": total, "saving": saving, "costed": len(known)})
+    out.sort(key=lambda c: (-c["total"], -c["saving"], c["members"][0]["system_id"] if c["members"] else ""))
+    return {"fiscal_year": fiscal_year, "clusters": out}
+
+
 def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[int, int], PairDecision]:
     qs = PairDecision.objects.select_related("decided_by")
     if pairs is not None:
