@@ -8,10 +8,13 @@ PORT ?= 8000
 
 .PHONY: install demo serve worker migrate test lint messages browser-deps clean
 
+# ja-ginza is installed without its dependencies: duplicate detection reads only its word-vector files,
+# never its spaCy pipeline (docs/insights.md).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps ja-ginza==5.3.0
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,4 @@
-"""Benchmark: duplicate and similar system detection over 50,000 systems (target: under 60 s).
+"""Benchmark: duplicate and similar system detection over 50,000 systems (target: under 30 s, 1.5 GB).
 
     python benchmarks/similar_speed.py [--systems 50000] [--lines 1000000] [--no-db]
 
@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.insights_data import build_database, setup_django, system_rows  # noqa: E402
 
-TARGET_SECONDS = 60
+TARGET_SECONDS = 30
+TARGET_PEAK_MB = 1536
 
 
 def peak_mb() -> float:
@@ -36,6 +37,10 @@ def main():
     from mieruka.insights import selectors, similarity
 
     print(f"Similar-system detection benchmark: {args.systems:,} systems")
+    started = time.perf_counter()
+    model = similarity.load_language_model()
+    model_load = time.perf_counter() - started
+    print(f"  language model load (once per process): {model_load:.2f} s ({model})")
     if args.no_db:
         records = [
             similarity.SystemRecord(
@@ -62,13 +67,13 @@ def main():
     started = time.perf_counter()
     groups = similarity.clusters(pairs)
     cluster_time = time.perf_counter() - started
-    total = load + score + cluster_time
+    total = model_load + load + score + cluster_time
     print(f"  candidate search + scoring + reasons: {score:.1f} s; clusters: {cluster_time:.2f} s")
     print(f"  {len(pairs):,} pairs at score ≥ {similarity.DEFAULT_THRESHOLD} in {len(groups):,} clusters")
-    verdict = "OK" if total < TARGET_SECONDS else "OVER TARGET"
+    verdict = "OK" if total < TARGET_SECONDS and peak_mb() <= TARGET_PEAK_MB else "OVER TARGET"
     print(
-        f"  total {total:.1f} s (target < {TARGET_SECONDS} s: {verdict}; ratio {total / TARGET_SECONDS:.2f}); "
-        f"peak memory {peak_mb():.0f} MB"
+        f"  total {total:.1f} s including the model (target < {TARGET_SECONDS} s and peak ≤ {TARGET_PEAK_MB} MB: "
+        f"{verdict}; ratio {total / TARGET_SECONDS:.2f}); peak memory {peak_mb():.0f} MB"
     )
 
 

@@ -34,7 +34,8 @@ from mieruka.core.bulk import rows_insert
 from mieruka.core.choices import ChangeAction, ChangeSource
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
-from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.taxonomy import suggest_functions
 from mieruka.organizations.models import Organization
 
 from . import data, planning, relations
@@ -168,8 +169,13 @@ def demo_portfolio_delete(*, progress: Progress | None = None) -> dict[str, int]
 _NON_PORTFOLIO_APPS = {"auth", "contenttypes", "sessions", "admin", "core"}
 
 
+# Controlled vocabularies loaded by a data migration: reference data, not portfolio data, so reset keeps them.
+_REFERENCE_MODELS = {BusinessFunction}
+
+
 def _is_portfolio(model: type[models.Model]) -> bool:
-    return model._meta.app_label not in _NON_PORTFOLIO_APPS and not model._meta.proxy and model._meta.managed
+    return (model._meta.app_label not in _NON_PORTFOLIO_APPS and not model._meta.proxy and model._meta.managed
+            and model not in _REFERENCE_MODELS)
 
 
 def _reverse_relations(model: type[models.Model]) -> list:
@@ -434,7 +440,17 @@ class _Writer:
              for code in p.platforms],
             batch_size=2000,
         )
-        prefetch_related_objects(objs, "platforms")
+        # Business-function tags as a person would confirm them after registering: the suggestions.
+        functions = {f.code: f.pk for f in BusinessFunction.objects.all()}
+        tags = InformationSystem.function_tags.through
+        tags.objects.bulk_create(
+            [tags(informationsystem_id=obj.pk, businessfunction_id=functions[code])
+             for p, obj in zip(plans, objs, strict=True)
+             for code in suggest_functions(name=p.name_ja, purpose=p.purpose, functions=p.functions)
+             if code in functions],
+            batch_size=2000,
+        )
+        prefetch_related_objects(objs, "platforms", "function_tags")
         by_id = {}
         history = 0
         for p, obj in zip(plans, objs, strict=True):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from mieruka.budgets.choices import BudgetCategory, BudgetStage
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.inventory.choices import SystemClassification
+from mieruka.inventory.taxonomy import BY_CODE as FUNCTIONS_BY_CODE
 
 from .charts import PALETTE, Chart, Column, layout, millions
 
@@ -424,10 +425,20 @@ def staffing_scatter(*, assessment: dict) -> Chart:
 REASON_LABELS = {
     "name_terms": gettext_noop("Shared terms in names"),
     "purpose_terms": gettext_noop("Shared terms in purposes"),
+    "related_terms": gettext_noop("Words close in meaning"),
+    "function_tags": gettext_noop("Shared business functions"),
     "functions": gettext_noop("Shared business functions"),
     "platforms": gettext_noop("Shared platforms"),
     "users": gettext_noop("Shared user groups"),
 }
+
+
+def function_label(code: str) -> str:
+    """A business function (業務機能分類) by its code, in the active language; an unknown code as it is."""
+    spec = FUNCTIONS_BY_CODE.get(code)
+    if spec is None:
+        return code
+    return spec.name_ja if (get_language() or "ja").startswith("ja") else spec.name_en
 
 
 def reason_text(reason) -> str:
@@ -437,5 +448,7 @@ def reason_text(reason) -> str:
     values = reason.values
     if reason.kind == "users":
         values = [str(UserGroup(v).label) if v in UserGroup.values else v for v in values]
+    elif reason.kind == "function_tags":
+        values = [function_label(v) for v in values]
     label = _(REASON_LABELS.get(reason.kind, reason.kind))
     return f"{label}: {'、'.join(values)}"

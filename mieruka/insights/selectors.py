@@ -18,7 +18,7 @@ from django.utils import timezone
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
-from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
 
 from . import conf, graph, similarity, staffing
@@ -379,6 +379,12 @@ def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.System
     through = InformationSystem.platforms.through
     for system_pk, code in through.objects.values_list("informationsystem_id", "sharedplatform__code"):
         platforms[system_pk].add(code)
+    tags: dict[int, set[str]] = defaultdict(set)
+    tag_links = InformationSystem.function_tags.through.objects.values_list(
+        "informationsystem_id", "businessfunction__code"
+    )
+    for system_pk, code in tag_links:
+        tags[system_pk].add(code)
     records = []
     rows = (
         InformationSystem.objects.exclude(status="retired")
@@ -395,6 +401,7 @@ def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.System
                 functions=frozenset(f.strip() for f in functions or [] if isinstance(f, str) and f.strip()),
                 platforms=frozenset(platforms.get(pk, ())),
                 users=frozenset(users or []),
+                tags=frozenset(tags.get(pk, ())),
             )
         )
     return records
@@ -404,7 +411,8 @@ def _inventory_version() -> str:
     """Changes whenever systems or their platform links change: the cache key of the similarity result."""
     stats = InformationSystem.objects.aggregate(n=Count("id"), last=Max("last_updated"))
     links = InformationSystem.platforms.through.objects.aggregate(n=Count("id"), last=Max("id"))
-    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}"
+    tags = InformationSystem.function_tags.through.objects.aggregate(n=Count("id"), last=Max("id"))
+    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}|{tags['n']}|{tags['last']}"
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
@@ -420,6 +428,71 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
     if use_cache:
         cache.set(key, pairs, 600)
     return pairs
+
+
+def pair_function_tags(pair: similarity.Pair) -> tuple[str, ...]:
+    """The business functions both systems of a pair carry (recorded, or suggested from their text)."""
+    return next((r.values for r in pair.reasons if r.kind == "function_tags"), ())
+
+
+def pairs_by_function(pairs: list[similarity.Pair]) -> list[dict]:
+    """Pairs counted per business function, in the taxonomy's order, for the similar page's group-by."""
+    counts: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        for code in pair_function_tags(pair):
+            counts[code] += 1
+    return [
+        {"code": f.code, "name_ja": f.name_ja, "name_en": f.name_en, "pairs": counts[f.code]}
+        for f in BusinessFunction.objects.all()
+        if counts.get(f.code)
+    ]
+
+
+def cluster_summaries(*, groups: list[list[int]], fiscal_year: int | None = None, tree: OrgTree | None = None) -> dict:
+    """Clusters of similar systems ranked by the operating cost at stake, with each member's facts.
+
+    Cost is the initial 運用等経費 of `fiscal_year` (default: the latest year with budget lines). The saving
+    is what consolidating onto the cheapest member would leave out: the total less that member's cost — an
+    upper bound to weigh, not a verdict.
+    """
+    tree = tree or organization_tree()
+    if fiscal_year is None:
+        span = budget_year_range()
+        fiscal_year = span[1] if span else None
+    ids = {pk for g in groups for pk in g}
+    costs: dict[int, int] = {}
+    if fiscal_year is not None and ids:
+        lines = (
+            BudgetLine.objects.filter(fiscal_year=fiscal_year, stage="initial", category="operation")
+            .values("system_id")
+            .annotate(total=Sum("amount_yen"))
+            .values_list("system_id", "total")
+        )
+        costs = {pk: total for pk, total in lines if pk in ids}
+    platforms: dict[int, list[str]] = defaultdict(list)
+    through = InformationSystem.platforms.through.objects.values_list("informationsystem_id", "sharedplatform__code")
+    for pk, code in through:
+        if pk in ids:
+            platforms[pk].append(code)
+    systems = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):  # chunks keep under the database's parameter limit
+        for s in InformationSystem.objects.filter(id__in=ordered[start : start + 5000]):
+            root = tree.nodes[tree.root_of(s.organization_id)]
+            systems[s.pk] = {
+                "pk": s.pk, "system_id": s.system_id, "name_ja": s.name_ja, "ministry": root.name_ja,
+                "ministry_code": root.code, "cost": costs.get(s.pk), "hosting": s.get_hosting_display(),
+                "platforms": sorted(platforms.get(s.pk, [])),
+            }
+    out = []
+    for group in groups:
+        members = sorted((systems[pk] for pk in group if pk in systems), key=lambda m: (-(m["cost"] or 0), m["system_id"]))
+        known = [m["cost"] for m in members if m["cost"] is not None]
+        total = sum(known)
+        saving = total - min(known) if len(known) >= 2 else 0
+        out.append({"members": members, "total": total, "saving": saving, "costed": len(known)})
+    out.sort(key=lambda c: (-c["total"], -c["saving"], c["members"][0]["system_id"] if c["members"] else ""))
+    return {"fiscal_year": fiscal_year, "clusters": out}
 
 
 def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[int, int], PairDecision]:

@@ -1,70 +1,59 @@
-"""Duplicate and similar systems: Japanese-aware text similarity over names, purposes and attributes.
+"""Duplicate and similar systems: similarity by meaning over names, purposes and recorded attributes.
 
 Plain module (no ORM): the caller hands in `SystemRecord`s and gets `Pair`s and clusters back.
 
-How it works, and why:
-- Text is NFKC-normalised (full-width ASCII, half-width katakana and compatibility characters fold
-  together) and cut into character uni- and bi-grams. Japanese has no spaces, so character n-grams find
-  「補助金申請」 inside 「補助金の電子申請」 without a morphological dictionary.
-- Each n-gram is weighted by TF-IDF (sublinear tf, smoothed idf) and rows are L2-normalised, so the dot
-  product of two rows is their cosine similarity, and frequent n-grams such as 「システム」 count for little.
-- Comparing every pair of 50,000 systems is 1.25 billion comparisons. Instead a sparse matrix product
-  finds, chunk by chunk, each system's top-k nearest neighbours over n-grams that are not too common
-  (an n-gram shared by thousands of systems says nothing and would make the product dense). Only those
-  candidate pairs are scored exactly.
-- The score mixes the cosine of names and of purposes with the Jaccard overlap of business functions,
-  shared platforms and user groups; an attribute neither system records is left out of the mix rather
-  than counted as a match or a mismatch.
+How it works, and why (docs/insights.md has the tuning notes and the measured quality):
+- Text is cut into words by SudachiPy with its core dictionary and each word is replaced by its normalized
+  form, so 「問合せ」 and 「問い合わせ」, 「ウエブサイト」 and 「ウェブサイト」, 「Collaboration」 and
+  「コラボレーション」 are one word. Compounds are also split into their short units (「人事給与」 →
+  「人事」「給与」), so a compound matches its parts. Particles, auxiliaries, symbols, numbers, one-character
+  words and generic words (システム, 管理, system, the, …) are dropped; Latin words are words.
+- Words are weighted by TF-IDF (names count twice), rows L2-normalised: the dot product is the lexical cosine.
+- Meaning: when the word vectors shipped in the ja-ginza package (chiVe, 300 dimensions) are installed,
+  each system also gets the TF-IDF-weighted mean of its words' vectors (centred, so that the direction
+  all Japanese text shares does not count). 「補助金」 and 「交付金」, 「相談」 and 「問い合わせ」 are close
+  there though they share no character. Without the package this part is left out of the score.
+- Structured signals: business-function tags (the recorded ones, else those suggested from the text by
+  `mieruka.inventory.taxonomy`), shared platforms and user groups, each a Jaccard overlap; an attribute
+  one of the two systems does not record is left out of the weighted mean rather than counted as a mismatch.
+- Comparing every pair of 50,000 systems is 1.25 billion comparisons. A sparse matrix product finds, chunk by
+  chunk, each system's top-k neighbours over its words, their vector "concepts" (the ja-ginza table maps
+  480,000 words onto 20,000 shared rows, so near-synonyms share a row) and its function tags, ignoring
+  features shared by too many systems; only those candidate pairs are scored.
 """
 
 from __future__ import annotations
 
-import re
+import functools
+import importlib.util
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from mieruka.inventory.taxonomy import suggest_functions
+
 # Documented in docs/insights.md: pairs scoring at or above this are "candidates".
-DEFAULT_THRESHOLD = 0.6
+DEFAULT_THRESHOLD = 0.55
 
-WEIGHTS = {"name": 0.45, "purpose": 0.25, "functions": 0.15, "platforms": 0.10, "users": 0.05}
+# Weights of the parts of the score; a part missing for a pair is left out of the weighted mean.
+WEIGHTS = {"lexical": 0.30, "semantic": 0.30, "function_tags": 0.30, "users": 0.15, "platforms": 0.05}
 
-# Words too generic to be a reason ("both are 「システム」s").
-STOP_TERMS = frozenset(
-    {
-        "システム",
-        "情報システム",
-        "サービス",
-        "業務",
-        "事業",
-        "情報",
-        "管理",
-        "system",
-        "systems",
-        "service",
-        "及び",
-        "および",
-        "ため",
-        "こと",
-        "もの",
-        "等",
-        "など",
-        "する",
-        "行う",
-        "ための",
-    }
+# Words that say nothing about what a system does ("both are 「システム」s"); compared with normalized forms.
+STOP_WORDS = frozenset(
+    """
+    システム 情報システム サービス 業務 事業 情報 管理 支援 基盤 運用 提供 利用 実施 処理 一元 各種 全国 関係
+    等 など ため 事 物 為る 有る 成る 居る 行う 出来る 用いる 図る 係る 対する 関する 基づく 於く 含む 伴う
+    the and of for to in on with by a an at or system systems service services management platform tool
+    tools support solution solutions online portal
+    """.split()
 )
-
-_PUNCT = re.compile(
-    r"[\s\u3000、。，．・「」『』（）()［］\[\]{}【】〈〉《》:：;；,.!！?？/／\\|｜\"'`~〜\-－ー_＿=+*#&%$@^<>]+"
-)
-_HIRAGANA = re.compile(r"[\u3040-\u309f]+")
-# Nearly every name ends in one of these; their n-grams would only add noise.
-_GENERIC_IN_NAMES = ("情報システム", "システム", "サービス")
-_TERM = re.compile(r"[\u4e00-\u9fff\u3005\u3006々]{2,}|[\u30a0-\u30ffー]{2,}|[a-z0-9][a-z0-9.\-]+")
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞"})
+_SKIPPED_SUBPOS = frozenset({"数詞", "助数詞可能"})
 
 
 @dataclass(frozen=True)
@@ -75,14 +64,17 @@ class SystemRecord:
     name: str
     purpose: str = ""
     group: object = None  # top-level organization: pairs inside one group are skipped when cross_group_only
-    functions: frozenset[str] = frozenset()
+    functions: frozenset[str] = frozenset()  # free-text business functions as recorded
     platforms: frozenset[str] = frozenset()
     users: frozenset[str] = frozenset()
+    # Business-function codes (業務機能分類); when empty, the ones the text suggests are used.
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why two systems look alike: a kind (name_terms, purpose_terms, functions, platforms, users) and values."""
+    """Why two systems look alike: a kind (name_terms, purpose_terms, related_terms, function_tags,
+    platforms, users) and its values."""
 
     kind: str
     values: tuple[str, ...]
@@ -96,70 +88,148 @@ class Pair:
     reasons: tuple[Reason, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class Word:
+    """A content word: its normalized form and, for a compound, the normalized forms of its short units."""
+
+    norm: str
+    parts: tuple[str, ...] = ()
+
+
+class LanguageModel:
+    """SudachiPy's analyser and, when installed, ja-ginza's word vectors; loaded once per process."""
+
+    def __init__(self, *, vectors: bool = True):
+        from sudachipy import Dictionary, SplitMode
+
+        self._dictionary = Dictionary(dict="core")
+        self._split_c, self._split_a = SplitMode.C, SplitMode.A
+        self._local = threading.local()  # a Sudachi tokenizer must not be shared between threads
+        self._known: dict[str, Word | None] = {}  # surface → content word (or None), shared: plain dict writes
+        self.vectors: np.ndarray | None = None
+        self._key2row: dict[int, int] = {}
+        self.vector_source = ""
+        if vectors:
+            self._load_vectors()
+
+    def _load_vectors(self) -> None:
+        spec = importlib.util.find_spec("ja_ginza")
+        if spec is None or spec.origin is None:
+            return
+        found = sorted(Path(spec.origin).parent.glob("ja_ginza-*/vocab"))
+        if not found:
+            return
+        import msgpack
+
+        vocab = found[-1]
+        table = np.load(vocab / "vectors").astype(np.float32)
+        # Centre the table: averaged word vectors of any two Japanese texts are otherwise close.
+        table -= table.mean(axis=0)
+        norms = np.linalg.norm(table, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.vectors = table / norms
+        self._key2row = msgpack.unpackb((vocab / "key2row").read_bytes(), strict_map_key=False)
+        self.vector_source = (
+            f"{vocab.parent.name} word vectors {self.vectors.shape[0]:,}×{self.vectors.shape[1]}"
+        )
+
+    def __str__(self) -> str:
+        return "SudachiPy + SudachiDict core" + (
+            f"; {self.vector_source}" if self.vectors is not None else ""
+        )
+
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            tok = self._local.tokenizer = self._dictionary.create(mode=self._split_c)
+        return tok
+
+    def words(self, text: str) -> list[Word]:
+        """Content words of the text in order, as normalized forms (Latin words lower-cased)."""
+        text = unicodedata.normalize("NFKC", text or "").strip()
+        if not text:
+            return []
+        out = []
+        known = self._known
+        for m in self._tokenizer().tokenize(text):
+            surface = m.surface()
+            # A dictionary word analyses the same way wherever it stands: work it out once per process.
+            word = known.get(surface, _UNSEEN)
+            if word is _UNSEEN:
+                word = known[surface] = self._content_word(m, surface)
+            if word is not None:
+                out.append(word)
+        return out
+
+    def _content_word(self, m, surface: str) -> Word | None:
+        pos = m.part_of_speech()
+        if pos[0] not in _CONTENT_POS or pos[1] in _SKIPPED_SUBPOS or pos[2] in _SKIPPED_SUBPOS:
+            return None
+        # Sudachi writes some English words in katakana (for → フォー): judge stop words on the surface.
+        if surface.lower() in STOP_WORDS:
+            return None
+        norm = _word_form(m.normalized_form())
+        if norm is None:
+            return None
+        parts: tuple[str, ...] = ()
+        units = m.split(self._split_a) if pos[0] == "名詞" else ()
+        if len(units) > 1:
+            parts = tuple(p for p in (_word_form(u.normalized_form()) for u in units) if p and p != norm)
+        return Word(norm, parts)
+
+    def vector_row(self, word: str) -> int | None:
+        """Row of the word in the vector table (spaCy keys a word by the 64-bit MurmurHash of its UTF-8)."""
+        if self.vectors is None:
+            return None
+        return self._key2row.get(murmurhash64a(word.encode("utf-8")))
+
+
+_UNSEEN = object()
+
+
+def _word_form(norm: str) -> str | None:
+    norm = norm.lower() if norm.isascii() else norm
+    if len(norm) < 2 or norm in STOP_WORDS or not any(ch.isalnum() for ch in norm):
+        return None
+    if all("\u3040" <= ch <= "\u309f" for ch in norm):  # a stray hiragana run (おこなう) is no content word
+        return None
+    return norm
+
+
+_M64 = 0xC6A4A7935BD1E995
+_MASK64 = (1 << 64) - 1
+
+
+def murmurhash64a(data: bytes, seed: int = 1) -> int:
+    """MurmurHash64A, the hash spaCy (seed 1) uses for the keys of its vector tables."""
+    h = (seed ^ (len(data) * _M64)) & _MASK64
+    whole = len(data) // 8 * 8
+    for i in range(0, whole, 8):
+        k = (int.from_bytes(data[i : i + 8], "little") * _M64) & _MASK64
+        k ^= k >> 47
+        h ^= (k * _M64) & _MASK64
+        h = (h * _M64) & _MASK64
+    if whole < len(data):
+        h ^= int.from_bytes(data[whole:], "little")
+        h = (h * _M64) & _MASK64
+    h ^= h >> 47
+    h = (h * _M64) & _MASK64
+    return h ^ (h >> 47)
+
+
+@functools.lru_cache(maxsize=2)
+def load_language_model(*, vectors: bool = True) -> LanguageModel:
+    """The process-wide language model (loading the analyser and the vectors takes about half a second)."""
+    return LanguageModel(vectors=vectors)
+
+
 def normalise(text: str) -> str:
-    """NFKC, lower case, punctuation collapsed to single spaces."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return _PUNCT.sub(" ", text).strip()
+    """NFKC, lower case, surrounding space removed."""
+    return unicodedata.normalize("NFKC", text or "").lower().strip()
 
 
-def content_chunks(text: str) -> list[str]:
-    """Normalised text cut at spaces, punctuation and hiragana runs, with generic words removed.
-
-    Hiragana in Japanese is mostly particles and inflections (の, を, する); cutting there keeps the
-    content words (kanji, katakana, latin) whose n-grams carry meaning.
-    """
-    text = normalise(text)
-    for word in _GENERIC_IN_NAMES:
-        text = text.replace(word, " ")
-    return _HIRAGANA.sub(" ", text).split()
-
-
-def char_ngrams(text: str, sizes: Sequence[int] = (1, 2)) -> list[str]:
-    """Character n-grams inside each content chunk of the text (never across a cut)."""
-    grams = []
-    for chunk in content_chunks(text):
-        for n in sizes:
-            if len(chunk) < n:
-                continue
-            grams.extend(chunk[i : i + n] for i in range(len(chunk) - n + 1))
-        if len(chunk) == 1:
-            grams.append(chunk)
-    return grams
-
-
-def terms(text: str) -> set[str]:
-    """Words a person would recognise: runs of kanji, of katakana, or of latin letters and digits."""
-    return {t for t in _TERM.findall(normalise(text)) if t not in STOP_TERMS}
-
-
-def shared_name_terms(a: str, b: str) -> list[str]:
-    """Common words of two names: maximal runs of `a` made of bigrams that `b` also contains.
-
-    Cheaper than a longest-common-substring search (this runs for every reported pair) and it finds
-    「補助金」 and 「申請」 in 「補助金申請受付」 against 「補助金の電子申請」.
-    """
-    chunks_b = content_chunks(b)
-    bigrams_b = {c[i : i + 2] for c in chunks_b for i in range(len(c) - 1)}
-    found = set()
-    for chunk in content_chunks(a):
-        start = None
-        for i in range(len(chunk) - 1):
-            if chunk[i : i + 2] in bigrams_b:
-                if start is None:
-                    start = i
-            elif start is not None:
-                found.add(chunk[start : i + 1])
-                start = None
-        if start is not None:
-            found.add(chunk[start:])
-    found = {t for t in found if t not in STOP_TERMS and not _HIRAGANA.fullmatch(t)}
-    # Drop a term contained in a longer shared term: 「補助金」 adds nothing next to 「補助金申請」.
-    result = [t for t in found if not any(t != o and t in o for o in found)]
-    return sorted(result, key=lambda t: (-len(t), t))
-
-
-def _tfidf(docs: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Rows L2-normalised TF-IDF of token lists; also returns each column's document frequency."""
+def _tfidf(docs: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray, dict[str, int]]:
+    """Rows L2-normalised TF-IDF of token lists; also each column's document frequency and the vocabulary."""
     vocab: dict[str, int] = {}
     indptr = [0]
     indices: list[int] = []
@@ -180,7 +250,7 @@ def _tfidf(docs: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
     df = np.bincount(matrix.indices, minlength=n_terms)
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
     matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
-    return _l2(matrix), df
+    return _l2(matrix), df, vocab
 
 
 def _l2(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -247,6 +317,44 @@ def candidate_pairs(
     return codes // n, codes % n
 
 
+@dataclass
+class _Prepared:
+    """Per-system analysis kept for scoring and for the reasons of reported pairs."""
+
+    names: list[set[str]]
+    others: list[set[str]]
+    tags: list[frozenset[str]]
+    idf: dict[str, float]
+    word_rows: dict[str, int]  # row in the vector table of every word that has one
+
+
+def _bag(
+    model: LanguageModel, record: SystemRecord, seen: dict | None = None
+) -> tuple[list[str], set[str], set[str]]:
+    """Tokens of a system (name words twice, compound parts once) and its whole words by field.
+
+    `seen` caches the analysis of texts met before in the same run (names and purposes repeat a lot).
+    """
+    seen = {} if seen is None else seen
+
+    def words(text):
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = model.words(text)
+        return found
+
+    name_words = words(record.name)
+    other_words = words(record.purpose) + [w for f in sorted(record.functions) for w in words(f)]
+    bag: list[str] = []
+    for w in name_words:
+        bag += [w.norm, w.norm, *w.parts]
+    for w in other_words:
+        bag += [w.norm, *w.parts]
+    names = {w.norm for w in name_words} | {p for w in name_words for p in w.parts}
+    others = {w.norm for w in other_words} | {p for w in other_words for p in w.parts}
+    return bag, names, others
+
+
 def similar_pairs(
     records: Sequence[SystemRecord],
     *,
@@ -254,31 +362,67 @@ def similar_pairs(
     cross_group_only: bool = True,
     top_k: int = 10,
     with_reasons: bool = True,
+    model: LanguageModel | None = None,
 ) -> list[Pair]:
     """Pairs of systems scoring at or above `threshold`, best first (ties by key), with reasons."""
     n = len(records)
     if n < 2:
         return []
-    name_m, name_df = _tfidf([char_ngrams(r.name) for r in records])
-    purpose_m, purpose_df = _tfidf([char_ngrams(r.purpose) for r in records])
-    func_m = _sets([r.functions for r in records])
+    model = model or load_language_model()
+    bags, names, others = [], [], []
+    seen: dict[str, list[Word]] = {}
+    for r in records:
+        bag, name_set, other_set = _bag(model, r, seen)
+        bags.append(bag)
+        names.append(name_set)
+        others.append(other_set)
+    del seen
+    tags = [_tags_of(r) for r in records]
+    text_m, text_df, vocab = _tfidf(bags)
+    tag_m = _sets(tags)
     plat_m = _sets([r.platforms for r in records])
     user_m = _sets([r.users for r in records])
+    idf_values = np.log((1 + n) / (1 + text_df)) + 1.0
+    idf = {w: float(idf_values[i]) for w, i in vocab.items()}
 
-    # Candidates are found over longer n-grams (3 and 4 characters), which are far more selective than the
-    # 1-2-grams used for scoring, and n-grams shared by more than `max_df` systems are ignored: they carry
-    # no signal and would make the matrix product (nearly) dense. Small portfolios keep every n-gram.
+    # Meaning: each word's row in the vector table; a system's vector is the TF-IDF-weighted mean.
+    semantic = None
+    concept_m = None
+    word_rows: dict[str, int] = {}
+    if model.vectors is not None and vocab:
+        rows = np.full(len(vocab), -1, dtype=np.int64)
+        for word, col in vocab.items():
+            row = model.vector_row(word)
+            if row is not None:
+                rows[col] = word_rows[word] = row
+        known = np.nonzero(rows >= 0)[0]
+        to_row = sparse.csr_matrix(
+            (np.ones(known.size), (known, rows[known])), shape=(len(vocab), model.vectors.shape[0])
+        )
+        concept_m = sparse.csr_matrix(text_m @ to_row)
+        semantic = np.asarray(concept_m @ model.vectors, dtype=np.float32)
+        norms = np.linalg.norm(semantic, axis=1)
+        has_vector = norms > 0
+        semantic[has_vector] /= norms[has_vector, None]
+
+    # Candidates over features that are not too common: an n-gram shared by thousands of systems says
+    # nothing and would make the matrix product (nearly) dense. Small portfolios keep every feature.
     max_df = max(50, min(int(0.01 * n), 200))
-    cand_name, cand_name_df = _tfidf([char_ngrams(r.name, (3, 4)) or char_ngrams(r.name) for r in records])
-    cand_purpose, cand_purpose_df = _tfidf([char_ngrams(r.purpose, (3, 4)) for r in records])
-    cand = sparse.hstack(
-        [
-            _prune_common(cand_name, cand_name_df, max_df) * 0.85,
-            _prune_common(cand_purpose, cand_purpose_df, max_df) * 0.5,
-        ]
-    ).tocsr()
-    cand = _l2(cand)
-    group_ids = {}
+    blocks = [_prune_common(text_m, text_df, max_df)]
+    if concept_m is not None:
+        concept_l2 = _l2(concept_m)
+        blocks.append(
+            _prune_common(concept_l2, np.bincount(concept_l2.indices, minlength=concept_l2.shape[1]), max_df)
+            * 0.7
+        )
+    # Tags, then platforms, weigh less: they only nominate systems the text does not already link.
+    for m, weight in ((tag_m, 0.5), (plat_m, 0.2)):
+        m_l2 = _l2(m)
+        blocks.append(
+            _prune_common(m_l2, np.bincount(m_l2.indices, minlength=m_l2.shape[1]), max_df) * weight
+        )
+    cand = _l2(sparse.hstack(blocks).tocsr())
+    group_ids: dict[object, int] = {}
     groups = np.asarray(
         [
             group_ids.setdefault(r.group, len(group_ids)) if r.group is not None else -1 - i
@@ -286,20 +430,47 @@ def similar_pairs(
         ],
         dtype=np.int64,
     )
-    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.05, cross_group_only=cross_group_only)
+    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.01, cross_group_only=cross_group_only)
     if ia.size == 0:
         return []
 
-    def present(m):
-        return np.diff(m.indptr) > 0
+    final = _scores(
+        ia,
+        ib,
+        text_m=text_m,
+        semantic=semantic,
+        sets={"function_tags": tag_m, "platforms": plat_m, "users": user_m},
+    )
+    keep = np.nonzero(final >= threshold - 1e-9)[0]
+    prepared = _Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows)
+    pairs = []
+    for idx in keep:
+        i, j = int(ia[idx]), int(ib[idx])
+        if records[i].key > records[j].key:
+            i, j = j, i
+        reasons = _reasons(records, prepared, model, i, j) if with_reasons else ()
+        pairs.append(
+            Pair(a=records[i].key, b=records[j].key, score=round(float(final[idx]), 4), reasons=reasons)
+        )
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    return pairs
 
-    scores = np.zeros(ia.size)
-    weights = np.zeros(ia.size)
-    parts = {
-        "name": (_rowwise_dot(name_m, ia, ib), np.ones(ia.size, dtype=bool)),
-        "purpose": (_rowwise_dot(purpose_m, ia, ib), present(purpose_m)[ia] & present(purpose_m)[ib]),
-    }
-    for key, m in (("functions", func_m), ("platforms", plat_m), ("users", user_m)):
+
+def _scores(ia, ib, *, text_m, semantic, sets) -> np.ndarray:
+    """Weighted mean of the parts each pair has: lexical and semantic cosines, Jaccard of each set."""
+    lexical = _rowwise_dot(text_m, ia, ib)
+    has_text = np.diff(text_m.indptr) > 0
+    parts = {"lexical": (lexical, has_text[ia] & has_text[ib])}
+    if semantic is not None:
+        cos = np.einsum("ij,ij->i", semantic[ia], semantic[ib])
+        has_vector = np.abs(semantic).sum(axis=1) > 0
+        present = has_vector[ia] & has_vector[ib]
+        # Centred vectors of unrelated texts still score about 0.2; map [0.2, 0.8] onto [0, 1].
+        parts["semantic"] = (
+            np.clip((cos - SEMANTIC_FLOOR) / (SEMANTIC_CEILING - SEMANTIC_FLOOR), 0, 1),
+            present,
+        )
+    for key, m in sets.items():
         inter = _rowwise_dot(m, ia, ib)
         sizes = np.diff(m.indptr)
         union = sizes[ia] + sizes[ib] - inter
@@ -307,44 +478,95 @@ def similar_pairs(
             jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         # Unknown is not a mismatch: an attribute counts only when both systems record it.
         parts[key] = (jac, (sizes[ia] > 0) & (sizes[ib] > 0))
+    scores = np.zeros(ia.size)
+    weights = np.zeros(ia.size)
     for key, (values, mask) in parts.items():
         scores += WEIGHTS[key] * values * mask
         weights += WEIGHTS[key] * mask
-    final = np.clip(scores / weights, 0.0, 1.0)
-    keep = np.nonzero(final >= threshold - 1e-9)[0]
-
-    pairs = []
-    for idx in keep:
-        ra, rb = records[ia[idx]], records[ib[idx]]
-        if ra.key > rb.key:
-            ra, rb = rb, ra
-        score = round(float(final[idx]), 4)
-        pairs.append(
-            Pair(a=ra.key, b=rb.key, score=score, reasons=pair_reasons(ra, rb) if with_reasons else ())
-        )
-    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
-    return pairs
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.clip(np.where(weights > 0, scores / np.maximum(weights, 1e-9), 0.0), 0.0, 1.0)
 
 
-def pair_reasons(a: SystemRecord, b: SystemRecord) -> tuple[Reason, ...]:
-    """What two systems have in common, in the order a reader weighs it."""
+SEMANTIC_FLOOR = 0.2
+SEMANTIC_CEILING = 0.8
+RELATED_MIN_COSINE = 0.5
+
+
+def _reasons(records, prepared: _Prepared, model: LanguageModel, i: int, j: int) -> tuple[Reason, ...]:
+    """What two systems have in common, in the order a reader weighs it; every value is a whole word."""
+    a, b = records[i], records[j]
+    rarest = lambda words: sorted(words, key=lambda w: (-prepared.idf.get(w, 0.0), w))  # noqa: E731
+    all_a = prepared.names[i] | prepared.others[i]
+    all_b = prepared.names[j] | prepared.others[j]
+    shared = all_a & all_b
+    # A part adds nothing next to the whole compound it belongs to: 「給与」 beside 「人事給与」.
+    shared = {w for w in shared if not any(w != o and w in o for o in shared)}
+    in_names = {w for w in shared if w in prepared.names[i] and w in prepared.names[j]}
     reasons = []
-    name_terms = shared_name_terms(a.name, b.name)
-    if name_terms:
-        reasons.append(Reason("name_terms", tuple(name_terms[:6])))
-    purpose_terms = sorted(terms(a.purpose) & terms(b.purpose), key=lambda t: (-len(t), t))
-    purpose_terms = [t for t in purpose_terms if t not in name_terms]
-    if purpose_terms:
-        reasons.append(Reason("purpose_terms", tuple(purpose_terms[:6])))
-    for kind, va, vb in (
-        ("functions", a.functions, b.functions),
-        ("platforms", a.platforms, b.platforms),
-        ("users", a.users, b.users),
-    ):
+    if in_names:
+        reasons.append(Reason("name_terms", tuple(rarest(in_names)[:6])))
+    if shared - in_names:
+        reasons.append(Reason("purpose_terms", tuple(rarest(shared - in_names)[:6])))
+    related = _related_terms(model, prepared.word_rows, all_a - shared, all_b - shared, rarest)
+    if related:
+        reasons.append(Reason("related_terms", tuple(related)))
+    common_tags = sorted(prepared.tags[i] & prepared.tags[j])
+    if common_tags:
+        reasons.append(Reason("function_tags", tuple(common_tags)))
+    for kind, va, vb in (("platforms", a.platforms, b.platforms), ("users", a.users, b.users)):
         common = sorted(va & vb)
         if common:
             reasons.append(Reason(kind, tuple(common)))
     return tuple(reasons)
+
+
+def _related_terms(
+    model: LanguageModel, word_rows: dict[str, int], words_a: set[str], words_b: set[str], rarest
+) -> list[str]:
+    """Pairs of different words close in meaning (「補助金≈交付金」), closest first, each word used once."""
+    if model.vectors is None or not words_a or not words_b:
+        return []
+    rows_a = {w: word_rows[w] for w in words_a if w in word_rows}
+    rows_b = {w: word_rows[w] for w in words_b if w in word_rows}
+    if not rows_a or not rows_b:
+        return []
+    la, lb = rarest(rows_a), rarest(rows_b)
+    sims = model.vectors[[rows_a[w] for w in la]] @ model.vectors[[rows_b[w] for w in lb]].T
+    found, used_a, used_b = [], set(), set()
+    for flat in np.argsort(-sims, axis=None):
+        x, y = divmod(int(flat), len(lb))
+        if sims[x, y] < RELATED_MIN_COSINE or len(found) == 4:
+            break
+        if la[x] in used_a or lb[y] in used_b or la[x] in lb[y] or lb[y] in la[x]:
+            continue
+        used_a.add(la[x])
+        used_b.add(lb[y])
+        found.append(f"{la[x]}≈{lb[y]}")
+    return found
+
+
+def pair_reasons(
+    a: SystemRecord, b: SystemRecord, *, model: LanguageModel | None = None
+) -> tuple[Reason, ...]:
+    """The reasons of one pair, outside a full run (for a page that explains two given systems)."""
+    model = model or load_language_model()
+    records = [a, b]
+    _, na, oa = _bag(model, a)
+    _, nb, ob = _bag(model, b)
+    word_rows = {w: r for w in na | oa | nb | ob if (r := model.vector_row(w)) is not None}
+    prepared = _Prepared(
+        names=[na, nb], others=[oa, ob], tags=[_tags_of(a), _tags_of(b)], idf={}, word_rows=word_rows
+    )
+    return _reasons(records, prepared, model, 0, 1)
+
+
+def _tags_of(record: SystemRecord) -> frozenset[str]:
+    """The recorded business-function tags, else those the text suggests."""
+    if record.tags:
+        return record.tags
+    return frozenset(
+        suggest_functions(name=record.name, purpose=record.purpose, functions=sorted(record.functions))
+    )
 
 
 def clusters(pairs: Iterable[Pair]) -> list[list[int]]:

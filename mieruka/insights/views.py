@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.metadata
 import importlib.util
+import io
 import math
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -329,11 +332,23 @@ def similar(request):
         pairs = [p for p in pairs if (p.a, p.b) not in decisions]
     elif show in PairVerdict.values:
         pairs = [p for p in pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
+    by_function = selectors.pairs_by_function(pairs)
+    function = request.GET.get("function", "")
+    if function:
+        pairs = [p for p in pairs if function in selectors.pair_function_tags(p)]
     groups = similarity_clusters(p for p in pairs)
+    ranked = selectors.cluster_summaries(groups=groups)
+    ministry = request.GET.get("ministry", "")
+    min_total = _int_or_none(request.GET.get("min_total")) or 0
+    cluster_rows = [
+        c for c in ranked["clusters"]
+        if c["total"] >= min_total and (not ministry or any(m["ministry_code"] == ministry for m in c["members"]))
+    ]
+    if request.GET.get("format") == "csv":
+        return _clusters_csv(cluster_rows, ranked["fiscal_year"])
+    clusters_page = Paginator(cluster_rows, 30).get_page(request.GET.get("page"))
     shown = pairs[:200]
-    info = selectors.system_summaries(
-        ids={pk for p in shown for pk in (p.a, p.b)} | {pk for g in groups[:30] for pk in g}
-    )
+    info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
     rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]
     return render(
         request,
@@ -344,12 +359,43 @@ def similar(request):
             "threshold": threshold,
             "default_threshold": conf.similarity_threshold(),
             "show": show,
-            "clusters": [[info[pk] for pk in g if pk in info] for g in groups[:30]],
-            "cluster_total": len(groups),
+            "function": function,
+            "by_function": by_function,
+            "clusters": clusters_page,
+            "cluster_total": len(cluster_rows),
+            "cluster_year": ranked["fiscal_year"],
+            "ministry": ministry,
+            "min_total": min_total or "",
+            "ministries": [(n.code, n.name_ja) for n in selectors.organization_tree().roots_in_order()],
+            "cluster_query": _query_without(request, "page", "format"),
             "verdicts": PairVerdict.choices,
             "can_decide": _can_decide(request.user),
         },
     )
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _clusters_csv(clusters, fiscal_year) -> HttpResponse:
+    """One row per member of each ranked cluster, amounts in exact yen (UTF-8 with a BOM, like every CSV)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Cluster"), _("Combined operating cost (yen)"), _("Saving if consolidated onto the cheapest (yen)"),
+                     _("System ID"), _("Name"), _("Ministry"), _("Operating cost (yen)"), _("Hosting"),
+                     _("Shared platforms"), _("Fiscal year")])
+    for rank, cluster in enumerate(clusters, start=1):
+        for m in cluster["members"]:
+            writer.writerow([rank, cluster["total"], cluster["saving"], m["system_id"], m["name_ja"], m["ministry"],
+                             "" if m["cost"] is None else m["cost"], m["hosting"], ";".join(m["platforms"]),
+                             fiscal_year or ""])
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="similar_clusters.csv"'
+    return response
 
 
 def _can_decide(user) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from mieruka.inventory import taxonomy
+
 FORMAT_ID = "mieruka/1"
 
 # Column kinds: how a cell is parsed on import and written on export.
@@ -113,6 +115,7 @@ USER_GROUPS = _choices(
     ("local_governments", "地方公共団体", "Local governments"),
     ("other_systems", "他システム", "Other systems"),
 )
+BUSINESS_FUNCTIONS = _choices(*((f.code, f.name_ja, f.name_en) for f in taxonomy.FUNCTIONS))
 HOSTINGS = _choices(
     ("government_cloud", "ガバメントクラウド", "Government cloud"),
     ("other_cloud", "その他のクラウド", "Other cloud"),
@@ -201,6 +204,8 @@ SYSTEMS = Table(
         Column("internal_notes", "内部メモ", TEXT, public=False, extension=True,
                help_ja="府省・デジタル庁内部のメモ（オープンデータには含めない）",
                help_en="Internal notes (never in open data)"),
+        Column("function_tags", "業務機能分類", CHOICE_LIST, choices=BUSINESS_FUNCTIONS, extension=True,
+               help_ja="業務機能分類のコード（;区切り）", help_en="Business-function taxonomy codes (;-separated)"),
     ),
     key=("system_id",),
     help_ja="政府情報システム", help_en="Government information systems",

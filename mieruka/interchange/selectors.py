@@ -51,6 +51,12 @@ def _systems(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
     platforms = defaultdict(list)
     for system_pk, code in through.values_list("informationsystem_id", "sharedplatform__code"):
         platforms[system_pk].append(code)
+    tag_links = InformationSystem.function_tags.through.objects.all()
+    if system_pks is not None:
+        tag_links = tag_links.filter(informationsystem_id__in=system_pks)
+    tags = defaultdict(list)
+    for system_pk, code in tag_links.values_list("informationsystem_id", "businessfunction__code"):
+        tags[system_pk].append(code)
     org_codes = dict(Organization.objects.values_list("id", "code"))
     fields = ("id", "system_id", "name_ja", "name_en", "organization_id", "classification", "status", "purpose",
               "functions", "users", "annual_users", "hosting", "important", "started_on", "retired_on",
@@ -64,6 +70,7 @@ def _systems(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
             "functions": list(functions or []), "users": list(users or []), "annual_users": annual_users,
             "hosting": hosting, "platforms": sorted(platforms.get(pk, [])), "important": important,
             "started_on": started_on, "retired_on": retired_on, "internal_notes": internal_notes,
+            "function_tags": sorted(tags.get(pk, [])),
         }
 
 

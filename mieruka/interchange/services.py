@@ -25,7 +25,7 @@ from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.inventory.choices import InterfaceKind
-from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.monitoring.models import StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
@@ -140,11 +140,12 @@ def _key_pks(existing_table: dict, new_keys: list, new_ids) -> dict:
 
 
 def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, existing, new_ids, to_row, represent,
-                   m2m: tuple[str, str, str] | None = None, related: Callable | None = None) -> None:
+                   m2m: tuple | None = None, related: Callable | None = None) -> None:
     """Insert created rows and update changed ones of one table, with their audit entries.
 
     `to_row(record, pk)` gives the database values by attname and the many-to-many pks (or None);
-    `m2m` is (field name, through column of this model, through column of the other) if there is one.
+    `m2m` is (field name, through column of this model, through column of the other) if there is one, or
+    a tuple of such triples, and then `to_row` gives a tuple of pk lists in the same order.
     """
     spec = schema.TABLES[table]
     fields = snapshot_fields(model)
@@ -152,47 +153,56 @@ def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, exist
     records = parsed.tables[table].records
     stored = existing[table]
     table_plan = plan.tables[table]
+    single = bool(m2m) and isinstance(m2m[0], str)
+    m2ms = (m2m,) if single else tuple(m2m or ())
+
+    def link_lists(links) -> tuple:
+        return (links,) if single else tuple(links or ((),) * len(m2ms))
 
     # Only dates and decimals change form in a snapshot (json_value); the rest is copied as is.
     converted = {attname for name, attname in fields
                  if model._meta.get_field(name).get_internal_type() in ("DateField", "DateTimeField", "DecimalField")}
 
-    def snapshot(values: dict, links: list | None) -> dict:
+    def snapshot(values: dict, links) -> dict:
         data = {name: json_value(values[attname]) if attname in converted else values[attname]
                 for name, attname in fields}
-        if m2m:
-            data[m2m[0]] = sorted(links or [])
+        for (name, _, _), pks in zip(m2ms, link_lists(links), strict=True):
+            data[name] = sorted(pks or [])
         return data
 
-    created, links_to_add = [], []
+    created = []
+    links_to_add: list[list] = [[] for _ in m2ms]
+    relinked: list[list] = [[] for _ in m2ms]
     for key, pk in zip(table_plan.create, new_ids, strict=True):
         record = planning.full_record(spec, records[key])
         values, links = to_row(record, pk)
         created.append((pk, values, links, record))
-        links_to_add += [(pk, other) for other in links or []]
+        for i, pks in enumerate(link_lists(links)):
+            links_to_add[i] += [(pk, other) for other in pks or []]
     writer.insert(model, ["id", *attnames], ((pk, *(v[a] for a in attnames)) for pk, v, _, _ in created))
     writer.audit(model, ChangeAction.CREATE, (
         (pk, represent(record), None, snapshot(values, links), related(values) if related else None)
         for pk, values, links, record in created), related_model=InformationSystem if related else None)
 
-    updated, relinked = [], []
+    updated = []
     for key in table_plan.update:
         pk, old_record = stored[key]
         record = planning.full_record(spec, records[key], base=old_record)
         before_values, before_links = to_row(old_record, pk)
         values, links = to_row(record, pk)
         updated.append((pk, values, record, snapshot(before_values, before_links), snapshot(values, links)))
-        if m2m and sorted(links or []) != sorted(before_links or []):
-            relinked.append(pk)
-            links_to_add += [(pk, other) for other in links or []]
+        for i, (pks, before_pks) in enumerate(zip(link_lists(links), link_lists(before_links), strict=True)):
+            if sorted(pks or []) != sorted(before_pks or []):
+                relinked[i].append(pk)
+                links_to_add[i] += [(pk, other) for other in pks or []]
     writer.update(model, attnames, (tuple(v[a] for a in attnames) + (pk,) for pk, v, _, _, _ in updated))
     writer.audit(model, ChangeAction.UPDATE, (
         (pk, represent(record), before, after, related(values) if related else None)
         for pk, values, record, before, after in updated), related_model=InformationSystem if related else None)
-    if m2m:
-        through = getattr(model, m2m[0]).through
-        writer.delete_where_in(through, m2m[1], relinked)
-        writer.insert(through, [m2m[1], m2m[2]], links_to_add, timestamps=False)
+    for (name, this_column, other_column), pks, links in zip(m2ms, relinked, links_to_add, strict=True):
+        through = getattr(model, name).through
+        writer.delete_where_in(through, this_column, pks)
+        writer.insert(through, [this_column, other_column], links, timestamps=False)
 
 
 def _write_organizations(writer, parsed, plan, existing) -> dict[str, int]:
@@ -227,11 +237,14 @@ def _write_systems(writer, parsed, plan, existing, org_pks, platform_pks) -> dic
                 "status": r["status"], "purpose": r["purpose"], "functions": r["functions"], "users": r["users"],
                 "annual_users": r["annual_users"], "hosting": r["hosting"] or "unknown", "important": r["important"],
                 "started_on": r["started_on"], "retired_on": r["retired_on"],
-                "internal_notes": r["internal_notes"]}, [platform_pks[c] for c in r["platforms"]]
+                "internal_notes": r["internal_notes"]}, (
+            [platform_pks[c] for c in r["platforms"]], [function_pks[c] for c in r.get("function_tags") or []])
 
+    function_pks = dict(BusinessFunction.objects.values_list("code", "id"))
     _generic_write(writer, model=InformationSystem, table="systems", parsed=parsed, plan=plan, existing=existing,
                    new_ids=new_ids, to_row=to_row, represent=lambda r: f"{r['system_id']} {r['name_ja']}",
-                   m2m=("platforms", "informationsystem_id", "sharedplatform_id"))
+                   m2m=(("platforms", "informationsystem_id", "sharedplatform_id"),
+                        ("function_tags", "informationsystem_id", "businessfunction_id")))
     return pks
 
 

@@ -24,7 +24,7 @@ from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
 from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus
-from .models import InformationSystem, Interface, Project, SharedPlatform
+from .models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from .selectors import current_fiscal_year
 
 MILLION = 1_000_000
@@ -130,6 +130,10 @@ class InformationSystemFilterSet(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(
         label=_("Shared platform used"), field_name="platforms", to_field_name="code",
         queryset=SharedPlatform.objects.order_by("code"), empty_label=_("All"), distinct=True,
+    )
+    function_tag = django_filters.ModelChoiceFilter(
+        label=_("Business function tags (業務機能分類)"), field_name="function_tags", to_field_name="code",
+        queryset=BusinessFunction.objects.all(), empty_label=_("All"), distinct=True,
     )
     important = django_filters.ChoiceFilter(
         label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,

@@ -12,7 +12,7 @@ from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_choices_tree
 
 from .choices import DesignationField, InterfaceKind, SystemClassification, UserGroup
-from .models import InformationSystem, Project, SharedPlatform
+from .models import BusinessFunction, InformationSystem, Project, SharedPlatform
 
 # Django's own messages follow the page language only; bad input must be explained in both.
 BILINGUAL_MESSAGES = {
@@ -141,12 +141,18 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         label=_("Shared platforms"), queryset=SharedPlatform.objects.order_by("code"), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    function_tags = forms.ModelMultipleChoiceField(
+        label=_("Business function tags (業務機能分類)"), queryset=BusinessFunction.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("“Suggest business functions from the text” checks the functions the name, purpose and business functions "
+                    "point to; check or uncheck them before saving."),
+    )
 
     class Meta:
         model = InformationSystem
         fields = [
             "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
-            "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
+            "function_tags", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
             "internal_notes",
         ]
         widgets = {
@@ -185,6 +191,16 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
     def service_data(self) -> dict:
         """The cleaned values the services take (everything but the reason and the version)."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "version")}
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """Submitted values as initial values, to show the form again without validating it."""
+        initial = {}
+        for name, field in cls.base_fields.items():
+            if name in data:
+                multiple = isinstance(field.widget, forms.SelectMultiple | forms.CheckboxSelectMultiple)
+                initial[name] = data.getlist(name) if multiple else data.get(name)
+        return initial
 
 
 class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):

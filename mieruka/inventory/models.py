@@ -56,6 +56,30 @@ class SharedPlatform(TimestampedModel):
         return self.name_ja
 
 
+class BusinessFunction(TimestampedModel):
+    """An entry of the business-function taxonomy (業務機能分類): a function many ministries run on their own.
+
+    The master list is `mieruka.inventory.taxonomy.FUNCTIONS`, loaded by a data migration; systems are
+    tagged with these (a controlled vocabulary) beside their free-text `functions`.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("business function")
+        verbose_name_plural = _("business functions")
+        constraints = [models.CheckConstraint(condition=~Q(code=""), name="business_function_code_not_blank")]
+
+    audit_label_field = "code"  # the trail names a tag by its stable code
+
+    def __str__(self):
+        return self.name_ja
+
+
 class InformationSystem(TimestampedModel):
     """A government information system, identified by its stable system ID (情報システムID)."""
 
@@ -77,6 +101,9 @@ class InformationSystem(TimestampedModel):
     hosting = models.CharField(_("hosting"), max_length=24, choices=Hosting.choices, default=Hosting.UNKNOWN)
     platforms = models.ManyToManyField(
         SharedPlatform, verbose_name=_("shared platforms"), blank=True, related_name="systems"
+    )
+    function_tags = models.ManyToManyField(
+        BusinessFunction, verbose_name=_("business function tags"), blank=True, related_name="systems"
     )
     important = models.BooleanField(_("important project (重点)"), default=False)
     started_on = models.DateField(_("operation started on"), null=True, blank=True)

@@ -21,12 +21,14 @@ from mieruka.core.selectors import object_history, object_state_as_of, related_s
 from mieruka.organizations.models import Organization
 
 from .models import (
+    BusinessFunction,
     DesignationProposal,
     InformationSystem,
     Interface,
     Project,
     SharedPlatform,
 )
+from .taxonomy import suggest_functions
 
 
 def current_fiscal_year() -> int:
@@ -35,7 +37,14 @@ def current_fiscal_year() -> int:
 
 def system_list() -> QuerySet[InformationSystem]:
     """Systems with what every list row shows: organization and platform codes."""
-    return InformationSystem.objects.select_related("organization").prefetch_related("platforms")
+    return InformationSystem.objects.select_related("organization").prefetch_related("platforms", "function_tags")
+
+
+def suggested_function_tags(*, name: str, purpose: str = "", functions: list[str] | tuple[str, ...] = ()):
+    """The business functions the text of a system points to, strongest first (a person confirms them)."""
+    codes = suggest_functions(name=name, purpose=purpose, functions=functions)
+    found = {f.code: f for f in BusinessFunction.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
 
 
 def system_by_any_id(*, queryset: QuerySet[InformationSystem], system_id: str) -> InformationSystem | None:
@@ -51,7 +60,9 @@ def proposal_list() -> QuerySet[DesignationProposal]:
 
 def system_get(*, system_id: str) -> InformationSystem:
     return get_object_or_404(
-        InformationSystem.objects.select_related("organization", "organization__parent").prefetch_related("platforms"),
+        InformationSystem.objects.select_related("organization", "organization__parent").prefetch_related(
+            "platforms", "function_tags"
+        ),
         system_id=system_id,
     )
 

@@ -27,7 +27,7 @@ from .models import DesignationProposal, InformationSystem, Interface, PreviousS
 SYSTEM_FIELDS = {
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
-    "retirement_reason", "successor",
+    "retirement_reason", "successor", "function_tags",
 }
 # Designations that are the Digital Agency's to make (重点プロジェクト, 区分); ministries propose changes.
 SYSTEM_DESIGNATIONS = ("important", "classification")

@@ -294,10 +294,34 @@ def _system_form_page(request, *, form, system=None):
     return render(request, "inventory/system_form.html", {"form": form, "system": system})
 
 
+def _suggesting_form(request, **kwargs) -> SystemForm | None:
+    """When "Suggest from the text" was pressed: the form as submitted with the suggested tags checked.
+
+    Nothing is saved and nothing is validated yet; the person checks the suggestion and saves.
+    """
+    if request.method != "POST" or "suggest_tags" not in request.POST:
+        return None
+    initial = SystemForm.initial_from(request.POST)
+    suggested = selectors.suggested_function_tags(
+        name=request.POST.get("name_ja", ""), purpose=request.POST.get("purpose", ""),
+        functions=request.POST.get("functions", "").splitlines(),
+    )
+    initial["function_tags"] = [f.pk for f in suggested]
+    if suggested:
+        messages.info(request, _("Suggested business functions: %(names)s. Check them and save.")
+                      % {"names": "、".join(str(f) for f in suggested)})
+    else:
+        messages.info(request, _("No business function could be suggested from the text."))
+    return SystemForm(initial=initial, user=request.user, **kwargs)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def system_create(request):
     _require_edit(request, InformationSystem)
+    suggesting = _suggesting_form(request)
+    if suggesting is not None:
+        return _system_form_page(request, form=suggesting)
     form = SystemForm(request.POST or None, user=request.user)
     system = _save_form(request, form, lambda actor, data, reason: services.system_create(
         actor=actor, data=data, reason=reason), success=_("The system was registered."))
@@ -311,6 +335,9 @@ def system_create(request):
 @follows_renames
 def system_edit(request, system_id: str):
     system = _system_for(request, system_id, edit=True)
+    suggesting = _suggesting_form(request, instance=selectors.system_get(system_id=system.system_id), editing=True)
+    if suggesting is not None:
+        return _system_form_page(request, form=suggesting, system=system)
     # The form validates against a separate copy, so a rejected edit never touches the shown record.
     form = SystemForm(request.POST or None, instance=selectors.system_get(system_id=system.system_id), editing=True,
                       user=request.user)

@@ -57,3 +57,11 @@ def consolidation_candidates(system):
     from mieruka.insights.selectors import consolidation_candidates_for
 
     return consolidation_candidates_for(system=system) if system is not None else []
+
+
+@register.simple_tag
+def function_label(code):
+    """A business function (業務機能分類) by its code, in the active language."""
+    from mieruka.insights.figures import function_label as label
+
+    return label(code)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
-from mieruka.insights import services
+from mieruka.insights import selectors, services
 from mieruka.insights.models import PairDecision
 from mieruka.insights.selectors import consolidation_candidates_for
 from mieruka.testing.base import PortfolioTestCase
@@ -47,6 +47,45 @@ class SimilarPageTests(PortfolioTestCase):
         self.assertContains(response, "補助金")
         self.assertContains(response, "申請受付")  # shared business function
         self.assertContains(response, "GBIZID")
+
+    def test_pairs_are_grouped_by_business_function_and_can_be_filtered_by_one(self):
+        response = self.page()
+        self.assertContains(response, 'data-function="grants"')
+        self.assertContains(response, "補助金等申請受付")
+        self.assertContains(self.page(function="grants"), 'data-pair="MHLW-001-MOJ-001"')
+        self.assertNotContains(self.page(function="payroll"), 'data-pair="MHLW-001-MOJ-001"')
+
+    def test_recorded_function_tags_feed_the_detection_and_its_reasons(self):
+        from mieruka.inventory.models import BusinessFunction
+
+        tag = BusinessFunction.objects.get(code="document")
+        self.subsidy_mhlw.function_tags.set([tag])
+        self.subsidy_moj.function_tags.set([tag])
+        records = {r.key: r for r in selectors.similarity_records()}
+        self.assertEqual(records[self.subsidy_mhlw.pk].tags, frozenset({"document"}))
+        self.assertContains(self.page(function="document"), 'data-pair="MHLW-001-MOJ-001"')
+        self.assertContains(self.page(), "文書管理・電子決裁")
+
+    def test_clusters_are_ranked_by_combined_operating_cost_with_the_saving_onto_the_cheapest(self):
+        response = self.page()
+        cluster = response.context["clusters"][0]
+        # MHLW-001 ¥300M and MOJ-001 ¥120M of initial 運用等経費 in FY2025: together ¥420M, ¥300M saved at most;
+        # MHLW-002 (paired with MOJ-001) has no budget and counts for nothing.
+        self.assertEqual([m["system_id"] for m in cluster["members"]], ["MHLW-001", "MOJ-001", "MHLW-002"])
+        self.assertIsNone(cluster["members"][2]["cost"])
+        self.assertEqual((cluster["total"], cluster["saving"]), (420_000_000, 300_000_000))
+        self.assertEqual(cluster["members"][0]["ministry"], "厚生労働省")
+        self.assertContains(response, 'data-saving="300000000"')
+
+    def test_clusters_filter_by_ministry_and_minimum_amount_and_export_as_csv(self):
+        self.assertEqual(len(self.page(ministry="MOJ").context["clusters"]), 1)
+        self.assertEqual(len(self.page(ministry="DA").context["clusters"]), 0)
+        self.assertEqual(len(self.page(min_total="500000000").context["clusters"]), 0)
+        response = self.page(format="csv")
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        lines = response.content.decode("utf-8-sig").splitlines()
+        self.assertEqual(len(lines), 4)
+        self.assertIn("1,420000000,300000000,MHLW-001", lines[1])
 
     def test_it_does_not_pair_two_systems_of_the_same_ministry(self):
         # MHLW-001 (in a bureau of 厚生労働省) and MHLW-002 have the same name but one ministry.

@@ -159,6 +159,21 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         change = ObjectChange.objects.get(changed_object_id=system.pk, action="update")
         assert [d[0] for d in change.diff()] == ["status"]
 
+    def test_business_function_tags_are_imported_audited_and_exported_again(self):
+        system = factories.system(system_id="MIC-001", organization=self.mhlw)
+        path = self.write("systems.csv", "system_id,name_ja,organization_code,classification,status,function_tags\n"
+                                         f"MIC-001,{system.name_ja},MHLW,ministry,operation,survey;document\n")
+        status, _, err = self.run_import(path)
+        assert status == 0, err
+        assert sorted(system.function_tags.values_list("code", flat=True)) == ["document", "survey"]
+        change = ObjectChange.objects.get(changed_object_id=system.pk, action="update")
+        assert change.postchange_data == serialize_object(InformationSystem.objects.get(pk=system.pk))
+        assert [d[0] for d in change.diff()] == ["function_tags"]
+        out = self.tmp / "out"
+        self.run_export("--out", out)
+        exported = (out / "systems.csv").read_text(encoding="utf-8-sig")
+        assert "document;survey" in exported
+
     def test_a_changed_amount_is_an_update_of_the_same_budget_line(self):
         line = factories.budget_line(system=factories.system(system_id="S-1", organization=self.mhlw),
                                      fiscal_year=2025, amount_yen=100)

@@ -20,6 +20,11 @@ class ImportErrorTest(FilesMixin, PortfolioTestCase):
         self.assert_rejected(path, file="systems.csv", row=2, column="name_ja", value="",
                              reason_en="A required value is missing", reason_ja="必須の値がありません")
 
+    def test_it_rejects_an_unknown_business_function_code(self):
+        path = self.write("systems.csv", "system_id,name_ja,organization_code,classification,status,function_tags\n"
+                                         "S-1,名称,MHLW,ministry,operation,payroll;cooking\n")
+        self.assert_rejected(path, file="systems.csv", row=2, column="function_tags")
+
     def test_it_rejects_a_missing_required_column(self):
         path = self.write("systems.csv", "system_id,name_ja,organization_code,classification\nSYS-2,x,MHLW,ministry\n")
         self.assert_rejected(path, row=1, column="status（状態）", reason_en="A required column is missing")

@@ -12,7 +12,7 @@ from mieruka.core.permissions import scope_queryset
 from mieruka.organizations.models import Organization
 
 from ..choices import UserGroup
-from ..models import InformationSystem, Interface, Project, SharedPlatform
+from ..models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 
 
 def _code(queryset=None, **kwargs):
@@ -31,6 +31,7 @@ class SharedPlatformOutputSerializer(OutputSerializer):
 SYSTEM_FIELDS = [
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
+    "function_tags",
 ]
 PROJECT_FIELDS = [
     "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",
@@ -41,6 +42,7 @@ PROJECT_FIELDS = [
 class SystemOutputSerializer(OutputSerializer):
     organization = _code(help_text="The owning organization's code.")
     platforms = _code(many=True, help_text="Codes of the shared platforms the system uses.")
+    function_tags = _code(many=True, help_text="Business-function taxonomy codes (業務機能分類) of the system.")
     functions = serializers.ListField(child=serializers.CharField(), help_text="Business functions.")
     users = serializers.ListField(child=serializers.ChoiceField(choices=UserGroup.choices))
 
@@ -56,6 +58,12 @@ class SystemInputSerializer(ModelInputSerializer):
         many=True,
         required=False,
         help_text="Codes of the shared platforms used.",
+    )
+    function_tags = _code(
+        BusinessFunction.objects.all(),
+        many=True,
+        required=False,
+        help_text="Business-function taxonomy codes (業務機能分類).",
     )
     functions = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     users = serializers.ListField(child=serializers.ChoiceField(choices=UserGroup.choices), required=False)
