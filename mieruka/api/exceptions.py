@@ -22,7 +22,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.errors import ApplicationError, BadQuery, bilingual
 
 logger = logging.getLogger("mieruka.api")
 
@@ -142,6 +142,9 @@ def _describe(exc) -> tuple[int, str, str, str, dict | None, dict]:
         exc = exceptions.PermissionDenied()
     if isinstance(exc, ApplicationError):
         return 400, "application_error", exc.message_ja, exc.message_en, exc.extra.get("fields"), headers
+    if isinstance(exc, BadQuery):
+        fields = {exc.parameter: [str(exc)]} if exc.parameter else None
+        return 400, "validation_error", exc.message_ja, exc.message_en, fields, headers
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ja, en = MESSAGES[exceptions.ValidationError][1:]
