@@ -47,6 +47,8 @@ ADMIN_VISITED = re.compile(r"^admin:(index|\w+_changelist)$")
 def left_out(route: Route) -> str | None:
     if route.name.startswith("admin") and not ADMIN_VISITED.match(route.name):
         return "Django admin page of one object or form: superusers only; non-staff are sent to its login"
+    if route.route.startswith(("^static/", "static/")):
+        return "static files, served by the development server with DEBUG only: no portfolio data"
     return None
 
 
