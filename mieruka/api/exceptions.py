@@ -22,7 +22,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.errors import ApplicationError, BadQuery, bilingual
 
 logger = logging.getLogger("mieruka.api")
 
@@ -143,6 +143,9 @@ def _describe(exc) -> tuple[int, str, str, str, dict | None, dict]:
     if isinstance(exc, ApplicationError):
         code = "permission_denied" if exc.status_code == 403 else "application_error"
         return exc.status_code, code, exc.message_ja, exc.message_en, exc.extra.get("fields"), headers
+    if isinstance(exc, BadQuery):
+        fields = {exc.parameter: [str(exc)]} if exc.parameter else None
+        return 400, "validation_error", exc.message_ja, exc.message_en, fields, headers
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ja, en = MESSAGES[exceptions.ValidationError][1:]

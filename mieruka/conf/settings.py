@@ -120,6 +120,7 @@ MIDDLEWARE = [
     # Static files straight after the HTTPS redirect: compressed, and cached for a year (hashed names).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mieruka.core.middleware.SecurityHeadersMiddleware",
+    "mieruka.core.middleware.QueryStringLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,6 +14,9 @@ def spreadsheet_safe(value):
     return value
 
 
+# The fiscal years any record may have: from 平成元年度 to 2100.
+MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 1989, 2100
+
 # (first Western year of the era, era name); a fiscal year takes the era of its April.
 _ERAS = [(2019, "令和"), (1989, "平成"), (1926, "昭和")]
 

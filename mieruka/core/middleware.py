@@ -113,3 +113,43 @@ class NotFoundPageMiddleware:
 
             return page_not_found(request, exception)
         return None
+
+
+class QueryStringLimitMiddleware:
+    """Refuse oversized query strings with a 400 before any view parses them.
+
+    No page takes more than a few dozen parameters or a value longer than a long search; beyond these
+    limits a request is a mistake or a probe, and answering it costs database work (or fails inside it).
+    Views still validate each value they read (`core.errors.parse_query_int`, the FilterSets).
+    """
+
+    MAX_PARAMETERS = 100
+    MAX_VALUE_LENGTH = 1_000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .errors import BadQuery
+        from .views import bad_request
+
+        try:
+            self.check(request.GET)
+        except BadQuery as exc:
+            return bad_request(request, exc)
+        return self.get_response(request)
+
+    def check(self, params) -> None:
+        from .errors import BadQuery
+
+        count = sum(len(values) for _, values in params.lists())
+        if count > self.MAX_PARAMETERS:
+            raise BadQuery(f"検索条件が多すぎます（{count}個、上限{self.MAX_PARAMETERS}個）",
+                           f"Too many query parameters ({count}; at most {self.MAX_PARAMETERS})")
+        for name, values in params.lists():
+            for value in [name, *values]:
+                if len(value) > self.MAX_VALUE_LENGTH:
+                    raise BadQuery(
+                        f"検索条件 {name[:40]} が長すぎます（{len(value):,}文字、上限{self.MAX_VALUE_LENGTH:,}文字）",
+                        f"The query parameter {name[:40]} is too long ({len(value):,} characters; "
+                        f"at most {self.MAX_VALUE_LENGTH:,})", parameter=name[:40])

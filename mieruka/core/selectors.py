@@ -29,13 +29,17 @@ def change_list_for_user(*, user):
     organization_ct = ContentType.objects.get_for_model(Organization)
     system_ct = ContentType.objects.get_for_model(InformationSystem)
     owned = Q(prechange_data__organization__in=ids) | Q(postchange_data__organization__in=ids)
-    # Systems the subtree owns now or owned at any recorded time (so a deleted system's lines still show).
+    # Systems the subtree owns now, or owned at a recorded time and that no longer exist (so a deleted
+    # system's lines still show). A system handed over to another organization is theirs: its later
+    # budget lines and interfaces are not the former owner's to read.
     system_ids = set(InformationSystem.objects.filter(organization__in=ids).values_list("pk", flat=True))
-    system_ids |= set(
+    formerly_owned = set(
         ObjectChange.objects.filter(owned, changed_object_type=system_ct).values_list(
             "changed_object_id", flat=True
         )
     )
+    existing = set(InformationSystem.objects.filter(pk__in=formerly_owned).values_list("pk", flat=True))
+    system_ids |= formerly_owned - existing
     return queryset.filter(
         owned
         | Q(changed_object_type=organization_ct, changed_object_id__in=ids)

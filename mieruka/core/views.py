@@ -9,14 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.utils import timezone
 
 from . import selectors
 from .auth import SiteAuthenticationForm
 from .choices import ChangeAction, ChangeSource
-from .errors import bilingual
+from .errors import bilingual, parse_query_int
 from .formatting import fiscal_year_of
 from .history import change_fields, changes_with_fields
 from .panels import home_panels
@@ -90,7 +91,7 @@ def changelog(request):
     if params.get("source") in ChangeSource.values:
         qs = qs.filter(source=params["source"])
     if params.get("type"):
-        qs = qs.filter(changed_object_type_id=params["type"]) if params["type"].isdigit() else qs.none()
+        qs = qs.filter(changed_object_type_id=parse_query_int(params, "type", minimum=1, maximum=2**31 - 1))
     if params.get("request_id"):
         try:
             qs = qs.filter(request_id=uuid.UUID(params["request_id"].strip()))
@@ -181,3 +182,24 @@ def readyz(request):
         logger.warning("readiness: cache unavailable", exc_info=True)
     ready = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def bad_request(request, exception=None):
+    """handler400: the bilingual 400 page, or the API's error shape under /api/.
+
+    Rendered without the request context (like 500.html): a bad request may fail before the session is
+    read. A `BadQuery` says what is wrong; other bad requests get the general text.
+    """
+    ja = getattr(exception, "message_ja", "")
+    en = getattr(exception, "message_en", "")
+    if request.path.startswith("/api/"):
+        # The same shape as mieruka.api.exceptions.error_body (core may not import the api app).
+        parameter = getattr(exception, "parameter", None)
+        error = {"code": "validation_error", "message_ja": ja or "リクエストが正しくありません",
+                 "message_en": en or "The request is not valid"}
+        if parameter:
+            error["fields"] = {parameter: [bilingual(ja, en)]}
+        error["request_id"] = str(getattr(request, "request_id", None) or uuid.uuid4())
+        return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
+    html = loader.get_template("400.html").render({"message_ja": ja, "message_en": en})
+    return HttpResponseBadRequest(html)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from mieruka.core.formatting import FORMULA_PREFIXES, spreadsheet_safe
+from mieruka.core.formatting import FORMULA_PREFIXES, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, spreadsheet_safe
 
 from . import schema
 
@@ -20,7 +20,6 @@ _ERA_STARTS = {"令和": 2019, "平成": 1989, "R": 2019, "H": 1989}
 _FISCAL_YEAR = re.compile(r"^(?:fy)?(\d{4})(?:年度|年)?$")
 _ERA_YEAR = re.compile(r"^(令和|平成|R|H)(元|\d{1,2})(?:年度?)?$")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
-MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 1989, 2100
 # The largest value a database integer column holds (signed 64 bits); longer digit strings are refused
 # before conversion, which Python also caps (4,300 digits).
 MAX_INTEGER = 2**63 - 1

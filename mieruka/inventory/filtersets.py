@@ -6,7 +6,6 @@ same filtered list can be produced by a page, a download, an API call or a comma
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 import django_filters
@@ -20,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from mieruka.budgets.selectors import system_budget_subquery
 from mieruka.core.errors import bilingual
 from mieruka.core.formatting import fiscal_year_label
+from mieruka.core.search import search_terms
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
@@ -32,12 +32,8 @@ IMPORTANT_CHOICES = [("yes", _("Important projects only")), ("no", _("Not import
 
 
 def keyword_terms(query: str) -> list[str]:
-    """Split a search on any whitespace, full-width space (　) included, after NFKC normalisation.
-
-    NFKC folds full-width letters and digits (ＡＢＣ１２３) and half-width katakana (ｼｽﾃﾑ) into their
-    usual forms, so what a person types matches however the keyboard was set.
-    """
-    return unicodedata.normalize("NFKC", query or "").split()
+    """The search terms (see `mieruka.core.search.search_terms`: NFKC-folded, at most 20)."""
+    return search_terms(query)
 
 
 def keyword_q(query: str, fields: list[str]) -> Q:

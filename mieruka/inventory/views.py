@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
-from mieruka.core.formatting import fiscal_year_label, spreadsheet_safe
+from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.permissions import (
     can_edit_organization,
     can_read_organization,

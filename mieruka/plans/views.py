@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mieruka.core.audit import Actor
-from mieruka.core.errors import ApplicationError
-from mieruka.core.formatting import fiscal_year_of
+from mieruka.core.errors import ApplicationError, parse_query_int
+from mieruka.core.formatting import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_of
 from mieruka.core.permissions import can_read_organization
 
 from . import selectors, services
@@ -42,11 +42,9 @@ def plan_detail(request, code: str):
 @login_required
 def decision_list(request):
     this_year = fiscal_year_of(timezone.localdate())
-    try:
-        fy = int(request.GET.get("fiscal_year") or this_year)
-    except ValueError:
-        fy = this_year
-    freed = selectors.budget_freed_by_decisions(fy, user=request.user)
+    fy = parse_query_int(request.GET, "fiscal_year", minimum=MIN_FISCAL_YEAR, maximum=MAX_FISCAL_YEAR,
+                         default=this_year)
+    freed = selectors.budget_freed_by_decisions(user=request.user, fiscal_year=fy)
     tracking = selectors.stop_tracking(user=request.user, today=timezone.localdate())
     page = Paginator(selectors.decision_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "plans/decision_list.html", {

@@ -91,7 +91,7 @@ class ReviewFilterSet(django_filters.FilterSet):
     def filter_project(self, queryset, name, value):
         from django.db.models import Q
 
-        from .selectors import search_terms
+        from mieruka.core.search import search_terms
 
         for term in search_terms(value):
             queryset = queryset.filter(Q(project__project_id__icontains=term) | Q(project__name_ja__icontains=term))

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mieruka.core.permissions import scope_queryset
+from mieruka.core.search import search_terms
 from mieruka.inventory.models import InformationSystem
 
 from .choices import OPEN_STATUSES, STAGE_ORDER
@@ -52,11 +53,6 @@ def project_reviews(*, project) -> list[Review]:
 def finding_list(*, user) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("review", "project", "project__organization", "owner")
     return scope_queryset(user, qs, organization_field="project__organization")
-
-
-def search_terms(query: str) -> list[str]:
-    """NFKC-normalised terms split on any space (全角 included), so ＡＰＩ and API, ｼｽﾃﾑ and システム match."""
-    return unicodedata.normalize("NFKC", query or "").split()
 
 
 def _full_width(term: str) -> str:

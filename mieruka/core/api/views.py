@@ -5,6 +5,7 @@ import django_filters
 from mieruka.api.viewsets import PortfolioViewSet
 
 from ..choices import ChangeAction, ChangeSource
+from ..errors import parse_query_int
 from ..models import ObjectChange
 from ..selectors import change_list_for_user
 from .serializers import ObjectChangeOutputSerializer
@@ -30,8 +31,9 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_type(self, queryset, name, value):
-        if value.isdigit():
-            return queryset.filter(changed_object_type_id=int(value)) if len(value) < 12 else queryset.none()
+        if value.isdigit():  # a content type ID, validated as the change log page does
+            return queryset.filter(changed_object_type_id=parse_query_int(
+                {"type": value}, "type", minimum=1, maximum=2**31 - 1))
         app_label, _, model = value.lower().partition(".")
         return queryset.filter(changed_object_type__app_label=app_label, changed_object_type__model=model)
 

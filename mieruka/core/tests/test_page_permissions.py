@@ -155,3 +155,23 @@ class PjmoSeesNothingOfOtherMinistriesTest(PortfolioTestCase):
     def test_the_organizations_list_shows_only_own_subtree(self):
         body = self.client.get("/organizations/").content.decode()
         assert "厚生労働省" in body and "法務省" not in body
+
+
+class HandedOverSystemTest(PortfolioTestCase):
+    """A system handed over to another ministry is theirs: the former owner no longer reads its new lines."""
+
+    def test_the_former_owner_does_not_see_budget_lines_added_after_the_hand_over(self):
+        from mieruka.budgets.services import budget_line_set
+        from mieruka.core.audit import audited_update
+
+        system = factories.system(organization=self.mhlw, system_id="MOVED-1")
+        audited_update(actor=self.actor(), instance=system, data={"organization": self.moj}, reason="移管")
+        budget_line_set(actor=self.actor(), system=system, fiscal_year=2026, category="operation", stage="initial",
+                        amount_yen=424_242_424, reason="移管後の予算")
+        self.login(self.pjmo)
+        body = self.client.get("/changes/").content.decode()
+        assert "移管" in body  # the hand-over itself is part of the former owner's history
+        assert "移管後の予算" not in body and "424242424" not in body
+        assert "424242424" not in self.client.get("/api/v1/changes/").content.decode()
+        self.login(self.pjmo_other)
+        assert "移管後の予算" in self.client.get("/changes/").content.decode()
