@@ -41,7 +41,7 @@ print(f"RESULT {outcome} {time.perf_counter() - started:.2f} {resource.getrusage
 def environment(database: Path) -> dict:
     env = dict(os.environ)
     env.update({"DATABASE_URL": f"sqlite:///{database}", "MIERUKA_DEV": "1", "MIERUKA_ENV_FILE": "",
-                "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT)})
+                "DJANGO_SETTINGS_MODULE": "mieruka.conf.settings", "PYTHONPATH": str(ROOT)})
     return env
 
 
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mieruka.conf.settings")
     os.environ.setdefault("MIERUKA_DEV", "1")
     django.setup()
     from mieruka.interchange.tests.helpers import write_long_csv, write_xlsx_bomb
