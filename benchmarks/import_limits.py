@@ -22,9 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Runs in the child: the import, then its own peak memory (ru_maxrss is in KiB on Linux).
+# Runs in the child: the import, then its own peak memory (VmHWM: ru_maxrss would carry the parent's
+# size over across fork and exec).
 CHILD = """
-import resource, sys, time
+import sys, time
+def _peak_mb():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
 import django
 django.setup()
 from django.core.management import call_command, CommandError
@@ -34,7 +37,7 @@ try:
     outcome = "accepted"
 except CommandError as exc:
     outcome = "refused"
-print(f"RESULT {outcome} {time.perf_counter() - started:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+print(f"RESULT {outcome} {time.perf_counter() - started:.2f} {_peak_mb():.0f}")
 """
 
 

@@ -26,6 +26,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from .errors import ApplicationError
@@ -183,7 +184,15 @@ def _empty_database() -> None:
     # PostgreSQL refuses TRUNCATE while deferred foreign-key checks of earlier writes in the same
     # transaction are pending: run them now, then defer again so rows may reference later rows.
     _set_constraints("IMMEDIATE")
-    call_command("flush", interactive=False, verbosity=0)  # also recreates content types and permissions
+    # Only the tables a backup holds, plus sessions and the admin's log (they point at users): content
+    # types and permissions keep their ids, so every running worker's content-type cache stays right.
+    # (A full flush recreates them under new ids, and other processes would then audit changes under
+    # the wrong record type until restarted.)
+    tables = [m._meta.db_table for m in _models()]
+    tables += [m._meta.db_table for m in apps.get_models() if m._meta.app_label in ("sessions", "admin")]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=True):
+            cursor.execute(sql)
     _set_constraints("DEFERRED")
 
 

@@ -2,6 +2,7 @@ import gzip
 import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -27,6 +28,7 @@ class BackupRestoreTest(PortfolioTestCase):
         path = self.tmp_path / "backup"
 
         call_command("backup", str(path))
+        content_types = sorted(ContentType.objects.values_list("id", "app_label", "model"))
         # Work continues after the backup; the restore must bring back exactly the backed-up state.
         audited_update(actor=actor, instance=system, data={"name_ja": "別名"}, reason="誤更新")
         factories.system(organization=self.moj, system_id="AFTER-BACKUP")
@@ -40,6 +42,8 @@ class BackupRestoreTest(PortfolioTestCase):
         history_after = list(object_history(instance=restored).values_list("action", "reason", "postchange_data"))
         assert history_after == history_before
         assert not ObjectChange.objects.filter(reason="誤更新").exists()
+        # Content types keep their ids, so other running server processes (which cache them) stay right.
+        assert sorted(ContentType.objects.values_list("id", "app_label", "model")) == content_types
         # Users come back too, so people can still log in.
         assert self.client.login(username="analyst", password=self.password)
 
