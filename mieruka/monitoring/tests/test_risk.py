@@ -47,6 +47,50 @@ class RiskSignalTest(SimpleTestCase):
         result = compute_risk(RiskFacts(overdue_reports=2, cost_variance_pct=25))  # 45
         self.assertEqual((result.score, result.level), (45, "red"))
 
+    def test_the_levels_change_exactly_at_20_and_40_points(self):
+        # 15 + 5 = 20: amber from the 20th point; 19 or fewer is green.
+        self.assertEqual(compute_risk(RiskFacts(open_high_findings=1, rebaselines=1, cost_variance_pct=4)).level,
+                         "green")  # 15
+        at_20 = compute_risk(RiskFacts(cost_variance_pct=12, rebaselines=1))
+        self.assertEqual((at_20.score, at_20.level), (20, "amber"))
+        at_39 = compute_risk(RiskFacts(cost_variance_pct=25, rebaselines=1, pjmo_fte=7, operating_cost_yen=10**9))
+        self.assertEqual((at_39.score, at_39.level), (38, "amber"))
+        at_40 = compute_risk(RiskFacts(overdue_reports=2, open_high_findings=3))
+        self.assertEqual((at_40.score, at_40.level), (40, "red"))
+        at_35 = compute_risk(RiskFacts(overdue_reports=2, cost_variance_pct=12))
+        self.assertEqual((at_35.score, at_35.level), (35, "amber"))
+
+    def test_each_threshold_counts_from_the_exact_value_shown_in_the_rules(self):
+        cases = [
+            # Budget execution: below 50% and below 70% are low; exactly 50% / 70% are the next tier up.
+            (RiskFacts(execution_rate=0.4999), "execution", 20), (RiskFacts(execution_rate=0.5), "execution", 10),
+            (RiskFacts(execution_rate=0.6999), "execution", 10), (RiskFacts(execution_rate=0.7), "execution", 0),
+            # Above 105% is an overrun; exactly 105% is still within range.
+            (RiskFacts(execution_rate=1.05), "execution", 0), (RiskFacts(execution_rate=1.0501), "execution", 10),
+            (RiskFacts(cost_variance_pct=20), "cost_variance", 25), (RiskFacts(cost_variance_pct=19.9), "cost_variance", 15),
+            (RiskFacts(cost_variance_pct=10), "cost_variance", 15), (RiskFacts(cost_variance_pct=9.9), "cost_variance", 5),
+            (RiskFacts(cost_variance_pct=5), "cost_variance", 5), (RiskFacts(cost_variance_pct=4.9), "cost_variance", 0),
+            (RiskFacts(schedule_variance_days=180), "schedule_variance", 25),
+            (RiskFacts(schedule_variance_days=179), "schedule_variance", 15),
+            (RiskFacts(schedule_variance_days=89), "schedule_variance", 5),
+            (RiskFacts(schedule_variance_days=30), "schedule_variance", 5),
+            (RiskFacts(rebaselines=2), "rebaselines", 10), (RiskFacts(rebaselines=0), "rebaselines", 0),
+            (RiskFacts(open_high_findings=2), "open_high_findings", 10),
+            (RiskFacts(open_high_findings=0), "open_high_findings", 0),
+            (RiskFacts(overdue_reports=0), "overdue_reports", 0),
+            # Staffing per ¥100M of operating cost: below 0.5 and below 1.0; exactly 0.5 / 1.0 are the next tier.
+            (RiskFacts(pjmo_fte=5, operating_cost_yen=1_000_000_000), "staffing", 8),
+            (RiskFacts(pjmo_fte=4.99, operating_cost_yen=1_000_000_000), "staffing", 15),
+            (RiskFacts(pjmo_fte=10, operating_cost_yen=1_000_000_000), "staffing", 0),
+            (RiskFacts(pjmo_fte=9.99, operating_cost_yen=1_000_000_000), "staffing", 8),
+            # Exactly ¥100M of operating cost counts; one yen less does not.
+            (RiskFacts(pjmo_fte=0.1, operating_cost_yen=100_000_000), "staffing", 15),
+            (RiskFacts(pjmo_fte=0.1, operating_cost_yen=99_999_999), "staffing", 0),
+        ]
+        for facts, code, expected in cases:
+            with self.subTest(facts=facts):
+                self.assertEqual(points(compute_risk(facts), code), expected)
+
     def test_the_score_is_capped_at_100(self):
         facts = RiskFacts(execution_rate=0.1, cost_variance_pct=50, schedule_variance_days=400, rebaselines=4,
                           overdue_reports=4, open_high_findings=5, pjmo_fte=1, operating_cost_yen=10_000_000_000)

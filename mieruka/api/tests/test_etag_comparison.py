@@ -1,0 +1,45 @@
+"""If-Match uses strong comparison: a weak tag (`W/"…"`) never authorises a change, even with the right value."""
+
+from mieruka.core.models import ObjectChange
+from mieruka.testing import factories
+
+from .base import ApiTestCase
+
+
+class StrongComparisonTest(ApiTestCase):
+    def setUp(self):
+        super().setUp()
+        self.system = factories.system(organization=self.mhlw, name_ja="年金記録システム")
+        self.url = f"/api/v1/systems/{self.system.system_id}/"
+        self.client_ = self.api(self.pjmo)
+        self.etag = self.client_.get(self.url)["ETag"]
+
+    def assert_unchanged(self):
+        self.system.refresh_from_db()
+        assert self.system.name_ja == "年金記録システム"
+        assert not ObjectChange.objects.filter(changed_object_id=self.system.pk).exists()
+
+    def test_the_current_etag_sent_as_a_weak_tag_is_refused_with_412(self):
+        for method in ("patch", "put", "delete"):
+            with self.subTest(method=method):
+                response = getattr(self.client_, method)(
+                    self.url, {"name_ja": "上書き"}, format="json", HTTP_IF_MATCH=f"W/{self.etag}")
+                self.assert_error(response, 412, "precondition_failed")
+        self.assert_unchanged()
+        assert type(self.system).objects.filter(pk=self.system.pk).exists()
+
+    def test_a_weak_tag_in_a_list_does_not_count_but_a_strong_one_beside_it_does(self):
+        response = self.client_.patch(self.url, {"name_ja": "上書き"}, format="json",
+                                      HTTP_IF_MATCH=f'"stale", W/{self.etag}')
+        self.assert_error(response, 412, "precondition_failed")
+        self.assert_unchanged()
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+                                      HTTP_IF_MATCH=f'W/{self.etag}, {self.etag}')
+        assert response.status_code == 200, response.json()
+        self.system.refresh_from_db()
+        assert self.system.name_ja == "年金記録管理システム"
+
+    def test_the_etag_without_its_quotes_is_accepted(self):
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+                                      HTTP_IF_MATCH=self.etag.strip('"'))
+        assert response.status_code == 200, response.json()
