@@ -74,6 +74,24 @@ class SurveyTest(ReportingTestCase):
         self.mhlw_r.refresh_from_db()
         self.assertIsNotNone(self.mhlw_r.submitted_at)
 
+    def test_a_file_of_exactly_10_mb_is_accepted_and_one_byte_more_is_refused_on_the_page(self):
+        self.login(self.pjmo)
+        url = reverse("reporting:survey_answer", args=[self.mhlw_r.pk])
+        limit = 10 * 1024 * 1024
+        too_big = self.client.post(url, {f"q_{self.q[6].pk}": SimpleUploadedFile("大きすぎる.pdf", b"x" * (limit + 1)),
+                                         f"q_{self.q[5].pk}": "添付あり", "action": "save"})
+        self.assertEqual(too_big.status_code, 200)
+        self.assertContains(too_big, "Q6：ファイルは10MB以下にしてください")
+        self.assertContains(too_big, "Q6: files must be 10 MB or smaller")
+        # All or nothing: the text answer given with the file was not saved either.
+        self.assertFalse(Answer.objects.filter(recipient=self.mhlw_r).exists())
+
+        at_limit = self.client.post(url, {f"q_{self.q[6].pk}": SimpleUploadedFile("規程.pdf", b"x" * limit),
+                                          "action": "save"})
+        self.assertEqual(at_limit.status_code, 302)
+        stored = Answer.objects.get(recipient=self.mhlw_r, question=self.q[6])
+        self.assertEqual(stored.file.size, limit)
+
     def test_submitting_without_a_required_answer_is_refused(self):
         with self.assertRaisesMessage(ApplicationError, "Q1"):
             self.answer(self.mhlw_r, self.pjmo, {5: "メモ"})
