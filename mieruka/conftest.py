@@ -13,11 +13,34 @@ Usage in any app:
         screenshot(browser_page, "systems-list")
 """
 
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from mieruka.testing import browser as harness
+
+# Every test runs on a fixed clock, so one that reads today's date or the current fiscal year gives the same
+# answer at midnight and on 1 April. The clock ticks from a Wednesday morning in the middle of FY2026.
+FIXED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def real_clock_for_browser_tests(request):
+    """Chromium keeps real time: cookie expiry set by the server must agree with it."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    with time_machine.travel(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -32,8 +32,10 @@ class DashboardTests(PortfolioTestCase):
         return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
 
     def test_anonymous_visitors_are_sent_to_the_login_page(self):
-        response = self.client.get(reverse("insights:dashboard"))
-        self.assertEqual(response.status_code, 302)
+        for params in ({}, {"format": "csv", "chart": "budget_by_year"}):
+            response = self.client.get(reverse("insights:dashboard"), params)
+            self.assertEqual(response.status_code, 302)
+            self.assertTrue(response["Location"].startswith("/login/?next=/insights/"), response["Location"])
 
     def test_it_shows_every_chart_with_a_table_and_a_csv_link(self):
         response = self.get(fiscal_year=2025)
