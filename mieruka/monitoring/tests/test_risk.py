@@ -91,6 +91,44 @@ class RiskSignalTest(SimpleTestCase):
             with self.subTest(facts=facts):
                 self.assertEqual(points(compute_risk(facts), code), expected)
 
+    def test_every_factor_is_explained_in_japanese_and_english(self):
+        def explained(facts):
+            return [(f.code, f.label_ja, f.label_en, f.value, f.points, f.note_ja, f.note_en)
+                    for f in compute_risk(facts).factors]
+
+        self.assertEqual(explained(RiskFacts()), [
+            ("execution", "予算執行率", "Budget execution rate", "—", 0, "執行データなし", "no execution data"),
+            ("cost_variance", "コスト差異（ベースライン比）", "Cost variance against baseline", "—", 0,
+             "ベースラインまたは見込額なし", "no baseline or forecast"),
+            ("schedule_variance", "スケジュール差異（ベースライン比）", "Schedule variance against baseline", "—", 0,
+             "ベースラインまたは見込日なし", "no baseline or forecast"),
+            ("rebaselines", "ベースライン再設定回数", "Rebaselines", "0", 0, "再設定は差異を隠しうる",
+             "rebaselining can hide variance"),
+            ("overdue_reports", "提出遅延の状況報告", "Overdue status reports", "0", 0, "", ""),
+            ("open_high_findings", "未完了の重大指摘", "Open high-severity findings", "0", 0, "", ""),
+            ("staffing", "運用等経費1億円当たりPJMO人員", "PJMO staff per ¥100M operating cost", "—", 0,
+             "運用等経費1億円未満または人員不明", "operating cost under ¥100M or staff unknown"),
+        ])
+        facts = RiskFacts(execution_rate=0.45, execution_year=2025, cost_variance_pct=12.34, schedule_variance_days=95,
+                          rebaselines=1, overdue_reports=1, open_high_findings=2, pjmo_fte=2,
+                          operating_cost_yen=1_000_000_000)
+        self.assertEqual(explained(facts), [
+            ("execution", "予算執行率", "Budget execution rate", "2025年度 45%", 20, "50%未満", "below 50%"),
+            ("cost_variance", "コスト差異（ベースライン比）", "Cost variance against baseline", "+12.3%", 15, "超過", "over"),
+            ("schedule_variance", "スケジュール差異（ベースライン比）", "Schedule variance against baseline", "+95日", 15,
+             "遅延", "late"),
+            ("rebaselines", "ベースライン再設定回数", "Rebaselines", "1", 5, "再設定は差異を隠しうる",
+             "rebaselining can hide variance"),
+            ("overdue_reports", "提出遅延の状況報告", "Overdue status reports", "1", 10, "", ""),
+            ("open_high_findings", "未完了の重大指摘", "Open high-severity findings", "2", 10, "", ""),
+            ("staffing", "運用等経費1億円当たりPJMO人員", "PJMO staff per ¥100M operating cost", "0.20", 15,
+             "体制が手薄", "thin team"),
+        ])
+        notes = [explained(RiskFacts(execution_rate=rate))[0][5:] for rate in (0.6, 0.9, 1.2)]
+        self.assertEqual(notes, [("70%未満", "below 70%"), ("適正範囲", "within range"), ("105%超", "above 105%")])
+        self.assertEqual(explained(RiskFacts(execution_rate=0.9))[0][3], "90%")
+        self.assertEqual(explained(RiskFacts(cost_variance_pct=-3))[1][5:], ("", ""))
+
     def test_the_score_is_capped_at_100(self):
         facts = RiskFacts(execution_rate=0.1, cost_variance_pct=50, schedule_variance_days=400, rebaselines=4,
                           overdue_reports=4, open_high_findings=5, pjmo_fte=1, operating_cost_yen=10_000_000_000)
