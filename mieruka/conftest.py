@@ -65,12 +65,17 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser, live_server, transactional_db):
-    """A fresh browser context and page in Japanese, against the live server (data committed for it)."""
+    """A fresh browser context and page in Japanese, against the live server (data committed for it).
+
+    The test fails if a page it landed on was never checked with axe, or if any page raised a JavaScript error.
+    """
     context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    harness.track(page)
     try:
         yield page
+        harness.assert_tracked_pages_clean(page)
     finally:
         context.close()
 

@@ -1,8 +1,8 @@
 """Mutation testing of the modules that hold Mieruka's guarantees (mutmut), one module at a time.
 
 `make mutation` (or `python -m mieruka.testing.mutation [MODULE ...]`) runs mutmut on each module with only
-the test files that exercise it, in its own work folder `.mutation/<module>/`, so a module takes minutes and
-a rerun continues where the last one stopped. It prints the score per module: killed / (all − not run).
+the test files that exercise it, in its own work folder `.mutation/<module>/`, so a module takes minutes;
+`--resume` continues an interrupted run. It prints the score per module: killed / (all − not run).
 
 Each work folder holds a generated `setup.cfg` (mutmut's settings), a copy of the project's pytest settings
 and links to `mieruka/` and `config/`; mutmut copies the code into `mutants/` there and mutates only the one
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all of them)")
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutant runs (default 1)")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run instead of starting afresh")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
@@ -105,6 +107,9 @@ def main(argv=None) -> int:
     report = {}
     for module in modules:
         work = _workdir(module)
+        if not args.resume:
+            # mutmut reruns a mutant only when its function changed, not when the tests did: start afresh.
+            shutil.rmtree(work / "mutants", ignore_errors=True)
         print(f"== {module}", flush=True)
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
                        cwd=work, env=env)
