@@ -121,6 +121,10 @@ def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_
     page = browser_page
     login(page, live_server.url, portfolio_user)
     page.goto(f"{live_server.url}/insights/staffing/?fiscal_year=2025")
-    wait_for_charts(page, minimum=1)
+    assert wait_for_charts(page, minimum=1) == 1
+    # One candidate, listed first in the chart's table and marked as such.
+    assert page.locator("[data-flagged]").get_attribute("data-flagged") == "1"
+    first = page.locator('[data-table="staffing"] tbody tr').first.text_content()
+    assert first.startswith("P-1") and "重点配置候補" in first
     axe_check(page)
     screenshot(page, "insights-staffing")

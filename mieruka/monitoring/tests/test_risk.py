@@ -129,6 +129,24 @@ class RiskSignalTest(SimpleTestCase):
         self.assertEqual(explained(RiskFacts(execution_rate=0.9))[0][3], "90%")
         self.assertEqual(explained(RiskFacts(cost_variance_pct=-3))[1][5:], ("", ""))
 
+    def test_notes_follow_the_same_boundaries_as_the_points(self):
+        def factor(code, **facts):
+            f = next(f for f in compute_risk(RiskFacts(**facts)).factors if f.code == code)
+            return f.value, f.points, f.note_ja, f.note_en
+
+        self.assertEqual(factor("execution", execution_rate=0.5), ("50%", 10, "70%未満", "below 70%"))
+        self.assertEqual(factor("execution", execution_rate=0.7), ("70%", 0, "適正範囲", "within range"))
+        self.assertEqual(factor("execution", execution_rate=1.05), ("105%", 0, "適正範囲", "within range"))
+        self.assertEqual(factor("cost_variance", cost_variance_pct=0), ("+0.0%", 0, "", ""))
+        self.assertEqual(factor("schedule_variance", schedule_variance_days=0), ("+0日", 0, "", ""))
+        self.assertEqual(factor("schedule_variance", schedule_variance_days=-10), ("-10日", 0, "", ""))
+        # A well-staffed team gets no note; under ¥100M the ratio is shown but scores nothing.
+        self.assertEqual(factor("staffing", pjmo_fte=12, operating_cost_yen=1_000_000_000), ("1.20", 0, "", ""))
+        self.assertEqual(factor("staffing", pjmo_fte=1, operating_cost_yen=50_000_000),
+                         ("2.00", 0, "運用等経費1億円未満または人員不明", "operating cost under ¥100M or staff unknown"))
+        # Unknown staff on a costly system is explained, not guessed.
+        self.assertEqual(factor("staffing", operating_cost_yen=1_000_000_000)[:2], ("—", 0))
+
     def test_the_score_is_capped_at_100(self):
         facts = RiskFacts(execution_rate=0.1, cost_variance_pct=50, schedule_variance_days=400, rebaselines=4,
                           overdue_reports=4, open_high_findings=5, pjmo_fte=1, operating_cost_yen=10_000_000_000)

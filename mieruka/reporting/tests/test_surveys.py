@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from mieruka.core.errors import ApplicationError
 from mieruka.reporting import survey_selectors, survey_services
-from mieruka.reporting.models import Answer, SurveyRecipient
+from mieruka.reporting.models import Answer, Survey, SurveyRecipient
 
 from .base import ReportingTestCase
 
@@ -170,7 +170,13 @@ class SurveyTest(ReportingTestCase):
             "q-0-text": "件数", "q-0-kind": "number", "q-1-text": "", "q-1-kind": "text",
         })
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(self.client.get(response["Location"]).status_code, 200)
+        survey = Survey.objects.get(title="調査2")
+        # The blank second question is dropped; the survey starts as a draft addressed to 厚生労働省.
+        self.assertEqual(list(survey.questions.values_list("text", "kind")), [("件数", "number")])
+        self.assertEqual(list(survey.recipients.values_list("organization", flat=True)), [self.mhlw.pk])
+        self.assertEqual(survey.status, "draft")
+        self.assertEqual(response["Location"], survey.get_absolute_url())
+        self.assertContains(self.client.get(response["Location"]), "調査2")
 
     def test_drafts_are_hidden_from_ministries(self):
         draft = survey_services.survey_create(actor=self.actor(), title="下書き調査", due_on=self.today,
