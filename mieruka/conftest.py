@@ -27,10 +27,6 @@ from mieruka.testing import browser as harness
 FIXED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fixed_clock():
-    with time_machine.travel(FIXED_NOW, tick=True):
-        yield FIXED_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +77,16 @@ def browser_page(browser, live_server, transactional_db):
 
 
 def pytest_configure(config):
-    """Hash test passwords with a fast hasher: named users are created in every test class."""
+    """Hash test passwords with a fast hasher: named users are created in every test class. Start the fixed
+    clock before test modules are collected, so module-level dates (`THIS_FY = …`) read it too."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.mieruka_clock = time_machine.travel(FIXED_NOW, tick=True)
+    config.mieruka_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "mieruka_clock", None)
+    if clock is not None:
+        clock.stop()

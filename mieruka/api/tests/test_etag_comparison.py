@@ -1,5 +1,7 @@
 """If-Match uses strong comparison: a weak tag (`W/"…"`) never authorises a change, even with the right value."""
 
+import re
+
 from mieruka.core.models import ObjectChange
 from mieruka.testing import factories
 
@@ -43,3 +45,8 @@ class StrongComparisonTest(ApiTestCase):
         response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
                                       HTTP_IF_MATCH=self.etag.strip('"'))
         assert response.status_code == 200, response.json()
+
+    def test_the_etag_is_a_quoted_strong_tag_of_32_hex_digits_that_changes_with_the_record(self):
+        assert re.fullmatch(r'"[0-9a-f]{32}"', self.etag), self.etag
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_IF_MATCH=self.etag)
+        assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"]) and response["ETag"] != self.etag
