@@ -1,5 +1,6 @@
 from django.test import SimpleTestCase
 
+from mieruka.insights import similarity
 from mieruka.insights.similarity import (
     DEFAULT_THRESHOLD,
     Pair,
@@ -124,3 +125,28 @@ class ClusterTests(SimpleTestCase):
 
     def test_no_pairs_make_no_clusters(self):
         self.assertEqual(clusters([]), [])
+
+
+class TextFeatureTests(SimpleTestCase):
+    """The pieces of text the score compares, as a reviewer reads them in the reasons."""
+
+    def test_text_is_normalised_before_comparison(self):
+        self.assertEqual(similarity.normalise("  ＡＢＣ、補助金（申請）！ "), "abc 補助金 申請")
+        self.assertEqual(similarity.normalise(None), "")
+
+    def test_hiragana_and_generic_words_cut_the_text_into_content_chunks(self):
+        self.assertEqual(similarity.content_chunks("補助金の電子申請を受け付けるシステム"), ["補助金", "電子申請", "受", "付"])
+
+    def test_character_ngrams_stay_inside_a_chunk_and_single_characters_count_twice(self):
+        self.assertEqual(similarity.char_ngrams("補助金の申請"), ["補", "助", "金", "補助", "助金", "申", "請", "申請"])
+        self.assertEqual(similarity.char_ngrams("金の申請"), ["金", "金", "申", "請", "申請"])
+        self.assertEqual(similarity.char_ngrams("abc", sizes=(2,)), ["ab", "bc"])
+        self.assertEqual(similarity.char_ngrams("a", sizes=(2,)), ["a"])
+
+    def test_shared_name_terms_and_recognisable_terms(self):
+        self.assertEqual(similarity.shared_name_terms("補助金申請受付システム", "補助金の電子申請システム"), ["補助金", "申請"])
+        self.assertEqual(sorted(similarity.terms("補助金申請受付システム GBIZID v2.0")), ["gbizid", "v2", "補助金申請受付"])
+
+    def test_clusters_are_largest_first_then_by_their_first_member(self):
+        pairs = [similarity.Pair(a=a, b=b, score=0.9) for a, b in ((7, 9), (3, 4), (2, 5), (5, 6))]
+        self.assertEqual(similarity.clusters(pairs), [[2, 5, 6], [3, 4], [7, 9]])
