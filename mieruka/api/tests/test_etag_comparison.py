@@ -50,3 +50,21 @@ class StrongComparisonTest(ApiTestCase):
         assert re.fullmatch(r'"[0-9a-f]{32}"', self.etag), self.etag
         response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_IF_MATCH=self.etag)
         assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"]) and response["ETag"] != self.etag
+
+    def test_any_tag_of_a_comma_separated_list_may_match(self):
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+                                      HTTP_IF_MATCH=f'"stale",{self.etag}')
+        assert response.status_code == 200, response.json()
+
+    def test_the_refusals_say_what_to_do_in_japanese_and_english(self):
+        missing = self.assert_error(self.client_.patch(self.url, {"name_ja": "x"}, format="json"),
+                                    428, "precondition_required")
+        assert (missing["message_ja"], missing["message_en"]) == (
+            "変更・削除には If-Match ヘッダー（取得時の ETag）が必要です",
+            "Changes and deletions need an If-Match header with the ETag from your last read")
+        stale = self.assert_error(self.client_.patch(self.url, {"name_ja": "x"}, format="json",
+                                                     HTTP_IF_MATCH='"stale"'), 412, "precondition_failed")
+        assert (stale["message_ja"], stale["message_en"]) == (
+            "他の人が先に更新しました。最新の内容を取得してからやり直してください（ETag不一致）",
+            "Someone changed this record since you read it; fetch it again and retry (ETag mismatch)")
+        self.assert_unchanged()
