@@ -163,3 +163,28 @@ def test_neutralised_text_comes_back_unchanged_but_ordinary_apostrophes_stay():
     assert values.unneutralize("'=1") == "=1"
     assert values.unneutralize("'") == "'" and values.unneutralize("'a") == "'a" and values.unneutralize("") == ""
     assert values.neutralize("") == ""
+
+
+def test_a_columns_limits_and_choices_apply_through_parse_cell():
+    too_long = ("2文字以内にしてください（3文字）", "At most 2 characters (3 given)")
+    assert refused(values.parse_cell, "あいう", column=column(schema.TEXT, max_length=2)) == too_long
+    assert refused(values.parse_cell, "ABC", column=column(schema.CODE, max_length=2)) == too_long
+    assert refused(values.parse_cell, "AB;ABC", column=column(schema.CODE_LIST, max_length=2)) == too_long
+    reason = refused(values.parse_cell, "宇宙人", column=column(schema.CHOICE, choices=schema.USER_GROUPS))
+    assert reason[0].startswith("選択肢にない値です（使える値: citizens, businesses, staff")
+    assert reason[1].startswith("Unknown choice value (allowed: citizens, businesses, staff")
+    assert values.parse_cell("Staff", column(schema.CHOICE, choices=schema.USER_GROUPS)) == "staff"
+
+
+def test_an_unknown_fiscal_year_spelling_is_explained_with_examples():
+    assert refused(values.parse_fiscal_year, "来年度") == (
+        "年度の形式が不明です（例: 2025、2025年度、令和7年度、R7）",
+        "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度, R7)")
+    assert values.parse_fiscal_year("FY 2025") == 2025
+
+
+def test_a_spreadsheet_time_of_day_is_kept_in_text_cells():
+    assert values.parse_text(datetime.datetime(2025, 4, 1, 9, 30)) == "2025-04-01T09:30:00"
+    assert values.parse_text(datetime.datetime(2025, 4, 1)) == "2025-04-01"
+    assert values.parse_boolean(1.0) is True and values.parse_boolean(0) is False
+    assert values.parse_percent("1 0 %") == Decimal("10.0")
