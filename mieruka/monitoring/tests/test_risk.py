@@ -140,6 +140,9 @@ class RiskSignalTest(SimpleTestCase):
         self.assertEqual(factor("cost_variance", cost_variance_pct=0), ("+0.0%", 0, "", ""))
         self.assertEqual(factor("schedule_variance", schedule_variance_days=0), ("+0日", 0, "", ""))
         self.assertEqual(factor("schedule_variance", schedule_variance_days=-10), ("-10日", 0, "", ""))
+        # Any overrun or delay, however small, is named as such.
+        self.assertEqual(factor("cost_variance", cost_variance_pct=0.5), ("+0.5%", 0, "超過", "over"))
+        self.assertEqual(factor("schedule_variance", schedule_variance_days=1), ("+1日", 0, "遅延", "late"))
         # A well-staffed team gets no note; under ¥100M the ratio is shown but scores nothing.
         self.assertEqual(factor("staffing", pjmo_fte=12, operating_cost_yen=1_000_000_000), ("1.20", 0, "", ""))
         self.assertEqual(factor("staffing", pjmo_fte=1, operating_cost_yen=50_000_000),
