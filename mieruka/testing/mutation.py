@@ -26,7 +26,8 @@ WORK = ROOT / ".mutation"
 MODULES: dict[str, list[str]] = {
     "mieruka/monitoring/risk.py": ["mieruka/monitoring/tests/test_risk.py"],
     "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py"],
-    "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py"],
+    "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py",
+                                   "mieruka/api/tests/test_write_refusals.py"],
     "mieruka/core/permissions.py": ["mieruka/core/tests/test_page_permissions.py",
                                     "mieruka/core/tests/test_restricted_fields.py", "mieruka/api/tests/test_scope.py"],
     "mieruka/core/audit.py": ["mieruka/core/tests/test_audit_trail.py", "mieruka/core/tests/test_admin_audit.py"],
