@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve worker migrate test lint messages browser-deps clean
+.PHONY: install demo serve worker migrate test lint messages browser-deps clean mutation
 
 # ja-ginza is installed without its dependencies: duplicate detection reads only its word-vector files,
 # never its spaCy pipeline (docs/insights.md).
@@ -54,6 +54,11 @@ browser-deps:
 
 test: install browser-deps
 	MIERUKA_DEV=1 $(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
+
+# Mutation testing (mutmut) of the modules that hold the guarantees; slow, so not part of `make test`.
+# `make mutation MODULES=mieruka/monitoring/risk.py` runs one module; docs/architecture.md explains.
+mutation: install
+	$(BIN)/python -m mieruka.testing.mutation $(MODULES)
 
 lint: install
 	$(BIN)/ruff check mieruka benchmarks

@@ -13,11 +13,30 @@ Usage in any app:
         screenshot(browser_page, "systems-list")
 """
 
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from mieruka.testing import browser as harness
+
+# Every test runs on a fixed clock, so one that reads today's date or the current fiscal year gives the same
+# answer at midnight and on 1 April. The clock ticks from a Wednesday morning in the middle of FY2026.
+FIXED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+
+
+@pytest.fixture(autouse=True)
+def real_clock_for_browser_tests(request):
+    """Chromium keeps real time: cookie expiry set by the server must agree with it."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    with time_machine.travel(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -42,18 +61,24 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser, live_server, transactional_db):
-    """A fresh browser context and page in Japanese, against the live server (data committed for it)."""
+    """A fresh browser context and page in Japanese, against the live server (data committed for it).
+
+    The test fails if a page it landed on was never checked with axe, or if any page raised a JavaScript error.
+    """
     context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    harness.track(page)
     try:
         yield page
+        harness.assert_tracked_pages_clean(page)
     finally:
         context.close()
 
 
 def pytest_configure(config):
-    """Hash test passwords with a fast hasher: named users are created in every test class."""
+    """Hash test passwords with a fast hasher: named users are created in every test class. Start the fixed
+    clock before test modules are collected, so module-level dates (`THIS_FY = …`) read it too."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -74,3 +99,11 @@ def pytest_configure(config):
     # Tasks run at once inside the test; mieruka/testing/worker.py runs the real worker where a test needs it.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+    config.mieruka_clock = time_machine.travel(FIXED_NOW, tick=True)
+    config.mieruka_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "mieruka_clock", None)
+    if clock is not None:
+        clock.stop()

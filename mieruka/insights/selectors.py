@@ -313,7 +313,7 @@ def risk_signals(*, scope: Scope) -> dict[str, int]:
         low_execution=Count("system_id", filter=Q(executed__lt=F("available") * conf.LOW_EXECUTION_RATE)),
         overrun=Count("system_id", filter=Q(executed__gt=F("available"))),
         growth=Count(
-            "system_id", filter=Q(requested__gt=F("previous") * (1 + conf.OPERATING_GROWTH), previous__gt=0)
+            "system_id", filter=Q(requested__gte=F("previous") * (1 + conf.OPERATING_GROWTH), previous__gt=0)
         ),
     )
     counts["important"] = _systems(scope).filter(important=True).exclude(status="retired").count()

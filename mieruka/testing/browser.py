@@ -1,7 +1,11 @@
 """The shared browser-test harness: headless Chromium through Playwright, against pytest-django's live server.
 
 Fixtures live in `mieruka/conftest.py` (`browser`, `browser_page`); this module holds the helpers any app's
-browser test can call: `login`, `login_with_form`, `axe_check`, `screenshot`, `wait_for_charts`.
+browser test can call: `login`, `login_with_form`, `visit`, `axe_check`, `screenshot`, `wait_for_charts`.
+
+Every page a test lands on must pass axe: `browser_page` records each page the browser lands on (links,
+form submissions and redirects included) and fails the test when one was never checked with `axe_check`
+(`visit` opens a page and checks it). It also fails the test on any JavaScript error or console error.
 
 Browser tests are marked `@pytest.mark.browser` and are skipped, with the reason, when Debian's
 `/usr/bin/chromium` is missing (`make browser-deps` installs it together with CJK fonts).
@@ -74,12 +78,53 @@ def login(page, base_url: str, user) -> None:
 
 
 def login_with_form(page, base_url: str, username: str, password: str) -> None:
-    """Sign in through the real login page (`/login/`, fields `username` and `password`)."""
-    page.goto(f"{base_url}/login/")
+    """Sign in through the real login page (`/login/`, fields `username` and `password`); both the login
+    page and the page it leads to are checked with axe."""
+    visit(page, f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.locator("form:has(input[name=password]) [type=submit]").first.click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
+    axe_check(page)
+
+
+def track(page) -> None:
+    """Start recording the pages `page` lands on, whether each was checked with axe, and JavaScript errors."""
+    page.mieruka_current = None  # the page shown now, until axe_check has checked it
+    page.mieruka_unchecked = []
+    page.mieruka_errors = []
+
+    def navigated(frame):
+        if frame != page.main_frame or frame.url == "about:blank":
+            return
+        if page.mieruka_current is not None:
+            page.mieruka_unchecked.append(page.mieruka_current)
+        page.mieruka_current = frame.url
+
+    def console(message):
+        # The document's own status (a 403 or 404 page a test opens on purpose) is asserted by the test.
+        if message.type == "error" and message.location.get("url") != page.url:
+            page.mieruka_errors.append(f"{page.url}: console: {message.text}")
+
+    page.on("framenavigated", navigated)
+    page.on("pageerror", lambda error: page.mieruka_errors.append(f"{page.url}: {error}"))
+    page.on("console", console)
+
+
+def assert_tracked_pages_clean(page) -> None:
+    """Every page landed on (each time, also the same page again after a form) was checked with axe, and no
+    page raised a JavaScript error."""
+    unchecked = page.mieruka_unchecked + ([page.mieruka_current] if page.mieruka_current else [])
+    assert not unchecked, f"pages never checked with axe_check: {unchecked}"
+    assert not page.mieruka_errors, f"JavaScript errors: {page.mieruka_errors}"
+
+
+def visit(page, url: str):
+    """Open `url`, wait until it has loaded, and check it with axe."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    axe_check(page)
+    return page
 
 
 def axe_check(page, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS, context=None, options=None) -> list[dict]:
@@ -95,6 +140,8 @@ def axe_check(page, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS, context=None
         targets = ", ".join(" ".join(n.get("target", [])) for n in v.get("nodes", [])[:5])
         print(f"axe [{v.get('impact')}] {v.get('id')}: {v.get('help')} — {targets}")
     blocking = [v for v in violations if v.get("impact") in impacts]
+    if hasattr(page, "mieruka_current"):
+        page.mieruka_current = None
     assert not blocking, "Accessibility violations: " + "; ".join(
         f"{v['id']} ({v['impact']}, {len(v.get('nodes', []))} nodes)" for v in blocking
     )

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from mieruka.core.models import UserRole
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login, screenshot, wait_for_charts
+from mieruka.testing.browser import axe_check, login, screenshot, visit, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +84,7 @@ def test_the_dashboard_draws_its_charts_and_a_filter_changes_the_figures(
     assert rows.count() == 1
     assert "厚生労働省" in rows.first.text_content()
     screenshot(page, "insights-dashboard-filtered")
+    axe_check(page)
 
 
 def test_the_architecture_graph_draws_and_shows_impact(browser_page, live_server, portfolio_user):
@@ -109,9 +110,10 @@ def test_the_duplicates_page_lists_the_pair_and_records_a_decision(browser_page,
     row.locator('input[value="duplicate"]').check()
     row.locator('input[name="note"]').fill("同じ補助金業務")
     row.locator("button[type=submit]").click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
     assert page.locator('[data-pair="MHLW-001-MOJ-001"]').count() == 0
-    page.goto(f"{live_server.url}/insights/similar/?show=duplicate")
+    axe_check(page)
+    visit(page, f"{live_server.url}/insights/similar/?show=duplicate")
     assert "同じ補助金業務" in page.locator('[data-pair="MHLW-001-MOJ-001"]').inner_text()
 
 
@@ -119,6 +121,10 @@ def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_
     page = browser_page
     login(page, live_server.url, portfolio_user)
     page.goto(f"{live_server.url}/insights/staffing/?fiscal_year=2025")
-    wait_for_charts(page, minimum=1)
+    assert wait_for_charts(page, minimum=1) == 1
+    # One candidate, listed first in the chart's table and marked as such.
+    assert page.locator("[data-flagged]").get_attribute("data-flagged") == "1"
+    first = page.locator('[data-table="staffing"] tbody tr').first.text_content()
+    assert first.startswith("P-1") and "重点配置候補" in first
     axe_check(page)
     screenshot(page, "insights-staffing")

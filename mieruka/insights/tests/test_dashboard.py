@@ -32,8 +32,10 @@ class DashboardTests(PortfolioTestCase):
         return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
 
     def test_anonymous_visitors_are_sent_to_the_login_page(self):
-        response = self.client.get(reverse("insights:dashboard"))
-        self.assertEqual(response.status_code, 302)
+        for params in ({}, {"format": "csv", "chart": "budget_by_year"}):
+            response = self.client.get(reverse("insights:dashboard"), params)
+            self.assertEqual(response.status_code, 302)
+            self.assertTrue(response["Location"].startswith("/login/?next=/insights/"), response["Location"])
 
     def test_it_shows_every_chart_with_a_table_and_a_csv_link(self):
         response = self.get(fiscal_year=2025)
@@ -125,6 +127,13 @@ class DashboardTests(PortfolioTestCase):
     def test_bad_filter_values_fall_back_to_defaults(self):
         response = self.get(fiscal_year="abc", organization="NOPE")
         self.assertEqual(response.status_code, 200)
+        default = self.get()
+        # The latest fiscal year with budget data (FY2025 here, before the current FY2026) and every ministry.
+        self.assertEqual(response.context["scope"].fiscal_year, 2025)
+        self.assertEqual(response.context["scope"].fiscal_year, default.context["scope"].fiscal_year)
+        self.assertIsNone(response.context["scope"].organization)
+        self.assertEqual(self.csv_rows("budget_by_ministry", fiscal_year="abc", organization="NOPE"),
+                         self.csv_rows("budget_by_ministry"))
 
     def test_the_number_of_queries_does_not_grow_with_the_portfolio(self):
         self.login()

@@ -91,6 +91,14 @@ class SimilarPageTests(PortfolioTestCase):
         # MHLW-001 (in a bureau of 厚生労働省) and MHLW-002 have the same name but one ministry.
         self.assertNotContains(self.page(min_score="0"), 'data-pair="MHLW-001-MHLW-002"')
 
+    def test_a_retired_system_is_no_longer_a_duplicate_candidate(self):
+        self.assertContains(self.page(min_score="0"), 'data-pair="MHLW-001-MOJ-001"')
+        self.subsidy_moj.status = "retired"
+        self.subsidy_moj.save()
+        response = self.page(min_score="0")
+        self.assertNotContains(response, 'data-pair="MHLW-001-MOJ-001"')
+        self.assertContains(response, 'data-pair-count="0"')
+
     def test_a_reviewer_marks_a_pair_as_duplicate_and_both_systems_show_it(self):
         response = self.decide("duplicate", note="同じ業務")
         self.assertEqual(response.status_code, 302)

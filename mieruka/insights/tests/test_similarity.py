@@ -1,6 +1,6 @@
 from django.test import SimpleTestCase
 
-from mieruka.insights import labelled
+from mieruka.insights import labelled, similarity
 from mieruka.insights.similarity import (
     DEFAULT_THRESHOLD,
     Pair,
@@ -189,3 +189,11 @@ class ClusterTests(SimpleTestCase):
 
     def test_no_pairs_make_no_clusters(self):
         self.assertEqual(clusters([]), [])
+
+
+class ClusterOrderTests(SimpleTestCase):
+    """Clusters come in a stable order, so pages and exports do not reshuffle."""
+
+    def test_clusters_are_largest_first_then_by_their_first_member(self):
+        pairs = [similarity.Pair(a=a, b=b, score=0.9) for a, b in ((7, 9), (3, 4), (2, 5), (5, 6))]
+        self.assertEqual(similarity.clusters(pairs), [[2, 5, 6], [3, 4], [7, 9]])

@@ -49,3 +49,26 @@ class StaffingRuleTests(SimpleTestCase):
         self.assertEqual(nearest_rank([1, 2, 3, 4], 0.75), 3)
         self.assertEqual(nearest_rank([5], 0.75), 5)
         self.assertTrue(math.isinf(nearest_rank([], 0.75)))
+
+    def test_the_thresholds_are_exact(self):
+        # Three reference projects put the top-quartile cutoff at ¥100M per FTE (nearest rank of four values).
+        reference = [load("a", 200_000_000, 10), load("b", 300_000_000, 10), load("c", 1_000_000_000, 10)]
+        at_cutoff = load("at", 290_000_000, 2.9)  # ¥100M per FTE: exactly the cutoff, below 3 FTE
+        assessments, cutoff = assess([*reference, at_cutoff], RULE)
+        self.assertEqual(cutoff, 100_000_000)
+        self.assertTrue(next(a for a in assessments if a.key == "at").flagged)
+        # Exactly 3 FTE is a full team: not flagged.
+        self.assertEqual(self.flagged([load("three", 2_000_000_000, 3.0), load("a", 500_000_000, 5, 5)]), set())
+        self.assertEqual(self.flagged([load("under", 2_000_000_000, 2.99), load("a", 500_000_000, 5, 5)]), {"under"})
+        # Exactly ¥100M of operating cost counts; one yen less is never flagged.
+        self.assertEqual(self.flagged([load("min", 100_000_000, 0.5)]), {"min"})
+        self.assertEqual(self.flagged([load("below", 99_999_999, 0.5)]), set())
+
+    def test_just_below_the_cutoff_is_not_flagged(self):
+        # Five projects: the cutoff is the 4th lowest cost per FTE, ¥100M.
+        reference = [load("a", 200_000_000, 10), load("b", 300_000_000, 10), load("c", 1_000_000_000, 10),
+                     load("d", 1_200_000_000, 10)]
+        assessments, cutoff = assess([*reference, load("near", 289_999_999, 2.9)], RULE)
+        self.assertEqual(cutoff, 100_000_000)
+        self.assertLess(next(a for a in assessments if a.key == "near").cost_per_fte, 100_000_000)
+        self.assertFalse(next(a for a in assessments if a.key == "near").flagged)

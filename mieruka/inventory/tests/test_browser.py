@@ -4,7 +4,7 @@ import pytest
 
 from mieruka.core.models import UserRole
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login_with_form, screenshot
+from mieruka.testing.browser import axe_check, login_with_form, screenshot, visit
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,11 @@ def test_the_page_renders_in_japanese_and_passes_axe(browser_page, live_server, 
 
 def test_a_keyboard_user_can_search_the_systems_list(browser_page, live_server, portfolio):
     login_with_form(browser_page, live_server.url, "analyst", "analyst-pass-9")
-    browser_page.goto(f"{live_server.url}/systems/")
+    visit(browser_page, f"{live_server.url}/systems/")
     browser_page.get_by_label("キーワード").focus()
     browser_page.keyboard.type("電子申請")
     browser_page.keyboard.press("Enter")
     browser_page.wait_for_url("**q=*")
     rows = browser_page.locator("table tbody tr")
     assert rows.count() == 1 and "S-1" in rows.first.inner_text()
+    axe_check(browser_page)

@@ -147,7 +147,12 @@ class ProjectFormTests(PortfolioTestCase):
                          ("旧", "新", "改称"))
 
     def test_viewers_may_not_edit_projects(self):
-        factories.project(project_id="PRJ-1", organization=self.mhlw)
+        factories.project(project_id="PRJ-1", name_ja="年金刷新", organization=self.mhlw)
         self.login(self.viewer)
         self.assertEqual(self.client.get("/projects/PRJ-1/edit/").status_code, 403)
         self.assertEqual(self.client.get("/projects/new/").status_code, 403)
+        form = ProjectFormTests.data(self, project_id="PRJ-1", name_ja="閲覧者が変更", reason="権限テスト")
+        self.assertEqual(self.client.post("/projects/PRJ-1/edit/", form).status_code, 403)
+        self.assertEqual(self.client.post("/projects/new/", {**form, "project_id": "PRJ-NEW"}).status_code, 403)
+        self.assertEqual(list(Project.objects.values_list("project_id", "name_ja")), [("PRJ-1", "年金刷新")])
+        self.assertFalse(ObjectChange.objects.filter(changed_object_type__model="project").exists())

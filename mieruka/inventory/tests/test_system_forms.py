@@ -117,10 +117,16 @@ class SystemEditTests(PortfolioTestCase):
         self.assertContains(response, "変更理由")
 
     def test_only_the_owning_ministrys_editor_and_administrators_may_edit(self):
-        for user, status in [(self.admin, 200), (self.pjmo, 200), (self.viewer, 403), (self.analyst, 403),
-                             (self.reviewer, 403), (self.pjmo_other, 404)]:
+        for user, status in [(self.viewer, 403), (self.analyst, 403), (self.reviewer, 403), (self.pjmo_other, 404),
+                             (self.pjmo, 200), (self.admin, 200)]:
             self.login(user)
             self.assertEqual(self.client.get(self.url).status_code, status, user.username)
+            system = InformationSystem.objects.get(system_id="SYS-1")
+            response = self.client.post(self.url, valid_data(system_id="SYS-1", name_ja=f"{user.username}の変更",
+                                                             organization=system.organization_id, reason="権限テスト"))
+            changed = InformationSystem.objects.get(system_id="SYS-1").name_ja == f"{user.username}の変更"
+            self.assertEqual(changed, status == 200, user.username)
+            self.assertEqual(response.status_code, 302 if status == 200 else status, user.username)
 
     def test_an_editor_cannot_move_a_system_to_another_ministry(self):
         self.login(self.pjmo)

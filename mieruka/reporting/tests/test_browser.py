@@ -10,7 +10,7 @@ from mieruka.core.models import UserRole
 from mieruka.reporting import services
 from mieruka.reporting.models import Return
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login_with_form, screenshot
+from mieruka.testing.browser import axe_check, login_with_form, screenshot, visit
 
 PASSWORD = "correct horse battery staple"
 
@@ -33,25 +33,28 @@ def test_a_pjmo_confirms_and_edits_a_return(browser_page, live_server, django_us
     ret = Return.objects.get(campaign=campaign)
 
     login_with_form(page, live_server.url, "pjmo_mhlw", PASSWORD)
-    page.goto(f"{live_server.url}/reporting/")
+    visit(page, f"{live_server.url}/reporting/")
+    assert "基本情報の確認" in page.locator("main").inner_text()
     page.get_by_role("link", name="基本情報の確認").first.click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
     assert page.get_by_role("group", name="MHLW-002 健康情報システム").is_visible()
     axe_check(page)
     screenshot(page, "reporting-return-prefilled")
 
     # One action confirms the whole record.
     page.get_by_role("button", name="MHLW-002 健康情報システム").click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
     assert page.locator(".message--success").is_visible()
+    axe_check(page)  # the return page after saving, with its message
 
     # Edit only what changed: the pension system moved to the government cloud.
     pension_block = page.get_by_role("group", name="MHLW-001 年金記録管理システム")
     pension_block.get_by_label("稼働環境").select_option("government_cloud")
     page.get_by_role("button", name="保存し、残りをすべて変更なしとして確認").click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
+    axe_check(page)
     page.get_by_role("button", name="回答を提出する").click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_load_state("load")
     screenshot(page, "reporting-return-submitted")
     axe_check(page)
 

@@ -33,10 +33,16 @@ class DuplicateAskTest(ReportingTestCase):
         self.assertEqual((draft.status, draft.returns.count()), ("draft", 0))
 
     def test_it_allows_other_fields_other_organizations_and_closed_campaigns(self):
-        self.make_campaign(title="利用者数", fields=["system.annual_users"], organizations=[self.mhlw])
-        self.make_campaign(title="法務省の稼働環境", fields=["system.hosting"], organizations=[self.moj])
+        opened = [
+            self.make_campaign(title="利用者数", fields=["system.annual_users"], organizations=[self.mhlw]),
+            self.make_campaign(title="法務省の稼働環境", fields=["system.hosting"], organizations=[self.moj]),
+        ]
         services.campaign_close(actor=self.actor(), campaign=self.first)
-        self.make_campaign(title="再依頼", fields=["system.hosting"], organizations=[self.mhlw])
+        opened.append(self.make_campaign(title="再依頼", fields=["system.hosting"], organizations=[self.mhlw]))
+        for campaign, org in zip(opened, (self.mhlw, self.moj, self.mhlw), strict=True):
+            campaign.refresh_from_db()
+            self.assertEqual(campaign.status, "open", campaign.title)
+            self.assertEqual(list(campaign.returns.values_list("organization", flat=True)), [org.pk])
 
     def test_a_campaign_cannot_ask_a_ministry_and_its_own_bureau_at_once(self):
         with self.assertRaisesMessage(ApplicationError, "overlap"):

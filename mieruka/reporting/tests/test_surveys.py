@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from mieruka.core.errors import ApplicationError
 from mieruka.reporting import survey_selectors, survey_services
-from mieruka.reporting.models import Answer, SurveyRecipient
+from mieruka.reporting.models import Answer, Survey, SurveyRecipient
 
 from .base import ReportingTestCase
 
@@ -73,6 +73,24 @@ class SurveyTest(ReportingTestCase):
         self.assertEqual(self.client.get(reverse("reporting:survey_file", args=[stored.pk])).status_code, 404)
         self.mhlw_r.refresh_from_db()
         self.assertIsNotNone(self.mhlw_r.submitted_at)
+
+    def test_a_file_of_exactly_10_mb_is_accepted_and_one_byte_more_is_refused_on_the_page(self):
+        self.login(self.pjmo)
+        url = reverse("reporting:survey_answer", args=[self.mhlw_r.pk])
+        limit = 10 * 1024 * 1024
+        too_big = self.client.post(url, {f"q_{self.q[6].pk}": SimpleUploadedFile("大きすぎる.pdf", b"x" * (limit + 1)),
+                                         f"q_{self.q[5].pk}": "添付あり", "action": "save"})
+        self.assertEqual(too_big.status_code, 200)
+        self.assertContains(too_big, "Q6：ファイルは10MB以下にしてください")
+        self.assertContains(too_big, "Q6: files must be 10 MB or smaller")
+        # All or nothing: the text answer given with the file was not saved either.
+        self.assertFalse(Answer.objects.filter(recipient=self.mhlw_r).exists())
+
+        at_limit = self.client.post(url, {f"q_{self.q[6].pk}": SimpleUploadedFile("規程.pdf", b"x" * limit),
+                                          "action": "save"})
+        self.assertEqual(at_limit.status_code, 302)
+        stored = Answer.objects.get(recipient=self.mhlw_r, question=self.q[6])
+        self.assertEqual(stored.file.size, limit)
 
     def test_submitting_without_a_required_answer_is_refused(self):
         with self.assertRaisesMessage(ApplicationError, "Q1"):
@@ -154,7 +172,13 @@ class SurveyTest(ReportingTestCase):
             "q-0-text": "件数", "q-0-kind": "number", "q-1-text": "", "q-1-kind": "text",
         })
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(self.client.get(response["Location"]).status_code, 200)
+        survey = Survey.objects.get(title="調査2")
+        # The blank second question is dropped; the survey starts as a draft addressed to 厚生労働省.
+        self.assertEqual(list(survey.questions.values_list("text", "kind")), [("件数", "number")])
+        self.assertEqual(list(survey.recipients.values_list("organization", flat=True)), [self.mhlw.pk])
+        self.assertEqual(survey.status, "draft")
+        self.assertEqual(response["Location"], survey.get_absolute_url())
+        self.assertContains(self.client.get(response["Location"]), "調査2")
 
     def test_drafts_are_hidden_from_ministries(self):
         draft = survey_services.survey_create(actor=self.actor(), title="下書き調査", due_on=self.today,

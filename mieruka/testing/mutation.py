@@ -1,0 +1,129 @@
+"""Mutation testing of the modules that hold Mieruka's guarantees (mutmut), one module at a time.
+
+`make mutation` (or `python -m mieruka.testing.mutation [MODULE ...]`) runs mutmut on each module with only
+the test files that exercise it, in its own work folder `.mutation/<module>/`, so a module takes minutes;
+`--resume` continues an interrupted run. It prints the score per module: killed / (all − not run).
+
+Each work folder holds a generated `setup.cfg` (mutmut's settings), a copy of the project's pytest settings
+and links to `mieruka/` and `config/`; mutmut copies the code into `mutants/` there and mutates only the one
+module. Tests run from that copy (mutmut changes into `mutants/`), so the original tree is never changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".mutation"
+
+# module → the test files that exercise it (paths relative to the project root).
+MODULES: dict[str, list[str]] = {
+    "mieruka/monitoring/risk.py": ["mieruka/monitoring/tests/test_risk.py"],
+    "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py"],
+    "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py",
+                                   "mieruka/api/tests/test_write_refusals.py"],
+    "mieruka/core/permissions.py": ["mieruka/core/tests/test_page_permissions.py",
+                                    "mieruka/core/tests/test_restricted_fields.py", "mieruka/api/tests/test_scope.py"],
+    "mieruka/core/audit.py": ["mieruka/core/tests/test_audit_trail.py", "mieruka/core/tests/test_admin_audit.py"],
+    "mieruka/core/history.py": ["mieruka/core/tests/test_audit_trail.py",
+                                "mieruka/core/tests/test_restricted_fields.py",
+                                "mieruka/inventory/tests/test_system_as_of.py"],
+    "mieruka/interchange/values.py": ["mieruka/interchange/tests/test_values.py",
+                                      "mieruka/interchange/tests/test_cell_values.py"],
+    "mieruka/interchange/validation.py": ["mieruka/interchange/tests/test_import_errors.py"],
+    "mieruka/interchange/services.py": ["mieruka/interchange/tests/test_import.py",
+                                        "mieruka/interchange/tests/test_import_atomic.py",
+                                        "mieruka/interchange/tests/test_pages.py"],
+    "mieruka/reporting/selectors.py": ["mieruka/reporting/tests/test_burden.py",
+                                       "mieruka/reporting/tests/test_pages.py",
+                                       "mieruka/reporting/tests/test_freshness.py"],
+    "mieruka/reporting/services.py": ["mieruka/reporting/tests/test_campaign_flow.py",
+                                      "mieruka/reporting/tests/test_reminders.py",
+                                      "mieruka/reporting/tests/test_duplicate_ask.py",
+                                      "mieruka/reporting/tests/test_status_report_items.py"],
+    "mieruka/insights/similarity.py": ["mieruka/insights/tests/test_similarity.py"],
+}
+
+
+def _workdir(module: str) -> Path:
+    work = WORK / module.replace("/", "_").removesuffix(".py")
+    work.mkdir(parents=True, exist_ok=True)
+    for name in ("mieruka", "config"):
+        link = work / name
+        if not link.exists():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    # pytest's settings without [tool.mutmut], so mutmut reads setup.cfg (per module).
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (work / "pyproject.toml").write_text(text, encoding="utf-8")
+    tests = "\n".join(f"    {t}" for t in MODULES[module])
+    (work / "setup.cfg").write_text(
+        "[mutmut]\n"
+        "source_paths =\n    mieruka\n"
+        f"only_mutate =\n    {module}\n"
+        "also_copy =\n    config\n"
+        f"pytest_add_cli_args_test_selection =\n{tests}\n"
+        # pytest-django would otherwise find the project's manage.py above the work folder and import the
+        # original code instead of the mutated copy.
+        "pytest_add_cli_args =\n    -q\n    -o\n    django_find_project=false\n",
+        encoding="utf-8",
+    )
+    return work
+
+
+def _score(work: Path) -> dict:
+    """Counts per outcome from mutmut's results listing."""
+    result = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=work,
+                            capture_output=True, text=True)
+    counts: dict[str, int] = {}
+    survivors = []
+    for line in result.stdout.splitlines():
+        if ":" not in line:
+            continue
+        name, outcome = line.rsplit(":", 1)
+        outcome = outcome.strip()
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "survived":
+            survivors.append(name.strip())
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    judged = sum(counts.values()) - counts.get("not checked", 0) - counts.get("skipped", 0)
+    return {"counts": counts, "score": round(100 * killed / judged, 1) if judged else None, "survivors": survivors}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules to mutate (default: all of them)")
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutant runs (default 1)")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run instead of starting afresh")
+    args = parser.parse_args(argv)
+    modules = args.modules or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        parser.error(f"no test selection for {unknown}; known: {', '.join(MODULES)}")
+    env = {**os.environ, "MIERUKA_DEV": "1"}
+    report = {}
+    for module in modules:
+        work = _workdir(module)
+        if not args.resume:
+            # mutmut reruns a mutant only when its function changed, not when the tests did: start afresh.
+            shutil.rmtree(work / "mutants", ignore_errors=True)
+        print(f"== {module}", flush=True)
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
+                       cwd=work, env=env)
+        report[module] = _score(work)
+        print(f"== {module}: {report[module]['score']}% killed {json.dumps(report[module]['counts'])}", flush=True)
+    (WORK / "scores.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    for module, r in report.items():
+        print(f"{module}: {r['score']}% {r['counts']}")
+        for name in r["survivors"]:
+            print(f"    survived: {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
