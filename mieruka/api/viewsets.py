@@ -23,6 +23,7 @@ from mieruka.core.errors import bilingual
 from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
+from .filters import FilterBackend
 from .permissions import require_editable
 
 
@@ -74,9 +75,12 @@ class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     scope_field: str | None = "organization"
     owner: str | None = "organization"
+    # Query parameters a subclass accepts beyond its filters, pagination and the representation ones.
+    extra_query_params: tuple[str, ...] = ()
     input_serializer_class = None
     update_serializer_class = None
     lookup_value_regex = "[^/]+"
+    filter_backends = [FilterBackend]
 
     def get_base_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -93,6 +97,28 @@ class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                     ]
                 }
             )
+        self.check_query_params(request)
+
+    def allowed_query_params(self) -> set[str]:
+        """The query parameters this request may carry: a list's filters and pagination, `format`."""
+        allowed = {"format", *self.extra_query_params}
+        if self.action == "list":
+            allowed |= {"limit", "offset"}
+            if getattr(self, "filterset_class", None) is not None:
+                allowed |= set(self.filterset_class.base_filters)
+        return allowed
+
+    def check_query_params(self, request) -> None:
+        """An unknown query parameter is an error (400 naming it), never silently ignored: a misspelt
+        filter would otherwise return the whole list as if it had matched."""
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = bilingual(
+                "このパラメーターは使えません。使えるもの: " + ", ".join(sorted(allowed)),
+                "Unknown parameter; accepted here: " + ", ".join(sorted(allowed)),
+            )
+            raise exceptions.ValidationError({name[:100]: [message] for name in unknown[:20]})
 
     def get_queryset(self) -> QuerySet:
         queryset = self.get_base_queryset()
@@ -179,6 +205,9 @@ class UpdateMixin:
             serializer = self.get_input_serializer(instance=locked, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
+            if partial and not {key for key in data if key != "reason"}:
+                # An empty PATCH changes nothing: no write, no change-log row, the same ETag.
+                return self.respond(locked)
             reason = change_reason(request, data, required=True)
             require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
             updated = self.perform_update_service(
