@@ -5,6 +5,7 @@ their natural keys, restricted fields dropped without clearance); an input seria
 validates what a client sends, and its `validated_data` goes to the app's service — never `save()`.
 """
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .permissions import restricted_fields
@@ -75,6 +76,9 @@ class ErrorDetailSerializer(serializers.Serializer):
     )
 
 
+# "ErrorResponse", not "Error": a component named like its only property ("error") makes
+# openapi-python-client generate code that does not type-check.
+@extend_schema_serializer(component_name="ErrorResponse")
 class ErrorSerializer(serializers.Serializer):
     """Every error response of the API."""
 

@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mieruka.api.schema.mark_restricted_fields_optional",
+        "mieruka.api.schema.share_enums",
+        "mieruka.api.schema.add_servers",
     ],
 }
 
