@@ -9,6 +9,7 @@ See docs/api.md, "How to add an endpoint".
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from django.db import transaction
@@ -26,6 +27,24 @@ from .etag import check_if_match, etag_for
 from .filters import FilterBackend
 from .permissions import require_editable
 
+_EXT_VALUE = re.compile(r"(?i)^utf-8'[a-z0-9-]*'(?P<value>.*)$")
+
+
+def decode_reason_header(header: str) -> str:
+    """X-Change-Reason is UTF-8, percent-encoded, optionally in RFC 8187 form (`UTF-8''%E5%B9%B4…`,
+    `UTF-8'ja'…`): HTTP headers carry only ASCII, so Japanese cannot be sent as it is."""
+    header = header.strip()
+    match = _EXT_VALUE.match(header)
+    if match:
+        header = match.group("value")
+    try:
+        return unquote(header, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise exceptions.ValidationError({"X-Change-Reason": [bilingual(
+            "X-Change-Reason はUTF-8をパーセントエンコードして送ってください",
+            "Send X-Change-Reason as UTF-8, percent-encoded",
+        )]}) from None
+
 
 def change_reason(request, data: dict | None = None, *, required: bool = False) -> str:
     """The reason of a change: the `reason` field if given, else the X-Change-Reason header.
@@ -37,7 +56,7 @@ def change_reason(request, data: dict | None = None, *, required: bool = False) 
     if not isinstance(reason, str):
         reason = ""
     if not reason.strip():
-        reason = unquote(request.headers.get("X-Change-Reason", "") or "")
+        reason = decode_reason_header(request.headers.get("X-Change-Reason", "") or "")
     reason = reason.strip()[:2000]
     if required and not reason:
         raise exceptions.ValidationError({"reason": [bilingual(
