@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from mieruka.core.permissions import RESTRICTED_FIELDS
 
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, OutputSerializer
 
 
 def _is_portfolio_view(view) -> bool:
@@ -208,6 +208,14 @@ class PortfolioAutoSchema(AutoSchema):
             # Numeric IDs in the path are integers (drf-spectacular cannot see the model behind a view
             # whose queryset depends on the user).
             params.append(OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's ID."))
+        if self.method == "GET" and issubclass(self.view.get_serializer_class(), OutputSerializer):
+            params += [
+                OpenApiParameter("brief", bool, OpenApiParameter.QUERY, description=(
+                    "true: each record as id, code, display and url only (the other fields are left out).")),
+                OpenApiParameter("fields", str, OpenApiParameter.QUERY, description=(
+                    "Comma-separated field names: only these fields of each record (e.g. `system_id,status`); "
+                    "an unknown name is a 400.")),
+            ]
         if self.method in ("PUT", "PATCH", "DELETE"):
             params.append(
                 OpenApiParameter(

@@ -26,6 +26,7 @@ from mieruka.core.permissions import scope_queryset
 from .etag import check_if_match, etag_for
 from .filters import FilterBackend
 from .permissions import require_editable
+from .serializers import OutputSerializer
 
 _EXT_VALUE = re.compile(r"(?i)^utf-8'[a-z0-9-]*'(?P<value>.*)$")
 
@@ -121,6 +122,8 @@ class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def allowed_query_params(self) -> set[str]:
         """The query parameters this request may carry: a list's filters and pagination, `format`."""
         allowed = {"format", *self.extra_query_params}
+        if self.action in ("list", "retrieve") and issubclass(self.get_serializer_class(), OutputSerializer):
+            allowed |= {"brief", "fields"}
         if self.action == "list":
             allowed |= {"limit", "offset"}
             if getattr(self, "filterset_class", None) is not None:

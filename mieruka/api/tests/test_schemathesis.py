@@ -70,6 +70,10 @@ def _exercise(operation, mode, key):
     @SETTINGS
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
+        # `brief` and `fields` trim records on purpose, so their answers are partial records; the schema
+        # describes full ones (test_representations.py covers the trimmed shapes).
+        for name in ("brief", "fields"):
+            (case.query or {}).pop(name, None)
         case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
     run()
