@@ -31,6 +31,12 @@ def _routes() -> dict:
     return routes
 
 
+def natural_key_field(model) -> str | None:
+    """The field that keys `model`'s records in API URLs (`code`, `system_id`, …); None for numeric IDs."""
+    route = _routes().get(model)
+    return None if route is None or route[1] in ("pk", "id") else route[1]
+
+
 def record_code(instance) -> str | None:
     """The record's natural key as its URL uses it (organization code, system ID…); None if it has none."""
     route = _routes().get(type(instance))

@@ -24,7 +24,7 @@ from mieruka.core.errors import bilingual
 from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
-from .filters import FilterBackend
+from .filters import FilterBackend, SyncFilterBackend
 from .permissions import require_editable
 from .serializers import OutputSerializer
 
@@ -100,7 +100,7 @@ class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     input_serializer_class = None
     update_serializer_class = None
     lookup_value_regex = "[^/]+"
-    filter_backends = [FilterBackend]
+    filter_backends = [FilterBackend, SyncFilterBackend]
 
     def get_base_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -128,6 +128,9 @@ class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             allowed |= {"limit", "offset"}
             if getattr(self, "filterset_class", None) is not None:
                 allowed |= set(self.filterset_class.base_filters)
+            for backend in self.filter_backends:
+                if hasattr(backend, "query_params"):
+                    allowed |= set(backend().query_params(self))
         return allowed
 
     def check_query_params(self, request) -> None:
