@@ -27,6 +27,7 @@ from .etag import check_if_match, etag_for
 from .filters import FilterBackend, SyncFilterBackend
 from .permissions import require_editable
 from .serializers import OutputSerializer
+from .throttling import ApiHeadersMixin
 
 _EXT_VALUE = re.compile(r"(?i)^utf-8'[a-z0-9-]*'(?P<value>.*)$")
 
@@ -79,7 +80,7 @@ def _has_nul(value) -> bool:
     return False
 
 
-class PortfolioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Read (list with filters and a total count, retrieve with an ETag) within the user's scope.
 
     Subclasses declare:
