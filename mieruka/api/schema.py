@@ -208,7 +208,8 @@ class PortfolioAutoSchema(AutoSchema):
             # Numeric IDs in the path are integers (drf-spectacular cannot see the model behind a view
             # whose queryset depends on the user).
             params.append(OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's ID."))
-        if self.method == "GET" and issubclass(self.view.get_serializer_class(), OutputSerializer):
+        action = getattr(self.view, "action", None)
+        if action in ("list", "retrieve") and issubclass(self.view.get_serializer_class(), OutputSerializer):
             params += [
                 OpenApiParameter("brief", bool, OpenApiParameter.QUERY, description=(
                     "true: each record as id, code, display and url only (the other fields are left out).")),
@@ -238,7 +239,7 @@ class PortfolioAutoSchema(AutoSchema):
                     + need,
                 )
             )
-        if not self._is_list_view() and self.method in ("GET", "POST", "PUT", "PATCH"):
+        if action in ("retrieve", "create", "update", "partial_update"):
             params.append(
                 OpenApiParameter(
                     "ETag",

@@ -15,7 +15,10 @@ from urllib.parse import unquote
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from mieruka.core.audit import Actor
@@ -25,8 +28,8 @@ from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
 from .filters import FilterBackend, SyncFilterBackend
-from .permissions import require_editable
-from .serializers import OutputSerializer
+from .permissions import require_editable, restricted_fields
+from .serializers import OutputSerializer, natural_key_field, record_url
 from .throttling import ApiHeadersMixin
 
 _EXT_VALUE = re.compile(r"(?i)^utf-8'[a-z0-9-]*'(?P<value>.*)$")
@@ -267,3 +270,72 @@ class WritableViewSet(CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):
 
 class CreateDeleteViewSet(CreateMixin, DestroyMixin, PortfolioViewSet):
     """For records that are added and removed but never edited in place (interfaces)."""
+
+
+class AsOfMixin:
+    """`GET <record>/as-of/?date=YYYY-MM-DD`: the record as it stood at the end of that day, rebuilt from the
+    change log (the same selectors as the page "as it stood on"), with the records listed in
+    `as_of_related` (name → model pointing at it, e.g. budget lines) as they stood then too."""
+
+    as_of_related: dict = {}
+
+    @extend_schema(
+        summary="The record as it stood on a date",
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=True,
+                                     description="The day whose end to show (Japan time).")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], url_path="as-of")
+    def as_of(self, request, *args, **kwargs):
+        from django.utils.dateparse import parse_date
+
+        from mieruka.core.selectors import object_state_as_of, related_states_as_of
+
+        instance = self.get_object()
+        raw = request.query_params.get("date", "")
+        try:
+            when = parse_date(raw)
+        except ValueError:
+            when = None
+        if when is None:
+            raise exceptions.ValidationError({"date": [bilingual(
+                "日付（例: 2025-04-01）を指定してください", "Give a date (e.g. 2025-04-01)")]})
+        model = type(instance)
+        state = object_state_as_of(model=model, pk=instance.pk, when=when)
+        if state is None:
+            raise exceptions.NotFound(bilingual(
+                "この日にはまだ登録されていません", "The record did not exist (or was not recorded) on that day"))
+        hidden = restricted_fields(model, request.user)
+        related = {
+            name: [dict(id=pk, **{k: v for k, v in st.items() if k not in restricted_fields(rel, request.user)})
+                   for pk, st in sorted(related_states_as_of(instance=instance, model=rel, when=when).items())]
+            for name, rel in self.as_of_related.items()
+        }
+        return Response({
+            "as_of": when.isoformat(),
+            "id": instance.pk,
+            "url": record_url(instance, request),
+            "record": {k: v for k, v in state.items() if k not in hidden},
+            "codes": reference_codes(model, state),
+            **related,
+        })
+
+    def allowed_query_params(self):
+        allowed = super().allowed_query_params()
+        return allowed | {"date"} if self.action == "as_of" else allowed
+
+
+def reference_codes(model, state: dict) -> dict:
+    """The records a snapshot refers to by ID, by their codes (organization code, platform codes, …)."""
+    out = {}
+    for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+        key = natural_key_field(field.related_model) if field.is_relation and field.related_model else None
+        if key is None or field.name not in state:
+            continue
+        value = state[field.name]
+        ids = value if isinstance(value, list) else [value]
+        found = dict(field.related_model._default_manager.filter(pk__in=[i for i in ids if i is not None])
+                     .values_list("pk", key))
+        codes = [found.get(i) for i in ids]
+        out[field.name] = codes if isinstance(value, list) else codes[0]
+    return out

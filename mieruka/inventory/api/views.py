@@ -2,7 +2,8 @@
 
 import django_filters
 
-from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
+from mieruka.api.viewsets import AsOfMixin, CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
+from mieruka.budgets.models import BudgetLine
 
 from ..choices import InterfaceKind
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
@@ -43,9 +44,10 @@ class SharedPlatformViewSet(PortfolioViewSet):
         return platform_list()
 
 
-class SystemViewSet(WritableViewSet):
+class SystemViewSet(AsOfMixin, WritableViewSet):
     """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
 
+    as_of_related = {"budget_lines": BudgetLine}
     lookup_field = "system_id"
     filterset_class = InformationSystemFilterSet
     serializer_class = SystemOutputSerializer
