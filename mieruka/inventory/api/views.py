@@ -1,14 +1,18 @@
 """API endpoints of systems, projects, interfaces and shared platforms."""
 
 import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from mieruka.api.viewsets import AsOfMixin, CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
 from mieruka.budgets.models import BudgetLine
+from mieruka.budgets.selectors import system_budget_subquery
 
 from ..choices import InterfaceKind
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
 from ..models import Interface
-from ..selectors import platform_list, project_list, system_list
+from ..selectors import current_fiscal_year, platform_list, project_list, system_list
 from ..services import (
     interface_create,
     interface_delete,
@@ -44,17 +48,42 @@ class SharedPlatformViewSet(PortfolioViewSet):
         return platform_list()
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class YenFilter(django_filters.NumberFilter):
+    """A whole number of yen."""
+
+    field_class = forms.IntegerField
+
+
+class SystemApiFilterSet(InformationSystemFilterSet):
+    """The systems page's filters, plus the budget range in yen, as every amount in the API is in yen.
+
+    The page's `budget_min`/`budget_max` (million yen) stay, so a page's query string still works here."""
+
+    budget_min_yen = YenFilter(
+        label="Initial budget at least (yen)", method="filter_budget_min_yen", min_value=0, max_value=10**15)
+    budget_max_yen = YenFilter(
+        label="Initial budget at most (yen)", method="filter_budget_max_yen", min_value=0, max_value=10**15)
+
+    def filter_budget_min_yen(self, queryset, name, value):
+        return queryset.filter(fy_budget__gte=value)
+
+    def filter_budget_max_yen(self, queryset, name, value):
+        return queryset.filter(fy_budget__lte=value)
+
+
 class SystemViewSet(AsOfMixin, WritableViewSet):
     """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
 
     as_of_related = {"budget_lines": BudgetLine}
     lookup_field = "system_id"
-    filterset_class = InformationSystemFilterSet
+    filterset_class = SystemApiFilterSet
     serializer_class = SystemOutputSerializer
     input_serializer_class = SystemInputSerializer
 
     def get_base_queryset(self):
-        return system_list()
+        # One record shows this year's budget; a list re-annotates it for its `budget_fy`.
+        return system_list().annotate(fy_budget=system_budget_subquery(fiscal_year=current_fiscal_year()))
 
     def perform_create_service(self, *, actor, data, reason):
         return system_create(actor=actor, data=data, reason=reason)
