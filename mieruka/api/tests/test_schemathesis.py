@@ -10,6 +10,7 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from mieruka.api.services import token_create
@@ -88,4 +89,10 @@ def test_the_api_matches_its_schema_and_never_fails_with_a_server_error(admin_ke
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             with subtests.test(operation=operation.label, mode=str(mode)):
-                _exercise(operation, mode, admin_key)
+                try:
+                    _exercise(operation, mode, admin_key)
+                except Unsatisfiable:
+                    # An operation with no parameters, body or credentials (the status) has nothing a
+                    # client could get wrong, so no negative case exists; a positive one always does.
+                    if mode != GenerationMode.NEGATIVE:
+                        raise
