@@ -13,6 +13,7 @@ from drf_spectacular.drainage import get_override, has_override
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 from mieruka.core.permissions import RESTRICTED_FIELDS
 
@@ -167,11 +168,57 @@ def mark_restricted_fields_optional(result, generator, request, public):
     return result
 
 
+@cache
+def _bulk_classes(view_class, action: str):
+    view = view_class()
+    view.action = "partial_update" if action == "bulk_partial_update" else "create"
+    base = view.get_input_serializer_class()
+    key = view.bulk_key
+    name = base.__name__.removesuffix("Serializer")
+    key_field = (serializers.IntegerField if key == "id" else serializers.CharField)(
+        help_text="The key of the record to change or delete.")
+    etag = serializers.CharField(help_text="The record's ETag from your last read of it (as If-Match).")
+    if action == "bulk_destroy":
+        attrs = {key: key_field, "etag": etag, "reason": serializers.CharField(
+            required=False, help_text="Why it is deleted (or the X-Change-Reason header).")}
+        return type(f"Bulk{name}Delete", (serializers.Serializer,), attrs)
+    if action == "bulk":
+        return base
+    attrs = {"etag": etag}
+    if key not in base._declared_fields and key not in getattr(getattr(base, "Meta", None), "fields", ()):
+        attrs[key] = key_field
+    if hasattr(base, "Meta"):
+        attrs["Meta"] = type("Meta", (base.Meta,), {"fields": [*base.Meta.fields, *attrs]})
+    return type(f"Bulk{name}Change", (base,), attrs)
+
+
+def bulk_item_serializer(view, action: str):
+    """One record of a bulk request, as the schema shows it: the create input, or the change input with
+    the record's key and ETag, or the key, ETag and reason of a deletion."""
+    return _bulk_classes(type(view), action)
+
+
+@cache
+def _bulk_result_class(view_class):
+    output = view_class.serializer_class
+    return type(f"Bulk{output.__name__.removesuffix('Serializer')}Result", (serializers.Serializer,), {
+        "etag": serializers.CharField(help_text="The record's new ETag."),
+        "record": output(),
+    })
+
+
+def bulk_result_serializer(view):
+    return _bulk_result_class(type(view))
+
+
 class PortfolioAutoSchema(AutoSchema):
     """OpenAPI for the pattern: input vs output serializers, If-Match/ETag, the change reason header, and
     the documented error responses of each kind of operation."""
 
     def get_request_serializer(self):
+        action = getattr(self.view, "action", None)
+        if action in ("bulk", "bulk_partial_update", "bulk_destroy"):
+            return bulk_item_serializer(self.view, action)(many=True, partial=action == "bulk_partial_update")
         getter = getattr(self.view, "get_input_serializer_class", None)
         if getter is not None and self.method in ("POST", "PUT", "PATCH"):
             return getter()
@@ -208,7 +255,7 @@ class PortfolioAutoSchema(AutoSchema):
             # Numeric IDs in the path are integers (drf-spectacular cannot see the model behind a view
             # whose queryset depends on the user).
             params.append(OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's ID."))
-        action = getattr(self.view, "action", None)
+        action = getattr(self.view, "action", None) or ""
         if action in ("list", "retrieve") and issubclass(self.view.get_serializer_class(), OutputSerializer):
             params += [
                 OpenApiParameter("brief", bool, OpenApiParameter.QUERY, description=(
@@ -217,7 +264,7 @@ class PortfolioAutoSchema(AutoSchema):
                     "Comma-separated field names: only these fields of each record (e.g. `system_id,status`); "
                     "an unknown name is a 400.")),
             ]
-        if self.method in ("PUT", "PATCH", "DELETE"):
+        if self.method in ("PUT", "PATCH", "DELETE") and not action.startswith("bulk"):
             params.append(
                 OpenApiParameter(
                     "If-Match",
@@ -250,6 +297,22 @@ class PortfolioAutoSchema(AutoSchema):
                 )
             )
         return params
+
+    def get_response_serializers(self):
+        action = getattr(self.view, "action", None)
+        if action in ("bulk", "bulk_partial_update"):
+            return {"201" if action == "bulk" else "200": bulk_result_serializer(self.view)(many=True)}
+        return super().get_response_serializers()
+
+    def _get_request_body(self, direction="request"):
+        if getattr(self.view, "action", None) != "bulk_destroy":
+            return super()._get_request_body(direction)
+        # A bulk deletion names its records in the body, which OpenAPI leaves to the API to define.
+        method, self.method = self.method, "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -264,14 +264,6 @@ class DestroyMixin:
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WritableViewSet(CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):
-    """A `PortfolioViewSet` that also creates, updates and deletes (through the app's services)."""
-
-
-class CreateDeleteViewSet(CreateMixin, DestroyMixin, PortfolioViewSet):
-    """For records that are added and removed but never edited in place (interfaces)."""
-
-
 class AsOfMixin:
     """`GET <record>/as-of/?date=YYYY-MM-DD`: the record as it stood at the end of that day, rebuilt from the
     change log (the same selectors as the page "as it stood on"), with the records listed in
@@ -339,3 +331,110 @@ def reference_codes(model, state: dict) -> dict:
         codes = [found.get(i) for i in ids]
         out[field.name] = codes if isinstance(value, list) else codes[0]
     return out
+
+
+BULK_MAX = 500
+
+
+class BulkMixin:
+    """`POST`, `PATCH` and `DELETE` on `<list>/bulk/` with a JSON array (at most BULK_MAX records): each record
+    checked and written as a single one would be, all in one transaction — the first refusal undoes the
+    rest — and recorded in the change log under the request's one batch ID. Changes and deletions name each
+    record by its key and carry its own `etag`."""
+
+    bulk_methods = ("post", "patch", "delete")
+
+    @extend_schema(summary="Create several records at once (all or nothing)")
+    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
+    def bulk(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Change several records at once, each with its ETag (all or nothing)")
+    @bulk.mapping.patch
+    def bulk_partial_update(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
+
+    @extend_schema(summary="Delete several records at once, each with its ETag (all or nothing)",
+                   responses={204: None})
+    @bulk.mapping.delete
+    def bulk_destroy(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_delete_one, status.HTTP_204_NO_CONTENT)
+
+    @property
+    def bulk_key(self) -> str:
+        return "id" if self.lookup_field in ("pk", "id") else self.lookup_field
+
+    def _bulk(self, request, handler, status_code):
+        if request.method.lower() not in self.bulk_methods:
+            raise exceptions.MethodNotAllowed(request.method)
+        items = request.data
+        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+            raise exceptions.ValidationError({"non_field_errors": [bilingual(
+                "レコード（オブジェクト）の配列を1件以上送ってください",
+                "Send a JSON array of one or more records (objects)")]})
+        if len(items) > BULK_MAX:
+            raise exceptions.ValidationError({"non_field_errors": [bilingual(
+                f"一度に送れるのは{BULK_MAX}件までです（{len(items)}件）",
+                f"At most {BULK_MAX} records at once ({len(items)} sent)")]})
+        written = []
+        with transaction.atomic():
+            for index, item in enumerate(items):
+                try:
+                    written.append(handler(request, dict(item)))
+                except exceptions.ValidationError as exc:
+                    raise exceptions.ValidationError({str(index): exc.detail}) from exc
+                except exceptions.APIException as exc:
+                    if hasattr(exc, "message_ja"):
+                        raise type(exc)(f"{index}番目: {exc.message_ja}", f"Record {index}: {exc.message_en}") from exc
+                    raise
+        if status_code == status.HTTP_204_NO_CONTENT:
+            return Response(status=status_code)
+        fresh = {r.pk: r for r in self.get_queryset().filter(pk__in=[w.pk for w in written])}
+        records = [fresh.get(w.pk, w) for w in written]
+        return Response([{"etag": etag_for(r), "record": self.get_serializer(r).data} for r in records],
+                        status=status_code)
+
+    def _bulk_instance(self, item):
+        value = item.pop(self.bulk_key, None)
+        if value in (None, ""):
+            raise exceptions.ValidationError({self.bulk_key: [bilingual(
+                "対象レコードのキーを指定してください", "Give the key of the record to change")]})
+        instance = get_object_or_404(self.get_queryset(), **{self.lookup_field: value})
+        require_editable(self.request.user, self.owner_organization_id(instance=instance))
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        etag = item.pop("etag", None)
+        check_if_match(self.request, locked, header=etag if isinstance(etag, str) else "")
+        return locked
+
+    def _bulk_create_one(self, request, item):
+        serializer = self.get_input_serializer(data=item)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = change_reason(request, data)
+        require_editable(request.user, self.owner_organization_id(data=data))
+        return self.perform_create_service(actor=self.actor(), data=data, reason=reason)
+
+    def _bulk_update_one(self, request, item):
+        locked = self._bulk_instance(item)
+        serializer = self.get_input_serializer(instance=locked, data=item, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not {key for key in data if key != "reason"}:
+            return locked
+        reason = change_reason(request, data, required=True)
+        require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+        return self.perform_update_service(actor=self.actor(), instance=locked, data=data, reason=reason)
+
+    def _bulk_delete_one(self, request, item):
+        locked = self._bulk_instance(item)
+        self.perform_delete_service(actor=self.actor(), instance=locked,
+                                    reason=change_reason(request, item, required=True))
+        return locked
+
+
+class WritableViewSet(BulkMixin, CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):
+    """A `PortfolioViewSet` that also creates, updates and deletes (through the app's services)."""
+
+
+class CreateDeleteViewSet(CreateMixin, DestroyMixin, PortfolioViewSet):
+    """For records that are added and removed but never edited in place (interfaces)."""
