@@ -41,10 +41,10 @@ def _normalise(tag: str) -> str:
     return tag if tag.startswith('"') else f'"{tag}"'
 
 
-def check_if_match(request, instance) -> None:
+def check_if_match(request, instance, *, header: str | None = None) -> None:
     """Refuse a change without If-Match or with `If-Match: *` (428), or whose If-Match is not the record's
-    current ETag (412)."""
-    header = request.headers.get("If-Match")
+    current ETag (412). `header` stands in for If-Match where each record of a list carries its own."""
+    header = request.headers.get("If-Match") if header is None else header
     if header is None or not header.strip():
         raise PreconditionRequired(
             "変更・削除には If-Match ヘッダー（取得時の ETag）が必要です",

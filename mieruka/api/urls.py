@@ -33,6 +33,8 @@ router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("changes", ObjectChangeViewSet, basename="change")
 
 urlpatterns = [
+    path("v1/", views.ApiRootView.as_view(), name="root"),
+    path("v1/status/", views.StatusView.as_view(), name="status"),
     path("v1/", include(router.urls)),
     re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -5,19 +5,25 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import permissions
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from mieruka.core.errors import ApplicationError
 
 from .selectors import token_list
 from .services import token_create, token_revoke
+from .throttling import API_VERSION, ApiHeadersMixin
 
 VALIDITY_CHOICES = [(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("365 days"))]
 
@@ -83,7 +89,47 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
 
-class NotFoundView(APIView):
+class ApiRootView(ApiHeadersMixin, APIView):
+    """The endpoints of version 1 of the API, the schema, the docs and the status."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(summary="List the API's endpoints", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        from .urls import router
+
+        endpoints = {prefix: reverse(f"api:{basename}-list", request=request)
+                     for prefix, _viewset, basename in router.registry}
+        return Response({
+            "version": API_VERSION,
+            "endpoints": endpoints,
+            "status": reverse("api:status", request=request),
+            "schema": reverse("api:schema", request=request),
+            "docs": reverse("api:docs", request=request),
+        })
+
+
+class StatusView(ApiHeadersMixin, APIView):
+    """Whether the API and its database answer, the server's clock and the API version; open to monitors."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(summary="The API's status", responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            database = "ok"
+        except DatabaseError:
+            database = "unavailable"
+        return Response(
+            {"status": "ok" if database == "ok" else "degraded", "version": API_VERSION,
+             "database": database, "time": timezone.now().isoformat()},
+            status=200 if database == "ok" else 503,
+        )
+
+
+class NotFoundView(ApiHeadersMixin, APIView):
     """Unknown /api/v1/ addresses answer with the JSON error shape instead of an HTML page."""
 
     permission_classes = [permissions.AllowAny]

@@ -248,8 +248,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mieruka.api.throttling.AnonRateThrottle",
+        "mieruka.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("MIERUKA_API_RATE_ANON", "60/minute"),
@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mieruka.api.schema.mark_restricted_fields_optional",
+        "mieruka.api.schema.share_enums",
+        "mieruka.api.schema.add_servers",
     ],
 }
 

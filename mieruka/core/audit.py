@@ -204,6 +204,11 @@ def audited_update(*, actor: Actor, instance: models.Model, data: dict, reason: 
     before = serialize_object(type(instance)._default_manager.get(pk=instance.pk))
     m2m = _apply(instance, data)
     instance.full_clean()
+    proposed = {**serialize_object(instance),
+                **{name: sorted(getattr(v, "pk", v) for v in value) for name, value in m2m.items()}}
+    if proposed == before:
+        # Nothing changes: leave the row (and its last-updated time, hence its ETag) alone.
+        return instance
     instance.save()
     for name, value in m2m.items():
         getattr(instance, name).set(value)

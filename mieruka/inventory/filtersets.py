@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField as FilterChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -59,6 +60,24 @@ def _filter_organization_subtree(queryset, name, value):
     if organization is None:
         return queryset.none()
     return queryset.filter(**{f"{name}__in": organization_subtree_ids(organization=organization)})
+
+
+class _YesNoField(FilterChoiceField):
+    """The page's yes/no select, which also takes true/false (and 1/0), as API clients send booleans."""
+
+    ALIASES = {"true": "yes", "1": "yes", "false": "no", "0": "no"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.ALIASES.get(value.lower(), value) if isinstance(value, str) else value
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.ChoiceFilter):
+    """`important=yes|no` on the pages, `important=true|false` from API clients; typed boolean in the
+    schema, which is what generated clients send."""
+
+    field_class = _YesNoField
 
 
 def _filter_important(queryset, name, value):
@@ -131,7 +150,7 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Business function tags (業務機能分類)"), field_name="function_tags", to_field_name="code",
         queryset=BusinessFunction.objects.all(), empty_label=_("All"), distinct=True,
     )
-    important = django_filters.ChoiceFilter(
+    important = YesNoFilter(
         label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
         empty_label=_("All"),
     )
@@ -216,7 +235,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
     )
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=ProjectPhase.choices, empty_label=_("All"))
-    important = django_filters.ChoiceFilter(
+    important = YesNoFilter(
         label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
         empty_label=_("All"),
     )

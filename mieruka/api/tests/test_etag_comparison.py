@@ -25,34 +25,34 @@ class StrongComparisonTest(ApiTestCase):
         for method in ("patch", "put", "delete"):
             with self.subTest(method=method):
                 response = getattr(self.client_, method)(
-                    self.url, {"name_ja": "上書き"}, format="json", HTTP_IF_MATCH=f"W/{self.etag}")
+                    self.url, {"name_ja": "上書き"}, format="json", HTTP_X_CHANGE_REASON="correction", HTTP_IF_MATCH=f"W/{self.etag}")
                 self.assert_error(response, 412, "precondition_failed")
         self.assert_unchanged()
         assert type(self.system).objects.filter(pk=self.system.pk).exists()
 
     def test_a_weak_tag_in_a_list_does_not_count_but_a_strong_one_beside_it_does(self):
-        response = self.client_.patch(self.url, {"name_ja": "上書き"}, format="json",
+        response = self.client_.patch(self.url, {"name_ja": "上書き"}, format="json", HTTP_X_CHANGE_REASON="correction",
                                       HTTP_IF_MATCH=f'"stale", W/{self.etag}')
         self.assert_error(response, 412, "precondition_failed")
         self.assert_unchanged()
-        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_X_CHANGE_REASON="correction",
                                       HTTP_IF_MATCH=f'W/{self.etag}, {self.etag}')
         assert response.status_code == 200, response.json()
         self.system.refresh_from_db()
         assert self.system.name_ja == "年金記録管理システム"
 
     def test_the_etag_without_its_quotes_is_accepted(self):
-        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_X_CHANGE_REASON="correction",
                                       HTTP_IF_MATCH=self.etag.strip('"'))
         assert response.status_code == 200, response.json()
 
     def test_the_etag_is_a_quoted_strong_tag_of_32_hex_digits_that_changes_with_the_record(self):
         assert re.fullmatch(r'"[0-9a-f]{32}"', self.etag), self.etag
-        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_IF_MATCH=self.etag)
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_X_CHANGE_REASON="correction", HTTP_IF_MATCH=self.etag)
         assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"]) and response["ETag"] != self.etag
 
     def test_any_tag_of_a_comma_separated_list_may_match(self):
-        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json",
+        response = self.client_.patch(self.url, {"name_ja": "年金記録管理システム"}, format="json", HTTP_X_CHANGE_REASON="correction",
                                       HTTP_IF_MATCH=f'"stale",{self.etag}')
         assert response.status_code == 200, response.json()
 
@@ -62,7 +62,7 @@ class StrongComparisonTest(ApiTestCase):
         assert (missing["message_ja"], missing["message_en"]) == (
             "変更・削除には If-Match ヘッダー（取得時の ETag）が必要です",
             "Changes and deletions need an If-Match header with the ETag from your last read")
-        stale = self.assert_error(self.client_.patch(self.url, {"name_ja": "x"}, format="json",
+        stale = self.assert_error(self.client_.patch(self.url, {"name_ja": "x"}, format="json", HTTP_X_CHANGE_REASON="correction",
                                                      HTTP_IF_MATCH='"stale"'), 412, "precondition_failed")
         assert (stale["message_ja"], stale["message_en"]) == (
             "他の人が先に更新しました。最新の内容を取得してからやり直してください（ETag不一致）",

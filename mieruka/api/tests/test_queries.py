@@ -48,4 +48,5 @@ class QueryCountTest(ApiTestCase):
             self.add_records(5)
             large = {url: self.count_queries(client, url) for url in LISTS}
             assert small == large
-            assert max(large.values()) <= 12, large
+            # The change log names related records by code: one query per record type it refers to.
+            assert max(large.values()) <= 15, large

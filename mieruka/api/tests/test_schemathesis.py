@@ -10,6 +10,7 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from mieruka.api.services import token_create
@@ -70,6 +71,10 @@ def _exercise(operation, mode, key):
     @SETTINGS
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
+        # `brief` and `fields` trim records on purpose, so their answers are partial records; the schema
+        # describes full ones (test_representations.py covers the trimmed shapes).
+        for name in ("brief", "fields"):
+            (case.query or {}).pop(name, None)
         case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
     run()
@@ -84,4 +89,10 @@ def test_the_api_matches_its_schema_and_never_fails_with_a_server_error(admin_ke
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             with subtests.test(operation=operation.label, mode=str(mode)):
-                _exercise(operation, mode, admin_key)
+                try:
+                    _exercise(operation, mode, admin_key)
+                except Unsatisfiable:
+                    # An operation with no parameters, body or credentials (the status) has nothing a
+                    # client could get wrong, so no negative case exists; a positive one always does.
+                    if mode != GenerationMode.NEGATIVE:
+                        raise

@@ -1,14 +1,27 @@
 """API endpoint of the change log: read-only, filtered like the change log page, scoped by organization."""
 
 import django_filters
+from django.apps import apps
 
 from mieruka.api.viewsets import PortfolioViewSet
 
 from ..choices import ChangeAction, ChangeSource
-from ..errors import parse_query_int
 from ..models import ObjectChange
 from ..selectors import change_list_for_user
 from .serializers import ObjectChangeOutputSerializer
+
+
+def recorded_type_choices() -> list[tuple[str, str]]:
+    """`app_label.model` of every record type the change log can hold: Mieruka's own models (in the
+    order the apps are installed and the models declared) and the user accounts and groups."""
+    names = [
+        f"{model._meta.app_label}.{model._meta.model_name}"
+        for config in apps.get_app_configs()
+        if config.name.startswith("mieruka.") or config.label == "auth"
+        for model in config.get_models()
+        if config.label != "auth" or model._meta.model_name in ("user", "group")
+    ]
+    return [(name, name) for name in names]
 
 
 class ObjectChangeFilterSet(django_filters.FilterSet):
@@ -20,7 +33,9 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices)
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices)
-    type = django_filters.CharFilter(method="filter_type", label="Record type: app_label.model (or its ID)")
+    type = django_filters.ChoiceFilter(
+        choices=recorded_type_choices(), method="filter_type", label="Record type: app_label.model"
+    )
     object_id = django_filters.NumberFilter(field_name="changed_object_id", min_value=0, max_value=2**62)
     request_id = django_filters.UUIDFilter(label="Batch / request ID")
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="From (date)")
@@ -31,10 +46,7 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_type(self, queryset, name, value):
-        if value.isdigit():  # a content type ID, validated as the change log page does
-            return queryset.filter(changed_object_type_id=parse_query_int(
-                {"type": value}, "type", minimum=1, maximum=2**31 - 1))
-        app_label, _, model = value.lower().partition(".")
+        app_label, _, model = value.partition(".")
         return queryset.filter(changed_object_type__app_label=app_label, changed_object_type__model=model)
 
 

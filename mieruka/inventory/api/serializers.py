@@ -45,10 +45,15 @@ class SystemOutputSerializer(OutputSerializer):
     function_tags = _code(many=True, help_text="Business-function taxonomy codes (業務機能分類) of the system.")
     functions = serializers.ListField(child=serializers.CharField(), help_text="Business functions.")
     users = serializers.ListField(child=serializers.ChoiceField(choices=UserGroup.choices))
+    budget_yen = serializers.IntegerField(
+        source="fy_budget", read_only=True, allow_null=True,
+        help_text="Initial budget in yen of the fiscal year `budget_fy` (default: the current one) — the figure "
+                  "`sort=budget` and `budget_min_yen`/`budget_max_yen` use; null without budget lines.",
+    )
 
     class Meta:
         model = InformationSystem
-        fields = ["id", *SYSTEM_FIELDS, "created", "last_updated"]
+        fields = ["id", *SYSTEM_FIELDS, "budget_yen", "created", "last_updated"]
 
 
 class SystemInputSerializer(ModelInputSerializer):
@@ -89,10 +94,15 @@ class ProjectOutputSerializer(OutputSerializer):
         read_only=True,
         help_text="System IDs of the systems the project covers.",
     )
+    operation_budget_yen = serializers.IntegerField(
+        source="fy_operation_budget", read_only=True, allow_null=True,
+        help_text="Initial operating budget in yen of the covered systems this fiscal year — the figure "
+                  "`sort=budget` uses; null without budget lines.",
+    )
 
     class Meta:
         model = Project
-        fields = ["id", *PROJECT_FIELDS, "created", "last_updated"]
+        fields = ["id", *PROJECT_FIELDS, "operation_budget_yen", "created", "last_updated"]
 
 
 class ProjectInputSerializer(ModelInputSerializer):

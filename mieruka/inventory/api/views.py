@@ -1,18 +1,22 @@
 """API endpoints of systems, projects, interfaces and shared platforms."""
 
 import django_filters
+from django import forms
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework.decorators import action
 
 from mieruka.api.permissions import require_editable
 from mieruka.api.serializers import ErrorSerializer
-from mieruka.api.viewsets import CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
+from mieruka.api.viewsets import AsOfMixin, CreateDeleteViewSet, PortfolioViewSet, WritableViewSet
+from mieruka.budgets.models import BudgetLine
+from mieruka.budgets.selectors import system_budget_subquery
 
 from ..choices import InterfaceKind
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
 from ..models import Interface
-from ..selectors import platform_list, project_list, system_by_any_id, system_list
+from ..selectors import current_fiscal_year, platform_list, project_list, system_by_any_id, system_list
 from ..services import (
     interface_create,
     interface_delete,
@@ -59,16 +63,42 @@ ACTION_RESPONSES = {
 }
 
 
-class SystemViewSet(WritableViewSet):
+@extend_schema_field(OpenApiTypes.INT)
+class YenFilter(django_filters.NumberFilter):
+    """A whole number of yen."""
+
+    field_class = forms.IntegerField
+
+
+class SystemApiFilterSet(InformationSystemFilterSet):
+    """The systems page's filters, plus the budget range in yen, as every amount in the API is in yen.
+
+    The page's `budget_min`/`budget_max` (million yen) stay, so a page's query string still works here."""
+
+    budget_min_yen = YenFilter(
+        label="Initial budget at least (yen)", method="filter_budget_min_yen", min_value=0, max_value=10**15)
+    budget_max_yen = YenFilter(
+        label="Initial budget at most (yen)", method="filter_budget_max_yen", min_value=0, max_value=10**15)
+
+    def filter_budget_min_yen(self, queryset, name, value):
+        return queryset.filter(fy_budget__gte=value)
+
+    def filter_budget_max_yen(self, queryset, name, value):
+        return queryset.filter(fy_budget__lte=value)
+
+
+class SystemViewSet(AsOfMixin, WritableViewSet):
     """Information systems, filtered like the systems page. `internal_notes` needs clearance."""
 
+    as_of_related = {"budget_lines": BudgetLine}
     lookup_field = "system_id"
-    filterset_class = InformationSystemFilterSet
+    filterset_class = SystemApiFilterSet
     serializer_class = SystemOutputSerializer
     input_serializer_class = SystemInputSerializer
 
     def get_base_queryset(self):
-        return system_list()
+        # One record shows this year's budget; a list re-annotates it for its `budget_fy`.
+        return system_list().annotate(fy_budget=system_budget_subquery(fiscal_year=current_fiscal_year()))
 
     def get_object(self):
         # An ID the system had before a rename still finds it (within the caller's scope).
@@ -85,7 +115,7 @@ class SystemViewSet(WritableViewSet):
         return {"retire": SystemRetireInputSerializer, "rename": SystemRenameInputSerializer}.get(
             self.action) or super().get_input_serializer_class()
 
-    @extend_schema(responses=ACTION_RESPONSES)
+    @extend_schema(summary="Retire a system", responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def retire(self, request, system_id=None):
         """Retire the system (its owning ministry's editors, administrators): status becomes retired."""
@@ -97,7 +127,7 @@ class SystemViewSet(WritableViewSet):
         return self.respond(system_retire(actor=self.actor(), system=instance, retired_on=data["retired_on"],
                                           reason=data["reason"], successor=data.get("successor")))
 
-    @extend_schema(responses=ACTION_RESPONSES)
+    @extend_schema(summary="Rename a system", responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def rename(self, request, system_id=None):
         """Give the system a new system ID (administrators only); the old ID keeps resolving."""
