@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
 
@@ -86,6 +87,10 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
+    for raw in by_table["contracts"]:
+        _parse_generic(raw, parsed["contracts"], out)
+    project_ids = set(known.project_phases) | {key[0] for key in parsed["projects"].records}
+    _check_contracts(parsed["contracts"], system_organizations, organization_codes, project_ids, out)
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
@@ -569,3 +574,63 @@ def _check_decisions(target: ParsedTable, system_organizations: dict[str, str], 
         elif merged and merged == system_id:
             out.add(source, row, "merged_into_system_id", merged, "自システムには統合できません",
                     "A system cannot be merged into itself")
+
+
+def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], organization_codes: set[str],
+                     project_ids: set[str], out: _Collector) -> None:
+    """References, 法人番号, dates and the derived award rate and 一者応札 of every contract row.
+
+    The organization, when blank, becomes the first system's, and the award rate the computed one when
+    both amounts are known, so a re-import of the same file finds the stored record unchanged.
+    """
+    withheld = schema.WITHHELD
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        systems = record.get("system_ids", [])
+        for sid in systems:
+            if sid not in system_organizations:
+                out.add(source, row, "system_ids", sid, "情報システムIDが見つかりません", "Unknown system")
+        if record.get("project_id") and record["project_id"] not in project_ids:
+            _unknown_project(out, source, row, record["project_id"])
+        if "organization_code" in record or "system_ids" in record:
+            code = record.get("organization_code", "")
+            if code and code not in organization_codes:
+                out.add(source, row, "organization_code", code, "組織コードが見つかりません", "Unknown organization")
+            elif not code:
+                if systems and systems[0] in system_organizations:
+                    record["organization_code"] = system_organizations[systems[0]]
+                elif not systems:
+                    out.add(source, row, "organization_code", "",
+                            "組織コードか対象情報システムIDを入れてください",
+                            "Give the organization_code or the system_ids")
+        number = record.get("vendor_corporate_number", "")
+        if number and not corporate_number_is_valid(number):
+            reason = ("法人番号のチェックディジットが正しくありません", "Corporate number check digit is wrong") if (
+                len(number) == 13 and number.isdigit()) else ("法人番号は13桁の数字です", "A corporate number has 13 digits")
+            out.add(source, row, "vendor_corporate_number", number, *reason)
+        if record.get("bidders_count") == 0:
+            out.add(source, row, "bidders_count", 0, "入札者数は1以上です（非公表なら「非公表」）",
+                    "There is at least one bidder (or write 非公表 for withheld)")
+        if record.get("starts_on") and record.get("ends_on") and record["ends_on"] < record["starts_on"]:
+            out.add(source, row, "ends_on", record["ends_on"], "終了日は開始日より後にしてください",
+                    "The end date must not be before the start date")
+        estimate = record.get("estimated_price_yen")
+        computed = award_rate_of(record.get("amount_yen"), None if estimate == withheld else estimate)
+        given = record.get("award_rate")
+        if computed is not None:
+            if given not in (None, withheld) and abs(given - computed) > RATE_TOLERANCE:
+                out.add(source, row, "award_rate", given,
+                        f"落札率が契約金額÷予定価格（{computed}%）と合いません",
+                        f"The award rate does not match amount ÷ estimated price ({computed}%)")
+            record["award_rate"] = computed
+        if "method" in record and "bidders_count" in record:
+            bidders = record["bidders_count"]
+            derived = is_single_bid(record["method"], None if bidders == withheld else bidders)
+            if "single_bid" in target.present and record.get("single_bid") != derived:
+                out.add(source, row, "single_bid", record.get("single_bid"),
+                        "一者応札は契約方式と入札者数から決まります（競争性のある方式で入札者1者）",
+                        "Single bidder follows from the method and the bidders (a competitive method, one bidder)")
+            record["single_bid"] = derived
+        elif "single_bid" in record:
+            # Without the method and bidders in the file, the stored contract decides; the column is ignored.
+            del record["single_bid"]
