@@ -60,7 +60,8 @@ class Contract(TimestampedModel):
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(1989), MaxValueValidator(2100)]
     )
-    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
+    # Blank when a published spending sheet does not say (RS 支出先 sheets have no 整備/運用 column).
+    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices, blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 

@@ -6,7 +6,9 @@ from django.db.models import Prefetch, QuerySet
 
 from mieruka.core.permissions import scope_queryset
 from mieruka.inventory.models import InformationSystem
+from mieruka.organizations.models import Organization
 
+from .insight import Row
 from .models import Contract
 
 
@@ -24,3 +26,37 @@ def contract_visible_list(*, user) -> QuerySet[Contract]:
 
 def contract_get(*, user, contract_number: str) -> Contract | None:
     return contract_visible_list(user=user).filter(contract_number=contract_number).first()
+
+
+def procurement_rows(*, user, fiscal_year: int | None = None) -> tuple[list, dict[str, str]]:
+    """The contracts this person may read as `insight.Row`s, and ministry code → name.
+
+    A contract's ministry is the top of its organization's tree (a bureau's contracts count for its ministry).
+    """
+    organizations = {pk: (parent, code, name) for pk, parent, code, name in
+                     Organization.objects.values_list("id", "parent_id", "code", "name_ja")}
+
+    def top(pk):
+        seen = set()
+        while organizations[pk][0] is not None and pk not in seen:
+            seen.add(pk)
+            pk = organizations[pk][0]
+        return organizations[pk][1]
+
+    queryset = contract_visible_list(user=user).order_by()
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    systems: dict[int, list[str]] = {}
+    for contract_pk, system_id in Contract.systems.through.objects.filter(
+            contract_id__in=queryset.values("pk")).values_list("contract_id", "informationsystem__system_id"):
+        systems.setdefault(contract_pk, []).append(system_id)
+    rows = [
+        Row(pk=pk, ministry=top(org), fiscal_year=fy, method=method, single_bid=single, vendor=vendor,
+            vendor_name=name, amount_yen=amount, award_rate=rate, category=category,
+            system_ids=tuple(sorted(systems.get(pk, []))))
+        for pk, org, fy, method, single, vendor, name, amount, rate, category in queryset.values_list(
+            "pk", "organization_id", "fiscal_year", "method", "single_bid", "vendor_corporate_number",
+            "vendor_name", "amount_yen", "award_rate", "category")
+    ]
+    names = {code: name for _, code, name in organizations.values()}
+    return rows, names

@@ -4,19 +4,23 @@ the API and imports, all via `services.py`."""
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mieruka.core.formatting import spreadsheet_safe
 from mieruka.inventory.selectors import history_with_diffs
 from mieruka.inventory.views import paginate, sort_headers
 
-from . import selectors
+from . import insight, selectors
 from .filtersets import ContractFilterSet
+from .forms import InsightForm
 
 
 @login_required
@@ -93,4 +97,64 @@ def contract_detail(request, contract_number: str):
     return render(request, "contracts/contract_detail.html", {
         "contract": contract,
         "history": history_with_diffs(instance=contract, limit=10, user=request.user),
+    })
+
+
+def _list_url(**filters) -> str:
+    return reverse("contracts:list") + "?" + urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
+
+
+@login_required
+def procurement_insight(request):
+    """一者応札 shares, top vendors, lock-in and award rates, each figure linked to the contracts behind it."""
+    form = InsightForm(request.GET or None)
+    fy = min_years = None
+    if form.is_valid():
+        fy = form.cleaned_data.get("fiscal_year")
+        min_years = form.cleaned_data.get("min_years")
+    fy = int(fy) if fy else None
+    min_years = min_years or 3
+    rows, names = selectors.procurement_rows(user=request.user, fiscal_year=fy)
+
+    shares = insight.single_bid_shares(rows)
+    share_rows = []
+    for ministry in [*shares["ministries"], ""]:
+        cells = []
+        for year in shares["years"]:
+            single, competitive = shares["cells"].get((ministry, year), (0, 0))
+            cells.append({
+                "single": single, "competitive": competitive, "share": _percent(single, competitive),
+                "single_url": _list_url(organization=ministry, fiscal_year=year, competitive="yes", single_bid="yes"),
+                "competitive_url": _list_url(organization=ministry, fiscal_year=year, competitive="yes"),
+            })
+        share_rows.append({"ministry": ministry, "name": names.get(ministry, ""), "cells": cells})
+
+    vendors, ministry_totals = insight.top_vendors(rows)
+    vendor_ministries = sorted({m for v in vendors for m in v["ministries"]})
+    vendor_rows = [{
+        **v, "url": _list_url(vendor=v["vendor"], fiscal_year=fy),
+        "shares": [
+            {"amount": v["ministries"][m][0], "count": v["ministries"][m][1],
+             "share": _percent(v["ministries"][m][0], ministry_totals.get(m, 0)),
+             "url": _list_url(vendor=v["vendor"], organization=m, fiscal_year=fy)} if m in v["ministries"] else None
+            for m in vendor_ministries],
+    } for v in vendors]
+
+    locks = [{**p, "url": _list_url(system=p["system_id"], vendor=p["vendor"], fiscal_year=fy)}
+             for p in insight.lock_ins(rows, min_years=min_years)]
+    bands, without_rate = insight.award_rate_distribution(rows)
+    rated = sum(b["count"] for b in bands)
+    for band in bands:
+        band["url"] = _list_url(rate_min=band["low"], rate_max=band["high"], fiscal_year=fy)
+        band["share"] = _percent(band["count"], rated)
+    return render(request, "contracts/insight.html", {
+        "form": form, "fiscal_year": fy, "min_years": min_years, "total": len(rows),
+        "years": shares["years"], "share_rows": share_rows,
+        "vendor_rows": vendor_rows, "vendor_ministries": [(m, names.get(m, m)) for m in vendor_ministries],
+        "ministry_totals": [ministry_totals.get(m, 0) for m in vendor_ministries],
+        "locks": locks, "bands": bands, "without_rate": without_rate,
     })

@@ -512,8 +512,10 @@ CONTRACTS = Table(
         Column("single_bid", "一者応札", BOOLEAN, choices=BOOLEANS,
                help_ja="競争性のある契約方式で入札者が1者（契約方式と入札者数から導出）",
                help_en="A competitive method with one bidder (derived from the method and the bidders)"),
-        Column("single_bid_reason", "一者応札理由", TEXT),
-        Column("fiscal_year", "年度", FISCAL_YEAR, required=True, **_FY_HELP),
+        Column("single_bid_reason", "一者応札理由", TEXT,
+               aliases=("一者応札・一者応募又は競争性のない随意契約となった理由及び改善策",
+                        "一者応札・一者応募となった理由")),
+        Column("fiscal_year", "年度", FISCAL_YEAR, required=True, aliases=("事業年度", "契約年度"), **_FY_HELP),
         Column("category", "経費区分", CHOICE, required=True, choices=CATEGORIES,
                help_ja="整備（development）または運用（operation）", help_en="Development or operation"),
         Column("starts_on", "契約開始日", DATE),
@@ -530,6 +532,13 @@ TABLE_ORDER = tuple(TABLES)
 # The tables of open data (the oversight tables are internal).
 PUBLIC_TABLE_ORDER = tuple(name for name in TABLE_ORDER if TABLES[name].public)
 OVERSIGHT_TABLES = ("reviews", "findings", "status_reports", "plans", "decisions")
+
+# A contracts sheet without a contract number, as the RS 支出先 sheets and IT Dashboard spending data are
+# published: the number is derived from the row (validation.py); 経費区分 may be absent (stored blank).
+PUBLISHED_SPENDING_REQUIRED = ("title", "vendor_name", "method", "amount_yen", "fiscal_year")
+# Their descriptive columns, accepted and not imported.
+PUBLISHED_SPENDING_DESCRIPTIVE = ("事業番号", "予算事業ID", "事業名", "府省庁", "局・庁", "支出先ブロック番号",
+                                  "支出先ブロック名", "支出先の合計支出額", "費目", "使途")
 
 # The IT Dashboard's published budget layout, accepted as `budgets` (stage `initial`, two rows each).
 IT_DASHBOARD_COLUMNS = (

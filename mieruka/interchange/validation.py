@@ -7,6 +7,7 @@ rows of the same import: a budget may name a system that the same import creates
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from mieruka.organizations.validators import corporate_number_is_valid, local_go
 from mieruka.reviews.checklists import checklist_for_phase
 
 from . import schema, values
-from .readers import IT_DASHBOARD, Issue, RawTable
+from .readers import IT_DASHBOARD, PUBLISHED_SPENDING, Issue, RawTable
 
 
 @dataclass
@@ -145,6 +146,8 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
                     break
         if not ok:
             continue
+        if raw.layout == PUBLISHED_SPENDING:
+            record["contract_number"] = published_contract_number(record)
         key = tuple(record[k] for k in table.key)
         if key in target.records:
             first_file, first_row = target.where[key]
@@ -154,6 +157,16 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
             continue
         target.records[key] = record
         target.where[key] = (raw.source, number)
+
+
+def published_contract_number(record: dict) -> str:
+    """The contract number of a row of a published spending sheet, which has none: derived from what the row
+    says, so importing the same sheet again finds the same contracts (a corrected row is a new contract)."""
+    parts = [record.get(name) for name in ("fiscal_year", "organization_code", "system_ids", "project_id",
+                                           "vendor_corporate_number", "vendor_name", "title", "method",
+                                           "amount_yen")]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:12].upper()
+    return f"PUB-{record.get('fiscal_year') or 0}-{digest}"
 
 
 def _check_organizations(target: ParsedTable, known: Known, out: _Collector) -> None:

@@ -112,3 +112,59 @@ class ContractExportTest(FilesMixin, PortfolioTestCase):
         assert "C-1" in text and "C-2" in text and "withheld" in text
         dictionary = (self.tmp / "open" / "data_dictionary.csv").read_text(encoding="utf-8-sig")
         assert "contracts,契約,award_rate,落札率" in dictionary
+
+
+RS_HEADER = "事業番号,事業年度,組織コード,支出先名,法人番号,契約概要,契約方式等,入札者数,落札率,一者応札理由,金額\n"
+
+
+class PublishedLayoutTest(FilesMixin, PortfolioTestCase):
+    """RS 支出先 sheets and IT Dashboard spending fields, with their headers as published."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.system = factories.system(system_id="S-MHLW-1", organization=cls.mhlw)
+
+    def setUp(self):
+        super().setUp()
+        self.before = self.portfolio_counts()
+
+    def portfolio_counts(self):
+        return {**super().portfolio_counts(), "contracts": Contract.objects.count()}
+
+    def test_an_rs_sheet_in_shift_jis_is_read_with_withheld_values_kept_as_withheld(self):
+        path = self.write("支出先.csv", RS_HEADER
+                          + f"0001,令和7年度,MHLW,株式会社A情報システム,{VENDOR_A},運用保守業務,一般競争入札（総合評価）,1,99.5%,"
+                            "参入要件が厳しい,\"12,000,000\"\n"
+                          + "0001,令和7年度,MHLW,株式会社B,,改修業務,随意契約,該当なし,非公表,,\"3,000,000\"\n"
+                          + "0001,令和7年度,MHLW,株式会社C,,調査業務,指名競争入札,-,－,,500000\n",
+                          encoding="cp932")
+        status, out, err = self.run_import(path)
+        assert status == 0, (out, err)
+        contracts = {c.vendor_name: c for c in Contract.objects.all()}
+        a, b, c = contracts["株式会社A情報システム"], contracts["株式会社B"], contracts["株式会社C"]
+        assert a.single_bid and a.award_rate == Decimal("99.50") and a.amount_yen == 12_000_000
+        assert a.single_bid_reason == "参入要件が厳しい" and a.organization == self.mhlw and a.fiscal_year == 2025
+        assert a.category == "" and a.contract_number.startswith("PUB-2025-")
+        assert b.bidders_count is None and b.bidders_count_withheld and b.award_rate_withheld
+        assert c.bidders_count is None and c.bidders_count_withheld and not c.single_bid
+        assert c.award_rate is None and c.award_rate_withheld
+        status, out, err = self.run_import(path)  # the same sheet again: the same contracts, unchanged
+        assert status == 0 and Contract.objects.count() == 3
+
+    def test_an_rs_sheet_with_a_bad_row_is_refused_naming_row_and_column(self):
+        path = self.write("rs.csv", RS_HEADER
+                          + "0001,2025,MHLW,株式会社A,1234567890123,運用,一般競争入札,2,95,,1000\n")
+        self.assert_rejected(path, row=2, column="vendor_corporate_number", value="1234567890123",
+                             reason_en="check digit")
+
+    def test_it_dashboard_spending_field_names_are_accepted(self):
+        path = self.write("spending.csv",
+                          "fiscal_year,organization_code,vendor_name,spending_corp_no,title,method,"
+                          "number_of_bidders,successful_bid_rate,amount_yen\n"
+                          f"2024,MHLW,株式会社A,{VENDOR_A},運用,general_lowest,1,97.25,800\n")
+        status, out, err = self.run_import(path)
+        assert status == 0, (out, err)
+        c = Contract.objects.get()
+        assert c.vendor_corporate_number == VENDOR_A and c.bidders_count == 1 and c.single_bid
+        assert c.award_rate == Decimal("97.25")
