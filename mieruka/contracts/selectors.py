@@ -60,3 +60,8 @@ def procurement_rows(*, user, fiscal_year: int | None = None) -> tuple[list, dic
     ]
     names = {code: name for _, code, name in organizations.values()}
     return rows, names
+
+
+def organization_order() -> dict[str, int | None]:
+    """Organization code → official order (建制順), for listing ministries as the government does."""
+    return dict(Organization.objects.values_list("code", "order"))

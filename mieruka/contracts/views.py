@@ -29,6 +29,7 @@ def contract_list(request):
     queryset = filterset.qs
     page, page_range = paginate(request, queryset)
     totals = queryset.order_by().aggregate(count=Count("pk"), amount=Sum("amount_yen"))
+    totals["amount_text"] = f"{totals['amount'] or 0:,}"
     columns = [
         ("contract_number", _("Contract number"), False), (None, _("Contract title"), False),
         ("organization", _("Organization"), False), ("fiscal_year", _("Fiscal year"), False),
@@ -119,10 +120,11 @@ def procurement_insight(request):
     fy = int(fy) if fy else None
     min_years = min_years or 3
     rows, names = selectors.procurement_rows(user=request.user, fiscal_year=fy)
+    order = selectors.organization_order()
 
     shares = insight.single_bid_shares(rows)
     share_rows = []
-    for ministry in [*shares["ministries"], ""]:
+    for ministry in [*sorted(shares["ministries"], key=lambda code: (order.get(code) is None, order.get(code), code)), ""]:
         cells = []
         for year in shares["years"]:
             single, competitive = shares["cells"].get((ministry, year), (0, 0))
@@ -134,7 +136,8 @@ def procurement_insight(request):
         share_rows.append({"ministry": ministry, "name": names.get(ministry, ""), "cells": cells})
 
     vendors, ministry_totals = insight.top_vendors(rows)
-    vendor_ministries = sorted({m for v in vendors for m in v["ministries"]})
+    vendor_ministries = sorted({m for v in vendors for m in v["ministries"]},
+                               key=lambda code: (order.get(code) is None, order.get(code), code))
     vendor_rows = [{
         **v, "url": _list_url(vendor=v["vendor"], fiscal_year=fy),
         "shares": [
