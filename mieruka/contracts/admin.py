@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from mieruka.core.admin import AuditedModelAdmin
 
-from .models import Contract
+from .models import CloudUsage, Contract
 from .services import contract_derive_in_place
 
 
@@ -21,3 +21,13 @@ class ContractAdmin(AuditedModelAdmin):
         # The same derived facts as the services store: the rate from the amounts, 一者応札 from the method.
         contract_derive_in_place(contract=obj)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CloudUsage)
+class CloudUsageAdmin(AuditedModelAdmin):
+    list_display = ("system", "month", "account", "service_category", "amount_yen")
+    list_filter = ("month", "service_category")
+    search_fields = ("system__system_id", "account")
+    autocomplete_fields = ("system",)
+    list_select_related = ("system",)
+    scope_field = "system__organization"

@@ -120,3 +120,40 @@ class Contract(TimestampedModel):
             from django.core.exceptions import ValidationError
 
             raise ValidationError(errors)
+
+
+class CloudUsage(TimestampedModel):
+    """One month's government-cloud charge (従量課金) of a system: account × service category, integer yen."""
+
+    system = models.ForeignKey(
+        "inventory.InformationSystem", verbose_name=_("system"), on_delete=models.CASCADE,
+        related_name="cloud_usage", db_index=False,  # cloud_usage_unique starts with the system
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month billed."))
+    account = models.CharField(_("cloud account"), max_length=64)
+    service_category = models.CharField(_("service category"), max_length=64)
+    amount_yen = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["system_id", "month", "account", "service_category"]
+        verbose_name = _("cloud usage")
+        verbose_name_plural = _("cloud usage")
+        constraints = [
+            models.UniqueConstraint(fields=["system", "month", "account", "service_category"],
+                                    name="cloud_usage_unique"),
+            models.CheckConstraint(condition=Q(amount_yen__gte=0), name="cloud_usage_not_negative"),
+            models.CheckConstraint(condition=Q(month__day=1), name="cloud_usage_first_of_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.system.system_id} {self.month:%Y-%m} {self.account} {self.service_category}"
+
+    def audit_related_object(self):
+        return self.system
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"month": bilingual("月は1日の日付で指定してください（例 2025-04-01）",
+                                                      "Give the month as its first day (e.g. 2025-04-01)")})

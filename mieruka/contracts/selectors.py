@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
+from mieruka.budgets.models import BudgetLine
 from mieruka.core.permissions import scope_queryset
 from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 
+from .cloud import fiscal_months, run_rate_forecast
 from .insight import Row
-from .models import Contract
+from .models import CloudUsage, Contract
 
 
 def contract_list() -> QuerySet[Contract]:
@@ -65,3 +67,16 @@ def procurement_rows(*, user, fiscal_year: int | None = None) -> tuple[list, dic
 def organization_order() -> dict[str, int | None]:
     """Organization code → official order (建制順), for listing ministries as the government does."""
     return dict(Organization.objects.values_list("code", "order"))
+
+
+def system_cloud_forecast(*, system, fiscal_year: int):
+    """A system's monthly cloud charges in a fiscal year against its initial 運用等経費 budget, with the
+    run-rate forecast to year end (`cloud.Forecast`)."""
+    months = fiscal_months(fiscal_year)
+    monthly: dict = {}
+    for month, amount in (CloudUsage.objects.filter(system=system, month__gte=months[0], month__lte=months[-1])
+                          .values_list("month", "amount_yen")):
+        monthly[month] = monthly.get(month, 0) + amount
+    budget = BudgetLine.objects.filter(system=system, fiscal_year=fiscal_year, category="operation",
+                                       stage="initial").aggregate(total=Sum("amount_yen"))["total"]
+    return run_rate_forecast(fiscal_year=fiscal_year, monthly=monthly, budget=budget)

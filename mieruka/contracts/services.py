@@ -11,7 +11,7 @@ from django.db import transaction
 from mieruka.core.audit import Actor, audited_create, audited_delete, audited_update
 from mieruka.core.errors import ApplicationError
 
-from .models import Contract
+from .models import CloudUsage, Contract
 from .rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 
 _DERIVED = ("single_bid",)  # never typed in: it follows the method and the bidders
@@ -86,3 +86,16 @@ def contract_derive_in_place(*, contract: Contract) -> None:
     if computed is not None:
         contract.award_rate, contract.award_rate_withheld = computed, False
     contract.single_bid = is_single_bid(contract.method, contract.bidders_count)
+
+
+@transaction.atomic
+def cloud_usage_set(*, actor: Actor, system, month, account: str, service_category: str, amount_yen: int,
+                    reason: str = "") -> CloudUsage:
+    """Create or update one month's charge of a system's account and service category (audited)."""
+    existing = CloudUsage.objects.select_for_update().filter(
+        system=system, month=month, account=account, service_category=service_category).first()
+    if existing is None:
+        return audited_create(actor=actor, model=CloudUsage, reason=reason, data={
+            "system": system, "month": month, "account": account, "service_category": service_category,
+            "amount_yen": amount_yen})
+    return audited_update(actor=actor, instance=existing, data={"amount_yen": amount_yen}, reason=reason)

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mieruka.core.formatting import spreadsheet_safe
-from mieruka.inventory.selectors import history_with_diffs
+from mieruka.core.permissions import scope_queryset
+from mieruka.inventory.models import InformationSystem
+from mieruka.inventory.selectors import current_fiscal_year, history_with_diffs
 from mieruka.inventory.views import paginate, sort_headers
 
 from . import insight, selectors
@@ -160,4 +162,22 @@ def procurement_insight(request):
         "vendor_rows": vendor_rows, "vendor_ministries": [(m, names.get(m, m)) for m in vendor_ministries],
         "ministry_totals": [ministry_totals.get(m, 0) for m in vendor_ministries],
         "locks": locks, "bands": bands, "without_rate": without_rate,
+    })
+
+
+@login_required
+def system_cloud(request, system_id: str):
+    """One system's government-cloud charges month by month against its budget, with the year-end forecast."""
+    system = scope_queryset(request.user, InformationSystem.objects.select_related("organization")).filter(
+        system_id=system_id).first()
+    if system is None:
+        raise Http404
+    try:
+        fy = int(request.GET.get("fiscal_year") or current_fiscal_year())
+    except ValueError:
+        fy = current_fiscal_year()
+    fy = min(max(fy, 1989), 2100)
+    return render(request, "contracts/system_cloud.html", {
+        "system": system, "fiscal_year": fy, "forecast": selectors.system_cloud_forecast(system=system, fiscal_year=fy),
+        "previous_year": fy - 1, "next_year": fy + 1,
     })

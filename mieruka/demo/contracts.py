@@ -1,4 +1,4 @@
-"""Demo contracts: each system's build and operation contracts over the years, with a plausible share of
+"""Demo contracts and government-cloud charges. Contracts: each system's build and operation contracts over the years, with a plausible share of
 single bids (about 30 % of competitive contracts, as procurement reviews report), a few vendors holding
 most of the money, vendors that keep running what they built, and some withheld figures.
 
@@ -14,8 +14,9 @@ from collections import defaultdict
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.choices import COMPETITIVE_METHODS, ContractMethod
-from mieruka.contracts.models import Contract
+from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.contracts.rules import award_rate_of, is_single_bid
 from mieruka.core.audit import Actor, audit_record_many
 from mieruka.core.choices import ChangeAction
@@ -138,3 +139,41 @@ def contracts_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=batch, time=_at(day, today),
                           reason="デモデータの生成")
     return {"contracts": len(contracts)}
+
+
+CLOUD_CATEGORIES = (("compute", 0.5), ("database", 0.25), ("storage", 0.15), ("network", 0.10))
+CLOUD_MONTHS = 18
+
+
+def cloud_usage_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.date | None = None) -> dict:
+    """Eighteen months of government-cloud charges for every system on the government cloud: a monthly run
+    rate of a share of its operating budget that drifts month by month, so some systems head over budget."""
+    today = today or timezone.localdate()
+    first = datetime.date(today.year, today.month, 1)
+    months = []
+    for _ in range(CLOUD_MONTHS):
+        months.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    months.reverse()
+    budgets = dict(BudgetLine.objects.filter(category="operation", stage="initial", fiscal_year=fiscal_year_of(today))
+                   .values_list("system_id", "amount_yen"))
+    rows: list[CloudUsage] = []
+    for system in InformationSystem.objects.filter(hosting="government_cloud").order_by("system_id"):
+        monthly = (budgets.get(system.pk) or 60_000_000) * rng.uniform(0.3, 1.0) / 12
+        drift = rng.uniform(-0.01, 0.04)
+        account = f"{rng.randrange(10**11, 10**12)}"
+        for month in months:
+            monthly *= 1 + drift + rng.uniform(-0.05, 0.05)
+            for category, share in CLOUD_CATEGORIES:
+                rows.append(CloudUsage(system=system, month=month, account=account, service_category=category,
+                                       amount_yen=int(round(monthly * share, -3))))
+    CloudUsage.objects.bulk_create(rows, batch_size=2000)
+    by_month: dict[datetime.date, list[CloudUsage]] = defaultdict(list)
+    for row in rows:
+        by_month[row.month].append(row)
+    for month, batch in sorted(by_month.items()):
+        # Known when the bill arrives, early in the following month.
+        billed = (month + datetime.timedelta(days=32)).replace(day=5)
+        audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=batch, time=_at(billed, today),
+                          reason="デモデータの生成")
+    return {"cloud_usage": len(rows)}

@@ -525,8 +525,26 @@ CONTRACTS = Table(
     help_ja="情報システム・プロジェクトの契約（支出先）", help_en="Contracts of systems and projects (who was paid)",
 )
 
+CLOUD_USAGE = Table(
+    "cloud_usage", "クラウド利用料",
+    (
+        Column("system_id", "情報システムID", CODE, required=True, max_length=32),
+        Column("month", "利用月", DATE, required=True,
+               help_ja="利用月の1日（例 2025-04-01）", help_en="The first day of the month billed (e.g. 2025-04-01)"),
+        Column("account", "アカウント", CODE, required=True, max_length=64,
+               help_ja="クラウドのアカウントID", help_en="Cloud account ID"),
+        Column("service_category", "サービス区分", CODE, required=True, max_length=64,
+               help_ja="サービスの区分（compute, storage, database, network など）",
+               help_en="Service category (compute, storage, database, network, …)"),
+        Column("amount_yen", "利用料（円）", MONEY, required=True, help_ja="0以上の整数（円）",
+               help_en="Integer yen, 0 or more"),
+    ),
+    key=("system_id", "month", "account", "service_category"),
+    help_ja="ガバメントクラウドの月別利用料（従量課金）", help_en="Monthly government-cloud charges (pay per use)",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)
 # The tables of open data (the oversight tables are internal).

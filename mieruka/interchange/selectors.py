@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.contracts.models import Contract
+from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.inventory.filtersets import InformationSystemFilterSet
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.monitoring.models import StatusReport
@@ -146,6 +146,16 @@ def _contracts(system_pks: set[int] | None, project_ids: set[str] | None) -> Ite
         yield pk, record
 
 
+def _cloud_usage(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = CloudUsage.objects.order_by()
+    if system_pks is not None:
+        queryset = queryset.filter(system_id__in=system_pks)
+    for pk, system_id, month, account, category, amount in queryset.values_list(
+            "id", "system__system_id", "month", "account", "service_category", "amount_yen"):
+        yield pk, {"system_id": system_id, "month": month, "account": account, "service_category": category,
+                   "amount_yen": amount}
+
+
 # --- oversight tables ------------------------------------------------------------------------------
 
 def _reviews(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
@@ -260,7 +270,7 @@ def portfolio_existing() -> dict[str, dict]:
     existing: dict[str, dict] = {}
     for name, rows in (("organizations", _organizations()), ("systems", _systems(None)),
                        ("projects", _projects(None)), ("interfaces", _interfaces(None)),
-                       ("contracts", _contracts(None, None)),
+                       ("contracts", _contracts(None, None)), ("cloud_usage", _cloud_usage(None)),
                        *_oversight_rows(None, None).items()):
         key_fields = schema.TABLES[name].key
         existing[name] = {tuple(record[k] for k in key_fields): (pk, record) for pk, record in rows}
@@ -322,7 +332,9 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     contracts = sorted((record for _, record in _contracts(pks, {p["project_id"] for p in projects})),
                        key=lambda r: r["contract_number"])
     tables = {"organizations": organizations, "systems": systems, "budgets": budget_records,
-              "projects": projects, "interfaces": interfaces, "contracts": contracts}
+              "projects": projects, "interfaces": interfaces, "contracts": contracts,
+              "cloud_usage": sorted((record for _, record in _cloud_usage(pks)),
+                                    key=lambda r: tuple(r[k] for k in schema.CLOUD_USAGE.key))}
     if public:
         # The oversight tables are internal working records, never open data.
         return _public_subset(tables)

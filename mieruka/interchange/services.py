@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine, budget_lines_repr
 from mieruka.contracts.models import Contract
-from mieruka.contracts.services import contract_create, contract_update
+from mieruka.contracts.services import cloud_usage_set, contract_create, contract_update
 from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
@@ -131,6 +131,7 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
         _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
         _write_interfaces(writer, parsed, plan, existing, system_pks)
     _write_contracts(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
+    _write_cloud_usage(actor=actor, parsed=parsed, plan=plan, reason=reason)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     say("committing / 確定中")
     return batch
@@ -356,6 +357,19 @@ def _write_contracts(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
             contract_create(actor=actor, data=data, reason=reason)
         else:
             contract_update(actor=actor, contract=Contract.objects.get(pk=stored[0]), data=data, reason=reason)
+
+
+def _write_cloud_usage(*, actor: Actor, parsed, plan: planning.Plan, reason: str) -> None:
+    """Monthly cloud charges, one by one through `cloud_usage_set` (audited against their system)."""
+    table_plan = plan.tables["cloud_usage"]
+    if table_plan.is_empty:
+        return
+    records = parsed.tables["cloud_usage"].records
+    systems = InformationSystem.objects.in_bulk({key[0] for key in records}, field_name="system_id")
+    for key in table_plan.create + table_plan.update:
+        r = records[key]
+        cloud_usage_set(actor=actor, system=systems[r["system_id"]], month=r["month"], account=r["account"],
+                        service_category=r["service_category"], amount_yen=r["amount_yen"], reason=reason)
 
 
 # --- oversight tables: few rows, written one by one through the audited ORM helpers ------------------

@@ -92,6 +92,15 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         _parse_generic(raw, parsed["contracts"], out)
     project_ids = set(known.project_phases) | {key[0] for key in parsed["projects"].records}
     _check_contracts(parsed["contracts"], system_organizations, organization_codes, project_ids, out)
+    for raw in by_table["cloud_usage"]:
+        _parse_generic(raw, parsed["cloud_usage"], out)
+    for key, record in parsed["cloud_usage"].records.items():
+        source, row = parsed["cloud_usage"].where[key]
+        if record["system_id"] not in system_organizations:
+            out.add(source, row, "system_id", record["system_id"], "情報システムIDが見つかりません", "Unknown system")
+        if record["month"].day != 1:
+            out.add(source, row, "month", record["month"], "利用月は1日の日付で指定してください（例 2025-04-01）",
+                    "Give the month as its first day (e.g. 2025-04-01)")
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)

@@ -13,10 +13,11 @@ from django.test import TestCase
 
 from mieruka.contracts.choices import COMPETITIVE_METHODS
 from mieruka.contracts.insight import lock_ins
-from mieruka.contracts.models import Contract
+from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.contracts.selectors import procurement_rows
 from mieruka.core.models import ObjectChange
 from mieruka.demo.generator import demo_portfolio_generate
+from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.validators import corporate_number_is_valid
 
 
@@ -56,3 +57,17 @@ class DemoContractsTest(TestCase):
             call_command("export", "--format", "json", "--out", str(path), stdout=io.StringIO())
             document = json.loads(path.read_text(encoding="utf-8"))
         assert len(document["contracts"]) == Contract.objects.count()
+
+
+class DemoCloudUsageTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        demo_portfolio_generate(systems=120, seed=7)
+
+    def test_systems_on_the_government_cloud_have_at_least_twelve_months_of_charges(self):
+        on_cloud = InformationSystem.objects.filter(hosting="government_cloud")
+        assert on_cloud.exists()
+        for system in on_cloud:
+            assert system.cloud_usage.values("month").distinct().count() >= 12
+        assert not CloudUsage.objects.exclude(system__hosting="government_cloud").exists()
+        assert ObjectChange.objects.filter(changed_object_type__model="cloudusage").count() == CloudUsage.objects.count()
