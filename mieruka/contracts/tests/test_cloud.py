@@ -77,3 +77,11 @@ class CloudUsageTest(FilesMixin, PortfolioTestCase):
         self.login(self.analyst)
         response = self.client.get(reverse("contracts:system_cloud", args=["S-1"]), {"fiscal_year": 2025})
         assert not response.context["forecast"].over_budget and 'id="cloud-alert"' not in response.content.decode()
+
+    def test_open_data_carries_the_charges_without_the_account(self):
+        CloudUsage.objects.create(system=self.system, month=month(2025, 4), account="123456789012",
+                                  service_category="compute", amount_yen=50_000)
+        self.run_export("--open-data", "--out", self.tmp / "open")
+        text = (self.tmp / "open" / "cloud_usage.csv").read_text(encoding="utf-8-sig")
+        assert text.splitlines()[0] == "system_id,month,service_category,amount_yen"
+        assert "S-1,2025-04-01,compute,50000" in text and "123456789012" not in text
