@@ -200,3 +200,14 @@ class ContractAdminTest(PortfolioTestCase):
         assert c.single_bid and c.award_rate == Decimal("95.00")
         change = ObjectChange.objects.get(object_repr__startswith="ADM-1")
         assert change.source == "admin" and change.reason == "登録"
+
+
+class ContractBadFiltersTest(PortfolioTestCase):
+    def test_bad_filter_values_are_reported_on_the_page_and_as_a_400_in_the_api(self):
+        self.login(self.analyst)
+        for query in ({"rate_min": "abc"}, {"fiscal_year": "abc"}, {"sort": "bogus"}, {"single_bid": "maybe"}):
+            response = self.client.get(reverse("contracts:list"), query)
+            assert response.status_code == 200, query
+            assert response.context["filterset"].errors, query
+        assert self.client.get("/api/v1/contracts/", {"rate_min": "abc"}).status_code == 400
+        assert self.client.get(reverse("contracts:insight"), {"min_years": "0"}).status_code == 200

@@ -93,3 +93,13 @@ class InsightPageTest(PortfolioTestCase):
         assert self.client.get(reverse("contracts:insight"), {"min_years": 4}).context["locks"] == []
         context = self.client.get(reverse("contracts:insight"), {"fiscal_year": 2024}).context
         assert context["total"] == 4 and context["years"] == [2024]
+
+    def test_the_page_runs_a_fixed_number_of_queries(self):
+        self.login(self.analyst)
+        self.client.get(reverse("contracts:insight"))
+        with self.assertNumQueries(8):
+            self.client.get(reverse("contracts:insight"))
+        for n in range(5):
+            contract(systems=[factories.system(organization=self.mhlw)], contract_number=f"X-{n}")
+        with self.assertNumQueries(8):
+            self.client.get(reverse("contracts:insight"))
