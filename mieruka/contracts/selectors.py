@@ -14,6 +14,21 @@ from .insight import Row
 from .models import CloudUsage, Contract
 
 
+def _ministries():
+    """Every organization (pk → parent, code, name) and a function giving the code of the top of its tree."""
+    organizations = {pk: (parent, code, name) for pk, parent, code, name in
+                     Organization.objects.values_list("id", "parent_id", "code", "name_ja")}
+
+    def top(pk):
+        seen = set()
+        while organizations[pk][0] is not None and pk not in seen:
+            seen.add(pk)
+            pk = organizations[pk][0]
+        return organizations[pk][1]
+
+    return organizations, top
+
+
 def contract_list() -> QuerySet[Contract]:
     """Contracts with their organization, project and systems (IDs and names only) loaded."""
     return Contract.objects.select_related("organization", "project").prefetch_related(
@@ -35,15 +50,7 @@ def procurement_rows(*, user, fiscal_year: int | None = None) -> tuple[list, dic
 
     A contract's ministry is the top of its organization's tree (a bureau's contracts count for its ministry).
     """
-    organizations = {pk: (parent, code, name) for pk, parent, code, name in
-                     Organization.objects.values_list("id", "parent_id", "code", "name_ja")}
-
-    def top(pk):
-        seen = set()
-        while organizations[pk][0] is not None and pk not in seen:
-            seen.add(pk)
-            pk = organizations[pk][0]
-        return organizations[pk][1]
+    organizations, top = _ministries()
 
     queryset = contract_visible_list(user=user).order_by()
     if fiscal_year is not None:
@@ -80,3 +87,18 @@ def system_cloud_forecast(*, system, fiscal_year: int):
     budget = BudgetLine.objects.filter(system=system, fiscal_year=fiscal_year, category="operation",
                                        stage="initial").aggregate(total=Sum("amount_yen"))["total"]
     return run_rate_forecast(fiscal_year=fiscal_year, monthly=monthly, budget=budget)
+
+
+def execution_lines(*, user, category: str | None = None) -> tuple[list[tuple], dict[str, str], dict[str, str]]:
+    """The budget lines (system ID, FY, stage, amount) of the systems this person may read, with each
+    system's ministry code and the ministry names."""
+    organizations, top = _ministries()
+
+    systems = scope_queryset(user, InformationSystem.objects.order_by())
+    ministry_of = {sid: top(org) for sid, org in systems.values_list("system_id", "organization_id")}
+    lines = BudgetLine.objects.filter(system__in=systems.values("pk"), stage__in=(
+        "initial", "supplementary", "carryover", "executed"))
+    if category:
+        lines = lines.filter(category=category)
+    rows = list(lines.order_by().values_list("system__system_id", "fiscal_year", "stage", "amount_yen"))
+    return rows, ministry_of, {code: name for _, code, name in organizations.values()}

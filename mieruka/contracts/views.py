@@ -20,7 +20,7 @@ from mieruka.inventory.models import InformationSystem
 from mieruka.inventory.selectors import current_fiscal_year, history_with_diffs
 from mieruka.inventory.views import paginate, sort_headers
 
-from . import insight, selectors
+from . import execution, insight, selectors
 from .filtersets import ContractFilterSet
 from .forms import InsightForm
 
@@ -180,4 +180,28 @@ def system_cloud(request, system_id: str):
     return render(request, "contracts/system_cloud.html", {
         "system": system, "fiscal_year": fy, "forecast": selectors.system_cloud_forecast(system=system, fiscal_year=fy),
         "previous_year": fy - 1, "next_year": fy + 1,
+    })
+
+
+@login_required
+def budget_execution(request):
+    """Execution per ministry for one fiscal year, and the systems with low execution two years running."""
+    category = request.GET.get("category") if request.GET.get("category") in ("development", "operation") else ""
+    lines, ministry_of, names = selectors.execution_lines(user=request.user, category=category or None)
+    rows = execution.execution_rows(lines)
+    years = sorted({fy for _, fy in rows})
+    try:
+        fy = int(request.GET.get("fiscal_year") or (years[-1] if years else current_fiscal_year()))
+    except ValueError:
+        fy = years[-1] if years else current_fiscal_year()
+    order = selectors.organization_order()
+    ministries = execution.by_ministry(rows, ministry_of, fy)
+    flagged = execution.low_execution(rows)
+    return render(request, "contracts/execution.html", {
+        "fiscal_year": fy, "years": years, "category": category,
+        "ministries": [{"code": code, "name": names.get(code, code), **ministries[code]} for code in sorted(
+            ministries, key=lambda c: (order.get(c) is None, order.get(c), c))],
+        "flagged": [{"system_id": sid, "years": fys, "rates": [rows[(sid, y)]["rate"] for y in fys]}
+                    for sid, fys in sorted(flagged.items())],
+        "low_rate": execution.LOW_RATE, "low_years": execution.LOW_YEARS,
     })

@@ -30,6 +30,8 @@ def portfolio(django_user_model):
     ("/contracts/?single_bid=yes&organization=MHLW", "契約"),
     ("/contracts/MHLW-2025-1/", "システム運用保守業務"),
     ("/contracts/insight/", "調達の分析"),
+    ("/contracts/execution/", "予算執行"),
+    ("/contracts/cloud/S-1/", "ガバメントクラウド利用料"),
 ])
 def test_the_page_renders_in_japanese_and_passes_axe(browser_page, live_server, portfolio, path, heading):
     login_with_form(browser_page, live_server.url, "analyst", "analyst-pass-9")
