@@ -9,6 +9,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from mieruka.budgets.api.views import BudgetLineViewSet
+from mieruka.contracts.api.views import ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
@@ -30,6 +31,7 @@ router.register("systems", SystemViewSet, basename="system")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
+router.register("contracts", ContractViewSet, basename="contract")
 router.register("changes", ObjectChangeViewSet, basename="change")
 
 urlpatterns = [

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "mieruka.organizations",
     "mieruka.inventory",
     "mieruka.budgets",
+    "mieruka.contracts",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",

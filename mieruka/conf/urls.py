@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("mieruka.api.urls")),
     path("organizations/", include("mieruka.organizations.urls")),
+    path("contracts/", include("mieruka.contracts.urls")),
     path("interchange/", include("mieruka.interchange.urls")),
     path("insights/", include("mieruka.insights.urls")),
     path("reviews/", include("mieruka.reviews.urls")),

@@ -26,6 +26,8 @@ from . import schema
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".json")
 STANDARD, IT_DASHBOARD = "standard", "it_dashboard"
+# A contracts sheet in a published layout (RS 支出先, IT Dashboard spending): no contract number column.
+PUBLISHED_SPENDING = "published_spending"
 MB = 1024 * 1024
 # A zip member this small cannot hurt, whatever its compression ratio (tiny XML parts compress oddly).
 RATIO_CHECKED_FROM = MB
@@ -582,10 +584,19 @@ def _is_it_dashboard(header: list[str]) -> bool:
     return all(c in names for c in schema.IT_DASHBOARD_REQUIRED)
 
 
+def _is_published_spending(header: list[str]) -> bool:
+    """Vendor and amount columns (under any accepted name) without a contract number: RS 支出先 and alike."""
+    index = schema.header_index(schema.TABLES["contracts"])
+    columns = {index.get(schema.normalize_label(h)) for h in header}
+    return {"vendor_name", "amount_yen"} <= columns and "contract_number" not in columns
+
+
 def identify_table(name: str, stem: str, header: list[str]) -> tuple[schema.Table | None, str, list[Issue]]:
     """The table a file or sheet holds: by its name, else by its headers."""
     if _is_it_dashboard(header):
         return schema.TABLES["budgets"], IT_DASHBOARD, []
+    if _is_published_spending(header):
+        return schema.TABLES["contracts"], PUBLISHED_SPENDING, []
     table = schema.table_for_label(stem)
     if table is not None:
         return table, STANDARD, []
@@ -610,6 +621,9 @@ def resolve_columns(raw: RawTable, header_row: int | None = 1) -> list[Issue]:
     if raw.layout == IT_DASHBOARD:
         index = {c: c for c in schema.IT_DASHBOARD_COLUMNS}
         required: tuple[str, ...] = schema.IT_DASHBOARD_REQUIRED
+    elif raw.layout == PUBLISHED_SPENDING:
+        index = schema.header_index(raw.table)
+        required = schema.PUBLISHED_SPENDING_REQUIRED
     else:
         index = schema.header_index(raw.table)
         required = raw.table.required
@@ -620,6 +634,10 @@ def resolve_columns(raw: RawTable, header_row: int | None = 1) -> list[Issue]:
             raw.columns.append(None)
             continue
         column = index.get(label)
+        if column is None and raw.layout == PUBLISHED_SPENDING and label in {
+                schema.normalize_label(d) for d in schema.PUBLISHED_SPENDING_DESCRIPTIVE}:
+            raw.columns.append(None)  # descriptive columns of the published sheet: accepted, not imported
+            continue
         if column is None:
             issues.append(Issue(raw.source, header_row, str(header), str(header), "不明な列です",
                                 "Unknown column"))
@@ -634,7 +652,7 @@ def resolve_columns(raw: RawTable, header_row: int | None = 1) -> list[Issue]:
     raw.present = set(seen)
     for name in required:
         if name not in seen:
-            ja = raw.table.column(name).ja if raw.layout == STANDARD else name
+            ja = raw.table.column(name).ja if raw.layout != IT_DASHBOARD else name
             issues.append(Issue(raw.source, header_row, f"{name}（{ja}）", "", "必須の列がありません",
                                 "A required column is missing"))
     return issues

@@ -27,6 +27,12 @@ BOOLEAN = "boolean"
 FISCAL_YEAR = "fiscal_year"
 MONEY = "money"  # integer yen ≥ 0
 PERCENT = "percent"  # signed, one decimal place, -100 to 100 (reduction targets)
+RATE = "rate"  # ≥ 0, two decimal places, `%` accepted (award rates, which can exceed 100)
+
+# Cells that say a value is withheld or does not apply, in the layouts ministries publish (RS 支出先,
+# IT Dashboard). In a column with `withheld=True` they are stored as WITHHELD — never rejected, never zero.
+WITHHELD = "withheld"
+WITHHELD_MARKERS = ("withheld", "非公表", "非公開", "該当なし", "－", "-", "―", "ー", "‐", "−", "—")
 
 LIST_KINDS = (CHOICE_LIST, TEXT_LIST, CODE_LIST)
 
@@ -36,6 +42,8 @@ class Choice:
     value: str
     ja: str
     en: str
+    # Other spellings accepted on import (the wording of published layouts).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,10 @@ class Column:
     extension: bool = False
     help_ja: str = ""
     help_en: str = ""
+    # Other header names accepted on import (published layouts such as RS 支出先 and the IT Dashboard).
+    aliases: tuple[str, ...] = ()
+    # Whether `WITHHELD_MARKERS` are accepted (stored as WITHHELD, written as `withheld`).
+    withheld: bool = False
 
     @property
     def choice_values(self) -> tuple[str, ...]:
@@ -456,13 +468,101 @@ DECISIONS = Table(
     help_ja="停止・縮小・統合・継続の判断", help_en="Stop, scale-down, merge and continue decisions", public=False,
 )
 
+
+# --- contracts (docs/contracts.md): the money after the budget ---------------------------------------
+
+CONTRACT_METHODS = (
+    Choice("general_lowest", "一般競争入札（最低価格落札方式）", "General competitive bidding (lowest price)",
+           ("一般競争入札", "一般競争入札（最低価格）", "最低価格落札方式", "一般競争契約（最低価格）")),
+    Choice("general_comprehensive", "一般競争入札（総合評価落札方式）",
+           "General competitive bidding (comprehensive evaluation)",
+           ("総合評価落札方式", "一般競争入札（総合評価）", "総合評価", "一般競争契約（総合評価）")),
+    Choice("designated", "指名競争入札", "Designated competitive bidding", ("指名競争契約",)),
+    Choice("proposal", "企画競争", "Proposal competition", ("随意契約（企画競争）", "企画競争随契")),
+    Choice("open_call", "公募", "Open call for participants", ("随意契約（公募）", "公募随契")),
+    Choice("negotiated", "随意契約", "Negotiated contract", ("随意契約（企画競争なし）", "特命随意契約", "随契")),
+    Choice("small_negotiated", "少額随意契約", "Small-amount negotiated contract",
+           ("少額随契", "随意契約（少額）")),
+)
+_WITHHELD_HELP_JA = "。非公表・該当なし・－・- は「非公表」として記録（0にはしない）"
+_WITHHELD_HELP_EN = "; 非公表, 該当なし, －, - are stored as withheld (never as zero)"
+
+CONTRACTS = Table(
+    "contracts", "契約",
+    (
+        Column("contract_number", "契約番号", CODE, required=True, max_length=64,
+               help_ja="契約を一意に識別する番号", help_en="Identifies the contract, unique"),
+        Column("title", "契約件名", TEXT, required=True, max_length=300, aliases=("契約概要",)),
+        Column("organization_code", "組織コード", CODE, max_length=32,
+               help_ja="契約した組織。空欄なら最初の対象情報システムの組織",
+               help_en="Contracting organization; when blank, that of the first system"),
+        Column("system_ids", "対象情報システムID", CODE_LIST, max_length=32),
+        Column("project_id", "プロジェクトID", CODE, max_length=32),
+        Column("vendor_name", "支出先名", TEXT, required=True, max_length=200, aliases=("契約相手方",)),
+        Column("vendor_corporate_number", "法人番号", CODE, max_length=13, aliases=("spending_corp_no",),
+               help_ja="13桁（チェックディジットを検証）。個人・外国法人などは空欄",
+               help_en="13 digits, check digit validated; blank for individuals and foreign companies"),
+        Column("method", "契約方式等", CHOICE, required=True, choices=CONTRACT_METHODS,
+               aliases=("契約方式",)),
+        Column("bidders_count", "入札者数", INTEGER, withheld=True, aliases=("応札者数", "number_of_bidders"),
+               help_ja="1以上" + _WITHHELD_HELP_JA, help_en="1 or more" + _WITHHELD_HELP_EN),
+        Column("estimated_price_yen", "予定価格", MONEY, withheld=True, aliases=("予定価格（円）",),
+               help_ja="円単位の整数" + _WITHHELD_HELP_JA, help_en="Integer yen" + _WITHHELD_HELP_EN),
+        Column("amount_yen", "契約金額（円）", MONEY, required=True, aliases=("金額", "契約金額"),
+               help_ja="0以上の整数（円）", help_en="Integer yen, 0 or more"),
+        Column("award_rate", "落札率", RATE, withheld=True, aliases=("落札率（%）", "successful_bid_rate"),
+               help_ja="契約金額÷予定価格（%）。両方あれば計算し、記入値は計算値と一致すること" + _WITHHELD_HELP_JA,
+               help_en="Contract amount ÷ estimated price, percent; computed when both are given, and a given "
+                       "rate must agree" + _WITHHELD_HELP_EN),
+        Column("single_bid", "一者応札", BOOLEAN, choices=BOOLEANS,
+               help_ja="競争性のある契約方式で入札者が1者（契約方式と入札者数から導出）",
+               help_en="A competitive method with one bidder (derived from the method and the bidders)"),
+        Column("single_bid_reason", "一者応札理由", TEXT,
+               aliases=("一者応札・一者応募又は競争性のない随意契約となった理由及び改善策",
+                        "一者応札・一者応募となった理由")),
+        Column("fiscal_year", "年度", FISCAL_YEAR, required=True, aliases=("事業年度", "契約年度"), **_FY_HELP),
+        Column("category", "経費区分", CHOICE, required=True, choices=CATEGORIES,
+               help_ja="整備（development）または運用（operation）", help_en="Development or operation"),
+        Column("starts_on", "契約開始日", DATE),
+        Column("ends_on", "契約終了日", DATE),
+    ),
+    key=("contract_number",),
+    help_ja="情報システム・プロジェクトの契約（支出先）", help_en="Contracts of systems and projects (who was paid)",
+)
+
+CLOUD_USAGE = Table(
+    "cloud_usage", "クラウド利用料",
+    (
+        Column("system_id", "情報システムID", CODE, required=True, max_length=32),
+        Column("month", "利用月", DATE, required=True,
+               help_ja="利用月の1日（例 2025-04-01）", help_en="The first day of the month billed (e.g. 2025-04-01)"),
+        Column("account", "アカウント", CODE, required=True, max_length=64, public=False,
+               help_ja="クラウドのアカウントID（オープンデータには含めない）",
+               help_en="Cloud account ID (never in open data)"),
+        Column("service_category", "サービス区分", CODE, required=True, max_length=64,
+               help_ja="サービスの区分（compute, storage, database, network など）",
+               help_en="Service category (compute, storage, database, network, …)"),
+        Column("amount_yen", "利用料（円）", MONEY, required=True, help_ja="0以上の整数（円）",
+               help_en="Integer yen, 0 or more"),
+    ),
+    key=("system_id", "month", "account", "service_category"),
+    help_ja="ガバメントクラウドの月別利用料（従量課金）", help_en="Monthly government-cloud charges (pay per use)",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)
 # The tables of open data (the oversight tables are internal).
 PUBLIC_TABLE_ORDER = tuple(name for name in TABLE_ORDER if TABLES[name].public)
 OVERSIGHT_TABLES = ("reviews", "findings", "status_reports", "plans", "decisions")
+
+# A contracts sheet without a contract number, as the RS 支出先 sheets and IT Dashboard spending data are
+# published: the number is derived from the row (validation.py); 経費区分 may be absent (stored blank).
+PUBLISHED_SPENDING_REQUIRED = ("title", "vendor_name", "method", "amount_yen", "fiscal_year")
+# Their descriptive columns, accepted and not imported.
+PUBLISHED_SPENDING_DESCRIPTIVE = ("事業番号", "予算事業ID", "事業名", "府省庁", "局・庁", "支出先ブロック番号",
+                                  "支出先ブロック名", "支出先の合計支出額", "費目", "使途")
 
 # The IT Dashboard's published budget layout, accepted as `budgets` (stage `initial`, two rows each).
 IT_DASHBOARD_COLUMNS = (
@@ -495,4 +595,6 @@ def header_index(table: Table) -> dict[str, str]:
     for column in table.columns:
         index[normalize_label(column.name)] = column.name
         index[normalize_label(column.ja)] = column.name
+        for alias in column.aliases:
+            index[normalize_label(alias)] = column.name
     return index

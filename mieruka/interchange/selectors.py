@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from mieruka.budgets.models import BudgetLine
+from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.inventory.filtersets import InformationSystemFilterSet
 from mieruka.inventory.models import InformationSystem, Interface, PreviousSystemId, Project, SharedPlatform
 from mieruka.monitoring.models import StatusReport
@@ -118,6 +119,48 @@ def _interfaces(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
     rows = queryset.values_list("id", "from_system__system_id", "to_system__system_id", "kind", "description")
     for pk, from_id, to_id, kind, description in rows:
         yield pk, {"from_system_id": from_id, "to_system_id": to_id, "kind": kind, "description": description}
+
+
+CONTRACT_FIELDS = ("title", "vendor_name", "vendor_corporate_number", "method", "amount_yen", "single_bid",
+                   "single_bid_reason", "fiscal_year", "category", "starts_on", "ends_on")
+# Values that may be withheld: (column, its withheld flag on the model).
+CONTRACT_WITHHELD = (("bidders_count", "bidders_count_withheld"), ("estimated_price_yen", "estimated_price_withheld"),
+                     ("award_rate", "award_rate_withheld"))
+
+
+def _contracts(system_pks: set[int] | None, project_ids: set[str] | None) -> Iterator[tuple[int, dict]]:
+    """Contracts; a filtered export keeps those whose every system is exported (or, without systems,
+    whose project is), so it imports on its own."""
+    covered = defaultdict(list)
+    for contract_pk, system_pk, system_id in Contract.systems.through.objects.values_list(
+            "contract_id", "informationsystem_id", "informationsystem__system_id"):
+        covered[contract_pk].append((system_pk, system_id))
+    withheld_fields = [name for pair in CONTRACT_WITHHELD for name in pair]
+    rows = Contract.objects.order_by().values_list(
+        "id", "contract_number", "organization__code", "project__project_id", *CONTRACT_FIELDS, *withheld_fields)
+    for pk, number, org_code, project_id, *rest in rows:
+        systems = covered.get(pk, [])
+        if system_pks is not None and not (
+                (systems and all(spk in system_pks for spk, _ in systems))
+                or (not systems and project_id and project_id in project_ids)):
+            continue
+        record = {"contract_number": number, "organization_code": org_code,
+                  "system_ids": sorted(sid for _, sid in systems), "project_id": project_id or "",
+                  **dict(zip(CONTRACT_FIELDS, rest[:len(CONTRACT_FIELDS)], strict=True))}
+        values = dict(zip(withheld_fields, rest[len(CONTRACT_FIELDS):], strict=True))
+        for column, flag in CONTRACT_WITHHELD:
+            record[column] = schema.WITHHELD if values[flag] else values[column]
+        yield pk, record
+
+
+def _cloud_usage(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = CloudUsage.objects.order_by()
+    if system_pks is not None:
+        queryset = queryset.filter(system_id__in=system_pks)
+    for pk, system_id, month, account, category, amount in queryset.values_list(
+            "id", "system__system_id", "month", "account", "service_category", "amount_yen"):
+        yield pk, {"system_id": system_id, "month": month, "account": account, "service_category": category,
+                   "amount_yen": amount}
 
 
 # --- oversight tables ------------------------------------------------------------------------------
@@ -234,6 +277,7 @@ def portfolio_existing() -> dict[str, dict]:
     existing: dict[str, dict] = {}
     for name, rows in (("organizations", _organizations()), ("systems", _systems(None)),
                        ("projects", _projects(None)), ("interfaces", _interfaces(None)),
+                       ("contracts", _contracts(None, None)), ("cloud_usage", _cloud_usage(None)),
                        *_oversight_rows(None, None).items()):
         key_fields = schema.TABLES[name].key
         existing[name] = {tuple(record[k] for k in key_fields): (pk, record) for pk, record in rows}
@@ -293,8 +337,12 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     projects = sorted((record for _, record in _projects(pks)), key=lambda r: r["project_id"])
     interfaces = sorted((record for _, record in _interfaces(pks)),
                         key=lambda r: (r["from_system_id"], r["to_system_id"], r["kind"]))
+    contracts = sorted((record for _, record in _contracts(pks, {p["project_id"] for p in projects})),
+                       key=lambda r: r["contract_number"])
     tables = {"organizations": organizations, "systems": systems, "budgets": budget_records,
-              "projects": projects, "interfaces": interfaces}
+              "projects": projects, "interfaces": interfaces, "contracts": contracts,
+              "cloud_usage": sorted((record for _, record in _cloud_usage(pks)),
+                                    key=lambda r: tuple(r[k] for k in schema.CLOUD_USAGE.key))}
     if public:
         # The oversight tables are internal working records, never open data.
         return _public_subset(tables)

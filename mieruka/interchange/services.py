@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine, budget_lines_repr
+from mieruka.contracts.models import Contract
+from mieruka.contracts.services import cloud_usage_set, contract_create, contract_update
 from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
@@ -128,6 +130,8 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
         say("projects, interfaces / プロジェクト・連携")
         _write_projects(writer, parsed, plan, existing, org_pks, system_pks)
         _write_interfaces(writer, parsed, plan, existing, system_pks)
+    _write_contracts(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
+    _write_cloud_usage(actor=actor, parsed=parsed, plan=plan, reason=reason)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     say("committing / 確定中")
     return batch
@@ -339,6 +343,52 @@ def _write_interfaces(writer, parsed, plan, existing, system_pks) -> None:
     _generic_write(writer, model=Interface, table="interfaces", parsed=parsed, plan=plan, existing=existing,
                    new_ids=new_ids, to_row=to_row, represent=represent,
                    related=lambda values: values["from_system_id"])
+
+
+def _write_contracts(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, reason: str) -> None:
+    """Contracts, one by one through the contracts services (which derive the award rate and 一者応札)."""
+    table_plan = plan.tables["contracts"]
+    if table_plan.is_empty:
+        return
+    records = parsed.tables["contracts"].records
+    organizations = Organization.objects.in_bulk(
+        {record["organization_code"] for record in records.values() if record.get("organization_code")},
+        field_name="code")
+    systems = InformationSystem.objects.in_bulk(
+        {sid for record in records.values() for sid in record.get("system_ids", [])}, field_name="system_id")
+    projects = Project.objects.in_bulk(
+        {record["project_id"] for record in records.values() if record.get("project_id")}, field_name="project_id")
+    spec = schema.TABLES["contracts"]
+    for key in table_plan.create + table_plan.update:
+        stored = existing["contracts"].get(key)
+        r = planning.full_record(spec, records[key], base=stored[1] if stored else None)
+        data = {"contract_number": r["contract_number"], "title": r["title"],
+                "systems": [systems[sid] for sid in r["system_ids"]],
+                "project": projects.get(r["project_id"]) if r["project_id"] else None,
+                **{name: r[name] for name in selectors.CONTRACT_FIELDS if name != "single_bid"}}
+        if r["organization_code"]:
+            data["organization"] = organizations.get(r["organization_code"]) or Organization.objects.get(
+                code=r["organization_code"])
+        for column, flag in selectors.CONTRACT_WITHHELD:
+            withheld = r[column] == schema.WITHHELD
+            data[column], data[flag] = (None, True) if withheld else (r[column], False)
+        if stored is None:
+            contract_create(actor=actor, data=data, reason=reason)
+        else:
+            contract_update(actor=actor, contract=Contract.objects.get(pk=stored[0]), data=data, reason=reason)
+
+
+def _write_cloud_usage(*, actor: Actor, parsed, plan: planning.Plan, reason: str) -> None:
+    """Monthly cloud charges, one by one through `cloud_usage_set` (audited against their system)."""
+    table_plan = plan.tables["cloud_usage"]
+    if table_plan.is_empty:
+        return
+    records = parsed.tables["cloud_usage"].records
+    systems = InformationSystem.objects.in_bulk({key[0] for key in records}, field_name="system_id")
+    for key in table_plan.create + table_plan.update:
+        r = records[key]
+        cloud_usage_set(actor=actor, system=systems[r["system_id"]], month=r["month"], account=r["account"],
+                        service_category=r["service_category"], amount_yen=r["amount_yen"], reason=reason)
 
 
 # --- oversight tables: few rows, written one by one through the audited ORM helpers ------------------

@@ -7,14 +7,16 @@ rows of the same import: a budget may name a system that the same import creates
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
+from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
 
 from . import schema, values
-from .readers import IT_DASHBOARD, Issue, RawTable
+from .readers import IT_DASHBOARD, PUBLISHED_SPENDING, Issue, RawTable
 
 
 @dataclass
@@ -90,6 +92,19 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
                        aliases=known.previous_system_ids)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
+    for raw in by_table["contracts"]:
+        _parse_generic(raw, parsed["contracts"], out)
+    project_ids = set(known.project_phases) | {key[0] for key in parsed["projects"].records}
+    _check_contracts(parsed["contracts"], system_organizations, organization_codes, project_ids, out)
+    for raw in by_table["cloud_usage"]:
+        _parse_generic(raw, parsed["cloud_usage"], out)
+    for key, record in parsed["cloud_usage"].records.items():
+        source, row = parsed["cloud_usage"].where[key]
+        if record["system_id"] not in system_organizations:
+            out.add(source, row, "system_id", record["system_id"], "情報システムIDが見つかりません", "Unknown system")
+        if record["month"].day != 1:
+            out.add(source, row, "month", record["month"], "利用月は1日の日付で指定してください（例 2025-04-01）",
+                    "Give the month as its first day (e.g. 2025-04-01)")
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
@@ -177,6 +192,8 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
                     break
         if not ok:
             continue
+        if raw.layout == PUBLISHED_SPENDING:
+            record["contract_number"] = published_contract_number(record)
         key = tuple(record[k] for k in table.key)
         if key in target.records:
             first_file, first_row = target.where[key]
@@ -186,6 +203,16 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
             continue
         target.records[key] = record
         target.where[key] = (raw.source, number)
+
+
+def published_contract_number(record: dict) -> str:
+    """The contract number of a row of a published spending sheet, which has none: derived from what the row
+    says, so importing the same sheet again finds the same contracts (a corrected row is a new contract)."""
+    parts = [record.get(name) for name in ("fiscal_year", "organization_code", "system_ids", "project_id",
+                                           "vendor_corporate_number", "vendor_name", "title", "method",
+                                           "amount_yen")]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:12].upper()
+    return f"PUB-{record.get('fiscal_year') or 0}-{digest}"
 
 
 def _check_organizations(target: ParsedTable, known: Known, out: _Collector) -> None:
@@ -608,3 +635,63 @@ def _check_decisions(target: ParsedTable, system_organizations: dict[str, str], 
         elif merged and merged == system_id:
             out.add(source, row, "merged_into_system_id", merged, "自システムには統合できません",
                     "A system cannot be merged into itself")
+
+
+def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], organization_codes: set[str],
+                     project_ids: set[str], out: _Collector) -> None:
+    """References, 法人番号, dates and the derived award rate and 一者応札 of every contract row.
+
+    The organization, when blank, becomes the first system's, and the award rate the computed one when
+    both amounts are known, so a re-import of the same file finds the stored record unchanged.
+    """
+    withheld = schema.WITHHELD
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        systems = record.get("system_ids", [])
+        for sid in systems:
+            if sid not in system_organizations:
+                out.add(source, row, "system_ids", sid, "情報システムIDが見つかりません", "Unknown system")
+        if record.get("project_id") and record["project_id"] not in project_ids:
+            _unknown_project(out, source, row, record["project_id"])
+        if "organization_code" in record or "system_ids" in record:
+            code = record.get("organization_code", "")
+            if code and code not in organization_codes:
+                out.add(source, row, "organization_code", code, "組織コードが見つかりません", "Unknown organization")
+            elif not code:
+                if systems and systems[0] in system_organizations:
+                    record["organization_code"] = system_organizations[systems[0]]
+                elif not systems:
+                    out.add(source, row, "organization_code", "",
+                            "組織コードか対象情報システムIDを入れてください",
+                            "Give the organization_code or the system_ids")
+        number = record.get("vendor_corporate_number", "")
+        if number and not corporate_number_is_valid(number):
+            reason = ("法人番号のチェックディジットが正しくありません", "Corporate number check digit is wrong") if (
+                len(number) == 13 and number.isdigit()) else ("法人番号は13桁の数字です", "A corporate number has 13 digits")
+            out.add(source, row, "vendor_corporate_number", number, *reason)
+        if record.get("bidders_count") == 0:
+            out.add(source, row, "bidders_count", 0, "入札者数は1以上です（非公表なら「非公表」）",
+                    "There is at least one bidder (or write 非公表 for withheld)")
+        if record.get("starts_on") and record.get("ends_on") and record["ends_on"] < record["starts_on"]:
+            out.add(source, row, "ends_on", record["ends_on"], "終了日は開始日より後にしてください",
+                    "The end date must not be before the start date")
+        estimate = record.get("estimated_price_yen")
+        computed = award_rate_of(record.get("amount_yen"), None if estimate == withheld else estimate)
+        given = record.get("award_rate")
+        if computed is not None:
+            if given not in (None, withheld) and abs(given - computed) > RATE_TOLERANCE:
+                out.add(source, row, "award_rate", given,
+                        f"落札率が契約金額÷予定価格（{computed}%）と合いません",
+                        f"The award rate does not match amount ÷ estimated price ({computed}%)")
+            record["award_rate"] = computed
+        if "method" in record and "bidders_count" in record:
+            bidders = record["bidders_count"]
+            derived = is_single_bid(record["method"], None if bidders == withheld else bidders)
+            if "single_bid" in target.present and record.get("single_bid") != derived:
+                out.add(source, row, "single_bid", record.get("single_bid"),
+                        "一者応札は契約方式と入札者数から決まります（競争性のある方式で入札者1者）",
+                        "Single bidder follows from the method and the bidders (a competitive method, one bidder)")
+            record["single_bid"] = derived
+        elif "single_bid" in record:
+            # Without the method and bidders in the file, the stored contract decides; the column is ignored.
+            del record["single_bid"]

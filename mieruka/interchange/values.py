@@ -162,6 +162,21 @@ def parse_percent(raw: object) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
+def parse_rate(raw: object) -> Decimal:
+    """An award rate in percent: ≥ 0, below 10,000, rounded to two places (`%` accepted)."""
+    value = _finite_decimal(raw, _number_text(raw).rstrip("%％").strip())
+    if value < 0:
+        raise CellError("負の数は入力できません", "Must not be negative")
+    if value >= 10_000:
+        raise CellError("10000未満にしてください", "Must be below 10000")
+    return value.quantize(Decimal("0.01"))
+
+
+def is_withheld(raw: object) -> bool:
+    """A cell saying the value is withheld or does not apply (非公表, 該当なし, －, -)."""
+    return isinstance(raw, str) and raw.strip() in schema.WITHHELD_MARKERS
+
+
 def parse_fiscal_year(raw: object) -> int:
     """2025, 2025年度, FY2025, 令和7年度 or 令和元年度, 平成31年度, R7, H30年度 → the Western year the fiscal
     year starts in."""
@@ -221,7 +236,7 @@ def choice_lookup(column: schema.Column) -> dict[str, str]:
     """Accepted spellings → code: the code itself (any case) and its Japanese and English names."""
     lookup = {}
     for choice in column.choices:
-        for spelling in (choice.value, choice.ja, choice.en):
+        for spelling in (choice.value, choice.ja, choice.en, *choice.aliases):
             lookup[schema.normalize_label(spelling)] = choice.value
     return lookup
 
@@ -253,6 +268,8 @@ def parse_cell(raw: object, column: schema.Column, lookup: dict[str, str] | None
         if kind == schema.CODE_LIST:
             return [parse_code(item, max_length=column.max_length) for item in items]
         return items
+    if column.withheld and is_withheld(raw):
+        return schema.WITHHELD
     if is_blank(raw):
         if kind == schema.BOOLEAN:
             return False
@@ -273,6 +290,8 @@ def parse_cell(raw: object, column: schema.Column, lookup: dict[str, str] | None
         return parse_decimal(raw)
     if kind == schema.PERCENT:
         return parse_percent(raw)
+    if kind == schema.RATE:
+        return parse_rate(raw)
     if kind == schema.DATE:
         return parse_date(raw)
     if kind == schema.BOOLEAN:

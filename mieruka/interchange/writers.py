@@ -98,6 +98,7 @@ KIND_NAMES = {
     schema.FISCAL_YEAR: ("年度（西暦の開始年）", "fiscal year (Western year it starts in)"),
     schema.MONEY: ("金額（円、0以上の整数）", "amount (integer yen ≥ 0)"),
     schema.PERCENT: ("百分率（-100〜100、小数1桁まで）", "percent (-100 to 100, one decimal place)"),
+    schema.RATE: ("百分率（0以上、小数2桁まで）", "percent (≥ 0, two decimal places)"),
 }
 DICTIONARY_COLUMNS = ("table", "table_ja", "field", "field_ja", "type", "type_ja", "required", "values",
                       "description_ja", "description_en")

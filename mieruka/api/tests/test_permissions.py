@@ -2,6 +2,7 @@
 
 import itertools
 
+from mieruka.contracts.tests.helpers import contract
 from mieruka.core.models import ObjectChange
 from mieruka.testing import factories
 
@@ -65,6 +66,16 @@ RESOURCES = {
             "kind": "api",
         },
         "change": None,  # links are added and removed, never edited
+    },
+    "contracts": {
+        "make": lambda t, org: contract(systems=[t.systems[org.code]]),
+        "detail": lambda obj: f"/api/v1/contracts/{obj.contract_number}/",
+        "create": lambda t, org: {
+            "contract_number": f"APIC{next(_n):05d}", "title": "運用保守", "systems": [t.systems[org.code].system_id],
+            "vendor_name": "株式会社テスト", "method": "general_lowest", "bidders_count": 2, "amount_yen": 1000,
+            "fiscal_year": 2025, "category": "operation",
+        },
+        "change": {"title": "運用保守（変更）"},
     },
     "organizations": {
         "make": lambda t, org: factories.organization(parent=org, kind="division", order=None),
