@@ -187,8 +187,9 @@ class ScopeWalkTest(TestCase):
         assert self.client.get(Route("tasks:download", "", ("pk",)).url(pk=own.pk)).status_code == 200
 
     def test_a_page_added_without_a_visit_plan_fails_the_walk(self):
-        from mieruka.conf import urls
         from django.urls import path
+
+        from mieruka.conf import urls
 
         with self.settings(ROOT_URLCONF=type("URLConf", (), {
                 "urlpatterns": [*urls.urlpatterns, path("new/<int:pk>/", lambda r, pk: None, name="new_page")]})):
