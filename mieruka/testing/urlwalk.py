@@ -57,6 +57,7 @@ def _records():
     from mieruka.plans.models import MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.reviews.models import Finding, Review
+    from mieruka.tasks.models import TaskRun
 
     system = (InformationSystem.objects.all(), "organization", lambda o: {"system_id": o.system_id})
     project = (Project.objects.all(), "organization", lambda o: {"project_id": o.project_id})
@@ -67,8 +68,15 @@ def _records():
     survey = (Survey.objects.all(), None, lambda o: {"pk": o.pk})
     change = (ObjectChange.objects.filter(changed_object_type__model="informationsystem"),
               "informationsystem", lambda o: {"pk": o.pk})
+    # A task is seen by the person who started it (and administrators): "in scope" is a task started by someone
+    # of the person's organization, "out of scope" one started by someone of another.
+    task = (TaskRun.objects.all(), "user__mieruka_role__organization", lambda o: {"pk": o.pk})
     return {
-        **{f"inventory:system_{v}": system for v in ("detail", "edit", "delete", "budget", "interfaces", "as_of")},
+        **{f"inventory:system_{v}": system for v in ("detail", "edit", "delete", "budget", "interfaces", "as_of",
+                                                      "rename", "retire", "propose")},
+        # POST-only API actions: a GET is answered 405 and must name no record.
+        **{f"api:system-{v}": system for v in ("rename", "retire")},
+        **{f"tasks:{v}": task for v in ("detail", "status", "download")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
         "plans:detail": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code}),
@@ -102,6 +110,8 @@ def _records():
 
 # Parameters that no record stands behind: every page gets these values (one visit each).
 FIXED_PATH_PARAMS: dict[str, list[dict]] = {
+    # POST-only (an administrator starts a registered task): a GET is answered 405; an unknown key too.
+    "tasks:start": [{"key": k} for k in ("backup", "no-such-task")],
     "interchange:import_preview": [{"token": "00000000-0000-4000-8000-000000000000"}],
     "interchange:import_confirm": [{"token": "00000000-0000-4000-8000-000000000000"}],
     "interchange:import_cancel": [{"token": "00000000-0000-4000-8000-000000000000"}],

@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.db.models import F, Q
 from django.db.models.functions import Mod
 from django.test import TestCase, override_settings
@@ -31,6 +32,8 @@ from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.permissions import visible_organization_ids
 from mieruka.demo.generator import demo_portfolio_generate, demo_users_ensure
 from mieruka.inventory.models import InformationSystem, Interface
+from mieruka.tasks.choices import TaskStatus
+from mieruka.tasks.models import TaskRun
 from mieruka.testing.urlwalk import Route, has_visit_plan, path_params, queries_for, routes
 
 # Patterns visited for 5xx only, not searched for other organizations' data, and why.
@@ -87,6 +90,20 @@ class ScopeWalkTest(TestCase):
         for user in (cls.pjmo, cls.viewer, cls.analyst):
             token_create(user=user, name="走査", days=1)
         cls.fiscal_year = fiscal_year_of(datetime.date.today())
+        # Everyone's own finished task, then the administrator's, whose step, figures and file name a
+        # ministry outside MHLW and MLIT: the walk opens it as the others, who must not see it.
+        for user in (cls.pjmo, cls.viewer, cls.analyst, cls.reviewer):
+            cls.task_of(user, "S-none")
+        other = InformationSystem.objects.exclude(organization__code__in=("MHLW", "MLIT")).order_by("pk").first()
+        cls.admin_task = cls.task_of(cls.admin, other.system_id)
+
+    @staticmethod
+    def task_of(user, system_id: str) -> TaskRun:
+        run = TaskRun.objects.create(kind="system_export", user=user, status=TaskStatus.SUCCEEDED,
+                                     message=f"{system_id} を書き出しました", done=1, total=1,
+                                     summary={"figures": [[system_id, 1]]}, file_name=f"{system_id}.csv")
+        run.file.save(f"{system_id}.csv", ContentFile(f"system_id\n{system_id}\n".encode()))
+        return run
 
     def walk(self, user):
         """Visit every pattern as `user`; return the number of requests made."""
@@ -159,9 +176,20 @@ class ScopeWalkTest(TestCase):
     def test_a_reviewer_gets_no_server_error_anywhere(self):
         assert self.walk(self.reviewer) > 300
 
+    def test_another_persons_task_is_not_found(self):
+        self.client.force_login(self.pjmo)
+        for name in ("tasks:detail", "tasks:status", "tasks:download"):
+            with self.subTest(name):
+                response = self.client.get(Route(name, "", ("pk",)).url(pk=self.admin_task.pk))
+                assert response.status_code == 404
+                assert self.admin_task.file_name.removesuffix(".csv") not in _text_of(response)
+        own = TaskRun.objects.get(user=self.pjmo)
+        assert self.client.get(Route("tasks:download", "", ("pk",)).url(pk=own.pk)).status_code == 200
+
     def test_a_page_added_without_a_visit_plan_fails_the_walk(self):
-        from config import urls
         from django.urls import path
+
+        from mieruka.conf import urls
 
         with self.settings(ROOT_URLCONF=type("URLConf", (), {
                 "urlpatterns": [*urls.urlpatterns, path("new/<int:pk>/", lambda r, pk: None, name="new_page")]})):
