@@ -22,8 +22,8 @@ from mieruka.inventory.models import BusinessFunction, InformationSystem, Interf
 from mieruka.organizations.models import Organization
 
 from . import conf, graph, similarity, staffing
-from .choices import PairVerdict
-from .models import PairDecision
+from .choices import ClusterVerdict, PairVerdict
+from .models import ClusterDecision, PairDecision, cluster_member_key
 
 AVAILABLE_STAGES = ("initial", "supplementary", "carryover")
 
@@ -503,6 +503,76 @@ def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[
         qs = qs.filter(system_a_id__in=ids, system_b_id__in=ids)
         return {(d.system_a_id, d.system_b_id): d for d in qs if (d.system_a_id, d.system_b_id) in wanted}
     return {(d.system_a_id, d.system_b_id): d for d in qs}
+
+
+def pairs_judged_distinct(pairs: list[similarity.Pair]) -> set[tuple[int, int]]:
+    """The pairs a person set aside: judged distinct as a pair, or lying inside a cluster judged distinct."""
+    ids = {pk for p in pairs for pk in (p.a, p.b)}
+    out = {
+        key
+        for key, d in pair_decisions(pairs=[(p.a, p.b) for p in pairs]).items()
+        if d.verdict == PairVerdict.DISTINCT
+    }
+    sets_of: dict[int, set[int]] = defaultdict(set)
+    keys = ClusterDecision.objects.filter(verdict=ClusterVerdict.DISTINCT).values_list("member_key", flat=True)
+    for index, key in enumerate(keys):
+        for pk in key.split(","):
+            if int(pk) in ids:
+                sets_of[int(pk)].add(index)
+    out |= {(p.a, p.b) for p in pairs if sets_of.get(p.a, set()) & sets_of.get(p.b, set())}
+    return out
+
+
+def pairs_respecting_verdicts(pairs: list[similarity.Pair]) -> list[similarity.Pair]:
+    """The pairs minus those judged distinct: what the page, the CLI and the API offer for review."""
+    hidden = pairs_judged_distinct(pairs)
+    return [p for p in pairs if (p.a, p.b) not in hidden]
+
+
+def cluster_decisions(*, keys: list[str] | None = None) -> dict[str, ClusterDecision]:
+    qs = ClusterDecision.objects.select_related("decided_by")
+    if keys is not None:
+        qs = qs.filter(member_key__in=keys)
+    return {d.member_key: d for d in qs}
+
+
+CLUSTER_SHOW_OPEN = "open"
+
+
+def ranked_clusters(
+    *,
+    pairs: list[similarity.Pair],
+    ministry: str = "",
+    min_total: int = 0,
+    verdict: str = "",
+    tree: OrgTree | None = None,
+) -> dict:
+    """Clusters of the pairs not judged distinct, ranked by the operating cost at stake, filtered.
+
+    Each cluster carries its `key` (members' primary keys) and the person's `decision` on exactly that
+    member set, if any. `verdict` keeps clusters with that verdict; "open" keeps those nobody has judged
+    (or judged 未判断). `ministry` keeps clusters with a member of that ministry; `min_total` is in yen.
+    """
+    groups = similarity.clusters(pairs_respecting_verdicts(pairs))
+    ranked = cluster_summaries(groups=groups, tree=tree)
+    keys = [cluster_member_key(g) for g in groups]
+    decisions = cluster_decisions(keys=keys)
+    rows = []
+    for cluster in ranked["clusters"]:
+        key = cluster_member_key(m["pk"] for m in cluster["members"])
+        decision = decisions.get(key)
+        cluster = {**cluster, "key": key, "decision": decision}
+        current = decision.verdict if decision else ClusterVerdict.UNDECIDED
+        if verdict == CLUSTER_SHOW_OPEN and current != ClusterVerdict.UNDECIDED:
+            continue
+        if verdict and verdict != CLUSTER_SHOW_OPEN and current != verdict:
+            continue
+        if cluster["total"] < min_total:
+            continue
+        if ministry and not any(m["ministry_code"] == ministry for m in cluster["members"]):
+            continue
+        rows.append(cluster)
+    return {"fiscal_year": ranked["fiscal_year"], "clusters": rows}
 
 
 def system_summaries(*, ids) -> dict[int, dict]:
