@@ -115,6 +115,24 @@ def test_the_duplicates_page_lists_the_pair_and_records_a_decision(browser_page,
     assert "同じ補助金業務" in page.locator('[data-pair="MHLW-001-MOJ-001"]').inner_text()
 
 
+def test_a_reviewer_judges_a_whole_cluster_with_a_reason(browser_page, live_server, portfolio_user):
+    page = browser_page
+    login(page, live_server.url, portfolio_user)
+    page.goto(f"{live_server.url}/insights/similar/")
+    cluster = page.locator('[data-cluster-rank="1"]')
+    assert cluster.locator("[data-cluster-verdict]").get_attribute("data-cluster-verdict") == "undecided"
+    cluster.locator('input[value="consolidate"]').check()
+    cluster.locator('textarea[name="reason"]').fill("同じ補助金申請業務を二府省で運用")
+    cluster.locator("button[type=submit]").click()
+    page.wait_for_load_state("domcontentloaded")
+    cluster = page.locator('[data-cluster-rank="1"]')
+    assert cluster.locator("[data-cluster-verdict]").get_attribute("data-cluster-verdict") == "consolidate"
+    assert "同じ補助金申請業務を二府省で運用" in cluster.inner_text()
+    axe_check(page)
+    cluster.scroll_into_view_if_needed()
+    screenshot(page, "insights-similar-cluster-verdict")
+
+
 def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_user):
     page = browser_page
     login(page, live_server.url, portfolio_user)
