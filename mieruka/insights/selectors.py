@@ -416,6 +416,37 @@ def _inventory_version() -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
+BAG_CACHE_SECONDS = 7 * 24 * 3600
+_BAG_CHUNK = 500
+
+
+def _bag_key(record: similarity.SystemRecord) -> str:
+    text = "\x00".join([record.name, record.purpose, *sorted(record.functions)])
+    return "insights:bag:v1:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def word_bags(records: list[similarity.SystemRecord]) -> list[similarity.Bag]:
+    """The analysed words of each record, from the shared cache when its texts were analysed before.
+
+    Keyed by a digest of the texts analysed (name, purpose, free-text functions), so an edit to one system
+    misses the cache for that system only, and every worker process reuses what another analysed.
+    """
+    keys = [_bag_key(r) for r in records]
+    found: dict[str, similarity.Bag] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), _BAG_CHUNK):
+        found.update(cache.get_many(unique[start : start + _BAG_CHUNK]))
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    if missing:
+        fresh = similarity.analyse_words([records[i] for i in missing])
+        new = {keys[i]: bag for i, bag in zip(missing, fresh, strict=True)}
+        items = list(new.items())
+        for start in range(0, len(items), _BAG_CHUNK):
+            cache.set_many(dict(items[start : start + _BAG_CHUNK]), BAG_CACHE_SECONDS)
+        found.update(new)
+    return [found[k] for k in keys]
+
+
 def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> list[similarity.Pair]:
     """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version)."""
     threshold = conf.similarity_threshold() if threshold is None else threshold
@@ -592,6 +623,100 @@ def consolidation_candidates_for(*, system: InformationSystem) -> list[dict]:
     )
     return [
         {"other": d.system_b if d.system_a_id == system.pk else d.system_a, "decision": d} for d in decisions
+    ]
+
+
+# --- before a new system is born ----------------------------------------------------------------------------
+
+DRAFT_LIMIT = 10
+
+
+def verdict_history(*, system_ids) -> dict[int, list[dict]]:
+    """Every verdict a person gave on a pair or a cluster that includes each system, newest first."""
+    ids = set(system_ids)
+    out: dict[int, list[dict]] = defaultdict(list)
+    if not ids:
+        return out
+    pair_qs = PairDecision.objects.filter(Q(system_a_id__in=ids) | Q(system_b_id__in=ids)).select_related(
+        "system_a", "system_b", "decided_by"
+    )
+    for d in pair_qs:
+        for own, other in ((d.system_a, d.system_b), (d.system_b, d.system_a)):
+            if own.pk in ids:
+                out[own.pk].append({"kind": "pair", "verdict": d.get_verdict_display(), "code": d.verdict,
+                                    "text": d.note, "by": d.decided_by, "at": d.decided_at,
+                                    "others": [other.system_id]})
+    through = ClusterDecision.systems.through.objects.filter(informationsystem_id__in=ids)
+    cluster_ids = defaultdict(set)
+    for decision_id, pk in through.values_list("clusterdecision_id", "informationsystem_id"):
+        cluster_ids[decision_id].add(pk)
+    if cluster_ids:
+        decisions = ClusterDecision.objects.filter(pk__in=list(cluster_ids)).select_related("decided_by")
+        members = defaultdict(list)
+        all_through = ClusterDecision.systems.through.objects.filter(clusterdecision_id__in=list(cluster_ids))
+        for decision_id, system_id in all_through.values_list("clusterdecision_id", "informationsystem__system_id"):
+            members[decision_id].append(system_id)
+        for d in decisions:
+            for pk in cluster_ids[d.pk]:
+                out[pk].append({"kind": "cluster", "verdict": d.get_verdict_display(), "code": d.verdict,
+                                "text": d.reason, "by": d.decided_by, "at": d.decided_at,
+                                "others": sorted(members[d.pk])})
+    for rows in out.values():
+        rows.sort(key=lambda r: r["at"], reverse=True)
+    return out
+
+
+def _draft_record(draft, *, tree: OrgTree, key: int) -> similarity.SystemRecord:
+    tags = BusinessFunction.objects.filter(pk__in=list(draft.function_tag_ids)).values_list("code", flat=True)
+    platforms = SharedPlatform.objects.filter(pk__in=list(draft.platform_ids)).values_list("code", flat=True)
+    group = tree.root_of(draft.organization_id) if draft.organization_id in tree.nodes else None
+    return similarity.SystemRecord(
+        key=key,
+        name=draft.name_ja,
+        purpose=draft.purpose,
+        group=group,
+        functions=frozenset(draft.functions),
+        platforms=frozenset(platforms),
+        users=frozenset(draft.users),
+        tags=frozenset(tags),
+    )
+
+
+def similar_to_drafts(
+    *, drafts: list, exclude: set[int] = frozenset(), visible: set[int] | None = None,
+    threshold: float | None = None, limit: int = DRAFT_LIMIT,
+) -> list[dict]:
+    """Existing systems that look like any of `drafts` (texts not saved, or systems about to be funded).
+
+    Every existing system is scored against each draft (same ministry too: a duplicate inside one ministry
+    is a duplicate as well); `exclude` leaves systems out (the one being edited, the project's own), and
+    `visible` keeps the organizations the person may read (None: all). Best score first, at most `limit`,
+    each with its ministry, operating cost, reasons and the verdicts given on it so far.
+    """
+    threshold = conf.similarity_threshold() if threshold is None else threshold
+    tree = organization_tree()
+    records = [r for r in similarity_records(tree=tree) if r.key not in exclude]
+    if not records:
+        return []
+    queries = [_draft_record(d, tree=tree, key=-1 - i) for i, d in enumerate(drafts)]
+    analysis = similarity.analyse([*records, *queries], bags=word_bags([*records, *queries]))
+    best: dict[int, similarity.Pair] = {}
+    for i in range(len(queries)):
+        for pair in similarity.pairs_of(analysis, len(records) + i, threshold=threshold, cross_group_only=False):
+            other = pair.b if pair.a < 0 else pair.a
+            if other >= 0 and (other not in best or pair.score > best[other].score):
+                best[other] = pair
+    ids = sorted(best, key=lambda pk: (-best[pk].score, pk))
+    if visible is not None:
+        org_of = dict(InformationSystem.objects.filter(pk__in=ids).values_list("id", "organization_id"))
+        ids = [pk for pk in ids if org_of.get(pk) in visible]
+    ids = ids[:limit]
+    facts = {m["pk"]: m for c in cluster_summaries(groups=[ids], tree=tree)["clusters"] for m in c["members"]} if ids else {}
+    history = verdict_history(system_ids=ids)
+    return [
+        {"system": facts[pk], "score": best[pk].score, "reasons": best[pk].reasons, "verdicts": history.get(pk, [])}
+        for pk in ids
+        if pk in facts
     ]
 
 

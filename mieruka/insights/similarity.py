@@ -355,33 +355,44 @@ def _bag(
     return bag, names, others
 
 
-def similar_pairs(
-    records: Sequence[SystemRecord],
-    *,
-    threshold: float = DEFAULT_THRESHOLD,
-    cross_group_only: bool = True,
-    top_k: int = 10,
-    with_reasons: bool = True,
-    model: LanguageModel | None = None,
-) -> list[Pair]:
-    """Pairs of systems scoring at or above `threshold`, best first (ties by key), with reasons."""
-    n = len(records)
-    if n < 2:
-        return []
+@dataclass
+class Analysis:
+    """A portfolio analysed once: the matrices every score is computed from, row i = records[i]."""
+
+    records: Sequence[SystemRecord]
+    text_m: sparse.csr_matrix
+    text_df: np.ndarray
+    semantic: np.ndarray | None
+    concept_m: sparse.csr_matrix | None
+    tag_m: sparse.csr_matrix
+    plat_m: sparse.csr_matrix
+    user_m: sparse.csr_matrix
+    prepared: _Prepared
+    model: LanguageModel
+
+
+Bag = tuple[list[str], set[str], set[str]]
+
+
+def analyse_words(records: Sequence[SystemRecord], *, model: LanguageModel | None = None) -> list[Bag]:
+    """The words of each record (the slow part: morphological analysis), reusable across runs."""
     model = model or load_language_model()
-    bags, names, others = [], [], []
     seen: dict[str, list[Word]] = {}
-    for r in records:
-        bag, name_set, other_set = _bag(model, r, seen)
-        bags.append(bag)
-        names.append(name_set)
-        others.append(other_set)
-    del seen
+    return [_bag(model, r, seen) for r in records]
+
+
+def analyse(
+    records: Sequence[SystemRecord], *, model: LanguageModel | None = None, bags: list[Bag] | None = None
+) -> Analysis:
+    """TF-IDF, vectors and attribute sets of all records; `bags` skips the word analysis when given."""
+    model = model or load_language_model()
+    n = len(records)
+    if bags is None:
+        bags = analyse_words(records, model=model)
+    names = [b[1] for b in bags]
+    others = [b[2] for b in bags]
     tags = [_tags_of(r) for r in records]
-    text_m, text_df, vocab = _tfidf(bags)
-    tag_m = _sets(tags)
-    plat_m = _sets([r.platforms for r in records])
-    user_m = _sets([r.users for r in records])
+    text_m, text_df, vocab = _tfidf([b[0] for b in bags])
     idf_values = np.log((1 + n) / (1 + text_df)) + 1.0
     idf = {w: float(idf_values[i]) for w, i in vocab.items()}
 
@@ -404,6 +415,38 @@ def similar_pairs(
         norms = np.linalg.norm(semantic, axis=1)
         has_vector = norms > 0
         semantic[has_vector] /= norms[has_vector, None]
+    return Analysis(
+        records=records,
+        text_m=text_m,
+        text_df=text_df,
+        semantic=semantic,
+        concept_m=concept_m,
+        tag_m=_sets(tags),
+        plat_m=_sets([r.platforms for r in records]),
+        user_m=_sets([r.users for r in records]),
+        prepared=_Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows),
+        model=model,
+    )
+
+
+def similar_pairs(
+    records: Sequence[SystemRecord],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    cross_group_only: bool = True,
+    top_k: int = 10,
+    with_reasons: bool = True,
+    model: LanguageModel | None = None,
+    bags: list[Bag] | None = None,
+) -> list[Pair]:
+    """Pairs of systems scoring at or above `threshold`, best first (ties by key), with reasons."""
+    n = len(records)
+    if n < 2:
+        return []
+    a = analyse(records, model=model, bags=bags)
+    model = a.model
+    text_m, text_df, concept_m = a.text_m, a.text_df, a.concept_m
+    tag_m, plat_m = a.tag_m, a.plat_m
 
     # Candidates over features that are not too common: an n-gram shared by thousands of systems says
     # nothing and would make the matrix product (nearly) dense. Small portfolios keep every feature.
@@ -422,38 +465,66 @@ def similar_pairs(
             _prune_common(m_l2, np.bincount(m_l2.indices, minlength=m_l2.shape[1]), max_df) * weight
         )
     cand = _l2(sparse.hstack(blocks).tocsr())
+    groups = _group_ids(records)
+    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.01, cross_group_only=cross_group_only)
+    if ia.size == 0:
+        return []
+    return _pairs(a, ia, ib, threshold=threshold, with_reasons=with_reasons)
+
+
+def _group_ids(records: Sequence[SystemRecord]) -> np.ndarray:
     group_ids: dict[object, int] = {}
-    groups = np.asarray(
+    return np.asarray(
         [
             group_ids.setdefault(r.group, len(group_ids)) if r.group is not None else -1 - i
             for i, r in enumerate(records)
         ],
         dtype=np.int64,
     )
-    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.01, cross_group_only=cross_group_only)
-    if ia.size == 0:
-        return []
 
+
+def _pairs(a: Analysis, ia: np.ndarray, ib: np.ndarray, *, threshold: float, with_reasons: bool = True) -> list[Pair]:
+    records = a.records
     final = _scores(
         ia,
         ib,
-        text_m=text_m,
-        semantic=semantic,
-        sets={"function_tags": tag_m, "platforms": plat_m, "users": user_m},
+        text_m=a.text_m,
+        semantic=a.semantic,
+        sets={"function_tags": a.tag_m, "platforms": a.plat_m, "users": a.user_m},
     )
     keep = np.nonzero(final >= threshold - 1e-9)[0]
-    prepared = _Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows)
     pairs = []
     for idx in keep:
         i, j = int(ia[idx]), int(ib[idx])
         if records[i].key > records[j].key:
             i, j = j, i
-        reasons = _reasons(records, prepared, model, i, j) if with_reasons else ()
+        reasons = _reasons(records, a.prepared, a.model, i, j) if with_reasons else ()
         pairs.append(
             Pair(a=records[i].key, b=records[j].key, score=round(float(final[idx]), 4), reasons=reasons)
         )
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
+
+
+def pairs_of(
+    analysis: Analysis, index: int, *, threshold: float = DEFAULT_THRESHOLD, cross_group_only: bool = True
+) -> list[Pair]:
+    """One row of pairs: records[index] scored against every other record (no candidate search), best first.
+
+    This is what a change to one system, or a system not yet saved, needs: O(n) vectorised work on an
+    analysis that is already built.
+    """
+    n = len(analysis.records)
+    ib = np.arange(n, dtype=np.int64)
+    keep = ib != index
+    if cross_group_only:
+        groups = _group_ids(analysis.records)
+        keep &= groups != groups[index]
+    ib = ib[keep]
+    if ib.size == 0:
+        return []
+    ia = np.full(ib.size, index, dtype=np.int64)
+    return _pairs(analysis, ia, ib, threshold=threshold)
 
 
 def _scores(ia, ib, *, text_m, semantic, sets) -> np.ndarray:

@@ -140,3 +140,22 @@ def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_
     wait_for_charts(page, minimum=1)
     axe_check(page)
     screenshot(page, "insights-staffing")
+
+
+def test_the_system_form_shows_similar_existing_systems_before_saving(
+    browser_page, live_server, portfolio_user, django_user_model
+):
+    page = browser_page
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x")
+    login(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/systems/new/")
+    page.fill("#id_name_ja", "補助金の電子申請受付")
+    page.fill("#id_purpose", "事業者からの補助金申請を電子的に受け付けて審査する")
+    page.click("button[name=check_draft]")
+    page.wait_for_load_state("domcontentloaded")
+    panel = page.locator("[data-similar-existing]")
+    assert panel.locator('[data-similar-system="MHLW-001"]').count() == 1
+    assert "厚生労働省" in panel.inner_text()
+    assert page.input_value("#id_name_ja") == "補助金の電子申請受付"
+    axe_check(page)
+    screenshot(page, "inventory-system-form-similar")
