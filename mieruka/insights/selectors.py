@@ -447,17 +447,74 @@ def word_bags(records: list[similarity.SystemRecord]) -> list[similarity.Bag]:
     return [found[k] for k in keys]
 
 
+INCREMENTAL_MAX_CHANGES = 20
+STATE_SECONDS = 7 * 24 * 3600
+
+
+def _fingerprint(record: similarity.SystemRecord) -> str:
+    raw = repr((record.name, record.purpose, record.group, sorted(record.functions), sorted(record.platforms),
+                sorted(record.users), sorted(record.tags)))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
 def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> list[similarity.Pair]:
-    """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version)."""
+    """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version).
+
+    When the inventory changed in a few systems only since the last run, only their rows of pairs are
+    recomputed (`similarity.rescan`) from the analysis kept in the shared cache; otherwise a full run.
+    """
     threshold = conf.similarity_threshold() if threshold is None else threshold
     key = f"insights:similar:{_inventory_version()}:{threshold:.4f}"
     if use_cache:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    pairs = similarity.similar_pairs(similarity_records(), threshold=threshold)
+    records = similarity_records()
+    pairs = similar_pairs_incremental(records=records, threshold=threshold) if use_cache else None
+    if pairs is None:
+        analysis = similarity.analyse(records, bags=word_bags(records)) if len(records) >= 2 else None
+        pairs = similarity.similar_pairs(records, threshold=threshold, analysis=analysis) if analysis else []
+        if use_cache and analysis is not None:
+            _store_state(threshold, records, analysis, pairs)
     if use_cache:
         cache.set(key, pairs, 600)
+    return pairs
+
+
+def _state_key(threshold: float) -> str:
+    return f"insights:similar:state:{threshold:.4f}"
+
+
+def _store_state(threshold, records, analysis, pairs) -> None:
+    state = {"fingerprints": {r.key: _fingerprint(r) for r in records}, "analysis": analysis, "pairs": pairs}
+    cache.set(_state_key(threshold), state, STATE_SECONDS)
+
+
+def similar_pairs_incremental(
+    *, records: list[similarity.SystemRecord], threshold: float
+) -> list[similarity.Pair] | None:
+    """The pairs after rescanning only the systems that changed since the kept state, or None when there is
+    no state or too much changed (then a full run is the faster and exact way)."""
+    state = cache.get(_state_key(threshold))
+    if state is None:
+        return None
+    old = state["fingerprints"]
+    now = {r.key: r for r in records}
+    changed = [r for r in records if old.get(r.key) != _fingerprint(r)]
+    removed = [k for k in old if k not in now]
+    if not changed and not removed:
+        return state["pairs"]
+    if len(changed) + len(removed) > INCREMENTAL_MAX_CHANGES:
+        return None
+    analysis, pairs = state["analysis"], state["pairs"]
+    analysis.model = similarity.load_language_model()
+    for key in removed:
+        analysis, pairs = similarity.rescan(
+            analysis, pairs, similarity.SystemRecord(key=key, name=""), threshold=threshold, removed=True
+        )
+    for record in changed:
+        analysis, pairs = similarity.rescan(analysis, pairs, record, threshold=threshold)
+    _store_state(threshold, [r for r in analysis.records if r.key in now], analysis, pairs)
     return pairs
 
 
