@@ -752,16 +752,28 @@ def similar_to_drafts(
     """
     threshold = conf.similarity_threshold() if threshold is None else threshold
     tree = organization_tree()
-    records = [r for r in similarity_records(tree=tree) if r.key not in exclude]
-    if not records:
-        return []
     queries = [_draft_record(d, tree=tree, key=-1 - i) for i, d in enumerate(drafts)]
-    analysis = similarity.analyse([*records, *queries], bags=word_bags([*records, *queries]))
+    # The analysis the duplicate list keeps for this inventory version: the drafts are appended to it as
+    # rows, so a check costs one row's analysis, not the whole portfolio's.
+    similar_pairs(threshold=threshold)
+    state = cache.get(_state_key(threshold))
+    if state is not None:
+        analysis = state["analysis"]
+        analysis.model = similarity.load_language_model()
+    else:
+        records = similarity_records(tree=tree)
+        if not records:
+            return []
+        analysis = similarity.analyse(records, bags=word_bags(records))
+    base = len(analysis.records)
+    for i, query in enumerate(queries):
+        analysis = similarity.update_record(analysis, base + i, query)
+    live = {r.key for r in analysis.records[:base] if r.name or r.purpose} - set(exclude)
     best: dict[int, similarity.Pair] = {}
     for i in range(len(queries)):
-        for pair in similarity.pairs_of(analysis, len(records) + i, threshold=threshold, cross_group_only=False):
+        for pair in similarity.pairs_of(analysis, base + i, threshold=threshold, cross_group_only=False):
             other = pair.b if pair.a < 0 else pair.a
-            if other >= 0 and (other not in best or pair.score > best[other].score):
+            if other in live and (other not in best or pair.score > best[other].score):
                 best[other] = pair
     ids = sorted(best, key=lambda pk: (-best[pk].score, pk))
     if visible is not None:
