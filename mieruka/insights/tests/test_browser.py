@@ -159,3 +159,24 @@ def test_the_system_form_shows_similar_existing_systems_before_saving(
     assert page.input_value("#id_name_ja") == "補助金の電子申請受付"
     axe_check(page)
     screenshot(page, "inventory-system-form-similar")
+
+
+def test_a_pre_budget_request_review_shows_similar_existing_systems(
+    browser_page, live_server, portfolio_user, django_user_model
+):
+    from mieruka.inventory.models import InformationSystem
+    from mieruka.reviews.models import Review
+
+    page = browser_page
+    project = factories.project(project_id="P-NEW", name_ja="補助金電子申請の更改",
+                                systems=[InformationSystem.objects.get(system_id="MOJ-001")])
+    review = Review.objects.create(project=project, fiscal_year=2026, stage="pre_request", phase="planning")
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x")
+    login(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/reviews/{review.pk}/")
+    panel = page.locator("[data-similar-existing]")
+    assert panel.locator('[data-similar-system="MHLW-001"]').count() == 1
+    assert panel.locator('[data-similar-system="MOJ-001"]').count() == 0
+    axe_check(page)
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "review-similar-existing")
