@@ -416,37 +416,6 @@ def _inventory_version() -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-BAG_CACHE_SECONDS = 7 * 24 * 3600
-_BAG_CHUNK = 500
-
-
-def _bag_key(record: similarity.SystemRecord) -> str:
-    text = "\x00".join([record.name, record.purpose, *sorted(record.functions)])
-    return "insights:bag:v1:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def word_bags(records: list[similarity.SystemRecord]) -> list[similarity.Bag]:
-    """The analysed words of each record, from the shared cache when its texts were analysed before.
-
-    Keyed by a digest of the texts analysed (name, purpose, free-text functions), so an edit to one system
-    misses the cache for that system only, and every worker process reuses what another analysed.
-    """
-    keys = [_bag_key(r) for r in records]
-    found: dict[str, similarity.Bag] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), _BAG_CHUNK):
-        found.update(cache.get_many(unique[start : start + _BAG_CHUNK]))
-    missing = [i for i, k in enumerate(keys) if k not in found]
-    if missing:
-        fresh = similarity.analyse_words([records[i] for i in missing])
-        new = {keys[i]: bag for i, bag in zip(missing, fresh, strict=True)}
-        items = list(new.items())
-        for start in range(0, len(items), _BAG_CHUNK):
-            cache.set_many(dict(items[start : start + _BAG_CHUNK]), BAG_CACHE_SECONDS)
-        found.update(new)
-    return [found[k] for k in keys]
-
-
 INCREMENTAL_MAX_CHANGES = 20
 STATE_SECONDS = 7 * 24 * 3600
 
@@ -472,7 +441,7 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
     records = similarity_records()
     pairs = similar_pairs_incremental(records=records, threshold=threshold) if use_cache else None
     if pairs is None:
-        analysis = similarity.analyse(records, bags=word_bags(records)) if len(records) >= 2 else None
+        analysis = similarity.analyse(records) if len(records) >= 2 else None
         pairs = similarity.similar_pairs(records, threshold=threshold, analysis=analysis) if analysis else []
         if use_cache and analysis is not None:
             _store_state(threshold, records, analysis, pairs)
@@ -764,7 +733,7 @@ def similar_to_drafts(
         records = similarity_records(tree=tree)
         if not records:
             return []
-        analysis = similarity.analyse(records, bags=word_bags(records))
+        analysis = similarity.analyse(records)
     base = len(analysis.records)
     for i, query in enumerate(queries):
         analysis = similarity.update_record(analysis, base + i, query)
