@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from mieruka.budgets.api.views import BudgetLineViewSet
 from mieruka.contracts.api.views import ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
+from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
 
@@ -33,6 +34,7 @@ router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("changes", ObjectChangeViewSet, basename="change")
+router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
 
 urlpatterns = [
     path("v1/", views.ApiRootView.as_view(), name="root"),

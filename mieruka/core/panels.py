@@ -34,11 +34,14 @@ class PanelRegistry:
     def unregister(self, name: str) -> None:
         self._panels.pop(name, None)
 
-    def render_list(self, request) -> list[dict]:
-        """[{template, context}] of the panels that have something to show this person, in order."""
+    def render_list(self, request, **kwargs) -> list[dict]:
+        """[{template, context}] of the panels that have something to show this person, in order.
+
+        Keyword arguments go to every panel's `context` (a registry for a form passes what was typed).
+        """
         out = []
         for panel in sorted(self._panels.values(), key=lambda p: (p.order, p.name)):
-            context = panel.context(request)
+            context = panel.context(request, **kwargs)
             if context is not None:
                 out.append({"name": panel.name, "template": panel.template, "context": context})
         return out

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.models import TimestampedModel
 
-from .choices import PairVerdict
+from .choices import ClusterVerdict, PairVerdict
 
 
 class PairDecision(TimestampedModel):
@@ -54,3 +54,48 @@ class PairDecision(TimestampedModel):
 
     def audit_related_object(self):
         return self.system_a
+
+
+def cluster_member_key(pks) -> str:
+    """The identity of a cluster: its members' primary keys, sorted, joined by commas."""
+    return ",".join(str(pk) for pk in sorted(set(pks)))
+
+
+class ClusterDecision(TimestampedModel):
+    """A person's verdict on a cluster of similar systems, with the reason, for the members it had then.
+
+    One row per member set (`member_key`); changing the verdict updates that row and the change log keeps
+    the history. A cluster whose membership later changes is a different cluster: it starts undecided, so
+    a verdict never silently covers a system nobody looked at.
+    """
+
+    member_key = models.CharField(_("members"), max_length=2000, unique=True)
+    systems = models.ManyToManyField("inventory.InformationSystem", verbose_name=_("systems"), related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=16, choices=ClusterVerdict.choices)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("cluster decision")
+        verbose_name_plural = _("cluster decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict__in=ClusterVerdict.values), name="cluster_decision_verdict_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="cluster_decision_reason_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_key}: {self.get_verdict_display()}"
+
+    def member_pks(self) -> list[int]:
+        return [int(pk) for pk in self.member_key.split(",") if pk]

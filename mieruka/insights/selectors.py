@@ -22,8 +22,8 @@ from mieruka.inventory.models import BusinessFunction, InformationSystem, Interf
 from mieruka.organizations.models import Organization
 
 from . import conf, graph, similarity, staffing
-from .choices import PairVerdict
-from .models import PairDecision
+from .choices import ClusterVerdict, PairVerdict
+from .models import ClusterDecision, PairDecision, cluster_member_key
 
 AVAILABLE_STAGES = ("initial", "supplementary", "carryover")
 
@@ -416,17 +416,74 @@ def _inventory_version() -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
+INCREMENTAL_MAX_CHANGES = 20
+STATE_SECONDS = 7 * 24 * 3600
+
+
+def _fingerprint(record: similarity.SystemRecord) -> str:
+    raw = repr((record.name, record.purpose, record.group, sorted(record.functions), sorted(record.platforms),
+                sorted(record.users), sorted(record.tags)))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
 def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> list[similarity.Pair]:
-    """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version)."""
+    """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version).
+
+    When the inventory changed in a few systems only since the last run, only their rows of pairs are
+    recomputed (`similarity.rescan`) from the analysis kept in the shared cache; otherwise a full run.
+    """
     threshold = conf.similarity_threshold() if threshold is None else threshold
     key = f"insights:similar:{_inventory_version()}:{threshold:.4f}"
     if use_cache:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    pairs = similarity.similar_pairs(similarity_records(), threshold=threshold)
+    records = similarity_records()
+    pairs = similar_pairs_incremental(records=records, threshold=threshold) if use_cache else None
+    if pairs is None:
+        analysis = similarity.analyse(records) if len(records) >= 2 else None
+        pairs = similarity.similar_pairs(records, threshold=threshold, analysis=analysis) if analysis else []
+        if use_cache and analysis is not None:
+            _store_state(threshold, records, analysis, pairs)
     if use_cache:
         cache.set(key, pairs, 600)
+    return pairs
+
+
+def _state_key(threshold: float) -> str:
+    return f"insights:similar:state:{threshold:.4f}"
+
+
+def _store_state(threshold, records, analysis, pairs) -> None:
+    state = {"fingerprints": {r.key: _fingerprint(r) for r in records}, "analysis": analysis, "pairs": pairs}
+    cache.set(_state_key(threshold), state, STATE_SECONDS)
+
+
+def similar_pairs_incremental(
+    *, records: list[similarity.SystemRecord], threshold: float
+) -> list[similarity.Pair] | None:
+    """The pairs after rescanning only the systems that changed since the kept state, or None when there is
+    no state or too much changed (then a full run is the faster and exact way)."""
+    state = cache.get(_state_key(threshold))
+    if state is None:
+        return None
+    old = state["fingerprints"]
+    now = {r.key: r for r in records}
+    changed = [r for r in records if old.get(r.key) != _fingerprint(r)]
+    removed = [k for k in old if k not in now]
+    if not changed and not removed:
+        return state["pairs"]
+    if len(changed) + len(removed) > INCREMENTAL_MAX_CHANGES:
+        return None
+    analysis, pairs = state["analysis"], state["pairs"]
+    analysis.model = similarity.load_language_model()
+    for key in removed:
+        analysis, pairs = similarity.rescan(
+            analysis, pairs, similarity.SystemRecord(key=key, name=""), threshold=threshold, removed=True
+        )
+    for record in changed:
+        analysis, pairs = similarity.rescan(analysis, pairs, record, threshold=threshold)
+    _store_state(threshold, [r for r in analysis.records if r.key in now], analysis, pairs)
     return pairs
 
 
@@ -505,6 +562,76 @@ def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[
     return {(d.system_a_id, d.system_b_id): d for d in qs}
 
 
+def pairs_judged_distinct(pairs: list[similarity.Pair]) -> set[tuple[int, int]]:
+    """The pairs a person set aside: judged distinct as a pair, or lying inside a cluster judged distinct."""
+    ids = {pk for p in pairs for pk in (p.a, p.b)}
+    out = {
+        key
+        for key, d in pair_decisions(pairs=[(p.a, p.b) for p in pairs]).items()
+        if d.verdict == PairVerdict.DISTINCT
+    }
+    sets_of: dict[int, set[int]] = defaultdict(set)
+    keys = ClusterDecision.objects.filter(verdict=ClusterVerdict.DISTINCT).values_list("member_key", flat=True)
+    for index, key in enumerate(keys):
+        for pk in key.split(","):
+            if int(pk) in ids:
+                sets_of[int(pk)].add(index)
+    out |= {(p.a, p.b) for p in pairs if sets_of.get(p.a, set()) & sets_of.get(p.b, set())}
+    return out
+
+
+def pairs_respecting_verdicts(pairs: list[similarity.Pair]) -> list[similarity.Pair]:
+    """The pairs minus those judged distinct: what the page, the CLI and the API offer for review."""
+    hidden = pairs_judged_distinct(pairs)
+    return [p for p in pairs if (p.a, p.b) not in hidden]
+
+
+def cluster_decisions(*, keys: list[str] | None = None) -> dict[str, ClusterDecision]:
+    qs = ClusterDecision.objects.select_related("decided_by")
+    if keys is not None:
+        qs = qs.filter(member_key__in=keys)
+    return {d.member_key: d for d in qs}
+
+
+CLUSTER_SHOW_OPEN = "open"
+
+
+def ranked_clusters(
+    *,
+    pairs: list[similarity.Pair],
+    ministry: str = "",
+    min_total: int = 0,
+    verdict: str = "",
+    tree: OrgTree | None = None,
+) -> dict:
+    """Clusters of the pairs not judged distinct, ranked by the operating cost at stake, filtered.
+
+    Each cluster carries its `key` (members' primary keys) and the person's `decision` on exactly that
+    member set, if any. `verdict` keeps clusters with that verdict; "open" keeps those nobody has judged
+    (or judged 未判断). `ministry` keeps clusters with a member of that ministry; `min_total` is in yen.
+    """
+    groups = similarity.clusters(pairs_respecting_verdicts(pairs))
+    ranked = cluster_summaries(groups=groups, tree=tree)
+    keys = [cluster_member_key(g) for g in groups]
+    decisions = cluster_decisions(keys=keys)
+    rows = []
+    for cluster in ranked["clusters"]:
+        key = cluster_member_key(m["pk"] for m in cluster["members"])
+        decision = decisions.get(key)
+        cluster = {**cluster, "key": key, "decision": decision}
+        current = decision.verdict if decision else ClusterVerdict.UNDECIDED
+        if verdict == CLUSTER_SHOW_OPEN and current != ClusterVerdict.UNDECIDED:
+            continue
+        if verdict and verdict != CLUSTER_SHOW_OPEN and current != verdict:
+            continue
+        if cluster["total"] < min_total:
+            continue
+        if ministry and not any(m["ministry_code"] == ministry for m in cluster["members"]):
+            continue
+        rows.append(cluster)
+    return {"fiscal_year": ranked["fiscal_year"], "clusters": rows}
+
+
 def system_summaries(*, ids) -> dict[int, dict]:
     """Name, ID and organization of systems, for lists of pairs and graphs."""
     rows = InformationSystem.objects.filter(id__in=list(ids)).values(
@@ -522,6 +649,112 @@ def consolidation_candidates_for(*, system: InformationSystem) -> list[dict]:
     )
     return [
         {"other": d.system_b if d.system_a_id == system.pk else d.system_a, "decision": d} for d in decisions
+    ]
+
+
+# --- before a new system is born ----------------------------------------------------------------------------
+
+DRAFT_LIMIT = 10
+
+
+def verdict_history(*, system_ids) -> dict[int, list[dict]]:
+    """Every verdict a person gave on a pair or a cluster that includes each system, newest first."""
+    ids = set(system_ids)
+    out: dict[int, list[dict]] = defaultdict(list)
+    if not ids:
+        return out
+    pair_qs = PairDecision.objects.filter(Q(system_a_id__in=ids) | Q(system_b_id__in=ids)).select_related(
+        "system_a", "system_b", "decided_by"
+    )
+    for d in pair_qs:
+        for own, other in ((d.system_a, d.system_b), (d.system_b, d.system_a)):
+            if own.pk in ids:
+                out[own.pk].append({"kind": "pair", "verdict": d.get_verdict_display(), "code": d.verdict,
+                                    "text": d.note, "by": d.decided_by, "at": d.decided_at,
+                                    "others": [other.system_id]})
+    through = ClusterDecision.systems.through.objects.filter(informationsystem_id__in=ids)
+    cluster_ids = defaultdict(set)
+    for decision_id, pk in through.values_list("clusterdecision_id", "informationsystem_id"):
+        cluster_ids[decision_id].add(pk)
+    if cluster_ids:
+        decisions = ClusterDecision.objects.filter(pk__in=list(cluster_ids)).select_related("decided_by")
+        members = defaultdict(list)
+        all_through = ClusterDecision.systems.through.objects.filter(clusterdecision_id__in=list(cluster_ids))
+        for decision_id, system_id in all_through.values_list("clusterdecision_id", "informationsystem__system_id"):
+            members[decision_id].append(system_id)
+        for d in decisions:
+            for pk in cluster_ids[d.pk]:
+                out[pk].append({"kind": "cluster", "verdict": d.get_verdict_display(), "code": d.verdict,
+                                "text": d.reason, "by": d.decided_by, "at": d.decided_at,
+                                "others": sorted(members[d.pk])})
+    for rows in out.values():
+        rows.sort(key=lambda r: r["at"], reverse=True)
+    return out
+
+
+def _draft_record(draft, *, tree: OrgTree, key: int) -> similarity.SystemRecord:
+    tags = BusinessFunction.objects.filter(pk__in=list(draft.function_tag_ids)).values_list("code", flat=True)
+    platforms = SharedPlatform.objects.filter(pk__in=list(draft.platform_ids)).values_list("code", flat=True)
+    group = tree.root_of(draft.organization_id) if draft.organization_id in tree.nodes else None
+    return similarity.SystemRecord(
+        key=key,
+        name=draft.name_ja,
+        purpose=draft.purpose,
+        group=group,
+        functions=frozenset(draft.functions),
+        platforms=frozenset(platforms),
+        users=frozenset(draft.users),
+        tags=frozenset(tags),
+    )
+
+
+def similar_to_drafts(
+    *, drafts: list, exclude: set[int] = frozenset(), visible: set[int] | None = None,
+    threshold: float | None = None, limit: int = DRAFT_LIMIT,
+) -> list[dict]:
+    """Existing systems that look like any of `drafts` (texts not saved, or systems about to be funded).
+
+    Every existing system is scored against each draft (same ministry too: a duplicate inside one ministry
+    is a duplicate as well); `exclude` leaves systems out (the one being edited, the project's own), and
+    `visible` keeps the organizations the person may read (None: all). Best score first, at most `limit`,
+    each with its ministry, operating cost, reasons and the verdicts given on it so far.
+    """
+    threshold = conf.similarity_threshold() if threshold is None else threshold
+    tree = organization_tree()
+    queries = [_draft_record(d, tree=tree, key=-1 - i) for i, d in enumerate(drafts)]
+    # The analysis the duplicate list keeps for this inventory version: the drafts are appended to it as
+    # rows, so a check costs one row's analysis, not the whole portfolio's.
+    similar_pairs(threshold=threshold)
+    state = cache.get(_state_key(threshold))
+    if state is not None:
+        analysis = state["analysis"]
+        analysis.model = similarity.load_language_model()
+    else:
+        records = similarity_records(tree=tree)
+        if not records:
+            return []
+        analysis = similarity.analyse(records)
+    base = len(analysis.records)
+    for i, query in enumerate(queries):
+        analysis = similarity.update_record(analysis, base + i, query)
+    live = {r.key for r in analysis.records[:base] if r.name or r.purpose} - set(exclude)
+    best: dict[int, similarity.Pair] = {}
+    for i in range(len(queries)):
+        for pair in similarity.pairs_of(analysis, base + i, threshold=threshold, cross_group_only=False):
+            other = pair.b if pair.a < 0 else pair.a
+            if other in live and (other not in best or pair.score > best[other].score):
+                best[other] = pair
+    ids = sorted(best, key=lambda pk: (-best[pk].score, pk))
+    if visible is not None:
+        org_of = dict(InformationSystem.objects.filter(pk__in=ids).values_list("id", "organization_id"))
+        ids = [pk for pk in ids if org_of.get(pk) in visible]
+    ids = ids[:limit]
+    facts = {m["pk"]: m for c in cluster_summaries(groups=[ids], tree=tree)["clusters"] for m in c["members"]} if ids else {}
+    history = verdict_history(system_ids=ids)
+    return [
+        {"system": facts[pk], "score": best[pk].score, "reasons": best[pk].reasons, "verdicts": history.get(pk, [])}
+        for pk in ids
+        if pk in facts
     ]
 
 

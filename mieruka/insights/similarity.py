@@ -259,8 +259,8 @@ def _l2(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def _sets(values: list[frozenset[str]]) -> sparse.csr_matrix:
-    vocab: dict[str, int] = {}
+def _sets(values: list[frozenset[str]], vocab: dict[str, int] | None = None) -> sparse.csr_matrix:
+    vocab = {} if vocab is None else vocab  # filled with each value's column
     rows, cols = [], []
     for i, vs in enumerate(values):
         for v in vs:
@@ -355,33 +355,51 @@ def _bag(
     return bag, names, others
 
 
-def similar_pairs(
-    records: Sequence[SystemRecord],
-    *,
-    threshold: float = DEFAULT_THRESHOLD,
-    cross_group_only: bool = True,
-    top_k: int = 10,
-    with_reasons: bool = True,
-    model: LanguageModel | None = None,
-) -> list[Pair]:
-    """Pairs of systems scoring at or above `threshold`, best first (ties by key), with reasons."""
-    n = len(records)
-    if n < 2:
-        return []
+@dataclass
+class Analysis:
+    """A portfolio analysed once: the matrices every score is computed from, row i = records[i]."""
+
+    records: Sequence[SystemRecord]
+    text_m: sparse.csr_matrix
+    text_df: np.ndarray
+    semantic: np.ndarray | None
+    concept_m: sparse.csr_matrix | None
+    tag_m: sparse.csr_matrix
+    plat_m: sparse.csr_matrix
+    user_m: sparse.csr_matrix
+    prepared: _Prepared
+    model: LanguageModel
+    vocab: dict[str, int] = field(default_factory=dict)
+    idf_values: np.ndarray | None = None
+    set_columns: dict[str, dict[str, int]] = field(default_factory=dict)  # tags, platforms, users
+
+    def __getstate__(self):
+        # The language model is per process (loaded once); the rest travels through the shared cache.
+        return {**self.__dict__, "model": None}
+
+
+Bag = tuple[list[str], set[str], set[str]]
+
+
+def analyse_words(records: Sequence[SystemRecord], *, model: LanguageModel | None = None) -> list[Bag]:
+    """The words of each record (the slow part: morphological analysis), reusable across runs."""
     model = model or load_language_model()
-    bags, names, others = [], [], []
     seen: dict[str, list[Word]] = {}
-    for r in records:
-        bag, name_set, other_set = _bag(model, r, seen)
-        bags.append(bag)
-        names.append(name_set)
-        others.append(other_set)
-    del seen
+    return [_bag(model, r, seen) for r in records]
+
+
+def analyse(
+    records: Sequence[SystemRecord], *, model: LanguageModel | None = None, bags: list[Bag] | None = None
+) -> Analysis:
+    """TF-IDF, vectors and attribute sets of all records; `bags` skips the word analysis when given."""
+    model = model or load_language_model()
+    n = len(records)
+    if bags is None:
+        bags = analyse_words(records, model=model)
+    names = [b[1] for b in bags]
+    others = [b[2] for b in bags]
     tags = [_tags_of(r) for r in records]
-    text_m, text_df, vocab = _tfidf(bags)
-    tag_m = _sets(tags)
-    plat_m = _sets([r.platforms for r in records])
-    user_m = _sets([r.users for r in records])
+    text_m, text_df, vocab = _tfidf([b[0] for b in bags])
     idf_values = np.log((1 + n) / (1 + text_df)) + 1.0
     idf = {w: float(idf_values[i]) for w, i in vocab.items()}
 
@@ -404,6 +422,43 @@ def similar_pairs(
         norms = np.linalg.norm(semantic, axis=1)
         has_vector = norms > 0
         semantic[has_vector] /= norms[has_vector, None]
+    columns: dict[str, dict[str, int]] = {"tags": {}, "platforms": {}, "users": {}}
+    return Analysis(
+        records=records,
+        text_m=text_m,
+        text_df=text_df,
+        semantic=semantic,
+        concept_m=concept_m,
+        tag_m=_sets(tags, columns["tags"]),
+        plat_m=_sets([r.platforms for r in records], columns["platforms"]),
+        user_m=_sets([r.users for r in records], columns["users"]),
+        prepared=_Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows),
+        model=model,
+        vocab=vocab,
+        idf_values=idf_values,
+        set_columns=columns,
+    )
+
+
+def similar_pairs(
+    records: Sequence[SystemRecord],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    cross_group_only: bool = True,
+    top_k: int = 10,
+    with_reasons: bool = True,
+    model: LanguageModel | None = None,
+    bags: list[Bag] | None = None,
+    analysis: Analysis | None = None,
+) -> list[Pair]:
+    """Pairs of systems scoring at or above `threshold`, best first (ties by key), with reasons."""
+    n = len(records)
+    if n < 2:
+        return []
+    a = analysis or analyse(records, model=model, bags=bags)
+    model = a.model
+    text_m, text_df, concept_m = a.text_m, a.text_df, a.concept_m
+    tag_m, plat_m = a.tag_m, a.plat_m
 
     # Candidates over features that are not too common: an n-gram shared by thousands of systems says
     # nothing and would make the matrix product (nearly) dense. Small portfolios keep every feature.
@@ -422,38 +477,186 @@ def similar_pairs(
             _prune_common(m_l2, np.bincount(m_l2.indices, minlength=m_l2.shape[1]), max_df) * weight
         )
     cand = _l2(sparse.hstack(blocks).tocsr())
+    groups = _group_ids(records)
+    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.01, cross_group_only=cross_group_only)
+    if ia.size == 0:
+        return []
+    return _pairs(a, ia, ib, threshold=threshold, with_reasons=with_reasons)
+
+
+def _group_ids(records: Sequence[SystemRecord]) -> np.ndarray:
     group_ids: dict[object, int] = {}
-    groups = np.asarray(
+    return np.asarray(
         [
             group_ids.setdefault(r.group, len(group_ids)) if r.group is not None else -1 - i
             for i, r in enumerate(records)
         ],
         dtype=np.int64,
     )
-    ia, ib = candidate_pairs(cand, groups, top_k=top_k, min_cosine=0.01, cross_group_only=cross_group_only)
-    if ia.size == 0:
-        return []
 
+
+def _pairs(a: Analysis, ia: np.ndarray, ib: np.ndarray, *, threshold: float, with_reasons: bool = True) -> list[Pair]:
+    records = a.records
     final = _scores(
         ia,
         ib,
-        text_m=text_m,
-        semantic=semantic,
-        sets={"function_tags": tag_m, "platforms": plat_m, "users": user_m},
+        text_m=a.text_m,
+        semantic=a.semantic,
+        sets={"function_tags": a.tag_m, "platforms": a.plat_m, "users": a.user_m},
     )
     keep = np.nonzero(final >= threshold - 1e-9)[0]
-    prepared = _Prepared(names=names, others=others, tags=tags, idf=idf, word_rows=word_rows)
     pairs = []
     for idx in keep:
         i, j = int(ia[idx]), int(ib[idx])
         if records[i].key > records[j].key:
             i, j = j, i
-        reasons = _reasons(records, prepared, model, i, j) if with_reasons else ()
+        reasons = _reasons(records, a.prepared, a.model, i, j) if with_reasons else ()
         pairs.append(
             Pair(a=records[i].key, b=records[j].key, score=round(float(final[idx]), 4), reasons=reasons)
         )
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
+
+
+def pairs_of(
+    analysis: Analysis, index: int, *, threshold: float = DEFAULT_THRESHOLD, cross_group_only: bool = True
+) -> list[Pair]:
+    """One row of pairs: records[index] scored against every other record (no candidate search), best first.
+
+    This is what a change to one system, or a system not yet saved, needs: O(n) vectorised work on an
+    analysis that is already built.
+    """
+    n = len(analysis.records)
+    ib = np.arange(n, dtype=np.int64)
+    keep = ib != index
+    if cross_group_only:
+        groups = _group_ids(analysis.records)
+        keep &= groups != groups[index]
+    ib = ib[keep]
+    if ib.size == 0:
+        return []
+    ia = np.full(ib.size, index, dtype=np.int64)
+    return _pairs(analysis, ia, ib, threshold=threshold)
+
+
+def _set_row(m: sparse.csr_matrix, i: int, row: sparse.csr_matrix) -> sparse.csr_matrix:
+    """`m` with row i replaced (and as many rows appended as i needs); columns widened to fit."""
+    n_cols = max(m.shape[1], row.shape[1])
+    m = sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], n_cols))
+    row = sparse.csr_matrix((row.data, row.indices, row.indptr), shape=(1, n_cols))
+    if i >= m.shape[0]:
+        blank = sparse.csr_matrix((i - m.shape[0], n_cols))
+        return sparse.vstack([m, blank, row]).tocsr()
+    return sparse.vstack([m[:i], row, m[i + 1 :]]).tocsr()
+
+
+def _set_row_of(m: sparse.csr_matrix, i: int, values: frozenset[str], columns: dict[str, int]) -> sparse.csr_matrix:
+    cols = [columns.setdefault(v, len(columns)) for v in sorted(values)]
+    row = sparse.csr_matrix(
+        (np.ones(len(cols)), (np.zeros(len(cols), dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=(1, max(len(columns), 1)),
+    )
+    return _set_row(m, i, row)
+
+
+def update_record(analysis: Analysis, index: int, record: SystemRecord, *, bag: Bag | None = None) -> Analysis:
+    """The analysis with one record replaced (index < n) or appended (index == n), nothing else recomputed.
+
+    The other rows keep their weights: a word's idf stays what the last full run measured (a new word
+    counts as rare), so the portfolio's figures drift a little until the next full run; the changed
+    system itself is scored exactly as a full run would score it against the rest.
+    """
+    model = analysis.model or load_language_model()
+    bag = bag if bag is not None else _bag(model, record)
+    n = len(analysis.records)
+    vocab, idf_values = dict(analysis.vocab), analysis.idf_values
+    local: dict[int, int] = {}
+    for tok in bag[0]:
+        col = vocab.setdefault(tok, len(vocab))
+        local[col] = local.get(col, 0) + 1
+    if len(vocab) > idf_values.size:
+        rare = np.log((1 + n) / 2) + 1.0
+        idf_values = np.concatenate([idf_values, np.full(len(vocab) - idf_values.size, rare)])
+    cols = np.asarray(list(local), dtype=np.int64)
+    tf = np.asarray(list(local.values()), dtype=np.float64)
+    text_row = _l2(sparse.csr_matrix(
+        ((1.0 + np.log(tf)) * idf_values[cols], (np.zeros(cols.size, dtype=np.int64), cols)), shape=(1, len(vocab))
+    )) if cols.size else sparse.csr_matrix((1, len(vocab)))
+    records = list(analysis.records)
+    prepared = _Prepared(
+        names=list(analysis.prepared.names), others=list(analysis.prepared.others),
+        tags=list(analysis.prepared.tags), idf=dict(analysis.prepared.idf), word_rows=dict(analysis.prepared.word_rows),
+    )
+    tags = _tags_of(record)
+    if index >= n:
+        records.append(record)
+        prepared.names.append(bag[1])
+        prepared.others.append(bag[2])
+        prepared.tags.append(tags)
+    else:
+        records[index] = record
+        prepared.names[index], prepared.others[index], prepared.tags[index] = bag[1], bag[2], tags
+    for word, col in vocab.items():
+        if col >= analysis.idf_values.size:
+            prepared.idf[word] = float(idf_values[col])
+    semantic, concept_m = analysis.semantic, analysis.concept_m
+    if semantic is not None and model.vectors is not None:
+        vec = np.zeros(model.vectors.shape[1], dtype=np.float32)
+        words = {c: w for w, c in vocab.items() if c in set(text_row.indices.tolist())}
+        concept_cols, concept_vals = [], []
+        for col, weight in zip(text_row.indices, text_row.data, strict=True):
+            row = model.vector_row(words[col])
+            if row is not None:
+                prepared.word_rows[words[col]] = row
+                vec += weight * model.vectors[row]
+                concept_cols.append(row)
+                concept_vals.append(weight)
+        norm = np.linalg.norm(vec)
+        if norm > 0:
+            vec /= norm
+        if index >= n:
+            semantic = np.vstack([semantic, vec[None, :]])
+        else:
+            semantic = semantic.copy()
+            semantic[index] = vec
+        concept_row = sparse.csr_matrix(
+            (np.asarray(concept_vals), (np.zeros(len(concept_cols), dtype=np.int64), np.asarray(concept_cols, dtype=np.int64))),
+            shape=(1, model.vectors.shape[0]),
+        )
+        concept_m = _set_row(concept_m, index, concept_row)
+    columns = {k: dict(v) for k, v in analysis.set_columns.items()}
+    return Analysis(
+        records=records,
+        text_m=_set_row(analysis.text_m, index, text_row),
+        text_df=analysis.text_df,
+        semantic=semantic,
+        concept_m=concept_m,
+        tag_m=_set_row_of(analysis.tag_m, index, tags, columns["tags"]),
+        plat_m=_set_row_of(analysis.plat_m, index, record.platforms, columns["platforms"]),
+        user_m=_set_row_of(analysis.user_m, index, record.users, columns["users"]),
+        prepared=prepared,
+        model=model,
+        vocab=vocab,
+        idf_values=idf_values,
+        set_columns=columns,
+    )
+
+
+def rescan(
+    analysis: Analysis, pairs: list[Pair], record: SystemRecord, *, threshold: float = DEFAULT_THRESHOLD,
+    cross_group_only: bool = True, removed: bool = False,
+) -> tuple[Analysis, list[Pair]]:
+    """After one system changed (or was added, or removed): its row of pairs recomputed, the rest kept."""
+    index = next((i for i, r in enumerate(analysis.records) if r.key == record.key), len(analysis.records))
+    kept = [p for p in pairs if record.key not in (p.a, p.b)]
+    if removed:
+        if index < len(analysis.records):
+            # A removed system keeps its row, in a group of its own with nothing to match.
+            analysis = update_record(analysis, index, SystemRecord(key=record.key, name=""))
+        return analysis, kept
+    analysis = update_record(analysis, index, record)
+    fresh = pairs_of(analysis, index, threshold=threshold, cross_group_only=cross_group_only)
+    return analysis, sorted([*kept, *fresh], key=lambda p: (-p.score, p.a, p.b))
 
 
 def _scores(ia, ib, *, text_m, semantic, sets) -> np.ndarray:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.metadata
 import importlib.util
-import io
 import math
 from pathlib import Path
 
@@ -26,9 +24,8 @@ from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem, SharedPlatform
 
-from . import charts, conf, figures, selectors, services
-from .choices import PairVerdict
-from .similarity import clusters as similarity_clusters
+from . import charts, conf, exports, figures, selectors, services
+from .choices import ClusterVerdict, PairVerdict
 
 
 def _plotly_path() -> Path:
@@ -317,7 +314,7 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
 
 @login_required
 def similar(request):
-    """Candidate pairs of duplicate or similar systems across ministries, with reasons and clusters."""
+    """Pairs of similar systems across ministries with reasons, and their clusters ranked by cost at stake."""
     _require_portfolio_reader(request)
     threshold = conf.similarity_threshold()
     min_score = request.GET.get("min_score")
@@ -326,26 +323,28 @@ def similar(request):
     except ValueError:
         messages.error(request, _("The minimum score must be a number between 0 and 1."))
     show = request.GET.get("show", "open")
-    pairs = selectors.similar_pairs(threshold=threshold)
-    decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in pairs])
-    if show == "open":
-        pairs = [p for p in pairs if (p.a, p.b) not in decisions]
-    elif show in PairVerdict.values:
-        pairs = [p for p in pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
-    by_function = selectors.pairs_by_function(pairs)
+    all_pairs = selectors.similar_pairs(threshold=threshold)
     function = request.GET.get("function", "")
     if function:
-        pairs = [p for p in pairs if function in selectors.pair_function_tags(p)]
-    groups = similarity_clusters(p for p in pairs)
-    ranked = selectors.cluster_summaries(groups=groups)
+        all_pairs = [p for p in all_pairs if function in selectors.pair_function_tags(p)]
+    decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in all_pairs])
+    if show == "open":
+        pairs = [p for p in selectors.pairs_respecting_verdicts(all_pairs) if (p.a, p.b) not in decisions]
+    elif show in PairVerdict.values:
+        pairs = [p for p in all_pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
+    else:
+        pairs = all_pairs
+    by_function = selectors.pairs_by_function(selectors.similar_pairs(threshold=threshold))
     ministry = request.GET.get("ministry", "")
     min_total = _int_or_none(request.GET.get("min_total")) or 0
-    cluster_rows = [
-        c for c in ranked["clusters"]
-        if c["total"] >= min_total and (not ministry or any(m["ministry_code"] == ministry for m in c["members"]))
-    ]
-    if request.GET.get("format") == "csv":
-        return _clusters_csv(cluster_rows, ranked["fiscal_year"])
+    cluster_verdict = request.GET.get("cluster_verdict", "")
+    ranked = selectors.ranked_clusters(
+        pairs=all_pairs, ministry=ministry, min_total=min_total, verdict=cluster_verdict
+    )
+    cluster_rows = ranked["clusters"]
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _clusters_download(cluster_rows, ranked["fiscal_year"], export)
     clusters_page = Paginator(cluster_rows, 30).get_page(request.GET.get("page"))
     shown = pairs[:200]
     info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
@@ -366,6 +365,8 @@ def similar(request):
             "cluster_year": ranked["fiscal_year"],
             "ministry": ministry,
             "min_total": min_total or "",
+            "cluster_verdict": cluster_verdict,
+            "cluster_verdicts": ClusterVerdict.choices,
             "ministries": [(n.code, n.name_ja) for n in selectors.organization_tree().roots_in_order()],
             "cluster_query": _query_without(request, "page", "format"),
             "verdicts": PairVerdict.choices,
@@ -381,20 +382,16 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
-def _clusters_csv(clusters, fiscal_year) -> HttpResponse:
-    """One row per member of each ranked cluster, amounts in exact yen (UTF-8 with a BOM, like every CSV)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Cluster"), _("Combined operating cost (yen)"), _("Saving if consolidated onto the cheapest (yen)"),
-                     _("System ID"), _("Name"), _("Ministry"), _("Operating cost (yen)"), _("Hosting"),
-                     _("Shared platforms"), _("Fiscal year")])
-    for rank, cluster in enumerate(clusters, start=1):
-        for m in cluster["members"]:
-            writer.writerow([rank, cluster["total"], cluster["saving"], m["system_id"], m["name_ja"], m["ministry"],
-                             "" if m["cost"] is None else m["cost"], m["hosting"], ";".join(m["platforms"]),
-                             fiscal_year or ""])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="similar_clusters.csv"'
+def _clusters_download(clusters, fiscal_year, fmt: str) -> HttpResponse:
+    """Every cluster that matches the filters, one row per member, in exact yen."""
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.clusters_xlsx(clusters, fiscal_year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.clusters_csv(clusters, fiscal_year), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="similar_clusters.{fmt}"'
     return response
 
 
@@ -428,6 +425,37 @@ def pair_decide(request):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Recorded: %(decision)s") % {"decision": decision})
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "insights:similar"
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def cluster_decide(request):
+    """Record a person's verdict, with its reason, on one cluster of similar systems (audited)."""
+    if not _can_decide(request.user):
+        raise PermissionDenied(bilingual("重複判定を記録する権限がありません", "You may not record duplicate verdicts"))
+    ids = [pk for pk in (_int_or_none(v) for v in request.POST.getlist("system")) if pk]
+    systems = list(InformationSystem.objects.filter(pk__in=ids))
+    if len(systems) != len(set(ids)):
+        raise Http404("unknown system")
+    try:
+        decision = services.cluster_decision_record(
+            actor=Actor.from_request(request),
+            systems=systems,
+            verdict=request.POST.get("verdict", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Recorded for %(count)d systems: %(verdict)s")
+            % {"count": len(systems), "verdict": decision.get_verdict_display()},
+        )
     next_url = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "insights:similar"

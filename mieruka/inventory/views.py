@@ -49,6 +49,7 @@ from .forms import (
     SystemForm,
 )
 from .models import InformationSystem, Project
+from .panels import SystemDraft, system_draft_panels
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -290,8 +291,35 @@ def system_as_of(request, system_id: str):
     return render(request, "inventory/system_as_of.html", context, status=status)
 
 
-def _system_form_page(request, *, form, system=None):
-    return render(request, "inventory/system_form.html", {"form": form, "system": system})
+def _system_form_page(request, *, form, system=None, draft_panels=None):
+    return render(request, "inventory/system_form.html",
+                  {"form": form, "system": system, "draft_panels": draft_panels})
+
+
+def _ids(values) -> tuple[int, ...]:
+    return tuple(int(v) for v in values if str(v).isdigit())
+
+
+def _checking_form(request, system=None, **kwargs):
+    """When "Check for similar systems" was pressed: the form as submitted, and the panels other apps
+    registered for an unsaved draft (similar existing systems). Nothing is saved or validated."""
+    if request.method != "POST" or "check_draft" not in request.POST:
+        return None
+    post = request.POST
+    org = post.get("organization", "")
+    draft = SystemDraft(
+        name_ja=post.get("name_ja", "").strip(),
+        purpose=post.get("purpose", ""),
+        functions=tuple(line.strip() for line in post.get("functions", "").splitlines() if line.strip()),
+        users=tuple(post.getlist("users")),
+        organization_id=int(org) if org.isdigit() else (system.organization_id if system else None),
+        function_tag_ids=_ids(post.getlist("function_tags")),
+        platform_ids=_ids(post.getlist("platforms")),
+        system_pk=system.pk if system else None,
+    )
+    form = SystemForm(initial=SystemForm.initial_from(post), user=request.user, **kwargs)
+    return _system_form_page(request, form=form, system=system,
+                             draft_panels=system_draft_panels.render_list(request, draft=draft))
 
 
 def _suggesting_form(request, **kwargs) -> SystemForm | None:
@@ -319,6 +347,9 @@ def _suggesting_form(request, **kwargs) -> SystemForm | None:
 @require_http_methods(["GET", "POST"])
 def system_create(request):
     _require_edit(request, InformationSystem)
+    checking = _checking_form(request)
+    if checking is not None:
+        return checking
     suggesting = _suggesting_form(request)
     if suggesting is not None:
         return _system_form_page(request, form=suggesting)
@@ -335,6 +366,9 @@ def system_create(request):
 @follows_renames
 def system_edit(request, system_id: str):
     system = _system_for(request, system_id, edit=True)
+    checking = _checking_form(request, system, instance=selectors.system_get(system_id=system.system_id), editing=True)
+    if checking is not None:
+        return checking
     suggesting = _suggesting_form(request, instance=selectors.system_get(system_id=system.system_id), editing=True)
     if suggesting is not None:
         return _system_form_page(request, form=suggesting, system=system)

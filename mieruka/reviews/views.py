@@ -22,6 +22,7 @@ from . import access, selectors, services
 from .choices import ChecklistAnswer, ReviewState
 from .filtersets import FindingFilterSet, ReviewFilterSet
 from .forms import FindingForm, FindingUpdateForm, FollowUpForm, ReviewCreateForm, TransitionForm
+from .panels import review_panels
 
 PAGE_SIZE = 50
 
@@ -76,6 +77,7 @@ def review_detail(request, pk: int):
         "answers": ChecklistAnswer.choices,
         "can_answer": can_answer,
         "similar": selectors.similar_findings(user=user, review=review),
+        "panels": review_panels.render_list(request, review=review),
         "allowed": [(s, ReviewState(s).label) for s in services.allowed_transitions(user=user, review=review)],
         "transitions": list(review.transitions.all()),
         "can_review": can_review,

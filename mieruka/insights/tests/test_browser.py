@@ -117,6 +117,24 @@ def test_the_duplicates_page_lists_the_pair_and_records_a_decision(browser_page,
     assert "同じ補助金業務" in page.locator('[data-pair="MHLW-001-MOJ-001"]').inner_text()
 
 
+def test_a_reviewer_judges_a_whole_cluster_with_a_reason(browser_page, live_server, portfolio_user):
+    page = browser_page
+    login(page, live_server.url, portfolio_user)
+    page.goto(f"{live_server.url}/insights/similar/")
+    cluster = page.locator('[data-cluster-rank="1"]')
+    assert cluster.locator("[data-cluster-verdict]").get_attribute("data-cluster-verdict") == "undecided"
+    cluster.locator('input[value="consolidate"]').check()
+    cluster.locator('textarea[name="reason"]').fill("同じ補助金申請業務を二府省で運用")
+    cluster.locator("button[type=submit]").click()
+    page.wait_for_load_state("domcontentloaded")
+    cluster = page.locator('[data-cluster-rank="1"]')
+    assert cluster.locator("[data-cluster-verdict]").get_attribute("data-cluster-verdict") == "consolidate"
+    assert "同じ補助金申請業務を二府省で運用" in cluster.inner_text()
+    axe_check(page)
+    cluster.scroll_into_view_if_needed()
+    screenshot(page, "insights-similar-cluster-verdict")
+
+
 def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_user):
     page = browser_page
     login(page, live_server.url, portfolio_user)
@@ -128,3 +146,43 @@ def test_the_staffing_page_draws_its_chart(browser_page, live_server, portfolio_
     assert first.startswith("P-1") and "重点配置候補" in first
     axe_check(page)
     screenshot(page, "insights-staffing")
+
+
+def test_the_system_form_shows_similar_existing_systems_before_saving(
+    browser_page, live_server, portfolio_user, django_user_model
+):
+    page = browser_page
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x")
+    login(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/systems/new/")
+    page.fill("#id_name_ja", "補助金の電子申請受付")
+    page.fill("#id_purpose", "事業者からの補助金申請を電子的に受け付けて審査する")
+    page.click("button[name=check_draft]")
+    page.wait_for_load_state("domcontentloaded")
+    panel = page.locator("[data-similar-existing]")
+    assert panel.locator('[data-similar-system="MHLW-001"]').count() == 1
+    assert "厚生労働省" in panel.inner_text()
+    assert page.input_value("#id_name_ja") == "補助金の電子申請受付"
+    axe_check(page)
+    screenshot(page, "inventory-system-form-similar")
+
+
+def test_a_pre_budget_request_review_shows_similar_existing_systems(
+    browser_page, live_server, portfolio_user, django_user_model
+):
+    from mieruka.inventory.models import InformationSystem
+    from mieruka.reviews.models import Review
+
+    page = browser_page
+    project = factories.project(project_id="P-NEW", name_ja="補助金電子申請の更改",
+                                systems=[InformationSystem.objects.get(system_id="MOJ-001")])
+    review = Review.objects.create(project=project, fiscal_year=2026, stage="pre_request", phase="planning")
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x")
+    login(page, live_server.url, admin)
+    page.goto(f"{live_server.url}/reviews/{review.pk}/")
+    panel = page.locator("[data-similar-existing]")
+    assert panel.locator('[data-similar-system="MHLW-001"]').count() == 1
+    assert panel.locator('[data-similar-system="MOJ-001"]').count() == 0
+    axe_check(page)
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "review-similar-existing")

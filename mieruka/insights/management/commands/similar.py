@@ -1,4 +1,4 @@
-"""`mieruka similar [--format json] [--min-score X]`: candidate duplicate systems across ministries."""
+"""`mieruka similar [--format json] [--min-score X] [--include-distinct]`: similar systems across ministries."""
 
 import json
 import time
@@ -23,6 +23,11 @@ class Command(BaseCommand):
             help=f"0..1; default {conf.similarity_threshold()} (INSIGHTS_SIMILARITY_THRESHOLD)",
         )
         parser.add_argument("--language", default="ja", help="language of the reasons (ja or en)")
+        parser.add_argument(
+            "--include-distinct",
+            action="store_true",
+            help="also list pairs a person judged distinct (as a pair or within a cluster)",
+        )
 
     def handle(self, *args, **options):
         threshold = conf.similarity_threshold() if options["min_score"] is None else options["min_score"]
@@ -40,6 +45,15 @@ class Command(BaseCommand):
         records = selectors.similarity_records()
         self.stderr.write(f"Comparing {len(records):,} systems… / {len(records):,}件を比較しています…")
         pairs = similarity.similar_pairs(records, threshold=threshold)
+        if not options["include_distinct"]:
+            # What a person set aside as distinct does not come back (pair or cluster verdicts).
+            found = len(pairs)
+            pairs = selectors.pairs_respecting_verdicts(pairs)
+            if found > len(pairs):
+                self.stderr.write(
+                    f"{found - len(pairs):,} pairs judged distinct left out (--include-distinct lists them) / "
+                    f"別物と判定済みの{found - len(pairs):,}件を除外"
+                )
         systems = {
             r["id"]: r
             for r in selectors.system_summaries(ids={pk for p in pairs for pk in (p.a, p.b)}).values()
