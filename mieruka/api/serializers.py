@@ -25,7 +25,7 @@ def _routes() -> dict:
 
     routes = {}
     for _prefix, viewset, basename in router.registry:
-        model = getattr(getattr(viewset.serializer_class, "Meta", None), "model", None)
+        model = getattr(getattr(getattr(viewset, "serializer_class", None), "Meta", None), "model", None)
         if model is not None:
             routes.setdefault(model, (f"api:{basename}-detail", getattr(viewset, "lookup_field", "pk")))
     return routes

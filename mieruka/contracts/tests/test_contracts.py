@@ -164,7 +164,8 @@ class ContractApiTest(PortfolioTestCase):
         assert response.status_code == 201, response.content
         assert response.json()["single_bid"] is True
         assert response.json()["award_rate"] == "99.00"
-        assert response.json()["organization"] == "MHLW"
+        # Related records are nested briefly, with their codes (docs/api.md, "Representations").
+        assert response.json()["organization"]["code"] == "MHLW"
 
     def test_an_editor_may_not_register_a_contract_of_another_ministry(self):
         self.login(self.pjmo)

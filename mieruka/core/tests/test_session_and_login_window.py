@@ -10,7 +10,8 @@ from django.core.cache import cache
 
 from mieruka.testing.base import PortfolioTestCase
 
-SIGNED_IN_AT = datetime.datetime(2026, 7, 1, 9, 0, tzinfo=datetime.UTC)
+# After the suite's fixed clock (conftest), so a stored attempt time never lies ahead of the travelled one.
+SIGNED_IN_AT = datetime.datetime(2026, 11, 19, 9, 0, tzinfo=datetime.UTC)
 
 
 class SessionAgeTest(PortfolioTestCase):
@@ -49,11 +50,22 @@ class LoginWindowTest(PortfolioTestCase):
         self.client.logout()
         return signed_in
 
-    def test_five_failures_lock_the_name_for_15_minutes_then_the_right_password_works(self):
+    def test_five_failures_lock_the_name_for_15_minutes(self):
         for _ in range(5):
             assert not self.attempt(SIGNED_IN_AT, "wrong")
         assert not self.attempt(SIGNED_IN_AT + datetime.timedelta(minutes=14, seconds=59), self.password)
+
+    def test_after_the_15_minutes_the_right_password_works(self):
+        for _ in range(5):
+            assert not self.attempt(SIGNED_IN_AT, "wrong")
+        # No attempt in between: one during the lockout would count as a failure and double it.
         assert self.attempt(SIGNED_IN_AT + datetime.timedelta(minutes=15, seconds=1), self.password)
+
+    def test_an_attempt_during_the_lockout_doubles_it(self):
+        for _ in range(5):
+            assert not self.attempt(SIGNED_IN_AT, "wrong")
+        assert not self.attempt(SIGNED_IN_AT + datetime.timedelta(minutes=14), self.password)
+        assert not self.attempt(SIGNED_IN_AT + datetime.timedelta(minutes=16), self.password)
 
     def test_four_failures_do_not_lock_the_name(self):
         for _ in range(4):

@@ -8,7 +8,7 @@ from mieruka.core.audit import Actor
 from mieruka.core.models import UserRole
 from mieruka.plans import services
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login_with_form, screenshot
+from mieruka.testing.browser import login_with_form, screenshot, visit
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser-pass-9"
@@ -43,15 +43,14 @@ def portfolio(django_user_model):
 ])
 def test_the_page_renders_in_japanese_and_passes_axe(browser_page, live_server, portfolio, user, path, heading):
     login_with_form(browser_page, live_server.url, user, PASSWORD)
-    browser_page.goto(f"{live_server.url}{path}")
+    visit(browser_page, f"{live_server.url}{path}")
     assert heading in browser_page.locator("h1").inner_text()
     screenshot(browser_page, "trust" + path.replace("/", "-"))
-    axe_check(browser_page)
 
 
 def test_the_home_page_shows_the_stop_alarm(browser_page, live_server, portfolio):
     login_with_form(browser_page, live_server.url, "analyst", PASSWORD)
-    browser_page.goto(f"{live_server.url}/")
+    visit(browser_page, f"{live_server.url}/")
     panel = browser_page.locator("section.panel--alarm")
     assert "漁港補助金管理システム" in panel.inner_text()
     assert "停止判断後に予算が増加" in panel.inner_text()

@@ -4,7 +4,7 @@ import pytest
 
 from mieruka.core.models import UserRole
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login_with_form, screenshot
+from mieruka.testing.browser import axe_check, login_with_form, screenshot, visit
 from mieruka.testing.worker import DATABASE_BACKEND, run_worker_until_idle
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def test_an_export_waits_for_the_worker_then_the_page_offers_the_file(browser_pa
     UserRole.objects.create(user=user, role="viewer", organization=mhlw)
     page = browser_page
     login_with_form(page, live_server.url, "viewer", "viewer-pass-9")
-    page.goto(f"{live_server.url}/systems/")
+    visit(page, f"{live_server.url}/systems/")
     page.get_by_role("button", name="この一覧をCSVでダウンロード").click()
     page.wait_for_url("**/tasks/*/")
     assert "実行待ち" in page.locator("main").inner_text()  # queued: no worker has taken it yet
