@@ -6,7 +6,9 @@
 Builds (or reuses) the benchmark portfolio of benchmarks/insights_data.py (50,000 systems, 1,000,000
 budget lines; a separate SQLite file unless BENCH_DATABASE_URL names another database), signs in as the
 analyst, starts `mieruka serve` on loopback and lets `--clients` threads (one keep-alive connection each)
-request the list pages in turn for `--seconds`. Prints p50/p95 per page, the number of errors (any
+request the list pages in turn for `--seconds`, after `--alone` rounds by a single client. With 16 clients
+and 2 workers a request mostly waits for the ones ahead of it (about 8 per worker), so the single-client
+figures are each page's own time and the 16-client ones the time a user waits at that load. Prints p50/p95 per page, the number of errors (any
 response but 200, or a failed connection), the CSV export of every system timed on its own, and the CPU
 time of the client and of the gunicorn workers beside the wall time: on a shared machine wall time
 includes waiting for a core.
@@ -118,6 +120,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8113)
     parser.add_argument("--systems", type=int, default=50_000)
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--alone", type=int, default=20, help="rounds of the pages by one client before the load")
     parser.add_argument("--exports", type=int, default=3, help="CSV exports timed after the load phase")
     parser.add_argument("--db", default="/tmp/mieruka-bench/load.sqlite3", help="SQLite file (without BENCH_DATABASE_URL)")
     args = parser.parse_args()
@@ -150,6 +153,16 @@ def main() -> None:
             status, _ = get(warm, path, cookie)
             if status != 200:
                 raise SystemExit(f"{path} answered {status}: is the analyst signed in?")
+
+        # One client alone first: each page's own time, without waiting behind other clients' requests.
+        alone: dict[str, list[float]] = {name: [] for name in PAGES}
+        alone_cpu = sum(cpu_seconds(p) for p in workers)
+        for _ in range(args.alone):
+            for name, path in PAGES.items():
+                started = time.perf_counter()
+                get(warm, path, cookie)
+                alone[name].append((time.perf_counter() - started) * 1000)
+        alone_cpu = (sum(cpu_seconds(p) for p in workers) - alone_cpu) * 1000 / max(1, args.alone * len(PAGES))
 
         times: dict[str, list[float]] = {name: [] for name in PAGES}
         errors: list[str] = []
@@ -199,7 +212,12 @@ def main() -> None:
         print(f"  CPU: gunicorn workers {server_cpu:.1f} s, clients {client_cpu:.1f} s "
               f"(of {wall * (os.cpu_count() or 1):.0f} core-seconds)")
         total = sum(len(v) for v in times.values())
-        print(f"  {total:,} requests, {total / wall:.1f}/s, errors: {len(errors)}")
+        print(f"  one client, {args.alone} rounds (worker CPU {alone_cpu:.0f} ms a request on average):")
+        print(f"  {'page':18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, values in alone.items():
+            if values:
+                print(f"  {name:18} {len(values):8} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}")
+        print(f"  {args.clients} clients at once: {total:,} requests, {total / wall:.1f}/s, errors: {len(errors)}")
         for message in sorted(set(errors))[:10]:
             print(f"    {message}")
         print(f"  {'page':18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
