@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='budgetline',
-            index=models.Index(fields=['system', 'fiscal_year', 'stage', 'amount_yen'], name='budget_line_by_system'),
+            index=models.Index(fields=['system', 'fiscal_year', 'stage', 'category', 'amount_yen'], name='budget_line_by_system'),
         ),
     ]
