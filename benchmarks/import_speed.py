@@ -89,7 +89,7 @@ def baseline(db_path: Path, folder: Path) -> dict:
                 for i, (code, name, kind, order) in enumerate(orgs)]
     org_pk = {row[1]: row[0] for row in org_rows}
     system_rows = [(i + 1, sid, name, "", org_pk[org], cls, status, purpose, "[]", "[]", None, hosting,
-                    important == "true", started, None, "", now, now)
+                    important == "true", started, None, "", "", now, now)
                    for i, (sid, name, org, cls, status, hosting, _pf, important, started, purpose) in enumerate(systems)]
     system_pk = {row[1]: row[0] for row in system_rows}
     budget_rows = [(i + 1, system_pk[sid], int(fy), cat, stage, appr, int(amount), now, now)
@@ -118,8 +118,8 @@ def baseline(db_path: Path, folder: Path) -> dict:
                        org_rows)
         db.executemany("INSERT INTO inventory_informationsystem (id, system_id, name_ja, name_en, organization_id, "
                        "classification, status, purpose, functions, users, annual_users, hosting, important, "
-                       "started_on, retired_on, internal_notes, created, last_updated) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", system_rows)
+                       "started_on, retired_on, internal_notes, retirement_reason, created, last_updated) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", system_rows)
         db.executemany("INSERT INTO budgets_budgetline (id, system_id, fiscal_year, category, stage, appropriation, "
                        "amount_yen, created, last_updated) VALUES (?,?,?,?,?,?,?,?,?)", budget_rows)
         if with_audit:
