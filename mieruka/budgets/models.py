@@ -46,6 +46,11 @@ class BudgetLine(TimestampedModel):
         indexes = [
             models.Index(fields=["fiscal_year", "stage", "category", "system", "amount_yen"],
                          name="budget_line_covering"),
+            # The systems list's budget column and sort (one system's lines of a year and stage) and the
+            # dashboard's per-system risk signals (grouped by system), both from the index alone: the unique
+            # index would read every line's row for its stage and amount.
+            models.Index(fields=["system", "fiscal_year", "stage", "category", "amount_yen"],
+                         name="budget_line_by_system"),
         ]
 
     def __str__(self):

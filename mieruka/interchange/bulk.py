@@ -1,4 +1,5 @@
-"""Set-based writes for imports: rows and their audit entries inserted with `executemany`.
+"""Set-based writes for imports: rows and their audit entries inserted with `executemany` (SQLite) or
+streamed through `COPY` (PostgreSQL).
 
 An import of a million budget lines cannot afford a model instance per row (Django's `bulk_create`
 spends most of its time building and preparing objects), so rows go to the database as plain tuples.
@@ -163,13 +164,33 @@ class BulkWriter:
         sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
                f"VALUES ({', '.join(['%s'] * len(columns))})")
         preparers = self._preparers(model, attnames)
+        prepared = self._prepared(rows, preparers)
+        if self.vendor == "postgresql":
+            return self._copy(table, columns, (row + stamp for row in prepared) if stamp else prepared,
+                              progress=progress)
         done = 0
         with connection.cursor() as cursor:
-            for chunk in _chunks(self._prepared(rows, preparers)):
+            for chunk in _chunks(prepared):
                 cursor.executemany(sql, [row + stamp for row in chunk] if stamp else chunk)
                 done += len(chunk)
                 if progress:
                     progress(done)
+        return done
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple], *,
+              progress: Callable[[int], None] | None = None) -> int:
+        """PostgreSQL: stream the rows through `COPY … FROM STDIN` (psycopg 3), several times faster than
+        one INSERT per row; values are adapted exactly as query parameters are (Jsonb, datetimes, UUIDs)."""
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        done = 0
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                done += 1
+                if progress and done % CHUNK == 0:
+                    progress(done)
+        if progress and done % CHUNK:
+            progress(done)
         return done
 
     def update(self, model: type[models.Model], attnames: Sequence[str], rows: Iterable[tuple]) -> int:
@@ -224,6 +245,10 @@ class BulkWriter:
                               reason)
 
         table = connection.ops.quote_name(ObjectChange._meta.db_table)
+        if self.vendor == "postgresql":
+            done = self._copy(table, _AUDIT_COLUMNS, rows())
+            self.audit_count += done
+            return done
         sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in _AUDIT_COLUMNS)}) "
                f"VALUES ({', '.join(['%s'] * len(_AUDIT_COLUMNS))})")
         done = 0

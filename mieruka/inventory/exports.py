@@ -24,15 +24,37 @@ def system_csv_rows(queryset, *, fiscal_year: int):
         "functions", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
         f"initial_budget_{fiscal_year}",
     ]
-    for s in queryset.iterator(chunk_size=500):
+    # Plain tuples and one query for every row's platforms: building 50,000 model instances (and a
+    # prefetch per chunk) took most of the export's time.
+    platforms = _platform_codes(queryset)
+    rows = queryset.prefetch_related(None).values_list(
+        "pk", "system_id", "name_ja", "name_en", "organization__code", "classification", "status", "purpose",
+        "functions", "users", "annual_users", "hosting", "important", "started_on", "retired_on", "fy_budget",
+    )
+    for (pk, system_id, name_ja, name_en, organization, classification, status, purpose, functions, users,
+         annual_users, hosting, important, started_on, retired_on, fy_budget) in rows.iterator(chunk_size=2000):
         yield [spreadsheet_safe(v) for v in (
-            s.system_id, s.name_ja, s.name_en, s.organization.code, s.classification, s.status, s.purpose,
-            ";".join(s.functions or []), ";".join(s.users or []),
-            "" if s.annual_users is None else s.annual_users, s.hosting,
-            ";".join(p.code for p in s.platforms.all()), "true" if s.important else "false",
-            s.started_on.isoformat() if s.started_on else "", s.retired_on.isoformat() if s.retired_on else "",
-            "" if s.fy_budget is None else s.fy_budget,
+            system_id, name_ja, name_en, organization, classification, status, purpose,
+            ";".join(functions or []), ";".join(users or []),
+            "" if annual_users is None else annual_users, hosting,
+            ";".join(platforms.get(pk, ())), "true" if important else "false",
+            started_on.isoformat() if started_on else "", retired_on.isoformat() if retired_on else "",
+            "" if fy_budget is None else fy_budget,
         )]
+
+
+def _platform_codes(queryset) -> dict[int, list[str]]:
+    """Platform codes of every system in `queryset`, in code order, keyed by system pk."""
+    from .models import InformationSystem
+
+    links = (InformationSystem.platforms.through.objects
+             .filter(informationsystem_id__in=queryset.order_by().values("pk"))
+             .order_by("sharedplatform__code")
+             .values_list("informationsystem_id", "sharedplatform__code"))
+    codes: dict[int, list[str]] = {}
+    for system, code in links.iterator(chunk_size=5000):
+        codes.setdefault(system, []).append(code)
+    return codes
 
 
 def csv_echo_writer():

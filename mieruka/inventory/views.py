@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import fiscal_year_label
+from mieruka.core.pagination import KeysFirstPaginator
 from mieruka.core.permissions import (
     can_edit_organization,
     can_read_organization,
@@ -140,7 +140,7 @@ def sort_headers(request, *, current: str, columns: list[tuple[str | None, str, 
 
 
 def paginate(request, queryset, *, per_page: int | None = None):
-    paginator = Paginator(queryset, per_page or settings.MIERUKA_PAGE_SIZE)
+    paginator = KeysFirstPaginator(queryset, per_page or settings.MIERUKA_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page, page_range

@@ -252,3 +252,30 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         status, _, err = self.run_import(path)
         assert status == 1 and "The total is not operating plus development budget" in err
         assert not BudgetLine.objects.exists()
+
+
+class PostgresCopyImportTest(FilesMixin, PortfolioTestCase):
+    def test_on_postgresql_rows_and_audit_go_through_copy_with_the_same_result(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only (run with DATABASE_URL=postgres://…)")
+        from django.test.utils import CaptureQueriesContext
+
+        folder = self.tmp / "copy"
+        self.write("copy/organizations.csv", ORGANIZATIONS_JA)
+        self.write("copy/情報システム.csv", SYSTEMS_JA)
+        self.write("copy/budgets.csv", BUDGETS_JA)
+        with CaptureQueriesContext(connection) as queries:
+            status, _, err = self.run_import(folder)
+        assert status == 0, err
+        # COPY statements are not in Django's query log; an INSERT per row would be.
+        tables = ('INSERT INTO "budgets_budgetline"', 'INSERT INTO "core_objectchange"',
+                  'INSERT INTO "inventory_informationsystem"')
+        inserts = [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+        assert inserts == []
+        system = InformationSystem.objects.get(system_id="MIC-001")
+        assert system.users == ["citizens", "businesses"] and system.important is True
+        line = BudgetLine.objects.get(system=system)
+        assert line.amount_yen == 1_200_000
+        change = ObjectChange.objects.get(changed_object_type__model="informationsystem", changed_object_id=system.pk)
+        assert change.postchange_data == serialize_object(system)
+        assert ObjectChange.objects.filter(changed_object_type__model="budgetline").get().records()

@@ -133,3 +133,14 @@ class SystemExportTests(PortfolioTestCase):
     def test_it_needs_a_login(self):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)
+
+    def test_each_row_lists_its_own_platforms_in_code_order(self):
+        gpki, gima, jpki = factories.platform(code="GPKI"), factories.platform(code="GIMA"), factories.platform(code="JPKI")
+        factories.system(system_id="SYS-1", organization=self.mhlw, platforms=[jpki, gpki, gima])
+        factories.system(system_id="SYS-2", organization=self.mhlw, platforms=[gpki])
+        factories.system(system_id="SYS-3", organization=self.mhlw)
+        factories.system(system_id="SYS-4", organization=self.moj, platforms=[gima])
+        self.login()
+        body = b"".join(self.client.get(self.url, {"organization": "MHLW"}).streaming_content)
+        rows = {r["system_id"]: r["platforms"] for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+        self.assertEqual(rows, {"SYS-1": "GIMA;GPKI;JPKI", "SYS-2": "GPKI", "SYS-3": ""})
