@@ -51,6 +51,7 @@ def routes() -> list[Route]:
 def _records():
     from mieruka.api.models import ApiToken
     from mieruka.budgets.models import BudgetLine
+    from mieruka.contracts.models import Contract
     from mieruka.core.models import ObjectChange
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.organizations.models import Organization
@@ -95,6 +96,10 @@ def _records():
         "api:organization-detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
         "api:platform-detail": (SharedPlatform.objects.all(), None, lambda o: {"code": o.code}),
         "api:system-detail": system,
+        "api:system-as-of": system,
+        "contracts:system_cloud": system,
+        **{name: (Contract.objects.all(), "organization", lambda o: {"contract_number": o.contract_number})
+           for name in ("contracts:detail", "api:contract-detail")},
         "api:project-detail": project,
         "api:interface-detail": (Interface.objects.all(), "from_system__organization", lambda o: {"pk": o.pk}),
         "api:budget-line-detail": (BudgetLine.objects.all(), "system__organization", lambda o: {"pk": o.pk}),

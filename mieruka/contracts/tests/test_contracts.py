@@ -115,7 +115,7 @@ class ContractPagesTest(PortfolioTestCase):
             contract(systems=[self.mhlw_system], contract_number=f"MHLW-X-{n}")
         self.login(self.analyst)
         self.client.get(reverse("contracts:list"))  # warm caches (sessions, content types)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(reverse("contracts:list"))
 
     def test_the_detail_page_shows_the_facts_and_the_history(self):

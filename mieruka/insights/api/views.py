@@ -34,6 +34,7 @@ class SimilarPairViewSet(viewsets.ViewSet):
     pagination_class = None
 
     @extend_schema(
+        summary="List similar system pairs",
         parameters=[OpenApiParameter("min_score", float, description="0..1; default: the configured threshold")],
         responses=PAIRS_SCHEMA,
     )

@@ -120,7 +120,7 @@ def test_the_duplicates_page_lists_the_pair_and_records_a_decision(browser_page,
 def test_a_reviewer_judges_a_whole_cluster_with_a_reason(browser_page, live_server, portfolio_user):
     page = browser_page
     login(page, live_server.url, portfolio_user)
-    page.goto(f"{live_server.url}/insights/similar/")
+    visit(page, f"{live_server.url}/insights/similar/")
     cluster = page.locator('[data-cluster-rank="1"]')
     assert cluster.locator("[data-cluster-verdict]").get_attribute("data-cluster-verdict") == "undecided"
     cluster.locator('input[value="consolidate"]').check()
@@ -154,7 +154,7 @@ def test_the_system_form_shows_similar_existing_systems_before_saving(
     page = browser_page
     admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x")
     login(page, live_server.url, admin)
-    page.goto(f"{live_server.url}/systems/new/")
+    visit(page, f"{live_server.url}/systems/new/")
     page.fill("#id_name_ja", "補助金の電子申請受付")
     page.fill("#id_purpose", "事業者からの補助金申請を電子的に受け付けて審査する")
     page.click("button[name=check_draft]")
