@@ -61,3 +61,33 @@ class ApiTestCase(PortfolioTestCase):
         assert error["message_ja"] and error["message_en"] and error["message_ja"] != error["message_en"]
         assert error["request_id"] == response["X-Request-ID"]
         return error
+
+
+
+def in_process_app():
+    """Django's WSGI application for an in-process HTTP client (httpx's WSGITransport) inside a test.
+
+    A real request closes the database connection when it ends (`close_old_connections`); inside a
+    TestCase that would close the test's own transaction on PostgreSQL. As Django's test client does,
+    each request here runs with that switched off, and the response is read and closed inside it.
+    """
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+
+    handler = WSGIHandler()
+
+    def app(environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = handler(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    return app

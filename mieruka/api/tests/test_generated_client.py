@@ -10,12 +10,11 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from django.core.handlers.wsgi import WSGIHandler
 
 from mieruka.api.services import token_create
 from mieruka.testing import factories
 
-from .base import ApiTestCase
+from .base import ApiTestCase, in_process_app
 
 BIN = Path(sys.executable).parent
 USAGE = Path(__file__).with_name("generated_client_usage.py")
@@ -67,7 +66,7 @@ class GeneratedClientTest(ApiTestCase):
         _, key = token_create(user=self.pjmo, name="連携テスト", days=30)
         client = client_module.AuthenticatedClient(
             base_url="http://testserver", token=key,
-            httpx_args={"transport": httpx.WSGITransport(app=WSGIHandler())},
+            httpx_args={"transport": httpx.WSGITransport(app=in_process_app())},
         )
 
         seen = usage.run(client, mine.system_id)

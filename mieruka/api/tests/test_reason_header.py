@@ -4,14 +4,13 @@ as an integrator would."""
 from urllib.parse import quote
 
 import httpx
-from django.core.handlers.wsgi import WSGIHandler
 
 from mieruka.api.etag import etag_for
 from mieruka.api.services import token_create
 from mieruka.core.models import ObjectChange
 from mieruka.testing import factories
 
-from .base import ApiTestCase
+from .base import ApiTestCase, in_process_app
 
 
 class ReasonHeaderTest(ApiTestCase):
@@ -19,7 +18,7 @@ class ReasonHeaderTest(ApiTestCase):
         super().setUp()
         self.system = factories.system(organization=self.mhlw)
         _, key = token_create(user=self.pjmo, name="理由ヘッダー", days=30)
-        self.http = httpx.Client(base_url="http://testserver", transport=httpx.WSGITransport(app=WSGIHandler()),
+        self.http = httpx.Client(base_url="http://testserver", transport=httpx.WSGITransport(app=in_process_app()),
                                  headers={"Authorization": f"Bearer {key}"})
         self.addCleanup(self.http.close)
 
