@@ -79,12 +79,12 @@ def generate(folder: Path, systems: int, budgets: int, organizations: int = 60) 
             raise SystemExit(f"--budgets at most {systems * per_system} for {systems} systems")
 
 
-def baseline(db_path: Path, folder: Path) -> dict:
-    """Raw sqlite3 executemany of the same rows into the same tables (same pragmas as Django's connection)."""
+def _raw_rows(folder: Path, *, now: str, request_id: str) -> tuple[list, list, list, list]:
+    """The benchmark's files as the rows a raw load writes: organizations, systems, budget lines, and the audit
+    rows the import writes for budget lines (one grouped change per system, see ObjectChange)."""
     orgs = list(csv.reader(open(folder / "organizations.csv", encoding="utf-8")))[1:]
     systems = list(csv.reader(open(folder / "systems.csv", encoding="utf-8")))[1:]
     budgets = list(csv.reader(open(folder / "budgets.csv", encoding="utf-8")))[1:]
-    now = "2026-01-01 00:00:00"
     org_rows = [(i + 1, code, name, "", kind, None, int(order), "", "", now, now)
                 for i, (code, name, kind, order) in enumerate(orgs)]
     org_pk = {row[1]: row[0] for row in org_rows}
@@ -94,8 +94,6 @@ def baseline(db_path: Path, folder: Path) -> dict:
     system_pk = {row[1]: row[0] for row in system_rows}
     budget_rows = [(i + 1, system_pk[sid], int(fy), cat, stage, appr, int(amount), now, now)
                    for i, (sid, fy, cat, stage, amount, appr) in enumerate(budgets)]
-    request_id = uuid.uuid4().hex
-    # The audit rows the import writes for budget lines: one grouped change per system (see ObjectChange).
     by_system: dict[int, list[str]] = {}
     for pk, spk, fy, cat, stage, appr, amount, _, _ in budget_rows:
         by_system.setdefault(spk, []).append(f'[{pk}, {spk}, {fy}, "{cat}", "{stage}", "{appr}", {amount}]')
@@ -103,6 +101,13 @@ def baseline(db_path: Path, folder: Path) -> dict:
     audit_rows = [(now, None, "bench", request_id, "import", "create", 1, 0, 2, spk, f"S{spk} 予算明細 {len(rows)}件",
                    None, f'{{"fields": {fields}, "records": [{", ".join(rows)}]}}', "")
                   for spk, rows in by_system.items()]
+    return org_rows, system_rows, budget_rows, audit_rows
+
+
+def baseline(db_path: Path, folder: Path) -> dict:
+    """Raw sqlite3 executemany of the same rows into the same tables (same pragmas as Django's connection)."""
+    org_rows, system_rows, budget_rows, audit_rows = _raw_rows(
+        folder, now="2026-01-01 00:00:00", request_id=uuid.uuid4().hex)
     results = {}
     for label, with_audit in (("data rows", False), ("data + grouped audit rows", True)):
         copy = db_path.with_name(f"baseline-{with_audit}.sqlite3")
@@ -138,27 +143,8 @@ def baseline_postgres(url: str, folder: Path) -> dict:
     """Raw psycopg COPY of the same rows into the same tables, emptied first (same audit rows as above)."""
     import psycopg
 
-    orgs = list(csv.reader(open(folder / "organizations.csv", encoding="utf-8")))[1:]
-    systems = list(csv.reader(open(folder / "systems.csv", encoding="utf-8")))[1:]
-    budgets = list(csv.reader(open(folder / "budgets.csv", encoding="utf-8")))[1:]
-    now = "2026-01-01 00:00:00+00"
-    org_rows = [(i + 1, code, name, "", kind, None, int(order), "", "", now, now)
-                for i, (code, name, kind, order) in enumerate(orgs)]
-    org_pk = {row[1]: row[0] for row in org_rows}
-    system_rows = [(i + 1, sid, name, "", org_pk[org], cls, status, purpose, "[]", "[]", None, hosting,
-                    important == "true", started, None, "", "", now, now)
-                   for i, (sid, name, org, cls, status, hosting, _pf, important, started, purpose) in enumerate(systems)]
-    system_pk = {row[1]: row[0] for row in system_rows}
-    budget_rows = [(i + 1, system_pk[sid], int(fy), cat, stage, appr, int(amount), now, now)
-                   for i, (sid, fy, cat, stage, amount, appr) in enumerate(budgets)]
-    by_system: dict[int, list[str]] = {}
-    for pk, spk, fy, cat, stage, appr, amount, _, _ in budget_rows:
-        by_system.setdefault(spk, []).append(f'[{pk}, {spk}, {fy}, "{cat}", "{stage}", "{appr}", {amount}]')
-    fields = '["system", "fiscal_year", "category", "stage", "appropriation", "amount_yen"]'
-    request_id = str(uuid.uuid4())
-    audit_rows = [(now, None, "bench", request_id, "import", "create", 1, 0, 2, spk, f"S{spk} 予算明細 {len(rows)}件",
-                   None, f'{{"fields": {fields}, "records": [{", ".join(rows)}]}}', "")
-                  for spk, rows in by_system.items()]
+    org_rows, system_rows, budget_rows, audit_rows = _raw_rows(
+        folder, now="2026-01-01 00:00:00+00", request_id=str(uuid.uuid4()))
     copies = [
         ("organizations_organization", "id, code, name_ja, name_en, kind, parent_id, \"order\", corporate_number, "
          "local_government_code, created, last_updated", org_rows),
