@@ -6,11 +6,14 @@ Every budget figure is a GROUP BY in the database; Python only reshapes the (sma
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -372,25 +375,25 @@ def dashboard_data(*, scope: Scope) -> dict:
 # --- duplicate and similar systems ------------------------------------------------------------------------
 
 
-def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.SystemRecord]:
-    """Every system not retired, as the similarity algorithm sees it (group = top-level organization)."""
+def similarity_records(*, tree: OrgTree | None = None, ids: set[int] | None = None) -> list[similarity.SystemRecord]:
+    """Every system not retired (or those of `ids`), as the similarity algorithm sees it (group = top-level
+    organization)."""
     tree = tree or organization_tree()
     platforms: dict[int, set[str]] = defaultdict(set)
-    through = InformationSystem.platforms.through
-    for system_pk, code in through.objects.values_list("informationsystem_id", "sharedplatform__code"):
+    links = InformationSystem.platforms.through.objects.all()
+    tag_links = InformationSystem.function_tags.through.objects.all()
+    systems = InformationSystem.objects.exclude(status="retired")
+    if ids is not None:
+        links = links.filter(informationsystem_id__in=ids)
+        tag_links = tag_links.filter(informationsystem_id__in=ids)
+        systems = systems.filter(id__in=ids)
+    for system_pk, code in links.values_list("informationsystem_id", "sharedplatform__code"):
         platforms[system_pk].add(code)
     tags: dict[int, set[str]] = defaultdict(set)
-    tag_links = InformationSystem.function_tags.through.objects.values_list(
-        "informationsystem_id", "businessfunction__code"
-    )
-    for system_pk, code in tag_links:
+    for system_pk, code in tag_links.values_list("informationsystem_id", "businessfunction__code"):
         tags[system_pk].add(code)
     records = []
-    rows = (
-        InformationSystem.objects.exclude(status="retired")
-        .order_by("id")
-        .values_list("id", "name_ja", "purpose", "organization_id", "functions", "users")
-    )
+    rows = systems.order_by("id").values_list("id", "name_ja", "purpose", "organization_id", "functions", "users")
     for pk, name, purpose, org_id, functions, users in rows.iterator(chunk_size=5000):
         records.append(
             similarity.SystemRecord(
@@ -407,17 +410,46 @@ def similarity_records(*, tree: OrgTree | None = None) -> list[similarity.System
     return records
 
 
-def _inventory_version() -> str:
+def _stamp() -> dict:
+    """Counts and high-water marks of systems and their platform and function links, read in three queries:
+    what tells, without loading any record, that something changed and which systems did."""
+    systems = InformationSystem.objects.aggregate(n=Count("id"), last=Max("last_updated"), top=Max("id"))
+    stamp = {"systems": systems["n"], "systems_top": systems["top"] or 0, "last": systems["last"]}
+    for name, through in _LINKS.items():
+        links = through.objects.aggregate(n=Count("id"), top=Max("id"))
+        stamp[name], stamp[f"{name}_top"] = links["n"], links["top"] or 0
+    return stamp
+
+
+_LINKS = {"links": InformationSystem.platforms.through, "tags": InformationSystem.function_tags.through}
+
+
+def _inventory_version(stamp: dict | None = None) -> str:
     """Changes whenever systems or their platform links change: the cache key of the similarity result."""
-    stats = InformationSystem.objects.aggregate(n=Count("id"), last=Max("last_updated"))
-    links = InformationSystem.platforms.through.objects.aggregate(n=Count("id"), last=Max("id"))
-    tags = InformationSystem.function_tags.through.objects.aggregate(n=Count("id"), last=Max("id"))
-    raw = f"{stats['n']}|{stats['last']}|{links['n']}|{links['last']}|{tags['n']}|{tags['last']}"
+    stamp = stamp or _stamp()
+    raw = "|".join(str(stamp[k]) for k in ("systems", "last", "links", "links_top", "tags", "tags_top"))
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
 INCREMENTAL_MAX_CHANGES = 20
+# Changes kept on top of the stored base analysis; past this a background task writes a new base, so a
+# process without its own copy replays few changes.
+INCREMENTAL_MAX_DELTAS = 50
 STATE_SECONDS = 7 * 24 * 3600
+
+# This process's copy of the kept analysis, per threshold: {"token": ..., "analysis": ...}. Reading the
+# copy in the shared cache costs seconds at 50,000 systems (unpickling); the copy here is used while its
+# token is the shared state's, so a process that made the last change, or caught up once, rescans at once.
+_local: dict[str, dict] = {}
+
+
+def _keep_local(threshold: float, token: str, analysis: similarity.Analysis, *, fresh: bool) -> None:
+    _local[f"{threshold:.4f}"] = {"token": token, "analysis": analysis}
+    if fresh:
+        # A freshly built or read analysis is hundreds of thousands of small containers that live on;
+        # without this every full collection walks them all, which costs more than a rescan. Frozen
+        # objects are still freed by reference counting when the copy is replaced.
+        gc.freeze()
 
 
 def _fingerprint(record: similarity.SystemRecord) -> str:
@@ -430,61 +462,185 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
     """Cross-ministry candidate pairs at or above the threshold, best first (cached per inventory version).
 
     When the inventory changed in a few systems only since the last run, only their rows of pairs are
-    recomputed (`similarity.rescan`) from the analysis kept in the shared cache; otherwise a full run.
+    recomputed (`similarity.rescan`) on the kept analysis; otherwise a full run.
     """
     threshold = conf.similarity_threshold() if threshold is None else threshold
-    key = f"insights:similar:{_inventory_version()}:{threshold:.4f}"
+    stamp = _stamp()
+    key = f"insights:similar:version:{_inventory_version(stamp)}:{threshold:.4f}"
     if use_cache:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        token = cache.get(key)
+        pairs = _read_pairs(token) if token is not None else None
+        if pairs is not None:
+            return pairs
+        kept = similar_pairs_incremental(threshold=threshold, stamp=stamp)
+        if kept is not None:
+            cache.set(key, kept[0], 600)
+            return kept[1]
     records = similarity_records()
-    pairs = similar_pairs_incremental(records=records, threshold=threshold) if use_cache else None
-    if pairs is None:
-        analysis = similarity.analyse(records) if len(records) >= 2 else None
-        pairs = similarity.similar_pairs(records, threshold=threshold, analysis=analysis) if analysis else []
-        if use_cache and analysis is not None:
-            _store_state(threshold, records, analysis, pairs)
+    analysis = similarity.analyse(records) if len(records) >= 2 else None
+    pairs = similarity.similar_pairs(records, threshold=threshold, analysis=analysis) if analysis else []
     if use_cache:
-        cache.set(key, pairs, 600)
+        token = _keep_pairs(pairs)
+        if analysis is not None:
+            _store_base(threshold, records, analysis, token, stamp)
+        cache.set(key, token, 600)
     return pairs
 
 
-def _state_key(threshold: float) -> str:
-    return f"insights:similar:state:{threshold:.4f}"
+def _pairs_key(token: str) -> str:
+    return f"insights:similar:pairs:{token}"
 
 
-def _store_state(threshold, records, analysis, pairs) -> None:
-    state = {"fingerprints": {r.key: _fingerprint(r) for r in records}, "analysis": analysis, "pairs": pairs}
-    cache.set(_state_key(threshold), state, STATE_SECONDS)
+# The last pairs this process read or wrote, by token: a page view does not unpickle thousands of pairs.
+_local_pairs: dict[str, list] = {}
+
+
+def _keep_pairs(pairs: list[similarity.Pair]) -> str:
+    """Stores the pairs once, under a token of their own, shared by the version key and the kept state."""
+    token = uuid.uuid4().hex
+    cache.set(_pairs_key(token), pairs, STATE_SECONDS)
+    _local_pairs.clear()
+    _local_pairs[token] = pairs
+    return token
+
+
+def _read_pairs(token: str) -> list[similarity.Pair] | None:
+    if token in _local_pairs:
+        return _local_pairs[token]
+    pairs = cache.get(_pairs_key(token))
+    if pairs is not None:
+        _local_pairs.clear()
+        _local_pairs[token] = pairs
+    return pairs
+
+
+def _meta_key(threshold: float) -> str:
+    return f"insights:similar:kept:{threshold:.4f}"
+
+
+def _base_key(threshold: float) -> str:
+    return f"insights:similar:base:{threshold:.4f}"
+
+
+def _store_base(threshold, records, analysis, pairs_token, stamp) -> None:
+    """After a full run: the analysis as the new base, and the state that points at it with no changes."""
+    token = uuid.uuid4().hex
+    cache.set(_base_key(threshold), {"token": token, "analysis": analysis}, STATE_SECONDS)
+    cache.set(_meta_key(threshold), {
+        "token": token, "base": token, "deltas": [], "stamp": stamp, "pairs": pairs_token,
+        "fingerprints": {r.key: _fingerprint(r) for r in records},
+    }, STATE_SECONDS)
+    _keep_local(threshold, token, analysis, fresh=True)
+
+
+def _changed_since(old: dict, now: dict) -> set[int] | None:
+    """The systems changed, added or retired since `old`, from the stamps and indexed columns only; None
+    when a system or link was deleted, which leaves no trace to find (then every record is compared)."""
+    if old.get("last") is None or now.get("last") is None:
+        return None
+    added = InformationSystem.objects.filter(id__gt=old["systems_top"])
+    if now["systems"] - old["systems"] != added.count():
+        return None
+    ids = set(InformationSystem.objects.filter(last_updated__gte=old["last"]).values_list("id", flat=True))
+    for name, through in _LINKS.items():
+        new_links = through.objects.filter(id__gt=old[f"{name}_top"])
+        if now[name] - old[name] != new_links.count():
+            return None
+        ids |= set(new_links.values_list("informationsystem_id", flat=True))
+    return ids
+
+
+def _kept_analysis(threshold: float, meta: dict) -> similarity.Analysis | None:
+    """The analysis as of `meta`: this process's copy when current, else the stored base with the changes
+    since replayed (their pairs are already in `meta`, so only the rows are rebuilt)."""
+    local = _local.get(f"{threshold:.4f}")
+    if local is not None and local["token"] == meta["token"]:
+        return local["analysis"]
+    base = cache.get(_base_key(threshold))
+    if base is None or base["token"] != meta["base"]:
+        return None
+    analysis = base["analysis"]
+    analysis.model = similarity.load_language_model()
+    for record in meta["deltas"]:
+        analysis = similarity.update_record(analysis, _row_of(analysis, record.key), record)
+    _keep_local(threshold, meta["token"], analysis, fresh=True)
+    return analysis
+
+
+def _row_of(analysis: similarity.Analysis, key: int) -> int:
+    return next((i for i, r in enumerate(analysis.records) if r.key == key), len(analysis.records))
 
 
 def similar_pairs_incremental(
-    *, records: list[similarity.SystemRecord], threshold: float
-) -> list[similarity.Pair] | None:
-    """The pairs after rescanning only the systems that changed since the kept state, or None when there is
-    no state or too much changed (then a full run is the faster and exact way)."""
-    state = cache.get(_state_key(threshold))
-    if state is None:
+    *, threshold: float, stamp: dict | None = None
+) -> tuple[str, list[similarity.Pair]] | None:
+    """The pairs (and their token) after rescanning only the systems that changed since the kept state, or
+    None when there is no state or too much changed (then a full run is the faster and exact way)."""
+    meta = cache.get(_meta_key(threshold))
+    if meta is None:
         return None
-    old = state["fingerprints"]
-    now = {r.key: r for r in records}
-    changed = [r for r in records if old.get(r.key) != _fingerprint(r)]
-    removed = [k for k in old if k not in now]
-    if not changed and not removed:
-        return state["pairs"]
+    stamp = stamp or _stamp()
+    old = meta["fingerprints"]
+    candidates = _changed_since(meta["stamp"], stamp)
+    if candidates is None:
+        now = {r.key: r for r in similarity_records()}
+        removed = [k for k in old if k not in now]
+    else:
+        now = {r.key: r for r in similarity_records(ids=candidates)}
+        removed = [k for k in candidates if k in old and k not in now]
+    changed = [r for r in now.values() if old.get(r.key) != _fingerprint(r)]
     if len(changed) + len(removed) > INCREMENTAL_MAX_CHANGES:
         return None
-    analysis, pairs = state["analysis"], state["pairs"]
-    analysis.model = similarity.load_language_model()
-    for key in removed:
-        analysis, pairs = similarity.rescan(
-            analysis, pairs, similarity.SystemRecord(key=key, name=""), threshold=threshold, removed=True
-        )
-    for record in changed:
-        analysis, pairs = similarity.rescan(analysis, pairs, record, threshold=threshold)
-    _store_state(threshold, [r for r in analysis.records if r.key in now], analysis, pairs)
-    return pairs
+    pairs = _read_pairs(meta["pairs"])
+    if pairs is None:
+        return None
+    if changed or removed:
+        analysis = _kept_analysis(threshold, meta)
+        if analysis is None:
+            return None
+        deltas = list(meta["deltas"])
+        fingerprints = dict(old)
+        for key in removed:
+            gone = similarity.SystemRecord(key=key, name="")
+            analysis, pairs = similarity.rescan(analysis, pairs, gone, threshold=threshold, removed=True)
+            deltas.append(gone)
+            del fingerprints[key]
+        for record in changed:
+            analysis, pairs = similarity.rescan(analysis, pairs, record, threshold=threshold)
+            deltas.append(record)
+            fingerprints[record.key] = _fingerprint(record)
+        meta = {**meta, "token": uuid.uuid4().hex, "deltas": deltas, "pairs": _keep_pairs(pairs),
+                "fingerprints": fingerprints}
+        _keep_local(threshold, meta["token"], analysis, fresh=False)
+    cache.set(_meta_key(threshold), {**meta, "stamp": stamp}, STATE_SECONDS)
+    if len(meta["deltas"]) > INCREMENTAL_MAX_DELTAS and cache.add(f"insights:similar:compacting:{threshold:.4f}", 1, 600):
+        # tasks.py imports this module, so the task is looked up when it is needed.
+        from .tasks import similar_state_compact_task
+
+        transaction.on_commit(lambda: similar_state_compact_task.enqueue(threshold=threshold))
+    return meta["pairs"], pairs
+
+
+def similar_state_compact(*, threshold: float) -> bool:
+    """A new base analysis from the kept one, so the changes since need not be replayed (a background task).
+
+    Changes made meanwhile stay in the state: they are the ones after the count this base includes."""
+    try:
+        meta = cache.get(_meta_key(threshold))
+        if meta is None:
+            return False
+        analysis = _kept_analysis(threshold, meta)
+        if analysis is None:
+            return False
+        included = len(meta["deltas"])
+        token = uuid.uuid4().hex
+        cache.set(_base_key(threshold), {"token": token, "analysis": analysis}, STATE_SECONDS)
+        latest = cache.get(_meta_key(threshold)) or meta
+        cache.set(_meta_key(threshold), {**latest, "base": token, "deltas": latest["deltas"][included:]},
+                  STATE_SECONDS)
+        return True
+    finally:
+        cache.delete(f"insights:similar:compacting:{threshold:.4f}")
 
 
 def pair_function_tags(pair: similarity.Pair) -> tuple[str, ...]:
@@ -725,11 +881,9 @@ def similar_to_drafts(
     # The analysis the duplicate list keeps for this inventory version: the drafts are appended to it as
     # rows, so a check costs one row's analysis, not the whole portfolio's.
     similar_pairs(threshold=threshold)
-    state = cache.get(_state_key(threshold))
-    if state is not None:
-        analysis = state["analysis"]
-        analysis.model = similarity.load_language_model()
-    else:
+    meta = cache.get(_meta_key(threshold))
+    analysis = _kept_analysis(threshold, meta) if meta is not None else None
+    if analysis is None:
         records = similarity_records(tree=tree)
         if not records:
             return []

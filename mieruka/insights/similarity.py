@@ -273,7 +273,14 @@ def _sets(values: list[frozenset[str]], vocab: dict[str, int] | None = None) -> 
 
 
 def _rowwise_dot(m: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if _one_row(a):
+        # One system against many (a rescan, a draft): one product, not two gathered copies of the matrix.
+        return np.asarray((m @ m[int(a[0])].T).todense()).ravel()[b]
     return np.asarray(m[a].multiply(m[b]).sum(axis=1)).ravel()
+
+
+def _one_row(a: np.ndarray) -> bool:
+    return a.size > 1 and bool((a == a[0]).all())
 
 
 def _prune_common(m: sparse.csr_matrix, df: np.ndarray, max_df: int) -> sparse.csr_matrix:
@@ -665,8 +672,11 @@ def _scores(ia, ib, *, text_m, semantic, sets) -> np.ndarray:
     has_text = np.diff(text_m.indptr) > 0
     parts = {"lexical": (lexical, has_text[ia] & has_text[ib])}
     if semantic is not None:
-        cos = np.einsum("ij,ij->i", semantic[ia], semantic[ib])
-        has_vector = np.abs(semantic).sum(axis=1) > 0
+        if _one_row(ia):
+            cos = (semantic @ semantic[int(ia[0])])[ib]
+        else:
+            cos = np.einsum("ij,ij->i", semantic[ia], semantic[ib])
+        has_vector = np.einsum("ij,ij->i", semantic, semantic) > 0  # no copy of the matrix
         present = has_vector[ia] & has_vector[ib]
         # Centred vectors of unrelated texts still score about 0.2; map [0.2, 0.8] onto [0, 1].
         parts["semantic"] = (

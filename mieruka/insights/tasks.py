@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+from mieruka.insights import selectors
 from mieruka.tasks.registry import register_action
 from mieruka.tasks.services import task_run_start, task_running
 
@@ -26,6 +27,12 @@ def similar_scan_task(*, run_id: int) -> None:
         tracker.finish(content=output.getvalue().encode(), file_name="similar-systems.json",
                        summary={"figures": [(gettext_noop("Candidate pairs"), len(pairs))]},
                        result_url=reverse("insights:similar"))
+
+
+@task()
+def similar_state_compact_task(*, threshold: float) -> None:
+    """Housekeeping, not started by a person: a new base for incremental duplicate scans."""
+    selectors.similar_state_compact(threshold=threshold)
 
 
 def similar_scan_start(*, user=None):

@@ -64,3 +64,70 @@ class IncrementalTests(PortfolioTestCase):
             with mock.patch.object(similarity, "candidate_pairs", wraps=similarity.candidate_pairs) as full:
                 selectors.similar_pairs()
         self.assertEqual(full.call_count, 1)
+
+
+class KeptStateTests(PortfolioTestCase):
+    """What a change costs: only the changed systems are read, and a process that did not make the last change
+    catches up from the shared state rather than running everything again."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        portfolio.build(cls)
+
+    def setUp(self):
+        cache.clear()
+
+    def rename(self, system, name):
+        audited_update(actor=self.actor(), instance=system, data={"name_ja": name})
+
+    def test_a_change_reads_only_the_changed_system(self):
+        selectors.similar_pairs(threshold=0.3)
+        self.rename(self.registry, "補助金申請受付システム")
+        with mock.patch.object(selectors, "similarity_records", wraps=selectors.similarity_records) as read:
+            selectors.similar_pairs(threshold=0.3)
+        self.assertEqual(read.call_count, 1)
+        self.assertEqual(read.call_args.kwargs["ids"], {self.registry.pk})
+
+    def test_another_process_catches_up_from_the_shared_state(self):
+        selectors.similar_pairs(threshold=0.3)
+        self.rename(self.registry, "補助金申請受付システム")
+        selectors.similar_pairs(threshold=0.3)
+        selectors._local.clear()  # a worker that made neither change
+        self.rename(self.subsidy_moj, self.payroll.name_ja)
+        with mock.patch.object(similarity, "candidate_pairs", side_effect=AssertionError("full run")):
+            after = selectors.similar_pairs(threshold=0.3)
+        full = selectors.similar_pairs(threshold=0.3, use_cache=False)
+        touched = {self.registry.pk, self.subsidy_moj.pk}
+        self.assertEqual({p for p in ids(after) if touched & set(p)}, {p for p in ids(full) if touched & set(p)})
+        self.assertIn(tuple(sorted((self.payroll.pk, self.subsidy_moj.pk))), ids(after))
+
+    def test_a_removed_platform_link_is_found_by_comparing_every_record(self):
+        selectors.similar_pairs(threshold=0.3)
+        platforms = list(self.subsidy_moj.platforms.all())
+        self.assertTrue(platforms)
+        self.subsidy_moj.platforms.through.objects.filter(informationsystem_id=self.subsidy_moj.pk).delete()
+        with mock.patch.object(selectors, "similarity_records", wraps=selectors.similarity_records) as read:
+            after = selectors.similar_pairs(threshold=0.3)
+        self.assertIsNone(read.call_args.kwargs.get("ids"))
+        full = selectors.similar_pairs(threshold=0.3, use_cache=False)
+        row = lambda pairs: {p for p in ids(pairs) if self.subsidy_moj.pk in p}  # noqa: E731
+        self.assertEqual(row(after), row(full))
+
+    def test_changes_past_the_limit_are_folded_into_a_new_base(self):
+        selectors.similar_pairs(threshold=0.3)
+        first_base = cache.get(selectors._base_key(0.3))["token"]
+        with mock.patch.object(selectors, "INCREMENTAL_MAX_DELTAS", 1):
+            self.rename(self.registry, "補助金申請受付システム")
+            selectors.similar_pairs(threshold=0.3)
+            self.rename(self.subsidy_moj, self.payroll.name_ja)
+            with self.captureOnCommitCallbacks(execute=True):
+                selectors.similar_pairs(threshold=0.3)
+        state = cache.get(selectors._meta_key(0.3))
+        self.assertNotEqual(state["base"], first_base)
+        self.assertEqual(state["deltas"], [])
+        selectors._local.clear()
+        self.rename(self.subsidy_mhlw, "人事給与システム")
+        with mock.patch.object(similarity, "candidate_pairs", side_effect=AssertionError("full run")):
+            after = selectors.similar_pairs(threshold=0.3)
+        self.assertIn(tuple(sorted((self.payroll.pk, self.subsidy_moj.pk))), ids(after))
