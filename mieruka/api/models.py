@@ -73,7 +73,7 @@ class WebhookSubscription(models.Model):
                                      blank=True, on_delete=models.CASCADE, related_name="+",
                                      help_text=_("Only records of this organization and those below it."))
     # Where the record URLs in a payload point: the API's address as the subscription's creator used it.
-    base_url = models.URLField(_("API base URL"), max_length=300, blank=True)
+    base_url = models.CharField(_("API base URL"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_updated = models.DateTimeField(_("last updated"), auto_now=True)
