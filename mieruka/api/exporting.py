@@ -142,6 +142,12 @@ class ExportMixin:
 
     exportable = True
 
+    @classmethod
+    def get_extra_actions(cls):
+        # Lists that are not portfolio records (tasks, webhooks) offer no export route at all.
+        actions = super().get_extra_actions()
+        return actions if cls.exportable else [a for a in actions if a.__name__ != "export"]
+
     def export_rows(self, queryset) -> Iterable[list]:
         """Header and rows of the CSV/XLSX file; a list with a page download overrides this with its code."""
         return serializer_rows(self, queryset)
@@ -152,8 +158,10 @@ class ExportMixin:
     @extend_schema(
         summary="Export the filtered list as CSV, XLSX or JSON",
         parameters=[_FORMAT_PARAM],
+        # CSV is text (UTF-8 with a BOM), XLSX bytes.
         responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The list as CSV."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=(
+                "The file, as `format` asks: CSV (text/csv), XLSX or JSON.")),
             (200, FORMATS["xlsx"]): OpenApiResponse(OpenApiTypes.BINARY, description="The list as XLSX."),
             (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=(
                 "`{\"results\": [...], \"count\": n}`: every record as the list shows it.")),
@@ -165,8 +173,6 @@ class ExportMixin:
     @action(detail=False, methods=["get"], url_path="export", pagination_class=None,
             content_negotiation_class=ExportNegotiation)
     def export(self, request, *args, **kwargs):
-        if not self.exportable:
-            raise exceptions.NotFound()
         fmt = request.query_params.get("format", "")
         if fmt not in FORMATS:
             raise exceptions.ValidationError({"format": [bilingual(
