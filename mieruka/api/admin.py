@@ -1,6 +1,7 @@
 import secrets
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.admin import AuditedModelAdmin
@@ -73,6 +74,7 @@ class WebhookSubscriptionAdmin(_AdministratorsOnly, AuditedModelAdmin):
     exclude = ["secret"]
     readonly_fields = ["created", "last_updated"]
     inlines = [WebhookDeliveryInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         new_secret = None

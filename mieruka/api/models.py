@@ -62,7 +62,7 @@ class WebhookSubscription(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("subscription owner"), on_delete=models.CASCADE,
                              related_name="webhook_subscriptions")
     target_url = models.URLField(_("receiver URL"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)

@@ -37,7 +37,7 @@ def api_export_task(*, run_id: int, user_id: int, record_type: str, query: str, 
             with open(path, "wb") as handle:
                 written = exporting.export_write(view=view, queryset=queryset, fmt=fmt, handle=handle,
                                                  count=tracker.count)
-            tracker.finish(path=path, file_name=name, summary={"figures": [(gettext_noop("Records"), written)]})
+            tracker.finish(path=path, file_name=name, summary={"figures": [(gettext_noop("Records exported"), written)]})
 
 
 def api_export_start(*, user, record_type: str, query: str, fmt: str, base_url: str):

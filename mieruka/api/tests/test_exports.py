@@ -98,7 +98,7 @@ class ExportTest(ApiTestCase):
         assert response["Location"].endswith(f"/api/v1/tasks/{task['id']}/")
         polled = client.get(response["Location"]).json()
         assert polled["is_finished"] and polled["status"] == "succeeded" and polled["percent"] == 100
-        assert polled["kind"] == "api_export" and polled["summary"]["figures"] == [["Records", 2]]
+        assert polled["kind"] == "api_export" and polled["summary"]["figures"] == [["Records exported", 2]]
         download = client.get(polled["file_url"])
         assert download.status_code == 200
         header, *rows = self.csv_rows(type("R", (), {"content": b"".join(download.streaming_content)}))

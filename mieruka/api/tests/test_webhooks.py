@@ -237,3 +237,38 @@ class WebhookTest(ApiTestCase):
         assert not WebhookSubscription.objects.exists()
         assert ObjectChange.objects.filter(changed_object_type__model="webhooksubscription",
                                            action__in=["update", "delete"]).count() == 2
+
+
+class WebhookAdminTest(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for user in (cls.admin, cls.pjmo):
+            user.is_staff = True
+            user.save()
+
+    def test_administrators_add_subscriptions_and_read_the_delivery_log_in_the_admin(self):
+        self.client.force_login(self.admin)
+        response = self.client.post("/admin/api/webhooksubscription/add/", {
+            "name": "管理画面から", "user": self.admin.pk, "target_url": "https://receiver.example.jp/hook",
+            "record_types": '["system"]', "events": '["created"]', "base_url": "https://mieruka.example.jp/",
+            "active": "on", "change_reason": "連携開始",
+            "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"}, follow=True)
+        assert response.status_code == 200
+        subscription = WebhookSubscription.objects.get(name="管理画面から")
+        assert subscription.secret.startswith("whsec_")
+        assert subscription.secret in response.content.decode()  # shown once, on this answer
+        change = ObjectChange.objects.get(changed_object_type__model="webhooksubscription")
+        assert change.reason == "連携開始" and change.source == "admin"
+        WebhookDelivery.objects.create(subscription=subscription, event_id="5b0e6f1e-0000-4000-8000-000000000001",
+                                       event="created", record_type="system", object_id=1, payload={},
+                                       status_code=500, error="HTTP 500 Internal Server Error")
+        page = self.client.get("/admin/api/webhookdelivery/")
+        assert page.status_code == 200 and "管理画面から" in page.content.decode()
+        detail = self.client.get(f"/admin/api/webhooksubscription/{subscription.pk}/change/")
+        assert "HTTP 500 Internal Server Error" in detail.content.decode()
+
+    def test_a_ministry_steward_cannot_see_webhooks_in_the_admin(self):
+        self.client.force_login(self.pjmo)
+        assert self.client.get("/admin/api/webhooksubscription/").status_code == 403
+        assert self.client.get("/admin/api/webhookdelivery/").status_code == 403
