@@ -238,6 +238,18 @@ class WebhookTest(ApiTestCase):
         assert ObjectChange.objects.filter(changed_object_type__model="webhooksubscription",
                                            action__in=["update", "delete"]).count() == 2
 
+    def test_a_deletion_reaches_only_owners_who_could_read_the_record(self):
+        line = factories.budget_line(system=factories.system(organization=self.mhlw))
+        self.subscribe(user=self.pjmo_other, record_types=["budget-line"], events=["deleted"])
+        self.subscribe(user=self.pjmo, record_types=["budget-line"], events=["deleted"])
+        self.committed(lambda: self.api(self.admin).delete(
+            f"/api/v1/budget-lines/{line.pk}/", HTTP_IF_MATCH=etag_for(line), HTTP_X_CHANGE_REASON="test"))
+        (event,) = self.receiver.events()
+        assert event["event"] == "deleted" and event["record"]["id"] == line.pk
+        assert event["record"]["amount_yen"] == line.amount_yen
+        assert event["codes"]["system"] == line.system.system_id
+        assert WebhookDelivery.objects.get().subscription.user == self.pjmo
+
 
 class WebhookAdminTest(ApiTestCase):
     @classmethod
@@ -272,3 +284,4 @@ class WebhookAdminTest(ApiTestCase):
         self.client.force_login(self.pjmo)
         assert self.client.get("/admin/api/webhooksubscription/").status_code == 403
         assert self.client.get("/admin/api/webhookdelivery/").status_code == 403
+
