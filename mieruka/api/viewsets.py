@@ -84,7 +84,8 @@ def _has_nul(value) -> bool:
     return False
 
 
-class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
     """Read (list with filters and a total count, retrieve with an ETag) within the user's scope.
 
     Subclasses declare:
