@@ -233,6 +233,12 @@ class PortfolioAutoSchema(AutoSchema):
         "destroy": "Delete {a} {name}",
     }
 
+    def get_filter_backends(self):
+        # An export takes the same filters as its list.
+        if getattr(self.view, "action", None) == "export":
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
     def get_summary(self):
         summary = super().get_summary()
         if summary:
@@ -256,6 +262,9 @@ class PortfolioAutoSchema(AutoSchema):
             # whose queryset depends on the user).
             params.append(OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's ID."))
         action = getattr(self.view, "action", None) or ""
+        if action == "export" and issubclass(self.view.get_serializer_class(), OutputSerializer):
+            params.append(OpenApiParameter("fields", str, OpenApiParameter.QUERY, description=(
+                "Comma-separated field names: only these columns (the API's fields) in the file.")))
         if action in ("list", "retrieve") and issubclass(self.view.get_serializer_class(), OutputSerializer):
             params += [
                 OpenApiParameter("brief", bool, OpenApiParameter.QUERY, description=(
@@ -319,7 +328,7 @@ class PortfolioAutoSchema(AutoSchema):
         # As sent: every request may be refused for its credentials, role, rate or method; the body of
         # a write may be of the wrong type; one record may not exist; changes need a current If-Match.
         codes = ["400", "401", "403", "405", "429"]
-        if self.method == "GET" and not self._is_list_view():
+        if self.method == "GET" and (not self._is_list_view() or "{" in self.path):  # one record, or its list
             codes += ["404"]
         elif self.method == "POST":
             codes += ["409", "415"]

@@ -12,8 +12,10 @@ from mieruka.budgets.api.views import BudgetLineViewSet
 from mieruka.contracts.api.views import ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.insights.api.views import SimilarPairViewSet
+from mieruka.interchange.api.views import ImportViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
+from mieruka.tasks.api.views import TaskRunViewSet
 
 from . import views
 
@@ -35,6 +37,9 @@ router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("changes", ObjectChangeViewSet, basename="change")
 router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
+router.register("imports", ImportViewSet, basename="import")
+router.register("tasks", TaskRunViewSet, basename="task")
+router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("v1/", views.ApiRootView.as_view(), name="root"),

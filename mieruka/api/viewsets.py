@@ -27,6 +27,7 @@ from mieruka.core.errors import bilingual
 from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
+from .exporting import ExportMixin
 from .filters import FilterBackend, SyncFilterBackend
 from .permissions import require_editable, restricted_fields
 from .serializers import OutputSerializer, natural_key_field, record_url
@@ -83,7 +84,8 @@ def _has_nul(value) -> bool:
     return False
 
 
-class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
     """Read (list with filters and a total count, retrieve with an ETag) within the user's scope.
 
     Subclasses declare:
@@ -124,12 +126,16 @@ class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveMo
         self.check_query_params(request)
 
     def allowed_query_params(self) -> set[str]:
-        """The query parameters this request may carry: a list's filters and pagination, `format`."""
+        """The query parameters this request may carry: a list's filters and pagination, `format`; an
+        export takes the list's filters and `fields`."""
         allowed = {"format", *self.extra_query_params}
         if self.action in ("list", "retrieve") and issubclass(self.get_serializer_class(), OutputSerializer):
             allowed |= {"brief", "fields"}
-        if self.action == "list":
-            allowed |= {"limit", "offset"}
+        if self.action == "export":
+            allowed |= {"fields"}
+        if self.action in ("list", "export"):
+            if self.action == "list":
+                allowed |= {"limit", "offset"}
             if getattr(self, "filterset_class", None) is not None:
                 allowed |= set(self.filterset_class.base_filters)
             for backend in self.filter_backends:

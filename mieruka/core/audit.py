@@ -11,7 +11,7 @@ import datetime
 import getpass
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,7 +76,29 @@ def _json_value(value):
 # Timestamps that change on every save or sign-in: left out so a diff shows only what a person changed.
 _UNRECORDED_FIELDS = ("created", "last_updated", "last_login")
 # Secrets never go into the trail; a short fingerprint of the stored value shows that it changed.
-_SECRET_FIELDS = ("password",)
+_SECRET_FIELDS = ("password", "secret")
+
+# Called with the IDs of the change-log rows a transaction wrote, once it has committed. A higher app
+# (the API's webhooks) registers here, so core never imports it and rolled-back changes announce nothing.
+_LISTENERS: list[Callable[[list[int]], None]] = []
+
+
+def audit_listen(listener: Callable[[list[int]], None]) -> None:
+    """Call `listener(change_ids)` after each commit that recorded changes through this module."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def _announce(rows: list[ObjectChange]) -> None:
+    ids = [row.pk for row in rows if row.pk is not None]
+    if not _LISTENERS or not ids:
+        return
+
+    def notify():
+        for listener in list(_LISTENERS):
+            listener(ids)
+
+    transaction.on_commit(notify)
 
 
 def _fingerprint(value) -> str:
@@ -144,6 +166,7 @@ def audit_record(
         now=time or timezone.now(),
     )
     row.save()
+    _announce([row])
     return row
 
 
@@ -169,6 +192,7 @@ def audit_record_many(
                         reason=reason, now=now)
         )
     ObjectChange.objects.bulk_create(rows, batch_size=batch_size)
+    _announce(rows)
     return len(rows)
 
 

@@ -49,7 +49,7 @@ def routes() -> list[Route]:
 
 
 def _records():
-    from mieruka.api.models import ApiToken
+    from mieruka.api.models import ApiToken, WebhookSubscription
     from mieruka.budgets.models import BudgetLine
     from mieruka.contracts.models import Contract
     from mieruka.core.models import ObjectChange
@@ -78,6 +78,10 @@ def _records():
         # POST-only API actions: a GET is answered 405 and must name no record.
         **{f"api:system-{v}": system for v in ("rename", "retire")},
         **{f"tasks:{v}": task for v in ("detail", "status", "download")},
+        **{f"api:task-{v}": task for v in ("detail", "file")},
+        # Webhooks are for administrators; "in scope" is a subscription owned by someone of the organization.
+        **{f"api:webhook-{v}": (WebhookSubscription.objects.all(), "user__mieruka_role__organization",
+                                lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
         "plans:detail": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code}),
@@ -196,5 +200,7 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
         "api:budget-line-list": [org, {"limit": "1000"}, {"fiscal_year": fiscal_year}],
         "api:change-list": [{"limit": "1000"}, {"type": "inventory.informationsystem"}, {"source": "demo"}],
         "api:schema": [{"format": "json"}],
+        "api:system-export": [{**org, "format": "csv"}, {"format": "xlsx", "important": "yes"}, {"format": "json"}],
+        "api:contract-export": [{"format": "csv"}, {"format": "json", **org}],
     }.get(route.name, [])
     return (COMMON_QUERIES if not route.params else [{}]) + own

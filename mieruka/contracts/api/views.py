@@ -5,6 +5,7 @@ from mieruka.api.viewsets import WritableViewSet
 from ..filtersets import ContractFilterSet
 from ..selectors import contract_list
 from ..services import contract_create, contract_delete, contract_organization, contract_update
+from ..views import contract_csv_rows
 from .serializers import ContractInputSerializer, ContractOutputSerializer
 
 
@@ -20,6 +21,10 @@ class ContractViewSet(WritableViewSet):
 
     def get_base_queryset(self):
         return contract_list()
+
+    def export_rows(self, queryset):
+        # The contracts page's download: the interchange `contracts` columns.
+        return contract_csv_rows(queryset)
 
     def owner_organization_id(self, *, instance=None, data=None):
         # Without an organization the contract takes its first system's (as the service does), and the

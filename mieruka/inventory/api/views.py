@@ -14,6 +14,7 @@ from mieruka.budgets.models import BudgetLine
 from mieruka.budgets.selectors import system_budget_subquery
 
 from ..choices import InterfaceKind
+from ..exports import system_csv_rows
 from ..filtersets import InformationSystemFilterSet, ProjectFilterSet
 from ..models import Interface
 from ..selectors import current_fiscal_year, platform_list, project_list, system_by_any_id, system_list
@@ -110,6 +111,11 @@ class SystemViewSet(AsOfMixin, WritableViewSet):
                 raise
             self.check_object_permissions(self.request, instance)
             return instance
+
+    def export_rows(self, queryset):
+        # The systems page's download: interchange columns plus the chosen year's initial budget.
+        fiscal_year = self.filterset_class(self.request.query_params, queryset=queryset).fiscal_year
+        return system_csv_rows(queryset, fiscal_year=fiscal_year)
 
     def get_input_serializer_class(self):
         return {"retire": SystemRetireInputSerializer, "rename": SystemRenameInputSerializer}.get(
