@@ -142,7 +142,8 @@ def plans_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.dat
     """Each ministry's current mid-term plan (FY2026–2030) with its initiatives, adopted on 1 April 2026.
 
     I1 and I2 are reduction targets on the ministry's running systems (I2 on those still on premises), I3 an
-    allowed increase of development cost for the ministry's largest systems, as a renewal brings.
+    allowed increase of development cost for the ministry's largest systems with development under way, as
+    a renewal brings. Every initiative's systems have budget in the base year, so its plan can be computed.
     """
     from mieruka.organizations.models import Organization
     from mieruka.organizations.selectors import organization_subtree_ids
@@ -151,8 +152,10 @@ def plans_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.dat
     adopted = min(datetime.date(first, 4, 1), today)
     ministries = list(Organization.objects.filter(kind__in=["ministry", "digital_agency"], parent__isnull=True)
                       .order_by("order", "code"))
-    sizes = dict(BudgetLine.objects.filter(fiscal_year=first - 1, stage="executed").order_by()
-                 .values_list("system_id").annotate(total=Sum("amount_yen")))
+    executed = BudgetLine.objects.filter(fiscal_year=first - 1, stage="executed").order_by()
+    sizes = dict(executed.values_list("system_id").annotate(total=Sum("amount_yen")))
+    development = dict(executed.filter(category="development").values_list("system_id")
+                       .annotate(total=Sum("amount_yen")))
     plans, initiatives = [], []
     for org in ministries:
         running = list(InformationSystem.objects.filter(
@@ -168,7 +171,8 @@ def plans_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.dat
         pool = {
             "operating": [pk for pk, _ in with_budget],
             "on_premises": [pk for pk, hosting in with_budget if hosting == "on_premises"],
-            "largest": sorted((pk for pk, _ in with_budget), key=lambda pk: (-sizes[pk], pk))[:3],
+            # The largest systems with development under way (the base of a development-cost target).
+            "largest": sorted((pk for pk, _ in with_budget if development.get(pk)), key=lambda pk: (-sizes[pk], pk))[:3],
         }
         for code, title, metric, base, target, pct, which in CURRENT_INITIATIVES:
             candidates = pool[which]
