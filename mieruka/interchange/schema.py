@@ -624,6 +624,14 @@ IT_DASHBOARD_COLUMNS = (
     "system_field_code", "system_field", "architecture_code", "architecture",
 )
 IT_DASHBOARD_REQUIRED = ("system_id", "year", "operating_budget", "development_budget")
+# The IT Dashboard's basic information of systems (its full basic-information set, no budget): read as
+# updates of the systems' classifications. Told from a `systems` file by its `system_name` header.
+IT_DASHBOARD_BASIC_COLUMNS = (
+    "system_id", "system_name", "system_class_code", "system_class", "organization_code", "organization",
+    "system_field_code", "system_field", "architecture_code", "architecture", "reduction_code", "reduction",
+    "pf_code", "pf", "year",
+)
+IT_DASHBOARD_BASIC_REQUIRED = ("system_id", "system_name")
 
 # Sheets the template adds for people, skipped on import.
 INSTRUCTION_SHEETS = ("説明", "instructions", "readme", "リスト", "lists")

@@ -17,7 +17,7 @@ from mieruka.organizations.validators import corporate_number_is_valid, local_go
 from mieruka.reviews.checklists import checklist_for_phase
 
 from . import schema, values
-from .readers import IT_DASHBOARD, PUBLISHED_SPENDING, Issue, RawTable
+from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
 
 
 @dataclass
@@ -79,7 +79,8 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     parsed = {name: ParsedTable(name) for name in schema.TABLE_ORDER}
     for name in ("organizations", "systems", "projects", "interfaces"):
         for raw in by_table[name]:
-            _parse_generic(raw, parsed[name], out)
+            if raw.layout != IT_DASHBOARD_BASIC:
+                _parse_generic(raw, parsed[name], out)
     for name in ("systems", "projects", "interfaces"):
         _follow_renames(parsed[name], known.previous_system_ids, out)
     _check_organizations(parsed["organizations"], known, out)
@@ -88,6 +89,11 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     system_organizations = dict(known.system_organizations)
     for key, record in parsed["systems"].records.items():
         system_organizations[key[0]] = record.get("organization_code") or system_organizations.get(key[0], "")
+    for raw in by_table["systems"]:
+        if raw.layout == IT_DASHBOARD_BASIC:
+            classified = {}
+            _parse_dashboard_basic(raw, system_organizations, known.previous_system_ids, classified, out)
+            _merge_classifications(parsed["systems"], classified)
     for raw in by_table["budgets"]:
         classified: dict[str, tuple] = {}
         _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress,
@@ -295,6 +301,38 @@ def _merge_classifications(systems: ParsedTable, classified: dict[str, tuple]) -
             for name, value in values_by_field.items():
                 record.setdefault(name, value)
         systems.present |= set(values_by_field)
+
+
+def _parse_dashboard_basic(raw: RawTable, system_organizations: dict[str, str], aliases: dict[str, str],
+                           classified: dict[str, tuple], out: _Collector) -> None:
+    """The IT Dashboard's basic information of systems: each row's classifications, for a known system."""
+    col = {name: i for i, name in enumerate(raw.columns) if name}
+    headers = {name: _header_of(raw, name) for name in col}
+
+    def cell(cells, i):
+        value = cells[i] if i is not None and i < len(cells) else None
+        return values.unneutralize(value) if isinstance(value, str) and raw.spreadsheet else value
+
+    for number, cells in raw.rows():
+        sid = values._text(cell(cells, col.get("system_id")) or "").strip()
+        sid = aliases.get(sid, sid) if sid not in system_organizations else sid
+        if not sid:
+            out.add(raw.source, number, headers["system_id"], sid, "必須の値がありません", "A required value is missing")
+            continue
+        if sid not in system_organizations:
+            out.add(raw.source, number, headers["system_id"], sid, "情報システムIDが見つかりません", "Unknown system")
+            continue
+        fy = 0
+        year = cell(cells, col.get("year"))
+        if not values.is_blank(year):
+            try:
+                fy = values.parse_fiscal_year(year)
+            except values.CellError as exc:
+                out.add(raw.source, number, headers["year"], year, exc.reason_ja, exc.reason_en)
+                continue
+        classes = _dashboard_classifications(raw, col, headers, functools.partial(cell, cells), raw.source, number, out)
+        if classes is not None and (sid not in classified or fy >= classified[sid][0]):
+            classified[sid] = (fy, classes, (raw.source, number))
 
 
 def _dashboard_classifications(raw: RawTable, col: dict[str, int], headers: dict[str, str], cell, source, number,

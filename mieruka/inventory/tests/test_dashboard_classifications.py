@@ -166,3 +166,35 @@ class DashboardImportTest(FilesMixin, ApiTestCase):
         path = self.write("systems.csv", "system_id,name_ja,organization_code,classification,status,architecture\n"
                                          "NEW-1,新システム,MHLW,ministry,planned,42\n")
         self.assert_rejected(path, row=2, column="architecture", value="42", reason_en="Unknown choice value")
+
+
+class DashboardBasicInformationImportTest(FilesMixin, ApiTestCase):
+    """The IT Dashboard's basic information of systems (no budget): only the classifications are imported."""
+
+    HEADER = ("system_id,system_name,system_class_code,system_class,organization_code,organization,"
+              "system_field_code,system_field,architecture_code,architecture,reduction_code,reduction,pf_code,pf,"
+              "year\n")
+
+    def setUp(self):
+        super().setUp()
+        self.system = factories.system(system_id="0001234", organization=self.mhlw, name_ja="年金システム")
+
+    def test_the_basic_information_sets_the_classes_and_leaves_the_rest(self):
+        path = self.write("BasicInformationAll.csv", self.HEADER
+                          + "0001234,別の名前,1,各府省システム,MHLW,厚生労働省,03,内部管理系,03,クライアントサーバ,2,非該当,"
+                            "1,該当,2023\n")
+        status, out, err = self.run_import(path)
+        assert status == 0, err
+        system = InformationSystem.objects.get(pk=self.system.pk)
+        assert (system.processing_class, system.architecture, system.consolidation, system.platform_integration) == (
+            "03", "03", "2", "1")
+        assert system.name_ja == "年金システム"
+
+    def test_an_unknown_system_or_a_bad_code_is_a_row_error(self):
+        self.before = self.portfolio_counts()
+        path = self.write("BasicInformationAll.csv", self.HEADER
+                          + "0009999,新,1,,MHLW,,03,,03,,2,,1,,2023\n"
+                          + "0001234,年金システム,1,,MHLW,,31,,03,,2,,1,,2023\n")
+        self.assert_rejected(path, row=2, column="system_id", value="0009999", reason_en="Unknown system")
+        self.assert_rejected(path, row=3, column="system_field_code", value="31",
+                             reason_en="情報処理システム分類 (processing_class): Unknown choice value")
