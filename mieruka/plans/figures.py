@@ -21,7 +21,8 @@ def _millions(amount: int | None) -> float | None:
 def plan_vs_actual_figure(*, table: dict, lang: str) -> dict:
     """Actual as bars (executed, else initial budget), the plan as a dashed line, in million yen."""
     rows = table["rows"]
-    x = [fiscal_year_label(r.fiscal_year, lang=lang) for r in rows]
+    # Short axis labels (2025年度 / FY2025); the table beside the chart gives the era names.
+    x = [fiscal_year_label(r.fiscal_year, lang=lang).split("（")[0] for r in rows]
     unit = _("million yen")
     return {
         "data": [
@@ -33,9 +34,9 @@ def plan_vs_actual_figure(*, table: dict, lang: str) -> dict:
              "hovertemplate": "%{x}<br>%{y:,.1f} " + unit + "<extra>%{fullData.name}</extra>"},
         ],
         "layout": {
-            "height": 360, "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
+            "height": 380, "margin": {"l": 70, "r": 20, "t": 20, "b": 90},
             "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif", "size": 13, "color": "#1a1a1a"},
-            "legend": {"orientation": "h", "y": -0.2},
+            "legend": {"orientation": "h", "y": -0.3},
             "xaxis": {"automargin": True, "type": "category"},
             "yaxis": {"title": {"text": unit}, "automargin": True, "rangemode": "tozero"},
             "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
