@@ -198,6 +198,13 @@ class PlanChartTest(OversightTestCase):
         self.assertNotContains(response, "−35.4")
         self.assertEqual(change_from_base(Decimal("-35.4")), {"direction": "increase", "pct": Decimal("35.4")})
 
+    def test_in_english_an_increase_reads_increase(self):
+        self.login(self.pjmo)
+        response = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Increase 35.4 %")
+        self.assertContains(response, "Reduction 10.0 %")
+        self.assertEqual(response.context["figure"]["data"][0]["x"], ["FY2024", "FY2025", "FY2026"])
+
     def test_an_allowed_increase_target_reads_as_an_increase(self):
         self.initiative.target_reduction_pct = Decimal("-15")
         self.initiative.save()
