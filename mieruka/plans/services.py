@@ -120,7 +120,7 @@ def initiative_create(
     _check_initiative(plan, metric=metric, base_year=base_year, target_year=target_year, systems=systems,
                       projects=projects)
     if plan.initiatives.filter(code=code).exists():
-        raise ValidationError({"code": bilingual(f"施策コード {code} はこの計画で既に使われています",
+        raise ValidationError({"code": bilingual(f"取組コード {code} はこの計画で既に使われています",
                                                  f"Initiative code {code} is already used in this plan")})
     return audited_create(actor=actor, model=Initiative, data={
         "plan": plan, "code": code, "title": title, "metric": metric, "base_year": base_year,

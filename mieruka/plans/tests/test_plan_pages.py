@@ -5,9 +5,12 @@ import json
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from mieruka.core.errors import ApplicationError, PermissionRefused
 from mieruka.core.models import ObjectChange
+from mieruka.plans import services
 from mieruka.plans.models import Initiative, MidTermPlan
 from mieruka.plans.selectors import change_from_base
 from mieruka.reviews.tests.helpers import OversightTestCase
@@ -250,3 +253,36 @@ class PlanChartTest(OversightTestCase):
         self.login(self.pjmo)
         self.assertEqual(self.client.get(reverse("plans:initiative_detail", args=[self.plan.code, "I9"])).status_code,
                          404)
+
+
+class PlanServicesTest(OversightTestCase):
+    """The services refuse what the pages refuse, whoever calls them (API, command line, tests)."""
+
+    def setUp(self):
+        self.plan = services.plan_create(actor=self.actor(self.pjmo), organization=self.mhlw, code="MHLW-2026",
+                                         title="中長期計画", start_year=2026, end_year=2030, reason="策定")
+
+    def test_another_ministry_and_a_viewer_are_refused_and_nothing_is_written(self):
+        for user in (self.pjmo_other, self.viewer):
+            with self.assertRaises(PermissionRefused):
+                services.plan_update(actor=self.actor(user), plan=self.plan, data={"title": "改ざん"}, reason="x")
+            with self.assertRaises(PermissionRefused):
+                services.initiative_create(actor=self.actor(user), plan=self.plan, code="I1", title="t",
+                                           metric="operating_cost", base_year=2025, target_year=2030,
+                                           target_reduction_pct=Decimal("10"))
+        self.assertEqual(self.fresh(self.plan).title, "中長期計画")
+        self.assertEqual(changes_of(self.plan).count(), 1)
+
+    def test_the_code_cannot_change_and_an_edit_needs_a_reason(self):
+        with self.assertRaises(ApplicationError):
+            services.plan_update(actor=self.actor(self.analyst), plan=self.plan, data={"code": "X"}, reason="x")
+        with self.assertRaises(ValidationError) as refused:
+            services.plan_update(actor=self.actor(self.analyst), plan=self.plan, data={"title": "新"}, reason=" ")
+        self.assertIn("reason", refused.exception.error_dict)
+
+    def test_another_ministry_project_is_refused_on_the_projects_field(self):
+        with self.assertRaises(ValidationError) as refused:
+            services.initiative_create(actor=self.actor(self.pjmo), plan=self.plan, code="I1", title="t",
+                                       metric="operating_cost", base_year=2025, target_year=2030,
+                                       target_reduction_pct=Decimal("10"), projects=[self.moj_project])
+        self.assertIn(self.moj_project.project_id, refused.exception.error_dict["projects"][0].messages[0])
