@@ -59,6 +59,7 @@ PORTFOLIO_MODELS: list[type[models.Model]] = [BudgetLine, Interface, Project, In
 EXTENSIONS: list[str] = [
     "mieruka.reviews.demo.oversight_demo_generate",
     "mieruka.plans.demo.decisions_demo_generate",
+    "mieruka.plans.demo.plans_demo_generate",
     "mieruka.reporting.demo.reporting_demo_generate",
     "mieruka.demo.contracts.contracts_demo_generate",
     "mieruka.demo.contracts.cloud_usage_demo_generate",
@@ -430,6 +431,7 @@ class _Writer:
                 classification=p.classification, status=p.status, purpose=p.purpose, functions=p.functions,
                 users=p.users, annual_users=p.annual_users, hosting=p.hosting, important=p.important,
                 started_on=p.started_on, retired_on=p.retired_on, internal_notes=p.internal_notes,
+                **planning.dashboard_classes(p),
             )
             obj.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
             objs.append(obj)

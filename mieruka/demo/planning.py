@@ -9,6 +9,7 @@ seed always gives the same portfolio and a change to one phase does not reshuffl
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 from dataclasses import dataclass, field
 
@@ -284,3 +285,49 @@ def plan_budget(p: SystemPlan, rng: random.Random) -> list[BudgetRow]:
                 executed = available * rng.uniform(0.85, 0.99)
             add("executed", round_thousand(executed) if executed > available else int(executed // 1000) * 1000)
     return rows
+
+
+# --- IT Dashboard classifications ------------------------------------------------------------------------
+
+_PROCESSING_WORDS = (
+    ("03", ("人事", "給与", "会計", "文書", "物品", "庁内", "共済", "職員", "勤務", "旅費", "決裁", "研修")),
+    ("05", ("基盤", "ネットワーク", "認証", "共通", "クラウド", "GSS", "LAN", "端末")),
+    ("04", ("ウェブ", "ホームページ", "情報提供", "ポータル", "公開", "広報", "統計")),
+    ("01", ("申請", "届出", "受付", "交付", "給付", "納付", "予約", "相談")),
+)
+
+
+def _share(system_id: str, salt: str) -> float:
+    """A stable number in [0, 1) from the system ID: classifications that do not reshuffle other draws."""
+    digest = hashlib.sha256(f"{salt}:{system_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
+def dashboard_classes(p: SystemPlan) -> dict[str, str]:
+    """The IT Dashboard's four classifications a ministry would give the system (codes of its master lists).
+
+    Derived from what the plan already says (name, users, hosting, start, status), never from the random
+    streams, so adding them changed no other part of the demo. A few recent systems are not classified yet.
+    """
+    text = p.name_ja + " " + " ".join(p.functions)
+    processing = next((code for code, words in _PROCESSING_WORDS if any(w in text for w in words)), "02")
+    if processing == "02" and any(u in p.users for u in ("citizens", "businesses")) and _share(p.system_id, "pc") < .5:
+        processing = "01"
+    started = p.started_on.year if p.started_on else None
+    if p.hosting in ("government_cloud", "other_cloud"):
+        architecture = "04"
+    elif started and started < 2005 and p.scale > 2e9:
+        architecture = "01"  # the large old systems still run on mainframes
+    elif p.top.startswith("LG-") or _share(p.system_id, "arch") < .45:
+        architecture = "03"
+    elif _share(p.system_id, "arch") > .97:
+        architecture = "05"
+    else:
+        architecture = "04"
+    consolidation = "1" if p.status in ("retiring", "retired") or _share(p.system_id, "cons") < .08 else "2"
+    platform = "1" if p.hosting in ("government_cloud", "gss") or _share(p.system_id, "pf") < .12 else "2"
+    out = {"processing_class": processing, "architecture": architecture, "consolidation": consolidation,
+           "platform_integration": platform}
+    if p.status == "planned" and _share(p.system_id, "new") < .5:
+        out.update(consolidation="", platform_integration="")  # not yet assessed
+    return out

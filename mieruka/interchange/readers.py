@@ -26,6 +26,8 @@ from . import schema
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".json")
 STANDARD, IT_DASHBOARD = "standard", "it_dashboard"
+# The IT Dashboard's basic information of systems: only their classifications are imported.
+IT_DASHBOARD_BASIC = "it_dashboard_basic"
 # A contracts sheet in a published layout (RS 支出先, IT Dashboard spending): no contract number column.
 PUBLISHED_SPENDING = "published_spending"
 MB = 1024 * 1024
@@ -584,6 +586,13 @@ def _is_it_dashboard(header: list[str]) -> bool:
     return all(c in names for c in schema.IT_DASHBOARD_REQUIRED)
 
 
+def _is_it_dashboard_basic(header: list[str]) -> bool:
+    """The IT Dashboard's system list: its own name column (`system_name`, not `name_ja`), no budget."""
+    names = {schema.normalize_label(h) for h in header}
+    return all(c in names for c in schema.IT_DASHBOARD_BASIC_REQUIRED) and "name_ja" not in names and any(
+        code in names for code, _ in schema.IT_DASHBOARD_CLASSIFICATIONS.values())
+
+
 def _is_published_spending(header: list[str]) -> bool:
     """Vendor and amount columns (under any accepted name) without a contract number: RS 支出先 and alike."""
     index = schema.header_index(schema.TABLES["contracts"])
@@ -595,6 +604,8 @@ def identify_table(name: str, stem: str, header: list[str]) -> tuple[schema.Tabl
     """The table a file or sheet holds: by its name, else by its headers."""
     if _is_it_dashboard(header):
         return schema.TABLES["budgets"], IT_DASHBOARD, []
+    if _is_it_dashboard_basic(header):
+        return schema.TABLES["systems"], IT_DASHBOARD_BASIC, []
     if _is_published_spending(header):
         return schema.TABLES["contracts"], PUBLISHED_SPENDING, []
     table = schema.table_for_label(stem)
@@ -621,6 +632,9 @@ def resolve_columns(raw: RawTable, header_row: int | None = 1) -> list[Issue]:
     if raw.layout == IT_DASHBOARD:
         index = {c: c for c in schema.IT_DASHBOARD_COLUMNS}
         required: tuple[str, ...] = schema.IT_DASHBOARD_REQUIRED
+    elif raw.layout == IT_DASHBOARD_BASIC:
+        index = {c: c for c in schema.IT_DASHBOARD_BASIC_COLUMNS}
+        required = schema.IT_DASHBOARD_BASIC_REQUIRED
     elif raw.layout == PUBLISHED_SPENDING:
         index = schema.header_index(raw.table)
         required = schema.PUBLISHED_SPENDING_REQUIRED
@@ -652,7 +666,7 @@ def resolve_columns(raw: RawTable, header_row: int | None = 1) -> list[Issue]:
     raw.present = set(seen)
     for name in required:
         if name not in seen:
-            ja = raw.table.column(name).ja if raw.layout != IT_DASHBOARD else name
+            ja = raw.table.column(name).ja if raw.layout not in (IT_DASHBOARD, IT_DASHBOARD_BASIC) else name
             issues.append(Issue(raw.source, header_row, f"{name}（{ja}）", "", "必須の列がありません",
                                 "A required column is missing"))
     return issues

@@ -165,6 +165,45 @@ INTERFACE_KINDS = _choices(
     ("authentication", "認証", "Authentication"),
     ("platform", "共通基盤", "Shared platform"),
 )
+# The IT Dashboard's classifications: its codes, with the Japanese names its master lists give them (the
+# names are accepted on import as well as the codes). They mirror `mieruka.inventory.choices`.
+def _numbered(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    """Two-digit codes, also accepted without their leading zero (a spreadsheet drops it: 01 → 1)."""
+    return tuple(Choice(code, ja, en, aliases=(str(int(code)),) if str(int(code)) != code else ())
+                 for code, ja, en in items)
+
+
+PROCESSING_CLASSES = _numbered(
+    ("01", "国民・事業者向けサービス系", "Services to citizens and businesses"),
+    ("02", "業務処理系", "Business processing"),
+    ("03", "内部管理系", "Internal administration"),
+    ("04", "情報提供系", "Information provision"),
+    ("05", "基盤・共通系", "Infrastructure and common services"),
+    ("99", "その他", "Other"),
+)
+ARCHITECTURES = _numbered(
+    ("01", "汎用機（メインフレーム）", "Mainframe"),
+    ("02", "オフコン", "Office computer"),
+    ("03", "クライアントサーバ", "Client-server"),
+    ("04", "Webアプリケーション", "Web application"),
+    ("05", "スタンドアロン", "Standalone"),
+    ("99", "その他", "Other"),
+)
+CONSOLIDATION_TARGETS = (
+    Choice("1", "該当", "Target of consolidation", aliases=("統廃合対象",)),
+    Choice("2", "非該当", "Not a target of consolidation", aliases=("統廃合対象外", "対象外")),
+)
+PLATFORM_TARGETS = (
+    Choice("1", "該当", "Target of platform integration", aliases=("PF統合対象",)),
+    Choice("2", "非該当", "Not a target of platform integration", aliases=("PF統合対象外", "対象外")),
+)
+# The IT Dashboard's column names of the four classifications: (code column, name column) → systems column.
+IT_DASHBOARD_CLASSIFICATIONS = {
+    "processing_class": ("system_field_code", "system_field"),
+    "architecture": ("architecture_code", "architecture"),
+    "consolidation": ("reduction_code", "reduction"),
+    "platform_integration": ("pf_code", "pf"),
+}
 BOOLEANS = _choices(("true", "はい（○）", "yes"), ("false", "いいえ（空欄）", "no"))
 KNOWN_PLATFORMS = ("GIMA", "GPKI", "GBIZID", "JPKI", "GSS", "BASE_REGISTRY", "DATA_LINKAGE", "GOV_CLOUD")
 
@@ -218,6 +257,19 @@ SYSTEMS = Table(
                help_en="Internal notes (never in open data)"),
         Column("function_tags", "業務機能分類", CHOICE_LIST, choices=BUSINESS_FUNCTIONS, extension=True,
                help_ja="業務機能分類のコード（;区切り）", help_en="Business-function taxonomy codes (;-separated)"),
+        Column("processing_class", "情報処理システム分類", CHOICE, choices=PROCESSING_CLASSES, extension=True,
+               aliases=("system_field_code", "情報処理システム分類コード"),
+               help_ja="ITダッシュボードの情報処理システム分類コード", help_en="IT Dashboard processing class code"),
+        Column("architecture", "アーキテクチャ", CHOICE, choices=ARCHITECTURES, extension=True,
+               aliases=("architecture_code", "システムアーキテクチャ", "システムアーキテクチャコード"),
+               help_ja="ITダッシュボードのシステムアーキテクチャコード", help_en="IT Dashboard architecture code"),
+        Column("consolidation", "統廃合該非", CHOICE, choices=CONSOLIDATION_TARGETS, extension=True,
+               aliases=("reduction_code", "統廃合・該非", "統廃合・該非コード"),
+               help_ja="統廃合の対象か（1 該当、2 非該当）", help_en="Target of consolidation (1 yes, 2 no)"),
+        Column("platform_integration", "PF統合該非", CHOICE, choices=PLATFORM_TARGETS, extension=True,
+               aliases=("pf_code", "PF統合・該非", "PF統合・該非コード"),
+               help_ja="政府共通プラットフォームへの統合対象か（1 該当、2 非該当）",
+               help_en="Target of integration into the government common platform (1 yes, 2 no)"),
     ),
     key=("system_id",),
     help_ja="政府情報システム", help_en="Government information systems",
@@ -568,8 +620,18 @@ PUBLISHED_SPENDING_DESCRIPTIVE = ("事業番号", "予算事業ID", "事業名",
 IT_DASHBOARD_COLUMNS = (
     "system_id", "system_name", "system_class_code", "system_class", "organization_code", "organization", "year",
     "reduction_code", "reduction", "pf_code", "pf", "operating_budget", "development_budget", "sum_budget",
+    # The classification columns of the IT Dashboard's full basic-information set, accepted beside the budget.
+    "system_field_code", "system_field", "architecture_code", "architecture",
 )
 IT_DASHBOARD_REQUIRED = ("system_id", "year", "operating_budget", "development_budget")
+# The IT Dashboard's basic information of systems (its full basic-information set, no budget): read as
+# updates of the systems' classifications. Told from a `systems` file by its `system_name` header.
+IT_DASHBOARD_BASIC_COLUMNS = (
+    "system_id", "system_name", "system_class_code", "system_class", "organization_code", "organization",
+    "system_field_code", "system_field", "architecture_code", "architecture", "reduction_code", "reduction",
+    "pf_code", "pf", "year",
+)
+IT_DASHBOARD_BASIC_REQUIRED = ("system_id", "system_name")
 
 # Sheets the template adds for people, skipped on import.
 INSTRUCTION_SHEETS = ("説明", "instructions", "readme", "リスト", "lists")

@@ -27,7 +27,8 @@ from . import schema
 from .models import ImportBatch
 from .validation import Known
 
-SYSTEM_FILTERS = ("organization", "classification", "status", "hosting", "platform", "important", "q")
+SYSTEM_FILTERS = ("organization", "classification", "status", "hosting", "platform", "important", "q",
+                  "processing_class", "architecture", "consolidation", "platform_integration")
 
 
 def _organizations() -> Iterator[tuple[int, dict]]:
@@ -61,17 +62,20 @@ def _systems(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
     org_codes = dict(Organization.objects.values_list("id", "code"))
     fields = ("id", "system_id", "name_ja", "name_en", "organization_id", "classification", "status", "purpose",
               "functions", "users", "annual_users", "hosting", "important", "started_on", "retired_on",
-              "internal_notes")
+              "internal_notes", "processing_class", "architecture", "consolidation", "platform_integration")
     for row in queryset.values_list(*fields).iterator(chunk_size=5000):
         (pk, system_id, name_ja, name_en, org_id, classification, status, purpose, functions, users,
-         annual_users, hosting, important, started_on, retired_on, internal_notes) = row
+         annual_users, hosting, important, started_on, retired_on, internal_notes, processing_class,
+         architecture, consolidation, platform_integration) = row
         yield pk, {
             "system_id": system_id, "name_ja": name_ja, "name_en": name_en, "organization_code": org_codes[org_id],
             "classification": classification, "status": status, "purpose": purpose,
             "functions": list(functions or []), "users": list(users or []), "annual_users": annual_users,
             "hosting": hosting, "platforms": sorted(platforms.get(pk, [])), "important": important,
             "started_on": started_on, "retired_on": retired_on, "internal_notes": internal_notes,
-            "function_tags": sorted(tags.get(pk, [])),
+            "function_tags": sorted(tags.get(pk, [])), "processing_class": processing_class,
+            "architecture": architecture, "consolidation": consolidation,
+            "platform_integration": platform_integration,
         }
 
 

@@ -241,7 +241,9 @@ def _write_systems(writer, parsed, plan, existing, org_pks, platform_pks) -> dic
                 "status": r["status"], "purpose": r["purpose"], "functions": r["functions"], "users": r["users"],
                 "annual_users": r["annual_users"], "hosting": r["hosting"] or "unknown", "important": r["important"],
                 "started_on": r["started_on"], "retired_on": r["retired_on"],
-                "internal_notes": r["internal_notes"]}, (
+                "internal_notes": r["internal_notes"], "processing_class": r["processing_class"],
+                "architecture": r["architecture"], "consolidation": r["consolidation"],
+                "platform_integration": r["platform_integration"]}, (
             [platform_pks[c] for c in r["platforms"]], [function_pks[c] for c in r.get("function_tags") or []])
 
     function_pks = dict(BusinessFunction.objects.values_list("code", "id"))

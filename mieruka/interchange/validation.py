@@ -7,6 +7,7 @@ rows of the same import: a budget may name a system that the same import creates
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from mieruka.organizations.validators import corporate_number_is_valid, local_go
 from mieruka.reviews.checklists import checklist_for_phase
 
 from . import schema, values
-from .readers import IT_DASHBOARD, PUBLISHED_SPENDING, Issue, RawTable
+from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
 
 
 @dataclass
@@ -78,7 +79,8 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     parsed = {name: ParsedTable(name) for name in schema.TABLE_ORDER}
     for name in ("organizations", "systems", "projects", "interfaces"):
         for raw in by_table[name]:
-            _parse_generic(raw, parsed[name], out)
+            if raw.layout != IT_DASHBOARD_BASIC:
+                _parse_generic(raw, parsed[name], out)
     for name in ("systems", "projects", "interfaces"):
         _follow_renames(parsed[name], known.previous_system_ids, out)
     _check_organizations(parsed["organizations"], known, out)
@@ -87,9 +89,16 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
     system_organizations = dict(known.system_organizations)
     for key, record in parsed["systems"].records.items():
         system_organizations[key[0]] = record.get("organization_code") or system_organizations.get(key[0], "")
+    for raw in by_table["systems"]:
+        if raw.layout == IT_DASHBOARD_BASIC:
+            classified = {}
+            _parse_dashboard_basic(raw, system_organizations, known.previous_system_ids, classified, out)
+            _merge_classifications(parsed["systems"], classified)
     for raw in by_table["budgets"]:
+        classified: dict[str, tuple] = {}
         _parse_budgets(raw, parsed["budgets"], system_organizations, out, progress,
-                       aliases=known.previous_system_ids)
+                       aliases=known.previous_system_ids, classified=classified)
+        _merge_classifications(parsed["systems"], classified)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
     for raw in by_table["contracts"]:
@@ -274,9 +283,86 @@ def _check_systems(target: ParsedTable, known: Known, organization_codes: set[st
     return sorted(new_platforms)
 
 
+def _merge_classifications(systems: ParsedTable, classified: dict[str, tuple]) -> None:
+    """The IT Dashboard classifications read from a budget sheet, as (partial) rows of `systems`.
+
+    A system the same import has a `systems` row for keeps what that row says; otherwise the row updates
+    only the classifications (the other fields are left as stored).
+    """
+    for system_id, (_year, values_by_field, where) in classified.items():
+        if not values_by_field:
+            continue
+        key = (system_id,)
+        record = systems.records.get(key)
+        if record is None:
+            systems.records[key] = {"system_id": system_id, **values_by_field}
+            systems.where[key] = where
+        else:
+            for name, value in values_by_field.items():
+                record.setdefault(name, value)
+        systems.present |= set(values_by_field)
+
+
+def _parse_dashboard_basic(raw: RawTable, system_organizations: dict[str, str], aliases: dict[str, str],
+                           classified: dict[str, tuple], out: _Collector) -> None:
+    """The IT Dashboard's basic information of systems: each row's classifications, for a known system."""
+    col = {name: i for i, name in enumerate(raw.columns) if name}
+    headers = {name: _header_of(raw, name) for name in col}
+
+    def cell(cells, i):
+        value = cells[i] if i is not None and i < len(cells) else None
+        return values.unneutralize(value) if isinstance(value, str) and raw.spreadsheet else value
+
+    for number, cells in raw.rows():
+        sid = values._text(cell(cells, col.get("system_id")) or "").strip()
+        sid = aliases.get(sid, sid) if sid not in system_organizations else sid
+        if not sid:
+            out.add(raw.source, number, headers["system_id"], sid, "必須の値がありません", "A required value is missing")
+            continue
+        if sid not in system_organizations:
+            out.add(raw.source, number, headers["system_id"], sid, "情報システムIDが見つかりません", "Unknown system")
+            continue
+        fy = 0
+        year = cell(cells, col.get("year"))
+        if not values.is_blank(year):
+            try:
+                fy = values.parse_fiscal_year(year)
+            except values.CellError as exc:
+                out.add(raw.source, number, headers["year"], year, exc.reason_ja, exc.reason_en)
+                continue
+        classes = _dashboard_classifications(raw, col, headers, functools.partial(cell, cells), raw.source, number, out)
+        if classes is not None and (sid not in classified or fy >= classified[sid][0]):
+            classified[sid] = (fy, classes, (raw.source, number))
+
+
+def _dashboard_classifications(raw: RawTable, col: dict[str, int], headers: dict[str, str], cell, source, number,
+                               out: _Collector) -> dict[str, str] | None:
+    """The classification codes of one IT Dashboard row (code column, else name column); None if one is bad."""
+    found, ok = {}, True
+    for name, (code_column, name_column) in schema.IT_DASHBOARD_CLASSIFICATIONS.items():
+        column = schema.SYSTEMS.column(name)
+        for header in (code_column, name_column):
+            value = cell(col.get(header))
+            if values.is_blank(value):
+                continue
+            try:
+                found[name] = values.parse_choice(value, column, values.choice_lookup(column))
+            except values.CellError as exc:
+                out.add(source, number, headers.get(header, header), value,
+                        f"{column.ja}: {exc.reason_ja}", f"{column.ja} ({name}): {exc.reason_en}")
+                ok = False
+            break
+    return found if ok else None
+
+
 def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dict[str, str], out: _Collector,
-                   progress=None, aliases: dict[str, str] | None = None) -> None:
-    """Budget rows by the million: a tight loop with the common cases first, parsed into 5-tuple keys."""
+                   progress=None, aliases: dict[str, str] | None = None,
+                   classified: dict[str, tuple] | None = None) -> None:
+    """Budget rows by the million: a tight loop with the common cases first, parsed into 5-tuple keys.
+
+    An IT Dashboard sheet also carries each system's classifications; they are collected in `classified`
+    (system ID → (fiscal year, {field: code}, (file, row))), the latest year's row winning.
+    """
     table = raw.table
     col = {name: i for i, name in enumerate(raw.columns) if name}
     headers = {name: _header_of(raw, name) for name in col}
@@ -352,6 +438,9 @@ def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dic
                         exc.reason_ja, exc.reason_en)
                 ok = False
         if dashboard:
+            classes = _dashboard_classifications(raw, col, headers, functools.partial(cell, cells), source, number, out)
+            if classes is None:
+                ok = False
             lines = []
             for name, category in (("operating_budget", "operation"), ("development_budget", "development")):
                 amount_raw = cell(cells, col.get(name))
@@ -376,6 +465,8 @@ def _parse_budgets(raw: RawTable, target: ParsedTable, system_organizations: dic
                     ok = False
             if not ok:
                 continue
+            if classified is not None and (sid not in classified or fy >= classified[sid][0]):
+                classified[sid] = (fy, classes, (source, number))
             for category, amount in lines:
                 key = (sid, fy, category, "initial", "ministry")
                 _add_budget(records, where, key, amount, source, number, headers["system_id"], out)

@@ -63,3 +63,55 @@ class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+
+
+# The IT Dashboard's classifications of a system (政府CIOポータル / デジタル庁 IT ダッシュボード), each with
+# the codes its master datasets use (SystemFieldMaster, SystemArchitectureMaster, ReductionMaster,
+# PfMaster): the stored value is the code, so the published layout maps onto it as it is. Blank: not
+# classified yet. The interchange schema lists the same codes with their Japanese names (a test keeps them
+# in step).
+
+
+class ProcessingClass(models.TextChoices):
+    """情報処理システム分類: what kind of processing the system does."""
+
+    PUBLIC_SERVICE = "01", _("Services to citizens and businesses")
+    BUSINESS = "02", _("Business processing")
+    INTERNAL = "03", _("Internal administration")
+    INFORMATION = "04", _("Information provision")
+    INFRASTRUCTURE = "05", _("Infrastructure and common services")
+    OTHER = "99", pgettext_lazy("processing class", "Other")
+
+
+class Architecture(models.TextChoices):
+    """システムアーキテクチャ（システム方式）."""
+
+    MAINFRAME = "01", _("Mainframe")
+    OFFICE_COMPUTER = "02", _("Office computer")
+    CLIENT_SERVER = "03", _("Client-server")
+    WEB = "04", _("Web application")
+    STANDALONE = "05", _("Standalone")
+    OTHER = "99", pgettext_lazy("architecture", "Other")
+
+
+class ConsolidationTarget(models.TextChoices):
+    """統廃合該非: whether the system is to be consolidated or abolished (政府情報システム改革ロードマップ)."""
+
+    TARGET = "1", _("Target of consolidation (該当)")
+    NOT_TARGET = "2", _("Not a target of consolidation (非該当)")
+
+
+class PlatformTarget(models.TextChoices):
+    """PF統合該非: whether the system is to move onto the government common platform (政府共通プラットフォーム)."""
+
+    TARGET = "1", _("Target of platform integration (該当)")
+    NOT_TARGET = "2", _("Not a target of platform integration (非該当)")
+
+
+# The four classifications as (model field, choices), in the order pages show them.
+DASHBOARD_CLASSIFICATIONS = (
+    ("processing_class", ProcessingClass),
+    ("architecture", Architecture),
+    ("consolidation", ConsolidationTarget),
+    ("platform_integration", PlatformTarget),
+)

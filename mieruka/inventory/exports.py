@@ -22,23 +22,26 @@ def system_csv_rows(queryset, *, fiscal_year: int):
     yield [
         "system_id", "name_ja", "name_en", "organization_code", "classification", "status", "purpose",
         "functions", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
-        f"initial_budget_{fiscal_year}",
+        "processing_class", "architecture", "consolidation", "platform_integration", f"initial_budget_{fiscal_year}",
     ]
     # Plain tuples and one query for every row's platforms: building 50,000 model instances (and a
     # prefetch per chunk) took most of the export's time.
     platforms = _platform_codes(queryset)
     rows = queryset.prefetch_related(None).values_list(
         "pk", "system_id", "name_ja", "name_en", "organization__code", "classification", "status", "purpose",
-        "functions", "users", "annual_users", "hosting", "important", "started_on", "retired_on", "fy_budget",
+        "functions", "users", "annual_users", "hosting", "important", "started_on", "retired_on",
+        "processing_class", "architecture", "consolidation", "platform_integration", "fy_budget",
     )
     for (pk, system_id, name_ja, name_en, organization, classification, status, purpose, functions, users,
-         annual_users, hosting, important, started_on, retired_on, fy_budget) in rows.iterator(chunk_size=2000):
+         annual_users, hosting, important, started_on, retired_on, processing_class, architecture, consolidation,
+         platform_integration, fy_budget) in rows.iterator(chunk_size=2000):
         yield [spreadsheet_safe(v) for v in (
             system_id, name_ja, name_en, organization, classification, status, purpose,
             ";".join(functions or []), ";".join(users or []),
             "" if annual_users is None else annual_users, hosting,
             ";".join(platforms.get(pk, ())), "true" if important else "false",
             started_on.isoformat() if started_on else "", retired_on.isoformat() if retired_on else "",
+            processing_class, architecture, consolidation, platform_integration,
             "" if fy_budget is None else fy_budget,
         )]
 

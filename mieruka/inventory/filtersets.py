@@ -24,11 +24,22 @@ from mieruka.core.search import search_terms
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
-from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus
+from .choices import (
+    Architecture,
+    ConsolidationTarget,
+    Hosting,
+    InterfaceKind,
+    PlatformTarget,
+    ProcessingClass,
+    ProjectPhase,
+    SystemClassification,
+    SystemStatus,
+)
 from .models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from .selectors import current_fiscal_year
 
 MILLION = 1_000_000
+NOT_CLASSIFIED = ("none", _("Not classified"))
 IMPORTANT_CHOICES = [("yes", _("Important projects only")), ("no", _("Not important projects"))]
 
 
@@ -154,6 +165,23 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
         empty_label=_("All"),
     )
+    # The IT Dashboard's classifications, by code; `none` finds the systems not classified yet.
+    processing_class = django_filters.ChoiceFilter(
+        label=_("Information processing class (情報処理システム分類)"),
+        choices=[*ProcessingClass.choices, NOT_CLASSIFIED], empty_label=_("All"), method="filter_classified",
+    )
+    architecture = django_filters.ChoiceFilter(
+        label=_("System architecture (アーキテクチャ)"), choices=[*Architecture.choices, NOT_CLASSIFIED],
+        empty_label=_("All"), method="filter_classified",
+    )
+    consolidation = django_filters.ChoiceFilter(
+        label=_("Consolidation target (統廃合該非)"), choices=[*ConsolidationTarget.choices, NOT_CLASSIFIED],
+        empty_label=_("All"), method="filter_classified",
+    )
+    platform_integration = django_filters.ChoiceFilter(
+        label=_("Platform integration target (PF統合該非)"), choices=[*PlatformTarget.choices, NOT_CLASSIFIED],
+        empty_label=_("All"), method="filter_classified",
+    )
     budget_fy = FiscalYearChoiceFilter(
         label=_("Fiscal year of the budget"), choices=fiscal_year_choices, method="filter_nothing",
         empty_label=None,
@@ -204,6 +232,10 @@ class InformationSystemFilterSet(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+    def filter_classified(self, queryset, name, value):
+        """An IT Dashboard classification by its code, or `none` for the systems not classified yet."""
+        return queryset.filter(**{name: "" if value == NOT_CLASSIFIED[0] else value})
 
     def filter_linked(self, queryset, name, value):
         """Systems linked to `value` through the many-to-many `name`, as `pk IN (…)`: a join would need

@@ -152,7 +152,8 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         model = InformationSystem
         fields = [
             "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
-            "function_tags", "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
+            "function_tags", "users", "annual_users", "hosting", "platforms", "important",
+            "processing_class", "architecture", "consolidation", "platform_integration", "started_on", "retired_on",
             "internal_notes",
         ]
         widgets = {

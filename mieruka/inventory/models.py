@@ -10,9 +10,13 @@ from mieruka.core.errors import bilingual
 from mieruka.core.models import TimestampedModel
 
 from .choices import (
+    Architecture,
+    ConsolidationTarget,
     DesignationField,
     Hosting,
     InterfaceKind,
+    PlatformTarget,
+    ProcessingClass,
     ProjectPhase,
     ProposalStatus,
     SystemClassification,
@@ -106,6 +110,15 @@ class InformationSystem(TimestampedModel):
         BusinessFunction, verbose_name=_("business function tags"), blank=True, related_name="systems"
     )
     important = models.BooleanField(_("important project (重点)"), default=False)
+    # The IT Dashboard's classifications (codes of its master lists; blank: not classified yet).
+    processing_class = models.CharField(_("information processing class (情報処理システム分類)"), max_length=2,
+                                        choices=ProcessingClass.choices, blank=True, default="")
+    architecture = models.CharField(_("system architecture (アーキテクチャ)"), max_length=2,
+                                    choices=Architecture.choices, blank=True, default="")
+    consolidation = models.CharField(_("consolidation target (統廃合該非)"), max_length=1,
+                                     choices=ConsolidationTarget.choices, blank=True, default="")
+    platform_integration = models.CharField(_("platform integration target (PF統合該非)"), max_length=1,
+                                            choices=PlatformTarget.choices, blank=True, default="")
     started_on = models.DateField(_("operation started on"), null=True, blank=True)
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
     retirement_reason = models.TextField(_("reason for retirement"), blank=True)

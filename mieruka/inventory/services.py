@@ -28,6 +28,7 @@ SYSTEM_FIELDS = {
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
     "retirement_reason", "successor", "function_tags",
+    "processing_class", "architecture", "consolidation", "platform_integration",
 }
 # Designations that are the Digital Agency's to make (重点プロジェクト, 区分); ministries propose changes.
 SYSTEM_DESIGNATIONS = ("important", "classification")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
@@ -21,7 +22,7 @@ from mieruka.core.choices import ChangeAction
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem
 
-from .models import Decision
+from .models import Decision, Initiative, MidTermPlan
 
 BOARD = "デジタル庁 ポートフォリオ会議"
 RATIONALE = {
@@ -124,3 +125,72 @@ def decisions_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)), timezone.get_default_timezone())
         audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=items, time=when)
     return {"decisions": len(decisions)}
+
+
+# The current plans (FY2026–2030): what each ministry adopted for the years after the 2021 plans ended.
+CURRENT_PLAN = (2026, 2030)
+CURRENT_INITIATIVES = (
+    # code, title, metric, base year, target year, target (%; negative: an allowed increase), which systems
+    ("I1", "運用等経費の3割削減（2025年度比）", "operating_cost", 2025, 2030, Decimal("30"), "operating"),
+    ("I2", "ガバメントクラウド移行による運用等経費の削減", "operating_cost", 2025, 2028, Decimal("15"), "on_premises"),
+    ("I3", "基幹システム刷新に伴う整備等経費の増加の抑制（上限2割増）", "development_cost", 2025, 2028, Decimal("-20"),
+     "largest"),
+)
+
+
+def plans_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.date) -> dict:
+    """Each ministry's current mid-term plan (FY2026–2030) with its initiatives, adopted on 1 April 2026.
+
+    I1 and I2 are reduction targets on the ministry's running systems (I2 on those still on premises), I3 an
+    allowed increase of development cost for the ministry's largest systems with development under way, as
+    a renewal brings. Every initiative's systems have budget in the base year, so its plan can be computed.
+    """
+    from mieruka.organizations.models import Organization
+    from mieruka.organizations.selectors import organization_subtree_ids
+
+    first, last = CURRENT_PLAN
+    adopted = min(datetime.date(first, 4, 1), today)
+    ministries = list(Organization.objects.filter(kind__in=["ministry", "digital_agency"], parent__isnull=True)
+                      .order_by("order", "code"))
+    executed = BudgetLine.objects.filter(fiscal_year=first - 1, stage="executed").order_by()
+    sizes = dict(executed.values_list("system_id").annotate(total=Sum("amount_yen")))
+    development = dict(executed.filter(category="development").values_list("system_id")
+                       .annotate(total=Sum("amount_yen")))
+    plans, initiatives = [], []
+    for org in ministries:
+        running = list(InformationSystem.objects.filter(
+            organization_id__in=organization_subtree_ids(organization=org), status="operation")
+            .order_by("system_id").values_list("pk", "hosting"))
+        with_budget = [(pk, hosting) for pk, hosting in running if sizes.get(pk)]
+        if len(with_budget) < 3:
+            continue
+        plan = MidTermPlan(organization=org, code=f"{org.code}-PLAN-{first}", title=f"{org.name_ja} 情報システム中長期計画（{first}〜{last}年度）",
+                           start_year=first, end_year=last,
+                           description="運用等経費の削減、ガバメントクラウドへの移行、基幹システムの計画的な刷新を柱とする。")
+        plans.append(plan)
+        pool = {
+            "operating": [pk for pk, _ in with_budget],
+            "on_premises": [pk for pk, hosting in with_budget if hosting == "on_premises"],
+            # The largest systems with development under way (the base of a development-cost target).
+            "largest": sorted((pk for pk, _ in with_budget if development.get(pk)), key=lambda pk: (-sizes[pk], pk))[:3],
+        }
+        for code, title, metric, base, target, pct, which in CURRENT_INITIATIVES:
+            candidates = pool[which]
+            if not candidates:
+                continue
+            chosen = candidates if which == "largest" else rng.sample(candidates, min(len(candidates), rng.randrange(3, 9)))
+            initiatives.append((Initiative(plan=plan, code=code, title=title, metric=metric, base_year=base,
+                                           target_year=target, target_reduction_pct=pct,
+                                           description=f"{base}年度の実績（執行額）を基準とする。"), sorted(chosen)))
+    MidTermPlan.objects.bulk_create(plans)
+    for initiative, _ in initiatives:
+        initiative.plan_id = initiative.plan.pk
+    Initiative.objects.bulk_create([i for i, _ in initiatives])
+    through = Initiative.systems.through
+    through.objects.bulk_create([through(initiative_id=i.pk, informationsystem_id=s)
+                                 for i, chosen in initiatives for s in chosen], batch_size=2000)
+    prefetch_related_objects([i for i, _ in initiatives], "systems", "projects")
+    when = timezone.make_aware(datetime.datetime.combine(adopted, datetime.time(9, 0)), timezone.get_default_timezone())
+    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=plans, time=when)
+    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=[i for i, _ in initiatives], time=when)
+    return {"current plans": len(plans), "current initiatives": len(initiatives)}

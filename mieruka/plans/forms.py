@@ -2,9 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.errors import bilingual
+from mieruka.core.permissions import editable_organization_ids, is_digital_agency
+from mieruka.inventory.forms import (
+    BilingualFormMixin,
+    ListTextareaField,
+    OrganizationTreeChoiceField,
+    _ReasonMixin,
+)
 from mieruka.inventory.models import InformationSystem, Project
 
 from .choices import DecisionKind
+from .models import Initiative, MidTermPlan
+from .services import INITIATIVE_EDITABLE, PLAN_EDITABLE
 
 
 class DecisionForm(forms.Form):
@@ -47,3 +56,72 @@ class DecisionForm(forms.Form):
             if self.successor is None:
                 raise forms.ValidationError(bilingual(f"システム {value} はありません", f"No system {value}"))
         return value
+
+
+class PlanForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
+    """A mid-term plan. Its code and organization are its identity: fixed once it is created."""
+
+    organization = OrganizationTreeChoiceField(label=_("Organization"))
+
+    class Meta:
+        model = MidTermPlan
+        fields = ["code", "organization", "title", "start_year", "end_year", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"code": {"unique": bilingual("この計画コードは既に使われています",
+                                                       "This plan code is already used")}}
+
+    def __init__(self, *args, editing: bool = False, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_reason_field(required=editing)
+        if editing:
+            for name in ("code", "organization"):
+                self.fields[name].disabled = True
+        elif user is not None and not is_digital_agency(user):
+            # A PJMO plans for its own ministry only.
+            self.fields["organization"].limit_to(editable_organization_ids(user))
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in PLAN_EDITABLE}
+
+
+class InitiativeForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
+    """An initiative of a plan, with its target and the systems and projects it is measured on."""
+
+    system_ids = ListTextareaField(label=_("Systems (system IDs)"), required=False,
+                                   help_text=_("One system ID per line (or separated by ;)."))
+    project_ids = ListTextareaField(label=_("Projects (project IDs)"), required=False,
+                                    help_text=_("One project ID per line (or separated by ;)."))
+
+    class Meta:
+        model = Initiative
+        fields = ["code", "title", "description", "metric", "base_year", "target_year", "target_reduction_pct"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_reason_field(required=editing)
+        if editing:
+            self.fields["code"].disabled = True
+            if not self.is_bound:
+                self.initial["system_ids"] = list(self.instance.systems.values_list("system_id", flat=True))
+                self.initial["project_ids"] = list(self.instance.projects.values_list("project_id", flat=True))
+
+    def _lookup(self, model, field: str, ids: list[str], label_ja: str, label_en: str) -> list:
+        found = {getattr(o, field): o for o in model.objects.filter(**{f"{field}__in": ids})}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise forms.ValidationError(bilingual(f"{label_ja}が見つかりません: {', '.join(missing)}",
+                                                  f"Unknown {label_en}: {', '.join(missing)}"))
+        return [found[i] for i in ids]
+
+    def clean_system_ids(self):
+        return self._lookup(InformationSystem, "system_id", self.cleaned_data["system_ids"], "システム", "systems")
+
+    def clean_project_ids(self):
+        return self._lookup(Project, "project_id", self.cleaned_data["project_ids"], "プロジェクト", "projects")
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in INITIATIVE_EDITABLE}
+        data["systems"] = self.cleaned_data.get("system_ids", [])
+        data["projects"] = self.cleaned_data.get("project_ids", [])
+        return data

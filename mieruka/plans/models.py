@@ -2,12 +2,14 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mieruka.core.errors import bilingual
 from mieruka.core.models import TimestampedModel
 
 from .choices import DecisionKind, Metric
@@ -41,6 +43,11 @@ class MidTermPlan(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("plans:detail", args=[self.code])
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": bilingual("計画の最終年度は初年度以降としてください",
+                                                         "The last fiscal year must not precede the first")})
 
 
 class Initiative(TimestampedModel):
@@ -80,6 +87,11 @@ class Initiative(TimestampedModel):
 
     def __str__(self):
         return f"{self.plan.code}/{self.code} {self.title}"
+
+    def clean(self):
+        if self.base_year and self.target_year and self.target_year <= self.base_year:
+            raise ValidationError({"target_year": bilingual("目標年度は基準年度より後にしてください",
+                                                            "The target year must be after the base year")})
 
     def audit_related_object(self):
         return self.plan

@@ -310,3 +310,42 @@ def stop_tracking(*, user, today) -> list[StopTracking]:
 def stop_alarms(*, user, today) -> list[StopTracking]:
     """Only the tracked decisions that raise an alarm (for the home page)."""
     return [t for t in stop_tracking(user=user, today=today) if t.alarms]
+
+
+def plan_vs_actual_by_system(*, initiative: Initiative, table: dict) -> list[dict]:
+    """The records behind each actual figure of `table` (from `plan_vs_actual`): per system and year, the
+    amount of the budget stage the year's figure was taken from. The amounts of a year add up to its figure.
+    """
+    from mieruka.inventory.models import InformationSystem
+
+    categories = METRIC_CATEGORIES[initiative.metric]
+    system_ids = initiative_system_ids(initiative=initiative)
+    sources = {r.fiscal_year: r.source for r in table["rows"] if r.source}
+    amounts: dict[tuple[int, int, str], int] = defaultdict(int)
+    if sources:
+        for sid, fy, stage, total in (
+            BudgetLine.objects.filter(system_id__in=system_ids, category__in=categories,
+                                      stage__in=set(sources.values()), fiscal_year__in=list(sources))
+            .order_by().values_list("system_id", "fiscal_year", "stage").annotate(total=Sum("amount_yen"))
+        ):
+            amounts[(sid, fy, stage)] += total
+    years = [r.fiscal_year for r in table["rows"]]
+    out = []
+    for system in InformationSystem.objects.filter(pk__in=system_ids).select_related("organization").order_by("system_id"):
+        cells = [{"fiscal_year": fy, "amount": amounts.get((system.pk, fy, sources[fy])) if fy in sources else None,
+                  "source": sources.get(fy)} for fy in years]
+        out.append({"system": system, "years": cells})
+    return out
+
+
+def change_from_base(pct: Decimal | None) -> dict | None:
+    """How a reduction percentage reads: a fall is a reduction (削減 10.0 %), a rise an increase (増加 35.4 %).
+
+    `plan_vs_actual` keeps the signed reduction (positive = lower than the base) for sorting and tests;
+    pages must never print a negative reduction.
+    """
+    if pct is None:
+        return None
+    if pct < 0:
+        return {"direction": "increase", "pct": -pct}
+    return {"direction": "reduction" if pct > 0 else "unchanged", "pct": pct}

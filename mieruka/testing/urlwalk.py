@@ -55,7 +55,7 @@ def _records():
     from mieruka.core.models import ObjectChange
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.organizations.models import Organization
-    from mieruka.plans.models import MidTermPlan
+    from mieruka.plans.models import Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.reviews.models import Finding, Review
     from mieruka.tasks.models import TaskRun
@@ -84,7 +84,11 @@ def _records():
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
-        "plans:detail": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code}),
+        **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
+           for v in ("detail", "edit", "initiative_create")},
+        **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",
+                                     lambda o: {"code": o.plan.code, "initiative_code": o.code})
+           for v in ("detail", "edit")},
         **{f"monitoring:{v}": important for v in ("project", "report_create", "baseline_create")},
         **{f"reviews:{v}": review for v in ("detail", "transition", "checklist", "finding_create", "follow_up")},
         "reviews:finding_update": (Finding.objects.all(), "project__organization", lambda o: {"pk": o.pk}),

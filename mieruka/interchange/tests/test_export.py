@@ -140,8 +140,9 @@ class ExportTest(FilesMixin, PortfolioTestCase):
         headers = [c.value for c in systems[1]]
         assert headers[:5] == ["情報システムID", "情報システム名", "情報システム名（英語）", "組織コード", "情報システム区分"]
         lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in systems.data_validations.dataValidation}
-        # classification, status, users, hosting, important, business-function tags
-        assert set(lists) == {"E", "F", "I", "K", "M", "Q"}
+        # classification, status, users, hosting, important, business-function tags, and the IT Dashboard's
+        # processing class, architecture, consolidation and platform integration
+        assert set(lists) == {"E", "F", "I", "K", "M", "Q", "R", "S", "T", "U"}
         assert "operation" in lists["F"]
         budgets = workbook["予算"]
         assert len(budgets.data_validations.dataValidation) == 3  # category, stage, appropriation

@@ -31,7 +31,7 @@ class SharedPlatformOutputSerializer(OutputSerializer):
 SYSTEM_FIELDS = [
     "system_id", "name_ja", "name_en", "organization", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on", "internal_notes",
-    "function_tags",
+    "function_tags", "processing_class", "architecture", "consolidation", "platform_integration",
 ]
 PROJECT_FIELDS = [
     "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",

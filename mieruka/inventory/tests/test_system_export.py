@@ -13,6 +13,7 @@ from .helpers import THIS_FY
 HEADER = [
     "system_id", "name_ja", "name_en", "organization_code", "classification", "status", "purpose", "functions",
     "users", "annual_users", "hosting", "platforms", "important", "started_on", "retired_on",
+    "processing_class", "architecture", "consolidation", "platform_integration",
 ]
 
 

@@ -30,6 +30,12 @@ class Command(BaseCommand):
         group.add_argument("--platform", help="shared platform code")
         group.add_argument("--important", choices=("yes", "no"))
         group.add_argument("--q", help="keyword in names and purpose")
+        group.add_argument("--processing-class", dest="processing_class",
+                           help="情報処理システム分類 code, or none")
+        group.add_argument("--architecture", help="アーキテクチャ code, or none")
+        group.add_argument("--consolidation", help="統廃合該非 code (1, 2), or none")
+        group.add_argument("--platform-integration", dest="platform_integration",
+                           help="PF統合該非 code (1, 2), or none")
 
     def handle(self, *args, **options):
         out = Path(options["out"])
