@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from mieruka.budgets.api.views import BudgetLineViewSet
-from mieruka.contracts.api.views import ContractViewSet
+from mieruka.contracts.api.views import CloudUsageViewSet, ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
@@ -33,6 +33,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
 router.register("changes", ObjectChangeViewSet, basename="change")
 router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
 
