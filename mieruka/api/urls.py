@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from mieruka.budgets.api.views import BudgetLineViewSet
-from mieruka.contracts.api.views import ContractViewSet
+from mieruka.contracts.api.views import CloudUsageViewSet, ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.interchange.api.views import ImportViewSet
@@ -35,6 +35,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
 router.register("changes", ObjectChangeViewSet, basename="change")
 router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
 router.register("imports", ImportViewSet, basename="import")

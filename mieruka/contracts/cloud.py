@@ -36,3 +36,34 @@ def run_rate_forecast(*, fiscal_year: int, monthly: dict[datetime.date, int], bu
     over = forecast is not None and budget is not None and forecast > budget
     return Forecast(months=rows, spent=spent, billed_months=len(billed), forecast=forecast, budget=budget,
                     over_budget=over)
+
+
+REDUCTION_TARGET = 30  # percent: the government's target for operating cost after moving to the cloud
+
+
+@dataclass(frozen=True)
+class MigrationEffect:
+    migrated_on: datetime.date
+    before_year: int | None  # the last fiscal year that ended before the move
+    before: int | None  # its 運用等経費 (executed if settled, else the initial budget)
+    after_year: int | None  # the first fiscal year that began after the move
+    after: int | None
+    reduction: float | None  # percent of `before` saved; negative when the cost rose
+
+    @property
+    def target_met(self) -> bool | None:
+        return None if self.reduction is None else self.reduction >= REDUCTION_TARGET
+
+
+def migration_effect(*, migrated_on: datetime.date, operating: dict[int, int]) -> MigrationEffect:
+    """Operating cost before and after a move to the government cloud (`operating`: fiscal year → 運用等経費).
+
+    The year of the move itself is left out: it carries both the old and the new costs (and the move's)."""
+    moved_in = migrated_on.year if migrated_on.month >= 4 else migrated_on.year - 1
+    before_year = max((fy for fy in operating if fy < moved_in), default=None)
+    after_year = min((fy for fy in operating if fy > moved_in), default=None)
+    before = operating.get(before_year) if before_year is not None else None
+    after = operating.get(after_year) if after_year is not None else None
+    reduction = round((before - after) * 100 / before, 1) if before and after is not None else None
+    return MigrationEffect(migrated_on=migrated_on, before_year=before_year, before=before,
+                           after_year=after_year, after=after, reduction=reduction)

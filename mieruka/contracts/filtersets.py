@@ -6,6 +6,7 @@ and the number of rows here come from the same filters.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import django_filters
@@ -20,7 +21,7 @@ from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
 from .choices import COMPETITIVE_METHODS, ContractMethod
-from .models import Contract
+from .models import CloudUsage, Contract
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -125,3 +126,33 @@ class ContractFilterSet(django_filters.FilterSet):
         for expr in SORT_KEYS[key.lstrip("-")]:
             ordering.append(F(expr).desc(nulls_last=True) if descending else F(expr).asc(nulls_first=True))
         return queryset.order_by(*ordering, "-pk" if descending else "pk")
+
+
+class CloudUsageFilterSet(django_filters.FilterSet):
+    """Cloud charges by system, organization subtree, fiscal year or month range, account and category."""
+
+    system = django_filters.CharFilter(label=_("System ID"), field_name="system__system_id")
+    organization = django_filters.ChoiceFilter(
+        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+        method="filter_organization",
+    )
+    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"), method="filter_fiscal_year",
+                                              min_value=1989, max_value=2100)
+    month_from = django_filters.DateFilter(label=_("From month"), field_name="month", lookup_expr="gte")
+    month_to = django_filters.DateFilter(label=_("To month"), field_name="month", lookup_expr="lte")
+    account = django_filters.CharFilter(label=_("Cloud account"), field_name="account")
+    service_category = django_filters.CharFilter(label=_("Service category"), field_name="service_category")
+
+    class Meta:
+        model = CloudUsage
+        fields: list[str] = []
+
+    def filter_organization(self, queryset, name, value):
+        organization = Organization.objects.filter(code=value).first()
+        if organization is None:
+            return queryset.none()
+        return queryset.filter(system__organization_id__in=organization_subtree_ids(organization=organization))
+
+    def filter_fiscal_year(self, queryset, name, value):
+        fy = int(value)
+        return queryset.filter(month__gte=datetime.date(fy, 4, 1), month__lte=datetime.date(fy + 1, 3, 1))

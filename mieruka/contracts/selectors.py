@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.permissions import scope_queryset
+from mieruka.core.selectors import field_changes
+from mieruka.inventory.choices import Hosting
 from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 
-from .cloud import fiscal_months, run_rate_forecast
+from . import execution
+from .cloud import fiscal_months, migration_effect, run_rate_forecast
 from .insight import Row
 from .models import CloudUsage, Contract
 
@@ -96,9 +100,44 @@ def execution_lines(*, user, category: str | None = None) -> tuple[list[tuple], 
 
     systems = scope_queryset(user, InformationSystem.objects.order_by())
     ministry_of = {sid: top(org) for sid, org in systems.values_list("system_id", "organization_id")}
-    lines = BudgetLine.objects.filter(system__in=systems.values("pk"), stage__in=(
-        "initial", "supplementary", "carryover", "executed"))
+    lines = BudgetLine.objects.filter(system__in=systems.values("pk"), stage__in=execution.STAGES)
     if category:
         lines = lines.filter(category=category)
     rows = list(lines.order_by().values_list("system__system_id", "fiscal_year", "stage", "amount_yen"))
     return rows, ministry_of, {code: name for _, code, name in organizations.values()}
+
+
+def cloud_migrations(*, user) -> list[dict]:
+    """Systems this person may read that moved to the government cloud, with their operating cost before
+    and after the move (`cloud.migration_effect`). The date of the move is the recorded change of hosting
+    to the government cloud (the audit trail), so a system registered on the cloud has no "before"."""
+    systems = scope_queryset(user, InformationSystem.objects.filter(hosting=Hosting.GOVERNMENT_CLOUD).order_by())
+    moves = field_changes(model=InformationSystem, field="hosting", pks=systems.values("pk"))
+    moved_on = {}
+    for pk, changes in moves.items():
+        arrivals = [time for time, _, after in changes if after == Hosting.GOVERNMENT_CLOUD]
+        if arrivals:
+            moved_on[pk] = timezone.localdate(arrivals[-1])
+    operating: dict[int, dict[int, dict[str, int]]] = {}
+    for pk, fy, stage, total in (BudgetLine.objects.filter(system_id__in=list(moved_on), category="operation",
+                                                           stage__in=("initial", "executed"))
+                                 .values("system_id", "fiscal_year", "stage").annotate(total=Sum("amount_yen"))
+                                 .values_list("system_id", "fiscal_year", "stage", "total")):
+        operating.setdefault(pk, {}).setdefault(fy, {})[stage] = total
+    organizations, top = _ministries()
+    names = {code: name for _, code, name in organizations.values()}
+    out = []
+    for s in systems.filter(pk__in=list(moved_on)).only("pk", "system_id", "name_ja", "name_en", "organization_id"):
+        # A settled year counts what was executed; a year not yet settled, its initial budget.
+        by_year = {fy: stages.get("executed", stages.get("initial", 0)) for fy, stages in operating.get(s.pk, {}).items()}
+        ministry = top(s.organization_id)
+        out.append({"system": s, "ministry": ministry, "ministry_name": names.get(ministry, ministry),
+                    "effect": migration_effect(migrated_on=moved_on[s.pk], operating=by_year)})
+    out.sort(key=lambda r: (r["effect"].reduction is None, r["effect"].reduction or 0, r["system"].system_id))
+    return out
+
+
+def cloud_usage_list() -> QuerySet[CloudUsage]:
+    """Cloud charges with their systems, in the order of a billing statement."""
+    return CloudUsage.objects.select_related("system").order_by("system__system_id", "month", "account",
+                                                                 "service_category", "pk")

@@ -20,7 +20,7 @@ from mieruka.inventory.models import InformationSystem
 from mieruka.inventory.selectors import current_fiscal_year, history_with_diffs
 from mieruka.inventory.views import paginate, sort_headers
 
-from . import execution, insight, selectors
+from . import cloud, execution, insight, selectors
 from .filtersets import ContractFilterSet
 from .forms import InsightForm
 
@@ -166,6 +166,20 @@ def procurement_insight(request):
 
 
 @login_required
+def cloud_migrations(request):
+    """Systems moved to the government cloud: operating cost before and after, against the 30 % target."""
+    rows = selectors.cloud_migrations(user=request.user)
+    measured = [r for r in rows if r["effect"].reduction is not None]
+    before = sum(r["effect"].before for r in measured)
+    after = sum(r["effect"].after for r in measured)
+    return render(request, "contracts/cloud_migrations.html", {
+        "rows": rows, "target": cloud.REDUCTION_TARGET, "measured": len(measured),
+        "met": sum(1 for r in measured if r["effect"].target_met), "before": before, "after": after,
+        "reduction": round((before - after) * 100 / before, 1) if before else None,
+    })
+
+
+@login_required
 def system_cloud(request, system_id: str):
     """One system's government-cloud charges month by month against its budget, with the year-end forecast."""
     system = scope_queryset(request.user, InformationSystem.objects.select_related("organization")).filter(
@@ -185,7 +199,8 @@ def system_cloud(request, system_id: str):
 
 @login_required
 def budget_execution(request):
-    """Execution per ministry for one fiscal year, and the systems with low execution two years running."""
+    """The settlement per ministry for one fiscal year (the Board of Audit's table), one ministry's systems,
+    and the systems with low execution two years running."""
     category = request.GET.get("category") if request.GET.get("category") in ("development", "operation") else ""
     lines, ministry_of, names = selectors.execution_lines(user=request.user, category=category or None)
     rows = execution.execution_rows(lines)
@@ -197,10 +212,15 @@ def budget_execution(request):
     order = selectors.organization_order()
     ministries = execution.by_ministry(rows, ministry_of, fy)
     flagged = execution.low_execution(rows)
+    chosen = request.GET.get("organization") if request.GET.get("organization") in ministries else ""
+    systems = [{"system_id": sid, **cell} for (sid, year), cell in sorted(rows.items())
+               if year == fy and chosen and ministry_of.get(sid) == chosen]
     return render(request, "contracts/execution.html", {
         "fiscal_year": fy, "years": years, "category": category,
         "ministries": [{"code": code, "name": names.get(code, code), **ministries[code]} for code in sorted(
             ministries, key=lambda c: (order.get(c) is None, order.get(c), c))],
+        "total": execution.grand_total(ministries),
+        "chosen": chosen, "chosen_name": names.get(chosen, chosen), "systems": systems,
         "flagged": [{"system_id": sid, "years": fys, "rates": [rows[(sid, y)]["rate"] for y in fys]}
                     for sid, fys in sorted(flagged.items())],
         "low_rate": execution.LOW_RATE, "low_years": execution.LOW_YEARS,

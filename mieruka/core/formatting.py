@@ -49,8 +49,8 @@ def yen_in(amount: int | None, unit: str) -> str:
     if amount is None:
         return ""
     divisor = {"thousand": 1_000, "million": 1_000_000, "yen": 1}[unit]
-    sign = "-" if amount < 0 else ""
     value = (abs(amount) + divisor // 2) // divisor if divisor > 1 else abs(amount)
+    sign = "-" if amount < 0 and value else ""  # a small decrease rounds to 0, not to "-0"
     return f"{sign}{value:,}"
 
 

@@ -199,6 +199,11 @@ STAGE_DATES = {
     "supplementary": lambda fy: datetime.date(fy, 12, 20),
     "carryover": lambda fy: datetime.date(fy, 5, 31),
     "executed": lambda fy: datetime.date(fy + 1, 7, 31),
+    # 流用等 is approved during the year; carry-out and unused amounts are known at settlement (決算).
+    "transfer_in": lambda fy: datetime.date(fy + 1, 1, 31),
+    "transfer_out": lambda fy: datetime.date(fy + 1, 1, 31),
+    "carryover_out": lambda fy: datetime.date(fy + 1, 7, 31),
+    "unused": lambda fy: datetime.date(fy + 1, 7, 31),
 }
 
 
@@ -245,6 +250,9 @@ def plan_budget(p: SystemPlan, rng: random.Random) -> list[BudgetRow]:
             initial[(fy, "development")] = dev
 
     rows: list[BudgetRow] = []
+    # The settlement's own draws (流用等) come from a generator of their own, so adding them left every
+    # other figure of the demo as it was.
+    settle = random.Random(f"{p.key}|{p.name_ja}|settlement")
     lump = p.classification in ("digital_agency", "joint")
     carry_in: dict[tuple[int, str], int] = {}
     for fy in years:
@@ -272,6 +280,11 @@ def plan_budget(p: SystemPlan, rng: random.Random) -> list[BudgetRow]:
             if fy >= LAST_FY:
                 continue  # the current year is not executed yet
             available = amount + supp + carried
+            transfer = 0
+            if settle.random() < 0.03:  # 流用等: a share moved out to another item of the same ministry
+                transfer = -round_thousand(available * settle.uniform(0.03, 0.12))
+                add("transfer_out", -transfer)
+            available += transfer
             carry_out = 0
             if category == "development" and fy + 1 <= LAST_FY and fy + 1 in years:
                 if rng.random() < (0.3 if supp else 0.12):
@@ -279,11 +292,19 @@ def plan_budget(p: SystemPlan, rng: random.Random) -> list[BudgetRow]:
             if carry_out:
                 carry_in[(fy + 1, category)] = carry_out
                 executed = (available - carry_out) * rng.uniform(0.92, 1.0)
-            elif rng.random() < 0.004:
-                executed = available * rng.uniform(1.01, 1.06)  # 流用: rare overspend analysts should spot
+            elif rng.random() < 0.004 and not transfer:
+                executed = available * rng.uniform(1.01, 1.06)  # covered by 流用等 in: rare, analysts should spot it
             else:
                 executed = available * rng.uniform(0.85, 0.99)
-            add("executed", round_thousand(executed) if executed > available else int(executed // 1000) * 1000)
+            executed = round_thousand(executed) if executed > available else int(executed // 1000) * 1000
+            if executed > available:
+                add("transfer_in", executed - available)
+                available = executed
+            add("executed", executed)
+            if carry_out:
+                add("carryover_out", carry_out)
+            if available - executed - carry_out > 0:
+                add("unused", available - executed - carry_out)
     return rows
 
 

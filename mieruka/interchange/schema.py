@@ -144,7 +144,11 @@ STAGES = _choices(
     ("initial", "当初予算", "Initial budget"),
     ("supplementary", "補正予算", "Supplementary budget"),
     ("carryover", "繰越", "Carried over"),
+    ("transfer_in", "流用等増額", "Transferred in"),
+    ("transfer_out", "流用等減額", "Transferred out"),
     ("executed", "執行額", "Executed"),
+    ("carryover_out", "翌年度繰越額", "Carried over to the next year"),
+    ("unused", "不用額", "Unused"),
 )
 APPROPRIATIONS = _choices(
     ("digital_agency", "デジタル庁一括計上", "Digital Agency lump sum"),

@@ -51,7 +51,7 @@ def routes() -> list[Route]:
 def _records():
     from mieruka.api.models import ApiToken, WebhookSubscription
     from mieruka.budgets.models import BudgetLine
-    from mieruka.contracts.models import Contract
+    from mieruka.contracts.models import CloudUsage, Contract
     from mieruka.core.models import ObjectChange
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.organizations.models import Organization
@@ -111,6 +111,7 @@ def _records():
         "api:project-detail": project,
         "api:interface-detail": (Interface.objects.all(), "from_system__organization", lambda o: {"pk": o.pk}),
         "api:budget-line-detail": (BudgetLine.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
+        "api:cloud-usage-detail": (CloudUsage.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
         "api:change-detail": change,
         "change_detail": change,
         "object_history": (InformationSystem.objects.all(), "organization",

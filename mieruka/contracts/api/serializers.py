@@ -6,7 +6,7 @@ from mieruka.api.serializers import ModelInputSerializer, OutputSerializer
 from mieruka.inventory.models import InformationSystem, Project
 from mieruka.organizations.models import Organization
 
-from ..models import Contract
+from ..models import CloudUsage, Contract
 
 CONTRACT_FIELDS = [
     "contract_number", "title", "organization", "systems", "project", "vendor_name", "vendor_corporate_number",
@@ -48,3 +48,13 @@ class ContractInputSerializer(ModelInputSerializer):
     class Meta:
         model = Contract
         fields = CONTRACT_FIELDS
+
+
+class CloudUsageOutputSerializer(OutputSerializer):
+    """One month's government-cloud charge of a system (account × service category), integer yen."""
+
+    system = serializers.SlugRelatedField(slug_field="system_id", read_only=True)
+
+    class Meta:
+        model = CloudUsage
+        fields = ["id", "system", "month", "account", "service_category", "amount_yen", "created", "last_updated"]

@@ -1,12 +1,12 @@
 """API endpoint of contracts, over the shared viewset."""
 
-from mieruka.api.viewsets import WritableViewSet
+from mieruka.api.viewsets import PortfolioViewSet, WritableViewSet
 
-from ..filtersets import ContractFilterSet
-from ..selectors import contract_list
+from ..filtersets import CloudUsageFilterSet, ContractFilterSet
+from ..selectors import cloud_usage_list, contract_list
 from ..services import contract_create, contract_delete, contract_organization, contract_update
 from ..views import contract_csv_rows
-from .serializers import ContractInputSerializer, ContractOutputSerializer
+from .serializers import CloudUsageOutputSerializer, ContractInputSerializer, ContractOutputSerializer
 
 
 class ContractViewSet(WritableViewSet):
@@ -42,3 +42,16 @@ class ContractViewSet(WritableViewSet):
 
     def perform_delete_service(self, *, actor, instance, reason):
         contract_delete(actor=actor, contract=instance, reason=reason)
+
+
+class CloudUsageViewSet(PortfolioViewSet):
+    """Monthly government-cloud charges, scoped by the system's organization. Read-only: charges come from
+    the billing CSV through the import (interchange table `cloud_usage`)."""
+
+    scope_field = "system__organization"
+    lookup_value_regex = "[0-9]{1,18}"
+    filterset_class = CloudUsageFilterSet
+    serializer_class = CloudUsageOutputSerializer
+
+    def get_base_queryset(self):
+        return cloud_usage_list()

@@ -85,3 +85,94 @@ class CloudUsageTest(FilesMixin, PortfolioTestCase):
         text = (self.tmp / "open" / "cloud_usage.csv").read_text(encoding="utf-8-sig")
         assert text.splitlines()[0] == "system_id,month,service_category,amount_yen"
         assert "S-1,2025-04-01,compute,50000" in text and "123456789012" not in text
+
+
+class MigrationEffectTest(PortfolioTestCase):
+    """Operating cost before and after a move to the government cloud, against the 30 % target."""
+
+    def test_the_year_of_the_move_is_left_out_and_the_target_is_thirty_percent(self):
+        from mieruka.contracts.cloud import migration_effect
+
+        # Moved in July 2024 (FY2024): FY2023 before, FY2025 after.
+        effect = migration_effect(migrated_on=datetime.date(2024, 7, 1),
+                                  operating={2022: 900, 2023: 1000, 2024: 1400, 2025: 700, 2026: 650})
+        assert (effect.before_year, effect.before, effect.after_year, effect.after) == (2023, 1000, 2025, 700)
+        assert effect.reduction == 30.0 and effect.target_met
+        # A move in March belongs to the fiscal year that began the April before.
+        effect = migration_effect(migrated_on=datetime.date(2025, 3, 1), operating={2023: 1000, 2024: 5, 2025: 710})
+        assert (effect.before_year, effect.after_year, effect.reduction, effect.target_met) == (2023, 2025, 29.0, False)
+
+    def test_a_rise_is_a_negative_reduction_and_no_after_year_is_not_measurable(self):
+        from mieruka.contracts.cloud import migration_effect
+
+        effect = migration_effect(migrated_on=datetime.date(2024, 4, 1), operating={2023: 100, 2025: 120})
+        assert effect.reduction == -20.0 and effect.target_met is False
+        effect = migration_effect(migrated_on=datetime.date(2026, 4, 1), operating={2025: 100, 2026: 90})
+        assert effect.after is None and effect.reduction is None and effect.target_met is None
+
+
+class CloudMigrationsPageTest(PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import time_machine
+
+        from mieruka.core.audit import Actor, audited_update
+
+        super().setUpTestData()
+        cls.moved = factories.system(system_id="S-MOVED", organization=cls.mhlw_bureau, hosting="on_premises")
+        cls.other = factories.system(system_id="S-MOJ", organization=cls.moj, hosting="on_premises")
+        for system in (cls.moved, cls.other):
+            with time_machine.travel(datetime.datetime(2024, 7, 1, 9, tzinfo=datetime.UTC), tick=False):
+                audited_update(actor=Actor(user=cls.admin, name="admin", source="web"), instance=system, data={"hosting": "government_cloud"},
+                               reason="ガバメントクラウドへ移行")
+            for fy, stage, amount in ((2023, "executed", 300_000_000), (2025, "initial", 180_000_000)):
+                factories.budget_line(system=system, fiscal_year=fy, category="operation", stage=stage,
+                                      amount_yen=amount)
+        factories.system(system_id="S-BORN", organization=cls.mhlw, hosting="government_cloud")
+
+    def test_a_moved_system_shows_its_cost_before_and_after_against_the_target(self):
+        self.login(self.analyst)
+        response = self.client.get(reverse("contracts:cloud_migrations"))
+        rows = {r["system"].system_id: r["effect"] for r in response.context["rows"]}
+        assert set(rows) == {"S-MOVED", "S-MOJ"}  # S-BORN was registered on the cloud: no move recorded
+        assert rows["S-MOVED"].migrated_on == datetime.date(2024, 7, 1)
+        assert (rows["S-MOVED"].before, rows["S-MOVED"].after, rows["S-MOVED"].reduction) == (
+            300_000_000, 180_000_000, 40.0)
+        assert response.context["met"] == 2 and response.context["reduction"] == 40.0
+        self.assertContains(response, reverse("inventory:system_budget", args=["S-MOVED"]))
+        self.assertContains(response, reverse("contracts:system_cloud", args=["S-MOVED"]) + "?fiscal_year=2025")
+
+    def test_a_ministry_sees_only_its_own_moves(self):
+        self.login(self.pjmo_other)
+        response = self.client.get(reverse("contracts:cloud_migrations"))
+        assert [r["system"].system_id for r in response.context["rows"]] == ["S-MOJ"]
+
+
+class CloudUsageApiTest(PortfolioTestCase):
+    """`/api/v1/cloud-usage/`: the charges, filtered by fiscal year, scoped by the system's ministry."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        mhlw = factories.system(system_id="S-MHLW", organization=cls.mhlw_bureau, hosting="government_cloud")
+        moj = factories.system(system_id="S-MOJ", organization=cls.moj, hosting="government_cloud")
+        for system, m, amount in ((mhlw, month(2025, 3), 50), (mhlw, month(2025, 4), 100), (moj, month(2025, 4), 7)):
+            CloudUsage.objects.create(system=system, month=m, account="123456789012", service_category="compute",
+                                      amount_yen=amount)
+
+    def test_charges_of_a_fiscal_year_with_their_system(self):
+        self.login(self.analyst)
+        data = self.client.get("/api/v1/cloud-usage/", {"fiscal_year": 2025, "organization": "MHLW"}).json()
+        assert [(r["system"]["code"], r["month"], r["amount_yen"]) for r in data["results"]] == [("S-MHLW", "2025-04-01", 100)]
+
+    def test_a_ministry_sees_only_its_own_systems_charges_and_cannot_write(self):
+        self.login(self.pjmo_other)
+        data = self.client.get("/api/v1/cloud-usage/").json()
+        assert {r["system"]["code"] for r in data["results"]} == {"S-MOJ"}
+        other = CloudUsage.objects.get(system__system_id="S-MHLW", month=month(2025, 4))
+        assert self.client.get(f"/api/v1/cloud-usage/{other.pk}/").status_code == 404
+        assert self.client.post("/api/v1/cloud-usage/", {}, content_type="application/json").status_code == 405
+
+    def test_an_unknown_parameter_is_refused(self):
+        self.login(self.analyst)
+        assert self.client.get("/api/v1/cloud-usage/", {"fy": 2025}).status_code == 400

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from mieruka.contracts.execution import by_ministry, execution_rows, low_execution
+from mieruka.contracts.execution import by_ministry, execution_rows, grand_total, low_execution
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -14,7 +14,29 @@ class ExecutionFiguresTest(PortfolioTestCase):
         rows = execution_rows([("S", 2024, "initial", 800), ("S", 2024, "supplementary", 100),
                                ("S", 2024, "carryover", 100), ("S", 2024, "executed", 600),
                                ("S", 2024, "request", 5000), ("S", 2025, "initial", 900)])
-        assert rows == {("S", 2024): {"available": 1000, "executed": 600, "left": 400, "rate": Decimal("60.0")}}
+        assert list(rows) == [("S", 2024)]
+        cell = rows[("S", 2024)]
+        assert (cell["available"], cell["executed"], cell["left"], cell["rate"]) == (1000, 600, 400, Decimal("60.0"))
+        # Neither the carry-out nor the unused amount is recorded: all that is left is unexplained.
+        assert cell["unexplained"] == 400
+
+    def test_the_settlement_balances_as_the_board_of_audit_reads_it(self):
+        # 予算現額 = 当初 1,000 + 補正 200 + 前年度繰越 100 + 流用等増 50 − 流用等減 150 = 1,200
+        # = 支出済 900 + 翌年度繰越 200 + 不用 100
+        rows = execution_rows([("S", 2024, "initial", 1000), ("S", 2024, "supplementary", 200),
+                               ("S", 2024, "carryover", 100), ("S", 2024, "transfer_in", 50),
+                               ("S", 2024, "transfer_out", 150), ("S", 2024, "executed", 900),
+                               ("S", 2024, "carryover_out", 200), ("S", 2024, "unused", 100)])
+        cell = rows[("S", 2024)]
+        assert cell["available"] == 1200 and cell["transfer_net"] == -100
+        assert (cell["carried_out"], cell["unused"], cell["unexplained"]) == (200, 100, 0)
+        assert (cell["rate"], cell["carry_rate"], cell["unused_rate"]) == (Decimal("75.0"), Decimal("16.7"),
+                                                                          Decimal("8.3"))
+
+    def test_what_the_recorded_amounts_do_not_account_for_shows_as_unexplained(self):
+        rows = execution_rows([("S", 2024, "initial", 1000), ("S", 2024, "executed", 700),
+                               ("S", 2024, "carryover_out", 200)])
+        assert rows[("S", 2024)]["unexplained"] == 100
 
     def test_two_consecutive_low_years_flag_a_system_but_two_separate_ones_do_not(self):
         def year(fy, executed):
@@ -28,7 +50,10 @@ class ExecutionFiguresTest(PortfolioTestCase):
         rows = execution_rows([("A", 2024, "initial", 100), ("A", 2024, "executed", 80),
                                ("B", 2024, "initial", 300), ("B", 2024, "executed", 120)])
         totals = by_ministry(rows, {"A": "M", "B": "M"}, 2024)
-        assert totals["M"] == {"available": 400, "executed": 200, "systems": 2, "left": 200, "rate": Decimal("50.0")}
+        m = totals["M"]
+        assert (m["available"], m["executed"], m["systems"], m["left"], m["rate"]) == (400, 200, 2, 200,
+                                                                                       Decimal("50.0"))
+        assert grand_total(totals)["available"] == 400
 
 
 class ExecutionPageTest(PortfolioTestCase):
@@ -56,3 +81,36 @@ class ExecutionPageTest(PortfolioTestCase):
         response = self.client.get(reverse("contracts:execution"))
         assert [m["code"] for m in response.context["ministries"]] == ["MOJ"]
         assert response.context["flagged"] == []
+
+
+class SettlementPageTest(PortfolioTestCase):
+    """The Board of Audit's table on the page: per ministry, a total, and one ministry's systems."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.dev = factories.system(system_id="S-DEV", organization=cls.mhlw_bureau)
+        for stage, amount in (("initial", 1_000_000_000), ("carryover", 100_000_000), ("transfer_out", 50_000_000),
+                              ("executed", 800_000_000), ("carryover_out", 150_000_000), ("unused", 100_000_000)):
+            factories.budget_line(system=cls.dev, fiscal_year=2024, category="development", stage=stage,
+                                  amount_yen=amount)
+
+    def test_a_ministry_row_shows_each_part_and_leads_to_its_systems(self):
+        self.login(self.analyst)
+        response = self.client.get(reverse("contracts:execution"), {"fiscal_year": 2024})
+        mhlw = next(m for m in response.context["ministries"] if m["code"] == "MHLW")
+        assert (mhlw["available"], mhlw["carried_out"], mhlw["unused"], mhlw["unexplained"]) == (
+            1_050_000_000, 150_000_000, 100_000_000, 0)
+        assert response.context["total"]["available"] == 1_050_000_000
+        link = "?fiscal_year=2024&amp;organization=MHLW#systems"
+        self.assertContains(response, link)
+        drill = self.client.get(reverse("contracts:execution"), {"fiscal_year": 2024, "organization": "MHLW"})
+        assert [s["system_id"] for s in drill.context["systems"]] == ["S-DEV"]
+        self.assertContains(drill, reverse("inventory:system_budget", args=["S-DEV"]))
+        # 1,050 百万円 available, 800 executed: 76.2 %
+        self.assertContains(drill, "76.2%")
+
+    def test_another_ministry_cannot_open_this_ministrys_systems(self):
+        self.login(self.pjmo_other)
+        response = self.client.get(reverse("contracts:execution"), {"fiscal_year": 2024, "organization": "MHLW"})
+        assert response.context["systems"] == [] and response.context["chosen"] == ""
