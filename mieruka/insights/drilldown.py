@@ -60,7 +60,9 @@ def operation_link(scope, *, fiscal_year: int, organization: str | None = None) 
 
 
 def cloud_link(scope, *, fiscal_year: int) -> str:
-    return systems_url(organization=_organization(scope), in_operation=fiscal_year, hosting="government_cloud")
+    """Systems in operation in `fiscal_year` that ran on the government cloud at its end."""
+    return systems_url(organization=_organization(scope), in_operation=fiscal_year, hosting="government_cloud",
+                       hosting_fy=fiscal_year)
 
 
 def largest_link(scope, *, fiscal_year: int) -> str:

@@ -278,7 +278,7 @@ def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str, li
 
     rows = [{**r, "links": {"system_id": reverse("inventory:system_detail", args=[r["system_id"]]),
                             "name": reverse("inventory:system_detail", args=[r["system_id"]]),
-                            "total": link()}} for r in rows]
+                            "total": reverse("inventory:system_detail", args=[r["system_id"]])}} for r in rows]
     labels = [f"{r['system_id']} {r['name']}" for r in rows]
     data = [
         {
@@ -294,6 +294,7 @@ def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str, li
     ]
     return Chart(
         name="largest_operating_costs",
+        list_url=link() or "",
         title=_("Largest operating costs, %(year)s") % {"year": _fy(fiscal_year, lang)},
         description=_("Systems with the largest initial operating budget (運用等経費)."),
         columns=[

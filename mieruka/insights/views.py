@@ -168,6 +168,7 @@ def staffing(request):
             **_filter_context(scope, year_choices),
             "assessment": assessment,
             "flagged": sum(1 for _p, a in assessment["rows"] if a.flagged),
+            "flagged_url": drilldown.signal_link(scope, fiscal_year=scope.fiscal_year, signal="reinforcement"),
             "cutoff_yen": int(assessment["cutoff"]) if math.isfinite(assessment["cutoff"]) else None,
         },
     )
@@ -356,6 +357,11 @@ def similar(request):
     if export in ("csv", "xlsx"):
         return _clusters_download(cluster_rows, ranked["fiscal_year"], export)
     clusters_page = Paginator(cluster_rows, 30).get_page(request.GET.get("page"))
+    for cluster in clusters_page.object_list:
+        # The members as a systems list whose operating-cost total is the cluster's combined cost.
+        cluster["list_url"] = drilldown.systems_url(
+            ids=",".join(s["system_id"] for s in cluster["members"]), fy=ranked["fiscal_year"],
+            cols=["organization", "operating", "hosting", "platforms"], sort="-operating")
     shown = pairs[:200]
     info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
     rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]

@@ -13,6 +13,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField as FilterChoiceField
@@ -23,6 +24,7 @@ from mieruka.budgets.choices import BudgetCategory, BudgetStage
 from mieruka.core.errors import bilingual
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.search import search_terms
+from mieruka.core.selectors import field_changes
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
@@ -190,7 +192,12 @@ class InformationSystemFilterSet(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("In use"), choices=ACTIVE_CHOICES, method="filter_active", empty_label=_("All"),
     )
-    hosting = django_filters.ChoiceFilter(label=_("Hosting"), choices=Hosting.choices, empty_label=_("All"))
+    hosting = django_filters.ChoiceFilter(label=_("Hosting"), choices=Hosting.choices, empty_label=_("All"),
+                                          method="filter_hosting")
+    hosting_fy = FiscalYearChoiceFilter(
+        label=_("Hosting as it was at the end of the fiscal year"), choices=fiscal_year_choices,
+        method="filter_nothing", empty_label=_("Today"),
+    )
     platform = django_filters.ModelChoiceFilter(
         label=_("Shared platform used"), field_name="platforms", to_field_name="code",
         queryset=SharedPlatform.objects.order_by("code"), empty_label=_("All"), method="filter_linked",
@@ -303,6 +310,18 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         # Every term in the purpose, or the whole search in the ID, name or name's reading (こくぜい, kokuzei).
         terms = keyword_terms(value)
         return queryset.filter(keyword_q(value, ["name_ja", "name_en", "purpose"]) | system_search_q(terms))
+
+    def filter_hosting(self, queryset, name, value):
+        """Hosting today, or — with `hosting_fy` — at the end of that fiscal year, read from the change log
+        (the dashboard's cloud chart counts systems by what they ran on then)."""
+        fy = self.form.cleaned_data.get("hosting_fy")
+        if not fy:
+            return queryset.filter(hosting=value)
+        end = timezone.make_aware(datetime.datetime(int(fy) + 1, 4, 1))
+        moves = field_changes(model=InformationSystem, field="hosting", since=end,
+                              pks=queryset.order_by().values("id"))
+        then = [pk for pk, changes in moves.items() if changes[0][1] == value]
+        return queryset.filter((Q(hosting=value) & ~Q(pk__in=list(moves))) | Q(pk__in=then))
 
     def filter_active(self, queryset, name, value):
         if value == "yes":

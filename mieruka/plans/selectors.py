@@ -310,3 +310,11 @@ def stop_tracking(*, user, today) -> list[StopTracking]:
 def stop_alarms(*, user, today) -> list[StopTracking]:
     """Only the tracked decisions that raise an alarm (for the home page)."""
     return [t for t in stop_tracking(user=user, today=today) if t.alarms]
+
+
+def systems_with_stop_signal(*, queryset, signal: str, today):
+    """The systems of `queryset` concerned by a tracked stop or merge decision (`stop_tracked`), or by one
+    that raises an alarm (`stop_alarm`: its budget rose or it still runs after its date)."""
+    tracking = stop_tracking(user=None, today=today)
+    keep = {s.pk for t in tracking if signal == "stop_tracked" or t.alarms for s in t.systems}
+    return queryset.filter(pk__in=keep)
