@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ChangeAction, ChangeSource, Role
 
@@ -174,7 +175,8 @@ class SavedView(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_views",
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("saved view", "owner"), on_delete=models.CASCADE,
+        related_name="saved_views",
     )
     list_name = models.CharField(_("list"), max_length=40)
     name = models.CharField(_("name"), max_length=100)

@@ -265,8 +265,8 @@ def _names_version(model) -> str:
     """Changes whenever a record of `model` is added, removed or changed (names included)."""
     from django.db.models import Count, Max
 
-    stats = model.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"))
-    return f"{stats['n']}.{stats['last'].isoformat() if stats['last'] else '-'}"
+    stats = model.objects.order_by().aggregate(n=Count("id"), top=Max("id"), last=Max("last_updated"))
+    return f"{stats['n']}.{stats['top']}.{stats['last'].isoformat() if stats['last'] else '-'}"
 
 
 def system_search_q(terms: list[str]):

@@ -20,9 +20,9 @@ def search_organizations(*, user, query: str, terms: list[str], limit: int) -> S
     q = Q()
     for term in terms:
         q &= Q(code__iexact=term) | Q(name_ja__icontains=term) | Q(name_en__icontains=term)
-    stats = Organization.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"))
+    stats = Organization.objects.order_by().aggregate(n=Count("id"), top=Max("id"), last=Max("last_updated"))
     by_reading = reading_matches_pks(
-        key="organizations", version=f"{stats['n']}.{stats['last']}", terms=terms,
+        key="organizations", version=f"{stats['n']}.{stats['top']}.{stats['last']}", terms=terms,
         rows=lambda: Organization.objects.order_by().values_list("pk", "name_ja"))
     if by_reading:
         q |= Q(pk__in=by_reading)
