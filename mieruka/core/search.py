@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def reading_matches_pks(*, key: str, version: str, rows: Callable[[], Iterable[t
     wanted = [r for r in (query_reading(t) for t in terms) if r is not None]
     if not wanted or len(wanted) != len(terms):
         return []
-    cache_key = f"search:readings:{key}:{version}"
+    cache_key = f"search:readings:{key}:{hashlib.sha1(version.encode()).hexdigest()[:16]}"
     index = cache.get(cache_key)
     if index is None:
         index = [(pk, reading_of(name)) for pk, name in rows()]
