@@ -29,6 +29,7 @@ from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
 from .choices import Hosting, InterfaceKind, ProjectPhase, SystemClassification, SystemStatus
+from .columns import PROJECT_COLUMNS, SYSTEM_COLUMNS
 from .models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from .registry import project_signals, system_signals
 from .selectors import current_fiscal_year, project_search_q, system_figures_annotate, system_search_q
@@ -236,6 +237,13 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Initial budget at most (million yen)"), method="filter_budget_max", min_value=0,
     )
     ids = django_filters.CharFilter(label=_("System IDs (comma-separated)"), method="filter_ids")
+    # Shared links and saved views carry these, so a page's query string works on the API too: `fy` is
+    # the short name of `budget_fy`, `cols` the columns shown (the page's column chooser).
+    fy = FiscalYearChoiceFilter(label=_("Fiscal year of the budget"), choices=fiscal_year_choices,
+                                method="filter_nothing", widget=forms.HiddenInput)
+    cols = django_filters.MultipleChoiceFilter(
+        label=_("Columns"), choices=[(c.key, c.label) for c in SYSTEM_COLUMNS], method="filter_nothing",
+        widget=forms.MultipleHiddenInput)
     sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
 
     class Meta:
@@ -385,6 +393,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         empty_label=None,
     )
     ids = django_filters.CharFilter(label=_("Project IDs (comma-separated)"), method="filter_ids")
+    cols = django_filters.MultipleChoiceFilter(
+        label=_("Columns"), choices=[(c.key, c.label) for c in PROJECT_COLUMNS], method="filter_nothing",
+        widget=forms.MultipleHiddenInput)
     sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
 
     class Meta:
