@@ -1,7 +1,7 @@
 """Readings of Japanese names in kana and romaji, so a search for こくぜい or kokuzei finds 国税….
 
-The reading of kanji comes from SudachiPy's dictionary (`reading_form`, katakana); pykakasi turns it into
-hiragana and Hepburn romaji. Romaji is compared in a folded form that ignores long-vowel spellings
+The reading of kanji comes from SudachiPy's dictionary (`reading_form`, katakana); jaconv turns it into
+hiragana and Hepburn romaji (a table lookup: nothing to load, unlike a kanji converter's dictionaries). Romaji is compared in a folded form that ignores long-vowel spellings
 (kōsei, kousei and kosei are the same), spaces and punctuation, as people type romaji in many ways.
 """
 
@@ -33,16 +33,11 @@ def _tokenizer():
     return tokenizer
 
 
-@functools.lru_cache(maxsize=1)
-def _kakasi():
-    import pykakasi
-
-    return pykakasi.kakasi()
-
-
 def to_hiragana(text: str) -> str:
-    """Katakana to hiragana (ヴ and the small forms included); other characters unchanged."""
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    """Katakana to hiragana (the small forms included); other characters unchanged."""
+    import jaconv
+
+    return jaconv.kata2hira(text)
 
 
 def fold_romaji(text: str) -> str:
@@ -62,8 +57,9 @@ def reading_of(text: str) -> Reading:
         return Reading("", "")
     katakana = "".join(m.reading_form() for m in _tokenizer().tokenize(text))
     kana = _NOT_KANA.sub("", to_hiragana(katakana))
-    romaji = "".join(part["hepburn"] for part in _kakasi().convert(kana)) if kana else ""
-    return Reading(kana=kana, romaji=fold_romaji(romaji))
+    import jaconv
+
+    return Reading(kana=kana, romaji=fold_romaji(jaconv.kana2alphabet(kana)) if kana else "")
 
 
 def query_reading(term: str) -> Reading | None:

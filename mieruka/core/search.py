@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from .errors import BadQuery
 
@@ -94,23 +94,43 @@ def site_search(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
     return groups
 
 
+_LOCAL_INDEXES: dict[str, list] = {}  # this process's copy of the latest indexes, by cache key
+
+
 def reading_matches_pks(*, key: str, version: str, rows: Callable[[], Iterable[tuple[int, str]]],
                         terms: list[str]) -> list[int]:
     """The pks whose name's reading matches every term that reads as kana or romaji (none: []).
 
     The readings of a table's names are computed once per `version` (which changes when the names do)
-    and kept in the shared cache, so a search reads them instead of running the analyser on every name.
+    and kept in the shared cache — and in this process, to skip reading the cache on every search — so a
+    search never runs the analyser on every name. After a change only new or renamed names are read again.
     """
     from django.core.cache import cache
 
-    from .readings import query_reading, reading_matches, reading_of
+    from .readings import query_reading, reading_of
 
     wanted = [r for r in (query_reading(t) for t in terms) if r is not None]
     if not wanted or len(wanted) != len(terms):
         return []
-    cache_key = f"search:readings:{key}:{hashlib.sha1(version.encode()).hexdigest()[:16]}"
-    index = cache.get(cache_key)
+    cache_key = f"search:readings:v2:{key}:{hashlib.sha1(version.encode()).hexdigest()[:16]}"
+    index = _LOCAL_INDEXES.get(cache_key)
     if index is None:
-        index = [(pk, reading_of(name)) for pk, name in rows()]
+        index = cache.get(cache_key)
+    if index is None:
+        names_key = f"search:readings:v2:{key}:names"
+        known = cache.get(names_key) or {}
+        readings: dict[str, tuple[str, str]] = {}
+        index = []
+        for pk, name in rows():
+            if name not in readings:
+                reading = known.get(name) or tuple(astuple(reading_of(name)))
+                readings[name] = reading
+            index.append((pk, *readings[name]))
         cache.set(cache_key, index, 24 * 3600)
-    return [pk for pk, reading in index if all(reading_matches(reading, w) for w in wanted)]
+        cache.set(names_key, readings, 7 * 24 * 3600)
+    for stale in [k for k in _LOCAL_INDEXES if k.startswith(f"search:readings:v2:{key}:")]:
+        del _LOCAL_INDEXES[stale]
+    _LOCAL_INDEXES[cache_key] = index
+    kana = [w.kana for w in wanted if w.kana]
+    romaji = [w.romaji for w in wanted if not w.kana]
+    return [pk for pk, k, r in index if all(t in k for t in kana) and all(t in r for t in romaji)]

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from mieruka.core.formatting import fiscal_year_label
+from mieruka.core.permissions import scope_queryset
 from mieruka.core.search import SearchHit, SearchResults
 from mieruka.inventory.models import Project
 from mieruka.inventory.selectors import project_search_q
 
-from . import selectors
+from .models import Review
 
 
 def search_reviews(*, user, query: str, terms: list[str], limit: int) -> SearchResults:
@@ -20,7 +21,9 @@ def search_reviews(*, user, query: str, terms: list[str], limit: int) -> SearchR
     for term in terms:
         text &= Q(summary__icontains=term) | Q(conclusion__icontains=term)
     q = text | Q(project__in=Project.objects.filter(project_search_q(terms)).values("pk"))
-    queryset = selectors.review_list(user=user).filter(q).order_by("-fiscal_year", "project__project_id", "stage", "id")
+    # Scoped as the reviews list is, without its per-row counts of open findings.
+    queryset = scope_queryset(user, Review.objects.select_related("project"), organization_field="project__organization")
+    queryset = queryset.filter(q).order_by("-fiscal_year", "project__project_id", "stage", "id")
     lang = get_language() or "ja"
     hits = [SearchHit(url=r.get_absolute_url(), code=r.project.project_id,
                       title=f"{r.project.name_ja} — {r.get_stage_display()}",
