@@ -33,10 +33,12 @@ def budget_line_list() -> QuerySet[BudgetLine]:
 
 def system_budget_subquery(
     *, fiscal_year: int, stage: str = BudgetStage.INITIAL, categories: Sequence[str] | None = None,
-    system_ref: str = "pk",
+    system_ref: str = "pk", stages: Sequence[str] | None = None,
 ) -> Subquery:
-    """The sum of one system's lines for a fiscal year and stage, for `.annotate()` (NULL if none)."""
-    lines = BudgetLine.objects.filter(system=OuterRef(system_ref), fiscal_year=fiscal_year, stage=stage)
+    """The sum of one system's lines for a fiscal year and stage (or `stages`), for `.annotate()` (NULL if
+    none)."""
+    lines = BudgetLine.objects.filter(system=OuterRef(system_ref), fiscal_year=fiscal_year)
+    lines = lines.filter(stage__in=list(stages)) if stages else lines.filter(stage=stage)
     if categories:
         lines = lines.filter(category__in=list(categories))
     total = lines.order_by().annotate(total=_SumNoGroup(F("amount_yen"))).values("total")[:1]

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ChangeAction, ChangeSource, Role
 
@@ -163,3 +164,33 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.message}"
+
+
+class SavedView(models.Model):
+    """One person's named view of a list: its filters, columns and sort, kept as the list's query string.
+
+    A personal preference, not portfolio data: only its owner sees and changes it, and it is not audited.
+    The query string is the whole view, so the same URL shared with a colleague shows them the same list
+    (within what they may see).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("saved view", "owner"), on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    list_name = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query string"), max_length=2000, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["owner", "list_name", "name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_name", "name"], name="saved_view_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.owner}: {self.name}"

@@ -187,3 +187,10 @@ def portfolio_headline(*, fiscal_year: int, organization_ids: set[int] | None = 
         "cloud_share": (cloud_systems / total_systems * 100) if total_systems else 0.0,
         "cloud_budget_share": (cloud_budget / (development + operation) * 100) if development + operation else 0.0,
     }
+
+
+def saved_views_of(*, owner, list_name: str):
+    """The person's saved views of one list, by name."""
+    from .models import SavedView
+
+    return SavedView.objects.filter(owner=owner, list_name=list_name).order_by("name", "id")

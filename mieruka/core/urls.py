@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),
+    path("search/", views.search, name="search"),
     path("changes/", views.changelog, name="changelog"),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("history/<str:model>/<int:pk>/", views.object_history, name="object_history"),

@@ -61,6 +61,17 @@ def home(request):
                                               **headline})
 
 
+@login_required
+def search(request):
+    """One search over systems, organizations, projects and reviews, grouped by type, within scope."""
+    from .search import MAX_QUERY_LENGTH, site_search
+
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    groups = site_search(user=request.user, query=query) if query else []
+    return render(request, "core/search.html", {"query": query, "groups": groups,
+                                                "total": sum(g["results"].total for g in groups)})
+
+
 def _parse_date(value: str | None):
     if not value:
         return None

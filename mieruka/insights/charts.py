@@ -34,6 +34,7 @@ class Chart:
     figure: dict
     description: str = ""
     notes: list[str] = field(default_factory=list)
+    list_url: str = ""  # the list of every record behind the chart (its bars link to their own slices)
 
     @property
     def empty(self) -> bool:

@@ -33,11 +33,17 @@ def _fy(year: int, lang: str) -> str:
     return fiscal_year_label(year, lang=lang)
 
 
-def budget_by_year(*, totals: dict, years: list[int], lang: str) -> Chart:
+def _no_link(**_kwargs):
+    return None
+
+
+def budget_by_year(*, totals: dict, years: list[int], lang: str, link=_no_link) -> Chart:
+    """`link(fiscal_year=, stage=, category=)` gives the URL of the systems behind one amount."""
     rows = []
     for fy in years:
         for cat in CATEGORIES:
-            row = {"fiscal_year": fy, "category": _category(cat)}
+            row = {"fiscal_year": fy, "category": _category(cat),
+                   "links": {stage: link(fiscal_year=fy, stage=stage, category=cat) for stage in TREND_STAGES}}
             for stage in TREND_STAGES:
                 row[stage] = totals.get((fy, cat, stage), 0)
             rows.append(row)
@@ -52,6 +58,7 @@ def budget_by_year(*, totals: dict, years: list[int], lang: str) -> Chart:
             "x": x,
             "marker": {"color": PALETTE[i]},
             "y": [millions(totals.get((fy, cat, s), 0)) for fy in years for s in TREND_STAGES],
+            "customdata": [link(fiscal_year=fy, stage=s, category=cat) for fy in years for s in TREND_STAGES],
             "hovertemplate": "%{x}<br>%{y:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
         }
         for i, cat in enumerate(CATEGORIES)
@@ -70,7 +77,8 @@ def budget_by_year(*, totals: dict, years: list[int], lang: str) -> Chart:
     )
 
 
-def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
+def execution_rate(*, totals: dict, years: list[int], lang: str, link=_no_link) -> Chart:
+    """`link(fiscal_year=)` gives the URL of the systems whose execution a year's rate sums."""
     rows = []
     for fy in years:
         available = sum(
@@ -80,7 +88,9 @@ def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
         executed = sum(totals.get((fy, c, "executed"), 0) for c in CATEGORIES)
         # A year whose execution is not reported yet (the current one) has no rate, not a rate of 0%.
         rate = (executed / available * 100) if available and reported else None
-        rows.append({"fiscal_year": fy, "available": available, "executed": executed, "rate": rate})
+        url = link(fiscal_year=fy)
+        rows.append({"fiscal_year": fy, "available": available, "executed": executed, "rate": rate,
+                     "links": {"executed": url, "rate": url}})
     data = [
         {
             "type": "scatter",
@@ -88,6 +98,7 @@ def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
             "name": _("Execution rate"),
             "x": [_fy(r["fiscal_year"], lang) for r in rows],
             "y": [round(r["rate"], 1) if r["rate"] is not None else None for r in rows],
+            "customdata": [r["links"]["rate"] for r in rows],
             "hovertemplate": "%{x}<br>%{y:.1f}%<extra></extra>",
             "marker": {"color": PALETTE[0]},
         }
@@ -112,7 +123,11 @@ def execution_rate(*, totals: dict, years: list[int], lang: str) -> Chart:
     )
 
 
-def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str) -> Chart:
+def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str, link=_no_link) -> Chart:
+    """`link(organization=, category=)` gives the URL of a ministry's systems behind one amount."""
+    rows = [{**r, "links": {key: link(organization=r["code"], category=cat)
+                            for key, cat in (("name", None), ("development", "development"),
+                                             ("operation", "operation"), ("total", None))}} for r in rows]
     names = [r["name"] for r in rows]
     data = [
         {
@@ -121,6 +136,7 @@ def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str) -> Char
             "name": _category(cat),
             "y": names,
             "x": [millions(r[cat]) for r in rows],
+            "customdata": [r["links"][cat] for r in rows],
             "marker": {"color": PALETTE[i]},
             "hovertemplate": "%{y}<br>%{x:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
         }
@@ -151,7 +167,9 @@ def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str) -> Char
     )
 
 
-def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: int, lang: str) -> Chart:
+def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: int, lang: str,
+                             link=_no_link) -> Chart:
+    """`link(classification=, category=)` gives the URL of the systems behind one amount."""
     rows = []
     for value, label in SystemClassification.choices:
         if value in totals:
@@ -162,6 +180,9 @@ def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: 
                     "development": t["development"],
                     "operation": t["operation"],
                     "total": t["development"] + t["operation"],
+                    "links": {key: link(classification=value, category=cat)
+                              for key, cat in (("classification", None), ("development", "development"),
+                                               ("operation", "operation"), ("total", None))},
                 }
             )
     data = [
@@ -170,6 +191,7 @@ def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: 
             "name": _category(cat),
             "x": [r["classification"] for r in rows],
             "y": [millions(r[cat]) for r in rows],
+            "customdata": [r["links"][cat] for r in rows],
             "marker": {"color": PALETTE[i]},
             "hovertemplate": "%{x}<br>%{y:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
         }
@@ -189,7 +211,11 @@ def budget_by_classification(*, totals: dict[str, dict[str, int]], fiscal_year: 
     )
 
 
-def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
+def cloud_adoption(*, rows: list[dict], lang: str, link=None) -> Chart:
+    """`link(fiscal_year=, cloud=)` gives the URL of the systems in operation (on the cloud) that year."""
+    link = link or (lambda **_kwargs: None)
+    rows = [{**r, "links": {"systems": link(fiscal_year=r["fiscal_year"], cloud=False),
+                            "cloud": link(fiscal_year=r["fiscal_year"], cloud=True)}} for r in rows]
     x = [_fy(r["fiscal_year"], lang) for r in rows]
     data = [
         {
@@ -197,6 +223,7 @@ def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
             "name": _("Systems in operation"),
             "x": x,
             "y": [r["systems"] for r in rows],
+            "customdata": [r["links"]["systems"] for r in rows],
             "marker": {"color": "#9db7d5"},
             "hovertemplate": "%{x}<br>%{y:,}<extra>%{fullData.name}</extra>",
         },
@@ -205,6 +232,7 @@ def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
             "name": _("On the government cloud"),
             "x": x,
             "y": [r["cloud"] for r in rows],
+            "customdata": [r["links"]["cloud"] for r in rows],
             "marker": {"color": PALETTE[0]},
             "hovertemplate": "%{x}<br>%{y:,}<extra>%{fullData.name}</extra>",
         },
@@ -244,7 +272,13 @@ def cloud_adoption(*, rows: list[dict], lang: str) -> Chart:
     )
 
 
-def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str) -> Chart:
+def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str, link=_no_link) -> Chart:
+    """Each row links to its system; `link()` gives the whole list sorted by operating cost."""
+    from django.urls import reverse
+
+    rows = [{**r, "links": {"system_id": reverse("inventory:system_detail", args=[r["system_id"]]),
+                            "name": reverse("inventory:system_detail", args=[r["system_id"]]),
+                            "total": reverse("inventory:system_detail", args=[r["system_id"]])}} for r in rows]
     labels = [f"{r['system_id']} {r['name']}" for r in rows]
     data = [
         {
@@ -253,12 +287,14 @@ def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str) ->
             "name": _category("operation"),
             "y": labels,
             "x": [millions(r["total"]) for r in rows],
+            "customdata": [r["links"]["system_id"] for r in rows],
             "marker": {"color": PALETTE[1]},
             "hovertemplate": "%{y}<br>%{x:,.1f} " + _("million yen") + "<extra></extra>",
         }
     ]
     return Chart(
         name="largest_operating_costs",
+        list_url=link() or "",
         title=_("Largest operating costs, %(year)s") % {"year": _fy(fiscal_year, lang)},
         description=_("Systems with the largest initial operating budget (運用等経費)."),
         columns=[
@@ -280,7 +316,8 @@ def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str) ->
     )
 
 
-def risk_overview(*, counts: dict[str, int], flagged_projects: int, conf) -> Chart:
+def risk_overview(*, counts: dict[str, int], flagged_projects: int, conf, link=_no_link) -> Chart:
+    """`link(signal=)` gives the URL of the systems (or projects) a signal counted."""
     signals = [
         (
             "low_execution",
@@ -297,13 +334,15 @@ def risk_overview(*, counts: dict[str, int], flagged_projects: int, conf) -> Cha
         ("reinforcement", _("Projects to reinforce with PJMO staff")),
     ]
     counts = {**counts, "reinforcement": flagged_projects}
-    rows = [{"signal": label, "count": counts.get(key, 0)} for key, label in signals]
+    rows = [{"signal": label, "count": counts.get(key, 0),
+             "links": {"signal": link(signal=key), "count": link(signal=key)}} for key, label in signals]
     data = [
         {
             "type": "bar",
             "orientation": "h",
             "y": [r["signal"] for r in rows],
             "x": [r["count"] for r in rows],
+            "customdata": [r["links"]["count"] for r in rows],
             "marker": {"color": PALETTE[4]},
             "hovertemplate": "%{y}<br>%{x:,}<extra></extra>",
         }
@@ -367,6 +406,8 @@ def platform_matrix(*, matrix: dict) -> Chart:
 
 
 def staffing_scatter(*, assessment: dict) -> Chart:
+    from django.urls import reverse
+
     rows = []
     for project, a in assessment["rows"]:
         rows.append(
@@ -380,6 +421,8 @@ def staffing_scatter(*, assessment: dict) -> Chart:
                 "total_fte": a.total_fte,
                 "cost_per_fte": None if math.isinf(a.cost_per_fte) else int(round(a.cost_per_fte)),
                 "flagged": _("Reinforce (重点配置)") if a.flagged else "",
+                "links": {"project_id": reverse("inventory:project_detail", args=[project["project_id"]]),
+                          "name": reverse("inventory:project_detail", args=[project["project_id"]])},
             }
         )
     data = []
@@ -396,6 +439,7 @@ def staffing_scatter(*, assessment: dict) -> Chart:
                 "x": [r["total_fte"] for r in pts],
                 "y": [millions(r["operating_cost"]) for r in pts],
                 "text": [f"{r['project_id']} {r['name']}" for r in pts],
+                "customdata": [r["links"]["project_id"] for r in pts],
                 "marker": {"color": color, "symbol": symbol, "size": 10},
                 "hovertemplate": "%{text}<br>FTE %{x}<br>%{y:,.1f} " + _("million yen") + "<extra></extra>",
             }

@@ -297,13 +297,11 @@ def cloud_adoption(*, scope: Scope) -> list[dict]:
     return out
 
 
-def risk_signals(*, scope: Scope) -> dict[str, int]:
-    """Counts of systems showing each computed risk signal in the selected year (one grouped query)."""
-    fy = scope.fiscal_year
+def _risk_per_system(lines, fy: int):
+    """Per system: available, executed, requested operating cost of `fy`, and the previous initial one."""
     in_year = Q(fiscal_year=fy)
-    per_system = (
-        _budget_lines(scope)
-        .filter(fiscal_year__in=[fy - 1, fy])
+    return (
+        lines.filter(fiscal_year__in=[fy - 1, fy])
         .values("system_id")
         .annotate(
             available=Sum("amount_yen", filter=in_year & Q(stage__in=AVAILABLE_STAGES)),
@@ -312,15 +310,43 @@ def risk_signals(*, scope: Scope) -> dict[str, int]:
             previous=Sum("amount_yen", filter=Q(fiscal_year=fy - 1, stage="initial", category="operation")),
         )
     )
-    counts = per_system.aggregate(
-        low_execution=Count("system_id", filter=Q(executed__lt=F("available") * conf.LOW_EXECUTION_RATE)),
-        overrun=Count("system_id", filter=Q(executed__gt=F("available"))),
-        growth=Count(
-            "system_id", filter=Q(requested__gte=F("previous") * (1 + conf.OPERATING_GROWTH), previous__gt=0)
-        ),
-    )
+
+
+def _risk_conditions() -> dict[str, Q]:
+    return {
+        "low_execution": Q(executed__lt=F("available") * conf.LOW_EXECUTION_RATE),
+        "overrun": Q(executed__gt=F("available")),
+        "growth": Q(requested__gte=F("previous") * (1 + conf.OPERATING_GROWTH), previous__gt=0),
+    }
+
+
+RISK_SIGNALS = ("low_execution", "overrun", "growth")
+
+
+def risk_signals(*, scope: Scope) -> dict[str, int]:
+    """Counts of systems showing each computed risk signal in the selected year (one grouped query)."""
+    per_system = _risk_per_system(_budget_lines(scope), scope.fiscal_year)
+    counts = per_system.aggregate(**{
+        key: Count("system_id", filter=condition) for key, condition in _risk_conditions().items()})
     counts["important"] = _systems(scope).filter(important=True).exclude(status="retired").count()
     return {k: v or 0 for k, v in counts.items()}
+
+
+def systems_with_risk(*, queryset, fiscal_year: int, signal: str):
+    """The systems of `queryset` that show the risk signal `signal` in `fiscal_year`, counted exactly as
+    `risk_signals` counts them (the dashboard's risk chart links to this list)."""
+    lines = BudgetLine.objects.order_by().filter(system_id__in=queryset.order_by().values("pk"))
+    members = _risk_per_system(lines, fiscal_year).filter(_risk_conditions()[signal]).values("system_id")
+    return queryset.filter(pk__in=members)
+
+
+def projects_to_reinforce(*, queryset, fiscal_year: int):
+    """The projects of `queryset` the staffing rule flags for reinforcement (重点配置) in `fiscal_year`,
+    assessed among the projects of `queryset`, as the staffing page assesses those of its scope."""
+    tree = organization_tree()
+    scope = Scope(fiscal_year=fiscal_year, organization=None, organization_ids=None, tree=tree)
+    assessment = staffing_assessment(scope=scope, projects=queryset)
+    return queryset.filter(pk__in=[project["id"] for project, a in assessment["rows"] if a.flagged])
 
 
 def portfolio_version() -> str:
@@ -1032,12 +1058,13 @@ def platform_adoption_matrix(*, tree: OrgTree, scope_ids: tuple[int, ...] | None
 # --- staffing ---------------------------------------------------------------------------------------------
 
 
-def project_operating_costs(*, scope: Scope) -> list[dict]:
+def project_operating_costs(*, scope: Scope, projects=None) -> list[dict]:
     """Per project: the selected year's initial operating budget of its systems and its PJMO staffing.
 
     A system shared by several projects has its cost split evenly between them, so totals still add up.
+    `projects` narrows the projects assessed (a filtered list); by default, every project of the scope.
     """
-    projects = Project.objects.order_by("project_id")
+    projects = (Project.objects.all() if projects is None else projects).order_by("project_id")
     if scope.organization_ids is not None:
         projects = projects.filter(organization_id__in=scope.organization_ids)
     links = list(Project.systems.through.objects.order_by().values_list("project_id", "informationsystem_id"))
@@ -1061,9 +1088,9 @@ def project_operating_costs(*, scope: Scope) -> list[dict]:
     ]
 
 
-def staffing_assessment(*, scope: Scope, rule: staffing.StaffingRule | None = None) -> dict:
+def staffing_assessment(*, scope: Scope, rule: staffing.StaffingRule | None = None, projects=None) -> dict:
     rule = rule or conf.staffing_rule()
-    rows = {r["id"]: r for r in project_operating_costs(scope=scope)}
+    rows = {r["id"]: r for r in project_operating_costs(scope=scope, projects=projects)}
     loads = [
         staffing.ProjectLoad(
             key=pk,

@@ -24,7 +24,7 @@ from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem, SharedPlatform
 
-from . import charts, conf, exports, figures, selectors, services
+from . import charts, conf, drilldown, exports, figures, selectors, services
 from .choices import ClusterVerdict, PairVerdict
 
 
@@ -130,16 +130,26 @@ def dashboard(request):
     scope, year_choices = _scope(request)
     lang = get_language() or "ja"
     data = selectors.dashboard_data(scope=scope)
+    fy = scope.fiscal_year
     chart_list = [
-        figures.budget_by_year(totals=data["by_year"], years=scope.years, lang=lang),
-        figures.execution_rate(totals=data["by_year"], years=scope.years, lang=lang),
-        figures.budget_by_ministry(rows=data["by_ministry"], fiscal_year=scope.fiscal_year, lang=lang),
+        figures.budget_by_year(totals=data["by_year"], years=scope.years, lang=lang,
+                               link=lambda **kw: drilldown.budget_link(scope, **kw)),
+        figures.execution_rate(totals=data["by_year"], years=scope.years, lang=lang,
+                               link=lambda fiscal_year: drilldown.budget_link(
+                                   scope, fiscal_year=fiscal_year, stage="executed")),
+        figures.budget_by_ministry(rows=data["by_ministry"], fiscal_year=fy, lang=lang,
+                                   link=lambda **kw: drilldown.budget_link(scope, fiscal_year=fy, **kw)),
         figures.budget_by_classification(
-            totals=data["by_classification"], fiscal_year=scope.fiscal_year, lang=lang
+            totals=data["by_classification"], fiscal_year=fy, lang=lang,
+            link=lambda **kw: drilldown.budget_link(scope, fiscal_year=fy, **kw),
         ),
-        figures.cloud_adoption(rows=data["cloud"], lang=lang),
-        figures.largest_operating_costs(rows=data["largest"], fiscal_year=scope.fiscal_year, lang=lang),
-        figures.risk_overview(counts=data["risk"], flagged_projects=data["flagged_projects"], conf=conf),
+        figures.cloud_adoption(rows=data["cloud"], lang=lang, link=lambda fiscal_year, cloud: (
+            drilldown.cloud_link(scope, fiscal_year=fiscal_year) if cloud
+            else drilldown.operation_link(scope, fiscal_year=fiscal_year))),
+        figures.largest_operating_costs(rows=data["largest"], fiscal_year=fy, lang=lang,
+                                        link=lambda: drilldown.largest_link(scope, fiscal_year=fy)),
+        figures.risk_overview(counts=data["risk"], flagged_projects=data["flagged_projects"], conf=conf,
+                              link=lambda signal: drilldown.signal_link(scope, fiscal_year=fy, signal=signal)),
     ]
     return _csv_or_page(request, chart_list, "insights/dashboard.html", _filter_context(scope, year_choices))
 
@@ -158,6 +168,7 @@ def staffing(request):
             **_filter_context(scope, year_choices),
             "assessment": assessment,
             "flagged": sum(1 for _p, a in assessment["rows"] if a.flagged),
+            "flagged_url": drilldown.signal_link(scope, fiscal_year=scope.fiscal_year, signal="reinforcement"),
             "cutoff_yen": int(assessment["cutoff"]) if math.isfinite(assessment["cutoff"]) else None,
         },
     )
@@ -346,6 +357,11 @@ def similar(request):
     if export in ("csv", "xlsx"):
         return _clusters_download(cluster_rows, ranked["fiscal_year"], export)
     clusters_page = Paginator(cluster_rows, 30).get_page(request.GET.get("page"))
+    for cluster in clusters_page.object_list:
+        # The members as a systems list whose operating-cost total is the cluster's combined cost.
+        cluster["list_url"] = drilldown.systems_url(
+            ids=",".join(s["system_id"] for s in cluster["members"]), fy=ranked["fiscal_year"],
+            cols=["organization", "operating", "hosting", "platforms"], sort="-operating")
     shown = pairs[:200]
     info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
     rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]

@@ -6,21 +6,25 @@ same filtered list can be produced by a page, a download, an API call or a comma
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField as FilterChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from mieruka.budgets.selectors import system_budget_subquery
+from mieruka.budgets.choices import BudgetCategory, BudgetStage
 from mieruka.core.errors import bilingual
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.search import search_terms
+from mieruka.core.selectors import field_changes
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
 
@@ -35,8 +39,18 @@ from .choices import (
     SystemClassification,
     SystemStatus,
 )
+from .columns import PROJECT_COLUMNS, SYSTEM_COLUMNS
 from .models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
-from .selectors import current_fiscal_year
+from .registry import project_signals, system_signals
+from .selectors import current_fiscal_year, project_search_q, system_figures_annotate, system_search_q
+
+MAX_IDS = 500
+HAS_BUDGET_CHOICES = [
+    ("any", _("Any budget line")),
+    (BudgetCategory.DEVELOPMENT, BudgetCategory.DEVELOPMENT.label),
+    (BudgetCategory.OPERATION, BudgetCategory.OPERATION.label),
+]
+ACTIVE_CHOICES = [("yes", _("In use or planned (not retired)")), ("no", _("Retired only"))]
 
 MILLION = 1_000_000
 NOT_CLASSIFIED = ("none", _("Not classified"))
@@ -128,21 +142,56 @@ class FiscalYearChoiceFilter(django_filters.ChoiceFilter):
     """A fiscal-year select; typed as an integer in the API schema (its choices are computed)."""
 
 
+def _filter_ids(queryset, field: str, value: str):
+    """Records by a comma-separated list of IDs (a cluster of similar systems, a chart's handful)."""
+    ids = [v for v in (part.strip() for part in unicodedata.normalize("NFKC", value).split(",")) if v]
+    if len(ids) > MAX_IDS:
+        raise_bad_ids(len(ids))
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def raise_bad_ids(n: int):
+    from mieruka.core.errors import BadQuery
+
+    raise BadQuery(f"IDは{MAX_IDS}件までです（{n}件）", f"At most {MAX_IDS} IDs at a time (got {n})", parameter="ids")
+
+
+def _in_operation_q(fy: int) -> Q:
+    """Systems that ran in fiscal year `fy`: started by its end and not retired before it began (a system
+    without dates counts when its status says it runs), as the dashboard's cloud chart counts them."""
+    start, end = datetime.date(fy, 4, 1), datetime.date(fy + 1, 3, 31)
+    started = Q(started_on__lte=end) | Q(started_on__isnull=True, status__in=["operation", "retiring"])
+    retired_before = Q(retired_on__lt=start) | Q(retired_on__isnull=True, status="retired")
+    return started & ~retired_before
+
+
 class InformationSystemFilterSet(django_filters.FilterSet):
     """The systems list: organization subtree, classification, status, hosting, platform, important,
-    Japanese keyword search, initial budget range in a chosen fiscal year, and sorting."""
+    Japanese keyword search (system ID too), budget range, budget lines, signals registered by other apps
+    and the figures of a chosen fiscal year and stage, and sorting by any column."""
 
     SORT_KEYS = {
         "system_id": ["system_id"],
         "name": ["name_ja"],
         "organization": ["organization__order", "organization__code"],
+        "classification": ["classification"],
         "status": ["status"],
+        "hosting": ["hosting"],
         "budget": ["fy_budget"],
+        "development": ["fy_development"],
+        "operating": ["fy_operation"],
+        "executed": ["fy_executed"],
+        "rate": ["fy_rate"],
+        "yoy": ["fy_yoy"],
+        "fte": ["pjmo_fte"],
     }
+    # The annotation each sort key and column reads.
+    FIGURE_OF = {"budget": "fy_budget", "development": "fy_development", "operating": "fy_operation",
+                 "executed": "fy_executed", "rate": "fy_rate", "yoy": "fy_yoy", "fte": "pjmo_fte"}
 
     q = django_filters.CharFilter(
         label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
-        help_text=_("Searches system names and purpose; separate several words with spaces."),
+        help_text=_("Searches system IDs, names and purpose; separate several words with spaces."),
     )
     organization = django_filters.ChoiceFilter(
         label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
@@ -152,7 +201,15 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Classification"), choices=SystemClassification.choices, empty_label=_("All"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SystemStatus.choices, empty_label=_("All"))
-    hosting = django_filters.ChoiceFilter(label=_("Hosting"), choices=Hosting.choices, empty_label=_("All"))
+    active = django_filters.ChoiceFilter(
+        label=_("In use"), choices=ACTIVE_CHOICES, method="filter_active", empty_label=_("All"),
+    )
+    hosting = django_filters.ChoiceFilter(label=_("Hosting"), choices=Hosting.choices, empty_label=_("All"),
+                                          method="filter_hosting")
+    hosting_fy = FiscalYearChoiceFilter(
+        label=_("Hosting as it was at the end of the fiscal year"), choices=fiscal_year_choices,
+        method="filter_nothing", empty_label=_("Today"),
+    )
     platform = django_filters.ModelChoiceFilter(
         label=_("Shared platform used"), field_name="platforms", to_field_name="code",
         queryset=SharedPlatform.objects.order_by("code"), empty_label=_("All"), method="filter_linked",
@@ -182,9 +239,24 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Platform integration target (PF統合該非)"), choices=[*PlatformTarget.choices, NOT_CLASSIFIED],
         empty_label=_("All"), method="filter_classified",
     )
+    signal = django_filters.ChoiceFilter(
+        label=_("Signal"), choices=system_signals.choices, method="filter_signal", empty_label=_("All"),
+    )
     budget_fy = FiscalYearChoiceFilter(
         label=_("Fiscal year of the budget"), choices=fiscal_year_choices, method="filter_nothing",
         empty_label=None,
+    )
+    stage = django_filters.ChoiceFilter(
+        label=pgettext_lazy("budget", "Stage of the amounts"), choices=BudgetStage.choices,
+        method="filter_nothing", empty_label=None,
+    )
+    has_budget = django_filters.ChoiceFilter(
+        label=_("Has a budget line of the year"), choices=HAS_BUDGET_CHOICES, method="filter_has_budget",
+        empty_label=_("All"),
+    )
+    in_operation = FiscalYearChoiceFilter(
+        label=_("In operation in the fiscal year"), choices=fiscal_year_choices, method="filter_in_operation",
+        empty_label=_("All"),
     )
     budget_min = django_filters.NumberFilter(
         label=_("Initial budget at least (million yen)"), method="filter_budget_min", min_value=0,
@@ -192,18 +264,32 @@ class InformationSystemFilterSet(django_filters.FilterSet):
     budget_max = django_filters.NumberFilter(
         label=_("Initial budget at most (million yen)"), method="filter_budget_max", min_value=0,
     )
+    ids = django_filters.CharFilter(label=_("System IDs (comma-separated)"), method="filter_ids")
+    # Shared links and saved views carry these, so a page's query string works on the API too: `fy` is
+    # the short name of `budget_fy`, `cols` the columns shown (the page's column chooser).
+    fy = FiscalYearChoiceFilter(label=_("Fiscal year of the budget"), choices=fiscal_year_choices,
+                                method="filter_nothing", widget=forms.HiddenInput)
+    cols = django_filters.MultipleChoiceFilter(
+        label=_("Columns"), choices=[(c.key, c.label) for c in SYSTEM_COLUMNS], method="filter_nothing",
+        widget=forms.MultipleHiddenInput)
     sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
 
     class Meta:
         model = InformationSystem
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, figures: set[str] | frozenset[str] = frozenset(), **kwargs):
         # Always bound, with the budget year defaulting to the current one, so that an empty query
         # still gets the budget column and default sort, and the year select shows the year in use.
+        # `fy` is the short name of `budget_fy` in shared links (?fy=2026&sort=-operating).
         data = data.copy() if data is not None else {}
+        if data.get("fy") and not data.get("budget_fy"):
+            data["budget_fy"] = data["fy"]
         if not data.get("budget_fy"):
             data["budget_fy"] = str(current_fiscal_year())
+        if not data.get("stage"):
+            data["stage"] = BudgetStage.INITIAL
+        self.extra_figures = set(figures)
         super().__init__(data=data, queryset=queryset, **kwargs)
         for field in self.form.fields.values():
             field.error_messages.update({
@@ -220,11 +306,26 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         value = self.form.cleaned_data.get("budget_fy")
         return int(value) if value else current_fiscal_year()
 
+    @property
+    def budget_stage(self) -> str:
+        self.errors  # noqa: B018
+        return self.form.cleaned_data.get("stage") or BudgetStage.INITIAL
+
+    def _figures_needed(self) -> set[str]:
+        data = self.form.cleaned_data
+        needed = {"fy_budget"} | self.extra_figures
+        sort_key = (data.get("sort") or "").lstrip("-")
+        if sort_key in self.FIGURE_OF:
+            needed.add(self.FIGURE_OF[sort_key])
+        has = data.get("has_budget")
+        if has:
+            needed.add({"development": "fy_development", "operation": "fy_operation"}.get(has, "fy_budget"))
+        return needed
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        # The budget column, range filter and budget sort all read the same annotation.
-        queryset = queryset.annotate(
-            fy_budget=system_budget_subquery(fiscal_year=self.fiscal_year)
-        )
+        # The figure columns, the range filters and the figure sorts all read the same annotations.
+        queryset = system_figures_annotate(queryset, fiscal_year=self.fiscal_year, stage=self.budget_stage,
+                                           names=self._figures_needed())
         queryset = super().filter_queryset(queryset)
         if "sort" not in self.form.cleaned_data:  # an invalid sort key falls back to the default order
             queryset = self.filters["sort"].filter(queryset, None)
@@ -246,7 +347,40 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=through.objects.filter(**{target: value}).values(f"{source}_id"))
 
     def filter_keyword(self, queryset, name, value):
-        return queryset.filter(keyword_q(value, ["name_ja", "name_en", "purpose"]))
+        # Every term in the purpose, or the whole search in the ID, name or name's reading (こくぜい, kokuzei).
+        terms = keyword_terms(value)
+        return queryset.filter(keyword_q(value, ["name_ja", "name_en", "purpose"]) | system_search_q(terms))
+
+    def filter_hosting(self, queryset, name, value):
+        """Hosting today, or — with `hosting_fy` — at the end of that fiscal year, read from the change log
+        (the dashboard's cloud chart counts systems by what they ran on then)."""
+        fy = self.form.cleaned_data.get("hosting_fy")
+        if not fy:
+            return queryset.filter(hosting=value)
+        end = timezone.make_aware(datetime.datetime(int(fy) + 1, 4, 1))
+        moves = field_changes(model=InformationSystem, field="hosting", since=end,
+                              pks=queryset.order_by().values("id"))
+        then = [pk for pk, changes in moves.items() if changes[0][1] == value]
+        return queryset.filter((Q(hosting=value) & ~Q(pk__in=list(moves))) | Q(pk__in=then))
+
+    def filter_active(self, queryset, name, value):
+        if value == "yes":
+            return queryset.exclude(status=SystemStatus.RETIRED)
+        return queryset.filter(status=SystemStatus.RETIRED) if value == "no" else queryset
+
+    def filter_signal(self, queryset, name, value):
+        signal = system_signals.get(value)
+        return signal.members(queryset, self.fiscal_year) if signal else queryset
+
+    def filter_has_budget(self, queryset, name, value):
+        column = {"development": "fy_development", "operation": "fy_operation"}.get(value, "fy_budget")
+        return queryset.filter(**{f"{column}__isnull": False})
+
+    def filter_in_operation(self, queryset, name, value):
+        return queryset.filter(_in_operation_q(int(value)))
+
+    def filter_ids(self, queryset, name, value):
+        return _filter_ids(queryset, "system_id", value)
 
     def filter_budget_min(self, queryset, name, value):
         return queryset.filter(fy_budget__gte=int(Decimal(value) * MILLION))
@@ -256,7 +390,8 @@ class InformationSystemFilterSet(django_filters.FilterSet):
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    """The projects list: organization subtree, phase, important, keyword and sorting."""
+    """The projects list: organization subtree, phase, important, keyword, signals registered by other apps,
+    IDs, the fiscal year of the budget columns, and sorting by any column."""
 
     SORT_KEYS = {
         "project_id": ["project_id"],
@@ -264,11 +399,14 @@ class ProjectFilterSet(django_filters.FilterSet):
         "organization": ["organization__order", "organization__code"],
         "phase": ["phase"],
         "budget": ["fy_operation_budget"],
+        "development": ["fy_development_budget"],
+        "staff": ["pjmo_staff"],
+        "external": ["pjmo_external"],
     }
 
     q = django_filters.CharFilter(
         label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
-        help_text=_("Searches project names, purpose and KPI; separate several words with spaces."),
+        help_text=_("Searches project IDs, names, purpose and KPI; separate several words with spaces."),
     )
     organization = django_filters.ChoiceFilter(
         label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
@@ -279,6 +417,17 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("Important projects (重点)"), choices=IMPORTANT_CHOICES, method=_filter_important,
         empty_label=_("All"),
     )
+    signal = django_filters.ChoiceFilter(
+        label=_("Signal"), choices=project_signals.choices, method="filter_signal", empty_label=_("All"),
+    )
+    fy = FiscalYearChoiceFilter(
+        label=_("Fiscal year of the budget"), choices=fiscal_year_choices, method="filter_nothing",
+        empty_label=None,
+    )
+    ids = django_filters.CharFilter(label=_("Project IDs (comma-separated)"), method="filter_ids")
+    cols = django_filters.MultipleChoiceFilter(
+        label=_("Columns"), choices=[(c.key, c.label) for c in PROJECT_COLUMNS], method="filter_nothing",
+        widget=forms.MultipleHiddenInput)
     sort = _SortFilter(label=_("Sort by"), orderings=SORT_KEYS, tie_breaker="pk", empty_label=None)
 
     class Meta:
@@ -286,21 +435,49 @@ class ProjectFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data=data if data is not None else {}, queryset=queryset, **kwargs)
+        data = data.copy() if data is not None else {}
+        if not data.get("fy"):
+            data["fy"] = str(current_fiscal_year())
+        super().__init__(data=data, queryset=queryset, **kwargs)
         for field in self.form.fields.values():
             field.error_messages.update({
                 "invalid_choice": bilingual("選択肢にない値です（%(value)s）", "Not one of the choices (%(value)s)"),
             })
 
+    @property
+    def fiscal_year(self) -> int:
+        self.errors  # noqa: B018 - validates the form so cleaned_data exists
+        value = self.form.cleaned_data.get("fy")
+        return int(value) if value else current_fiscal_year()
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        from mieruka.budgets.selectors import project_budget_subquery
+
+        # The budget columns and sorts read the chosen year (the base queryset may carry another year's).
+        queryset = queryset.annotate(
+            fy_operation_budget=project_budget_subquery(fiscal_year=self.fiscal_year, stage=BudgetStage.INITIAL,
+                                                        categories=[BudgetCategory.OPERATION]),
+            fy_development_budget=project_budget_subquery(fiscal_year=self.fiscal_year, stage=BudgetStage.INITIAL,
+                                                          categories=[BudgetCategory.DEVELOPMENT]),
+        )
         queryset = super().filter_queryset(queryset)
         if "sort" not in self.form.cleaned_data:
             queryset = self.filters["sort"].filter(queryset, None)
         return queryset
 
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(keyword_q(value, ["name_ja", "purpose", "kpi_name"]))
+    def filter_nothing(self, queryset, name, value):
+        return queryset
 
+    def filter_keyword(self, queryset, name, value):
+        terms = keyword_terms(value)
+        return queryset.filter(keyword_q(value, ["name_ja", "purpose", "kpi_name"]) | project_search_q(terms))
+
+    def filter_signal(self, queryset, name, value):
+        signal = project_signals.get(value)
+        return signal.members(queryset, self.fiscal_year) if signal else queryset
+
+    def filter_ids(self, queryset, name, value):
+        return _filter_ids(queryset, "project_id", value)
 
 
 class InterfaceFilterSet(django_filters.FilterSet):

@@ -25,6 +25,7 @@ from .models import (
     DesignationProposal,
     InformationSystem,
     Interface,
+    PreviousSystemId,
     Project,
     SharedPlatform,
 )
@@ -169,3 +170,132 @@ def platform_list() -> QuerySet[SharedPlatform]:
 def system_budget_lines(*, system: InformationSystem) -> QuerySet[BudgetLine]:
     """A system's budget lines, newest year first, for the budget editing page."""
     return BudgetLine.objects.filter(system=system).order_by("-fiscal_year", "stage", "category", "appropriation")
+
+
+# ---------------------------------------------------------------- figures of the systems list
+
+# The per-system figures the list can show, sort and filter by; each is one correlated subquery (or an
+# expression over them), added only when the page needs it, so a plain list stays a plain query.
+SYSTEM_FIGURES = ("fy_budget", "fy_development", "fy_operation", "fy_executed", "fy_available",
+                  "prev_budget", "fy_rate", "fy_yoy", "pjmo_fte")
+_FIGURE_NEEDS = {"fy_rate": ("fy_executed", "fy_available"), "fy_yoy": ("fy_budget", "prev_budget")}
+AVAILABLE_STAGES = (BudgetStage.INITIAL, BudgetStage.SUPPLEMENTARY, BudgetStage.CARRYOVER)
+
+
+def system_figures_annotate(queryset: QuerySet, *, fiscal_year: int, stage: str = BudgetStage.INITIAL,
+                            names: set[str] | frozenset[str] = frozenset()) -> QuerySet:
+    """Annotate the figures `names` (from SYSTEM_FIGURES) of `fiscal_year`, amounts at `stage`.
+
+    fy_budget / fy_development / fy_operation: the stage's total, 整備等経費, 運用等経費 (yen);
+    fy_executed / fy_available: executed and available (initial + supplementary + carried over);
+    fy_rate: executed ÷ available in %; prev_budget / fy_yoy: the stage's total a year before and the change
+    in %; pjmo_fte: the PJMO staff (internal + external FTE) of the projects covering the system.
+    """
+    from django.db.models import Case, ExpressionWrapper, F, FloatField, When
+
+    wanted = set(names)
+    for name in list(wanted):
+        wanted.update(_FIGURE_NEEDS.get(name, ()))
+    builders = {
+        "fy_budget": lambda: system_budget_subquery(fiscal_year=fiscal_year, stage=stage),
+        "fy_development": lambda: system_budget_subquery(fiscal_year=fiscal_year, stage=stage,
+                                                         categories=[BudgetCategory.DEVELOPMENT]),
+        "fy_operation": lambda: system_budget_subquery(fiscal_year=fiscal_year, stage=stage,
+                                                       categories=[BudgetCategory.OPERATION]),
+        "fy_executed": lambda: system_budget_subquery(fiscal_year=fiscal_year, stage=BudgetStage.EXECUTED),
+        "fy_available": lambda: system_budget_subquery(fiscal_year=fiscal_year, stages=AVAILABLE_STAGES),
+        "prev_budget": lambda: system_budget_subquery(fiscal_year=fiscal_year - 1, stage=stage),
+        "pjmo_fte": _pjmo_fte_subquery,
+    }
+    present = set(queryset.query.annotations)
+    plain = {name: builders[name]() for name in SYSTEM_FIGURES if name in wanted and name in builders
+             and name not in present}
+    if plain:
+        queryset = queryset.annotate(**plain)
+    derived = {}
+    if "fy_rate" in wanted and "fy_rate" not in present:
+        derived["fy_rate"] = Case(
+            When(fy_available__gt=0, fy_executed__isnull=False,
+                 then=ExpressionWrapper(F("fy_executed") * 100.0 / F("fy_available"), output_field=FloatField())),
+            default=None, output_field=FloatField())
+    if "fy_yoy" in wanted and "fy_yoy" not in present:
+        derived["fy_yoy"] = Case(
+            When(prev_budget__gt=0, fy_budget__isnull=False,
+                 then=ExpressionWrapper((F("fy_budget") - F("prev_budget")) * 100.0 / F("prev_budget"),
+                                        output_field=FloatField())),
+            default=None, output_field=FloatField())
+    return queryset.annotate(**derived) if derived else queryset
+
+
+def _pjmo_fte_subquery():
+    from django.db.models import DecimalField, F, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from mieruka.budgets.selectors import _SumNoGroup
+
+    links = Project.systems.through.objects.filter(informationsystem_id=OuterRef("pk"))
+    fte = Coalesce(F("project__pjmo_staff"), Value(0), output_field=DecimalField()) + Coalesce(
+        F("project__pjmo_external"), Value(0), output_field=DecimalField())
+    total = links.order_by().annotate(total=_SumNoGroup(fte, output_field=DecimalField())).values("total")[:1]
+    return Subquery(total, output_field=DecimalField(max_digits=9, decimal_places=2))
+
+
+def system_list_totals(queryset: QuerySet, *, fiscal_year: int, stage: str = BudgetStage.INITIAL,
+                       count: int | None = None) -> dict:
+    """Count and amounts of a whole filtered list (every page): what a chart that links here showed.
+
+    One grouped query over the budget lines of the listed systems, not a sum over annotated rows."""
+    from django.db.models import Sum
+
+    ids = queryset.order_by().values("pk")
+    by_category = dict(
+        BudgetLine.objects.filter(system_id__in=ids, fiscal_year=fiscal_year, stage=stage).order_by()
+        .values_list("category").annotate(total=Sum("amount_yen"))
+    )
+    development = by_category.get(BudgetCategory.DEVELOPMENT) or 0
+    operation = by_category.get(BudgetCategory.OPERATION) or 0
+    return {"count": queryset.count() if count is None else count, "development": development, "operation": operation,
+            "total": development + operation}
+
+
+# ---------------------------------------------------------------- search by ID, name and reading
+
+
+def _names_version(model) -> str:
+    """Changes whenever a record of `model` is added, removed or changed (names included)."""
+    from django.db.models import Count, Max
+
+    stats = model.objects.order_by().aggregate(n=Count("id"), top=Max("id"), last=Max("last_updated"))
+    return f"{stats['n']}.{stats['top']}.{stats['last'].isoformat() if stats['last'] else '-'}"
+
+
+def system_search_q(terms: list[str]):
+    """Systems whose ID (current or previous), name or name's reading (かな, romaji) matches every term."""
+    from django.db.models import Q
+
+    from mieruka.core.search import reading_matches_pks
+
+    q = Q()
+    for term in terms:
+        previous = PreviousSystemId.objects.filter(code__icontains=term).values("system_id")
+        q &= (Q(system_id__icontains=term) | Q(name_ja__icontains=term) | Q(name_en__icontains=term)
+              | Q(pk__in=previous))
+    by_reading = reading_matches_pks(
+        key="systems", version=_names_version(InformationSystem), terms=terms,
+        rows=lambda: InformationSystem.objects.order_by().values_list("pk", "name_ja").iterator(chunk_size=5000))
+    return q | Q(pk__in=by_reading) if by_reading else q
+
+
+def project_search_q(terms: list[str]):
+    """Projects whose ID, name or name's reading matches every term."""
+    from django.db.models import Q
+
+    from mieruka.core.search import reading_matches_pks
+
+    q = Q()
+    for term in terms:
+        q &= Q(project_id__icontains=term) | Q(name_ja__icontains=term)
+    by_reading = reading_matches_pks(
+        key="projects", version=_names_version(Project), terms=terms,
+        rows=lambda: Project.objects.order_by().values_list("pk", "name_ja").iterator(chunk_size=5000))
+    return q | Q(pk__in=by_reading) if by_reading else q

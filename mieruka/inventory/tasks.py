@@ -15,6 +15,7 @@ from mieruka.tasks.registry import register_kind
 from mieruka.tasks.services import task_run_start, task_running
 
 from . import selectors
+from .columns import SYSTEM_COLUMNS, chosen_columns, figures_of
 from .exports import system_export_write
 from .filtersets import InformationSystemFilterSet
 
@@ -29,15 +30,17 @@ def system_export_task(*, run_id: int, user_id: int, query: str, fmt: str) -> No
     with task_running(run_id) as tracker:
         # The same filters and the same scope as the list page the person was looking at.
         user = get_user_model().objects.get(pk=user_id)
-        filterset = InformationSystemFilterSet(QueryDict(query),
-                                               queryset=scope_queryset(user, selectors.system_list()))
+        params = QueryDict(query)
+        chosen = chosen_columns(params, SYSTEM_COLUMNS)
+        filterset = InformationSystemFilterSet(params, queryset=scope_queryset(user, selectors.system_list()),
+                                               figures=figures_of(chosen))
         queryset = filterset.qs
         tracker.step(gettext_noop("Writing the systems"), done=0, total=queryset.count())
         name = f"systems.{fmt}"
         with tempfile.TemporaryDirectory(prefix="mieruka-export-") as folder:
             path = Path(folder) / name
             written = system_export_write(path=path, queryset=queryset, fiscal_year=filterset.fiscal_year,
-                                          fmt=fmt, count=tracker.count)
+                                          fmt=fmt, count=tracker.count, columns=chosen)
             tracker.finish(path=path, file_name=name, summary={"figures": [(gettext_noop("Systems"), written)]})
 
 

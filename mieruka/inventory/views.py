@@ -9,17 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mieruka.budgets.choices import BudgetStage
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
-from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.pagination import KeysFirstPaginator
 from mieruka.core.permissions import (
     can_edit_organization,
@@ -33,7 +32,8 @@ from mieruka.core.permissions import (
 )
 
 from . import selectors, services, tasks
-from .exports import csv_echo_writer, system_csv_rows
+from .columns import PROJECT_COLUMNS, SYSTEM_COLUMNS, chosen_columns, figures_of
+from .exports import XLSX_CONTENT_TYPE, csv_echo_writer, project_rows, rows_to_xlsx, system_csv_rows
 from .filtersets import InformationSystemFilterSet, ProjectFilterSet
 from .forms import (
     AsOfForm,
@@ -50,6 +50,7 @@ from .forms import (
 )
 from .models import InformationSystem, Project
 from .panels import SystemDraft, system_draft_panels
+from .registry import project_signals, system_signals
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -192,39 +193,72 @@ def follows_renames(view):
     return wrapper
 
 
+def _list_context(request, *, list_name: str, columns: list, page, filterset) -> dict:
+    """What every configurable list shows besides its rows: the chosen columns as sortable headers, the
+    column chooser, the person's saved views and the query string a view, a link or a download keeps."""
+    from mieruka.core.selectors import saved_views_of
+
+    chosen = chosen_columns(request.GET, columns)
+    keys = {c.key for c in chosen}
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return {
+        "columns": [c.key for c in chosen],
+        "column_choices": [{"key": c.key, "label": c.label, "checked": c.key in keys} for c in columns],
+        "saved_views": saved_views_of(owner=request.user, list_name=list_name),
+        "list_name": list_name,
+        "view_query": query,
+        "export_query": query,
+        "share_url": request.build_absolute_uri(request.path + (f"?{query}" if query else "")),
+    }
+
+
+def _headers(request, *, fixed: list, chosen: list, current: str) -> list[dict]:
+    return sort_headers(request, current=current, columns=[
+        *fixed, *[(c.sort, str(c.label), c.numeric) for c in chosen]])
+
+
 @login_required
 def system_list(request):
-    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
+    chosen = chosen_columns(request.GET, SYSTEM_COLUMNS)
+    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()),
+                                           figures=figures_of(chosen))
     queryset = filterset.qs
     page, page_range = paginate(request, queryset)
-    fy = filterset.fiscal_year
-    columns = [
-        ("system_id", _("System ID"), False), ("name", _("Name"), False),
-        ("organization", _("Organization"), False), (None, _("Classification"), False),
-        ("status", _("Status"), False), (None, _("Hosting"), False), (None, _("Shared platforms"), False),
-        ("budget", _("Initial budget %(fy)s (million yen)") % {"fy": fiscal_year_label(fy, lang=get_language() or "ja")}, True),
-        (None, _("Last confirmed"), False),
-    ]
-    export_params = request.GET.copy()
-    export_params.pop("page", None)
+    fy, stage = filterset.fiscal_year, filterset.budget_stage
+    totals = selectors.system_list_totals(queryset, fiscal_year=fy, stage=stage, count=page.paginator.count)
+    keys = {c.key for c in chosen}
+    signals = (system_signals.keys_for(queryset=scope_queryset(request.user, InformationSystem.objects.all()),
+                                       pks=[s.pk for s in page.object_list], fiscal_year=fy)
+               if "signals" in keys else {})
     return render(request, "inventory/system_list.html", {
         "filterset": filterset,
         "page": page,
         "page_range": page_range,
-        "headers": sort_headers(request, current=request.GET.get("sort") or "system_id", columns=columns),
+        "headers": _headers(request, fixed=[("system_id", _("System ID"), False), ("name", _("Name"), False)],
+                            chosen=chosen, current=request.GET.get("sort") or "system_id"),
         "fiscal_year": fy,
-        "export_query": export_params.urlencode(),
+        "stage_label": BudgetStage(stage).label,
+        "totals": totals,
+        "row_signals": signals,
         "can_edit": can_edit(request.user, InformationSystem),
+        **_list_context(request, list_name="systems", columns=SYSTEM_COLUMNS, page=page, filterset=filterset),
         **_oversight_marks(page.object_list, kind="systems"),
     })
 
 
 @login_required
 def system_export(request):
-    """Exactly the filtered systems list (every page) as CSV: UTF-8 with BOM so Excel reads Japanese."""
-    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()))
+    """Exactly the filtered systems list (every page) as CSV: UTF-8 with BOM so Excel reads Japanese.
+
+    The figure columns chosen on the page (整備等経費, 運用等経費, execution rate, …) follow the
+    interchange columns."""
+    chosen = chosen_columns(request.GET, SYSTEM_COLUMNS)
+    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()),
+                                           figures=figures_of(chosen))
     writer = csv_echo_writer()
-    rows = system_csv_rows(filterset.qs, fiscal_year=filterset.fiscal_year)
+    rows = system_csv_rows(filterset.qs, fiscal_year=filterset.fiscal_year, columns=chosen)
 
     def stream():
         yield "\ufeff"
@@ -234,6 +268,41 @@ def system_export(request):
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="systems.csv"'
     return response
+
+
+@login_required
+@require_POST
+def saved_view_save(request, list_name: str):
+    """Save the list as it is shown (filters, columns, sort) under a name, for this person only."""
+    from mieruka.core.services import saved_view_save as save
+
+    target = {"systems": "inventory:system_list", "projects": "inventory:project_list"}.get(list_name)
+    if target is None:
+        raise Http404(list_name)
+    query = request.POST.get("query", "")
+    try:
+        view = save(owner=request.user, list_name=list_name, name=request.POST.get("name", ""), query=query)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(reverse(target) + (f"?{query}" if query else ""))
+    messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
+    return redirect(reverse(target) + (f"?{view.query}" if view.query else ""))
+
+
+@login_required
+@require_POST
+def saved_view_delete(request, list_name: str, pk: int):
+    from mieruka.core.services import saved_view_delete as delete
+
+    target = {"systems": "inventory:system_list", "projects": "inventory:project_list"}.get(list_name)
+    if target is None:
+        raise Http404(list_name)
+    try:
+        delete(owner=request.user, view_id=pk)
+    except ApplicationError:
+        raise Http404(str(pk)) from None
+    messages.success(request, _("Deleted the saved view."))
+    return redirect(target)
 
 
 @login_required
@@ -515,25 +584,48 @@ def proposal_list(request):
 
 @login_required
 def project_list(request):
-    fy = selectors.current_fiscal_year()
-    filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list(fiscal_year=fy)))
+    chosen = chosen_columns(request.GET, PROJECT_COLUMNS)
+    filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list()))
+    fy = filterset.fiscal_year
     page, page_range = paginate(request, filterset.qs)
-    columns = [
-        ("project_id", _("Project ID"), False), ("name", _("Name"), False),
-        ("organization", _("Organization"), False), ("phase", _("Phase"), False), (None, _("Systems"), False),
-        (None, _("PJMO staff (FTE)"), True), (None, _("PJMO external staff (FTE)"), True),
-        ("budget", _("Operating budget %(fy)s (million yen)") % {"fy": fiscal_year_label(fy, lang=get_language() or "ja")}, True),
-        (None, _("Last confirmed"), False),
-    ]
+    keys = {c.key for c in chosen}
+    signals = (project_signals.keys_for(queryset=scope_queryset(request.user, Project.objects.all()),
+                                        pks=[p.pk for p in page.object_list], fiscal_year=fy)
+               if "signals" in keys else {})
     return render(request, "inventory/project_list.html", {
         "filterset": filterset,
         "page": page,
         "page_range": page_range,
-        "headers": sort_headers(request, current=request.GET.get("sort") or "project_id", columns=columns),
+        "headers": _headers(request, fixed=[("project_id", _("Project ID"), False), ("name", _("Name"), False)],
+                            chosen=chosen, current=request.GET.get("sort") or "project_id"),
         "fiscal_year": fy,
+        "row_signals": signals,
         "can_edit": can_edit(request.user, Project),
+        **_list_context(request, list_name="projects", columns=PROJECT_COLUMNS, page=page, filterset=filterset),
         **_oversight_marks(page.object_list, kind="projects"),
     })
+
+
+@login_required
+def project_export(request):
+    """The filtered projects list (every page) with the chosen columns, as CSV or XLSX (`?format=xlsx`)."""
+    chosen = chosen_columns(request.GET, PROJECT_COLUMNS)
+    filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list()))
+    rows = project_rows(filterset.qs, columns=chosen)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(rows_to_xlsx(rows, sheet="projects"), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="projects.xlsx"'
+        return response
+    writer = csv_echo_writer()
+
+    def stream():
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+    return response
 
 
 @login_required

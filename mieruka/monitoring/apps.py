@@ -6,3 +6,22 @@ class MonitoringConfig(AppConfig):
     name = "mieruka.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        # The overview's figures become filters of inventory's projects list (through its registry), so
+        # each tile links to exactly the projects it counts.
+        from django.utils import timezone
+
+        from mieruka.inventory.registry import project_signals
+
+        from . import selectors
+
+        labels = {"important": _("Important projects (monitored)"), "red": _("Computed signal: red"),
+                  "amber": _("Computed signal: amber"), "green": _("Computed signal: green"),
+                  "flagged": _("Human rating better than computed"), "overdue": _("Status report overdue")}
+        for order, (key, label) in enumerate(labels.items()):
+            project_signals.register(
+                key=f"monitoring_{key}", label=label, order=20 + order,
+                members=lambda queryset, fiscal_year, key=key: selectors.projects_with_signal(
+                    queryset=queryset, signal=key, today=timezone.localdate()))
+

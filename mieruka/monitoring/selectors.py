@@ -188,16 +188,7 @@ class OverviewRow:
 def monitoring_overview(*, user, today: datetime.date) -> dict:
     """Important projects with the latest human rating beside the computed signal; flagged and overdue."""
     projects = list(important_projects(user=user).order_by("project_id"))
-    facts = risk_facts_for_projects(projects=projects, today=today)
-    latest = _latest_reports([p.pk for p in projects])
-    rows = []
-    for p in projects:
-        result = risk.compute_risk(facts[p.pk])
-        report = latest.get(p.pk)
-        human = report.overall if report else None
-        rows.append(OverviewRow(project=p, report=report, result=result,
-                                flagged=risk.human_rating_better(human, result.level),
-                                overdue=facts[p.pk].overdue_reports))
+    rows = monitoring_overview_for(projects=projects, today=today)
     rows.sort(key=lambda r: (not r.flagged, -r.result.score, r.project.project_id))
     return {
         "rows": rows,
@@ -227,3 +218,34 @@ def project_monitoring(*, project: Project, today: datetime.date) -> dict:
         "overdue": overdue_reports(projects=[project], today=today),
         "staff_per_100m": risk.staff_per_100m(facts.pjmo_fte, facts.operating_cost_yen),
     }
+
+
+def projects_with_signal(*, queryset, signal: str, today: datetime.date):
+    """The projects of `queryset` counted by one figure of the monitoring page: `important` (important
+    projects), `red` / `amber` / `green` (their computed signal), `flagged` (the human rating is better than
+    the computed one) or `overdue` (a status report overdue). The page's tiles link to these lists."""
+    important = queryset.filter(pk__in=important_projects(user=None).values("pk"))
+    if signal == "important":
+        return important
+    rows = monitoring_overview_for(projects=list(important.order_by("project_id")), today=today)
+    if signal == "flagged":
+        keep = [r.project.pk for r in rows if r.flagged]
+    elif signal == "overdue":
+        keep = [r.project.pk for r in rows if r.overdue]
+    else:
+        keep = [r.project.pk for r in rows if r.result.level == signal]
+    return queryset.filter(pk__in=keep)
+
+
+def monitoring_overview_for(*, projects: list[Project], today: datetime.date) -> list[OverviewRow]:
+    """The overview's rows (human rating, computed signal, overdue count) for the given projects."""
+    facts = risk_facts_for_projects(projects=projects, today=today)
+    latest = _latest_reports([p.pk for p in projects])
+    rows = []
+    for p in projects:
+        result = risk.compute_risk(facts[p.pk])
+        report = latest.get(p.pk)
+        rows.append(OverviewRow(project=p, report=report, result=result,
+                                flagged=risk.human_rating_better(report.overall if report else None, result.level),
+                                overdue=facts[p.pk].overdue_reports))
+    return rows

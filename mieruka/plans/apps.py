@@ -15,3 +15,21 @@ class PlansConfig(AppConfig):
 
         home_panels.register(name="plans.stop_alarms", template="plans/includes/home_stop_alarms.html",
                              context=home_stop_alarms_panel, order=10)
+        self._register_signals()
+
+    @staticmethod
+    def _register_signals():
+        # Stop decisions become filters and a column of inventory's systems list (through its registry).
+        from django.utils import timezone
+
+        from mieruka.inventory.registry import system_signals
+
+        from . import selectors
+
+        for order, (key, label) in enumerate((("stop_tracked", _("Stop or merge decided")),
+                                              ("stop_alarm", _("Stop decision with an alarm")))):
+            system_signals.register(
+                key=key, label=label, order=40 + order,
+                members=lambda queryset, fiscal_year, key=key: selectors.systems_with_stop_signal(
+                    queryset=queryset, signal=key, today=timezone.localdate()))
+

@@ -349,3 +349,11 @@ def change_from_base(pct: Decimal | None) -> dict | None:
     if pct < 0:
         return {"direction": "increase", "pct": -pct}
     return {"direction": "reduction" if pct > 0 else "unchanged", "pct": pct}
+
+
+def systems_with_stop_signal(*, queryset, signal: str, today):
+    """The systems of `queryset` concerned by a tracked stop or merge decision (`stop_tracked`), or by one
+    that raises an alarm (`stop_alarm`: its budget rose or it still runs after its date)."""
+    tracking = stop_tracking(user=None, today=today)
+    keep = {s.pk for t in tracking if signal == "stop_tracked" or t.alarms for s in t.systems}
+    return queryset.filter(pk__in=keep)

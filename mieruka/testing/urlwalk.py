@@ -52,7 +52,7 @@ def _records():
     from mieruka.api.models import ApiToken, WebhookSubscription
     from mieruka.budgets.models import BudgetLine
     from mieruka.contracts.models import CloudUsage, Contract
-    from mieruka.core.models import ObjectChange
+    from mieruka.core.models import ObjectChange, SavedView
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.organizations.models import Organization
     from mieruka.plans.models import Initiative, MidTermPlan
@@ -117,6 +117,9 @@ def _records():
         "object_history": (InformationSystem.objects.all(), "organization",
                            lambda o: {"model": "inventory.informationsystem", "pk": o.pk}),
         "api:token_revoke": (ApiToken.objects.all(), "user__mieruka_role__organization", lambda o: {"pk": o.pk}),
+        # A saved view is its owner's alone: "in scope" is one of someone of the person's organization.
+        "inventory:saved_view_delete": (SavedView.objects.all(), "owner__mieruka_role__organization",
+                                        lambda o: {"list_name": o.list_name, "pk": o.pk}),
         "interchange:batch_detail": (ObjectChange.objects.filter(changed_object_type__model="informationsystem"),
                                      "informationsystem", lambda o: {"request_id": o.request_id}),
     }
@@ -133,6 +136,9 @@ FIXED_PATH_PARAMS: dict[str, list[dict]] = {
         "systems.csv", "budget_lines.csv", "mieruka.json", "mieruka-open-data.zip", "data_dictionary.csv",
         "nothing.csv")],
     "object_history": [{"model": m, "pk": 1} for m in ("inventory.project", "budgets.budgetline", "no.such")],
+    # POST-only (save the list's view under a name): a GET is answered 405; an unknown list too.
+    "inventory:saved_view_save": [{"list_name": n} for n in ("systems", "projects", "no-such-list")],
+    "inventory:saved_view_delete": [{"list_name": "systems", "pk": 999999}],
 }
 
 
@@ -181,9 +187,24 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
     org = {"organization": other_organization}
     own = {
         "inventory:system_list": [org, {"q": "S0"}, {"sort": "-budget", "budget_fy": fiscal_year},
-                                  {"hosting": "government_cloud"}, {"important": "yes"}],
-        "inventory:system_export": [org, {"q": "S0"}, {"budget_fy": fiscal_year}],
-        "inventory:project_list": [org, {"q": "P"}, {"important": "yes"}],
+                                  {"hosting": "government_cloud"}, {"important": "yes"},
+                                  {"fy": fiscal_year, "sort": "-operating", "cols": ["operating", "rate", "yoy",
+                                                                                      "signals", "fte"]},
+                                  {"signal": "low_execution", "fy": fiscal_year - 1}, {"signal": "stop_alarm"},
+                                  {"has_budget": "operation", "stage": "executed", "fy": fiscal_year - 1},
+                                  {"in_operation": fiscal_year - 1, "hosting": "government_cloud",
+                                   "hosting_fy": fiscal_year - 1},
+                                  # One ID: the page echoes it in its links, where a list of them would be
+                                  # URL-encoded (S00001%2CS00002) and no longer recognised as an echo.
+                                  {"ids": "S00001"}, {"q": "こくぜい"}, {"q": "kokuzei"}],
+        "inventory:system_export": [org, {"q": "S0"}, {"budget_fy": fiscal_year},
+                                    {"cols": ["operating", "rate", "fte"], "signal": "growth"}],
+        "inventory:project_list": [org, {"q": "P"}, {"important": "yes"}, {"signal": "reinforce"},
+                                   {"signal": "monitoring_red", "cols": ["signals", "development"]},
+                                   {"sort": "-budget", "fy": fiscal_year - 1}],
+        "inventory:project_export": [org, {"format": "xlsx", "cols": ["staff", "budget", "systems"]},
+                                     {"signal": "reinforce"}],
+        "search": [{"q": "S0"}, {"q": "システム"}, {"q": "こくぜい"}, {"q": "kokuzei"}, {"q": "MOJ"}],
         "changelog": [{"source": "demo"}, {"type": "1"}, {"action": "create"}, {"user": "demo"},
                       {"since": "2000-01-01"}],
         "insights:dashboard": [org, {"fiscal_year": fiscal_year}, *[

@@ -65,3 +65,10 @@ def function_label(code):
     from mieruka.insights.figures import function_label as label
 
     return label(code)
+
+
+@register.filter
+def row_link(row, key):
+    """The URL of the records behind one cell of a chart's table (None when it has none)."""
+    links = row.get("links") if hasattr(row, "get") else None
+    return links.get(key) if links else None

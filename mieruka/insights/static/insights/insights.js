@@ -13,6 +13,15 @@
       var details = container.parentNode.querySelector("details.insight-chart__table");
       if (details) { details.open = false; }
     });
+    if (container.dataset.chart !== "architecture_graph") {
+      // Drill-down: a bar or point that carries the URL of the records behind it opens that list
+      // (the same link is in the chart's table, for the keyboard and screen readers).
+      container.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        var url = point && point.customdata;
+        if (typeof url === "string" && url.charAt(0) === "/") { window.location.href = url; }
+      });
+    }
     if (container.dataset.chart === "architecture_graph") {
       // Clicking a system or platform opens its impact analysis, keeping the current filters.
       container.on("plotly_click", function (event) {
