@@ -63,3 +63,11 @@ class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+
+
+class ReportingFrequency(models.TextChoices):
+    """How often a project files its status report; overdue reports are counted against it."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", pgettext_lazy("reporting frequency", "Annual")
