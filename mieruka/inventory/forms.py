@@ -214,7 +214,7 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         model = Project
         fields = [
             "project_id", "name_ja", "organization", "phase", "purpose", "important", "starts_on", "ends_on",
-            "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual",
+            "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual", "reporting_frequency",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
