@@ -14,7 +14,7 @@ Points per factor (the score is their sum, capped at 100):
 | schedule variance (forecast vs current schedule baseline) | ≥ 180 days: 25, ≥ 90: 15, ≥ 30: 5 |
 | schedule variance against the original baseline | the points of the same tiers beyond those of the current one |
 | rebaselines (cost and schedule together) | ≥ 2: 10, 1: 5 |
-| overdue status reports, against the project's own frequency | ≥ 2: 20, 1: 10 |
+| overdue status reports, as months without a report (periods × 1, 3 or 12 by frequency) | ≥ 6: 20, ≥ 3: 10 |
 | open high-severity findings | ≥ 3: 20, ≥ 1: 10 |
 | PJMO staff (FTE) per ¥100M of operating cost, when that cost is ≥ ¥100M | < 0.5: 15, < 1.0: 8 |
 
@@ -260,6 +260,8 @@ def _tier(value: float, tiers: list[tuple[float, int]]) -> int:
 
 
 COST_TIERS = [(20, 25), (10, 15), (5, 5)]
+MONTHS_PER_PERIOD = {MONTHLY: 1, QUARTERLY: 3, ANNUAL: 12}
+OVERDUE_MONTH_TIERS = [(6, 20), (3, 10)]  # months of reporting missing
 SCHEDULE_TIERS = [(180, 25), (90, 15), (30, 5)]
 
 
@@ -322,10 +324,15 @@ def compute_risk(facts: RiskFacts) -> RiskResult:
     factors.append(Factor("rebaselines", "ベースライン再設定回数", "Rebaselines", str(facts.rebaselines),
                           10 if facts.rebaselines >= 2 else 5 if facts.rebaselines == 1 else 0,
                           "再設定は差異を隠しうる", "rebaselining can hide variance"))
-    freq_ja, freq_en = FREQUENCY_LABELS.get(facts.reporting_frequency, FREQUENCY_LABELS[QUARTERLY])
+    frequency = facts.reporting_frequency if facts.reporting_frequency in FREQUENCIES else QUARTERLY
+    freq_ja, freq_en = FREQUENCY_LABELS[frequency]
+    # Points by how long the reviewers have been without a report, so one missing yearly report weighs as much
+    # as two missing quarterly ones, and one late monthly report little.
+    months = facts.overdue_reports * MONTHS_PER_PERIOD[frequency]
     factors.append(Factor("overdue_reports", "提出遅延の状況報告", "Overdue status reports", str(facts.overdue_reports),
-                          _tier(facts.overdue_reports, [(2, 20), (1, 10)]),
-                          f"{freq_ja}の報告に対して", f"against {freq_en} reporting"))
+                          _tier(months, OVERDUE_MONTH_TIERS),
+                          f"{freq_ja}の報告に対して" + (f"（{months}か月分）" if months else ""),
+                          f"against {freq_en} reporting" + (f" ({months} months)" if months else "")))
     factors.append(Factor("open_high_findings", "未完了の重大指摘", "Open high-severity findings",
                           str(facts.open_high_findings), _tier(facts.open_high_findings, [(3, 20), (1, 10)])))
 

@@ -149,8 +149,8 @@ class RiskSignalTest(SimpleTestCase):
              "Schedule variance against the original baseline", "+100日", 0, "", ""),
             ("rebaselines", "ベースライン再設定回数", "Rebaselines", "1", 5, "再設定は差異を隠しうる",
              "rebaselining can hide variance"),
-            ("overdue_reports", "提出遅延の状況報告", "Overdue status reports", "1", 10, "年次の報告に対して",
-             "against annual reporting"),
+            ("overdue_reports", "提出遅延の状況報告", "Overdue status reports", "1", 20, "年次の報告に対して（12か月分）",
+             "against annual reporting (12 months)"),
             ("open_high_findings", "未完了の重大指摘", "Open high-severity findings", "2", 10, "", ""),
             ("staffing", "運用等経費1億円当たりPJMO人員", "PJMO staff per ¥100M operating cost", "0.20", 15,
              "体制が手薄", "thin team"),
@@ -182,6 +182,23 @@ class RiskSignalTest(SimpleTestCase):
                          ("2.00", 0, "運用等経費1億円未満または人員不明", "operating cost under ¥100M or staff unknown"))
         # Unknown staff on a costly system is explained, not guessed.
         self.assertEqual(factor("staffing", operating_cost_yen=1_000_000_000)[:2], ("—", 0))
+
+    def test_overdue_reports_score_by_the_months_without_a_report_at_the_projects_frequency(self):
+        def overdue(n, frequency):
+            f = next(f for f in compute_risk(RiskFacts(overdue_reports=n, reporting_frequency=frequency)).factors
+                     if f.code == "overdue_reports")
+            return f.points, f.note_en
+
+        self.assertEqual([overdue(n, "monthly")[0] for n in (1, 2, 3, 5, 6, 12)], [0, 0, 10, 10, 20, 20])
+        self.assertEqual([overdue(n, "quarterly")[0] for n in (0, 1, 2, 4)], [0, 10, 20, 20])
+        self.assertEqual([overdue(n, "annual")[0] for n in (0, 1, 2)], [0, 20, 20])
+        self.assertEqual(overdue(2, "monthly"), (0, "against monthly reporting (2 months)"))
+        self.assertEqual(overdue(2, "quarterly"), (20, "against quarterly reporting (6 months)"))
+        # An unknown frequency is read as quarterly, the default.
+        self.assertEqual(overdue(1, "weekly"), (10, "against quarterly reporting (3 months)"))
+        f = next(f for f in compute_risk(RiskFacts(overdue_reports=5, reporting_frequency="monthly")).factors
+                 if f.code == "overdue_reports")
+        self.assertEqual((f.value, f.note_ja), ("5", "月次の報告に対して（5か月分）"))
 
     def test_the_score_is_capped_at_100(self):
         facts = RiskFacts(execution_rate=0.1, cost_variance_pct=50, schedule_variance_days=400, rebaselines=4,
