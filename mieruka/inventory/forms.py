@@ -233,11 +233,16 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["system_ids"] = list(self.instance.systems.order_by("system_id")
                                               .values_list("system_id", flat=True))
+        # A form posted without the frequency (an older page, a script) keeps the project's own.
+        self.fields["reporting_frequency"].required = False
         # Keep the reason last and the systems next to the organization, as people read the form.
         order = list(self.fields)
         order.remove("system_ids")
         order.insert(order.index("organization") + 1, "system_ids")
         self.order_fields(order)
+
+    def clean_reporting_frequency(self):
+        return self.cleaned_data.get("reporting_frequency") or self.instance.reporting_frequency
 
     def clean_system_ids(self):
         ids = self.cleaned_data["system_ids"]

@@ -135,7 +135,7 @@ class FilingAndBaselineTest(OversightTestCase):
         report.refresh_from_db()
         self.assertEqual((report.overall, report.overall_given, report.overall_given_label, report.source, report.cost,
                           report.forecast_cost_yen, report.forecast_cost_withheld),
-                         ("red", "amber_red", "Amber/Red", "assurance_review", "withheld", None, True))
+                         ("red", "amber_red", "黄赤", "assurance_review", "withheld", None, True))
         report = services.status_report_file(
             actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 7, 31), overall="withheld",
             scale="numeric5", ratings=RATINGS, narrative="非公表", filed_on=datetime.date(2026, 9, 20))
