@@ -391,3 +391,32 @@ class ReportingPeriodTest(SimpleTestCase):
         self.assertEqual(facts_as_of(as_of=as_of, reports=reports, baselines=[]).overdue_reports, 3)
         self.assertEqual(facts.as_of, D(2023, 5, 1))
         self.assertEqual(facts.reporting_frequency, "annual")
+
+
+class FactsFromHistoryTest(SimpleTestCase):
+    def test_a_project_without_reports_has_no_variance_but_its_overdue_periods(self):
+        facts = facts_as_of(as_of=D(2026, 10, 31), reports=[], baselines=[
+            BaselineFact("cost", D(2024, 4, 1), cost_yen=1_000), BaselineFact("schedule", D(2024, 4, 1), end_on=D(2027, 3, 31))])
+        self.assertEqual((facts.cost_variance_pct, facts.schedule_variance_days, facts.forecast_cost_withheld,
+                          facts.overdue_reports), (None, None, False, 4))
+
+    def test_a_forecast_date_without_a_schedule_baseline_or_an_amount_without_a_figure(self):
+        facts = facts_as_of(as_of=D(2026, 10, 31), starts_on=D(2026, 7, 1),
+                            reports=[ReportFact(D(2026, 9, 30), forecast_end_on=D(2027, 9, 30))], baselines=[])
+        self.assertEqual((facts.schedule_variance_days, facts.cost_variance_pct, facts.forecast_cost_withheld),
+                         (None, None, False))
+
+    def test_the_current_schedule_baseline_is_the_latest_of_several(self):
+        baselines = [BaselineFact("schedule", D(2024, 4, 1), end_on=D(2027, 3, 31)),
+                     BaselineFact("schedule", D(2025, 4, 1), end_on=D(2027, 6, 30)),
+                     BaselineFact("schedule", D(2026, 4, 1), end_on=D(2027, 9, 30))]
+        facts = facts_as_of(as_of=D(2026, 10, 31), reports=[ReportFact(D(2026, 9, 30), forecast_end_on=D(2027, 10, 30))],
+                            baselines=baselines)
+        self.assertEqual((facts.schedule_variance_days, facts.schedule_variance_original_days, facts.rebaselines),
+                         (30, 213, 2))
+
+    def test_the_other_facts_pass_through_unchanged(self):
+        facts = facts_as_of(as_of=D(2026, 10, 31), reports=[], baselines=[], execution_rate=0.4, execution_year=2025,
+                            open_high_findings=2, pjmo_fte=1.5, operating_cost_yen=300_000_000)
+        self.assertEqual((facts.execution_rate, facts.execution_year, facts.open_high_findings, facts.pjmo_fte,
+                          facts.operating_cost_yen), (0.4, 2025, 2, 1.5, 300_000_000))
