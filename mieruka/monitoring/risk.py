@@ -69,7 +69,7 @@ NORMALISED = {
 
 def normalise_rating(scale: str, given: str | None) -> str | None:
     """The green / amber / red of a rating as given on its scale; None when withheld, blank or unknown."""
-    return NORMALISED.get(scale, {}).get(given or "")
+    return NORMALISED.get(scale, {}).get(given)
 
 
 # --- reporting periods ---------------------------------------------------------------------------------
@@ -83,13 +83,16 @@ def period_end_on_or_before(day: datetime.date, frequency: str = QUARTERLY) -> d
     if frequency == ANNUAL:
         return datetime.date(day.year if (day.month, day.day) >= (3, 31) else day.year - 1, 3, 31)
     step = 1 if frequency == MONTHLY else 3
-    year, month = day.year, day.month
-    while month % step or _month_end(year, month) > day:
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return _month_end(year, month)
+    months = day.year * 12 + day.month  # months counted so that March, June, September, December divide by 3
+    if _month_end(day.year, day.month) > day:
+        months -= 1  # this month has not ended yet
+    months -= months % step  # back to the last month that closes a period
+    year, month = divmod(months - 1, 12)
+    return _month_end(year, month + 1)
 
 
 def previous_period_end(end: datetime.date, frequency: str = QUARTERLY) -> datetime.date:
+    """The last period end before `end`."""
     return period_end_on_or_before(end - datetime.timedelta(days=1), frequency)
 
 

@@ -326,6 +326,9 @@ class ReportingPeriodTest(SimpleTestCase):
             (D(2026, 4, 1), ("monthly", D(2026, 3, 31)), ("quarterly", D(2026, 3, 31)), ("annual", D(2026, 3, 31))),
             (D(2024, 2, 29), ("monthly", D(2024, 2, 29)), ("quarterly", D(2023, 12, 31)), ("annual", D(2023, 3, 31))),
             (D(2026, 7, 31), ("monthly", D(2026, 7, 31)), ("quarterly", D(2026, 6, 30)), ("annual", D(2026, 3, 31))),
+            (D(2026, 12, 15), ("monthly", D(2026, 11, 30)), ("quarterly", D(2026, 9, 30)), ("annual", D(2026, 3, 31))),
+            (D(2027, 1, 31), ("monthly", D(2027, 1, 31)), ("quarterly", D(2026, 12, 31)), ("annual", D(2026, 3, 31))),
+            (D(2026, 6, 29), ("monthly", D(2026, 5, 31)), ("quarterly", D(2026, 3, 31)), ("annual", D(2026, 3, 31))),
         ]
         for day, *expected in cases:
             for frequency, end in expected:
@@ -336,6 +339,9 @@ class ReportingPeriodTest(SimpleTestCase):
         self.assertFalse(risk.is_period_end(D(2026, 2, 28), "quarterly"))
         self.assertEqual(risk.previous_period_end(D(2026, 3, 31), "annual"), D(2025, 3, 31))
         self.assertEqual(risk.previous_period_end(D(2026, 3, 31), "monthly"), D(2026, 2, 28))
+        # Before any day, not only a period end: the day after a quarter end goes back to it.
+        self.assertEqual(risk.previous_period_end(D(2026, 4, 1)), D(2026, 3, 31))
+        self.assertEqual(risk.previous_period_end(D(2026, 4, 2)), D(2026, 3, 31))
 
     def test_due_periods_are_those_due_in_the_year_before_the_as_of_date_at_least_two(self):
         self.assertEqual(due_periods(as_of=D(2026, 11, 27)),
