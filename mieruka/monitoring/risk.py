@@ -340,7 +340,7 @@ def compute_risk(facts: RiskFacts) -> RiskResult:
                           str(facts.open_high_findings), _tier(facts.open_high_findings, [(3, 20), (1, 10)])))
 
     ratio = staff_per_100m(facts.pjmo_fte, facts.operating_cost_yen)
-    if ratio is None or (facts.operating_cost_yen or 0) < HUNDRED_MILLION:
+    if ratio is None or facts.operating_cost_yen < HUNDRED_MILLION:  # a ratio implies a cost
         factors.append(Factor("staffing", "運用等経費1億円当たりPJMO人員", "PJMO staff per ¥100M operating cost",
                               "—" if ratio is None else f"{ratio:.2f}", 0,
                               "運用等経費1億円未満または人員不明", "operating cost under ¥100M or staff unknown"))
