@@ -83,8 +83,10 @@ def overdue_reports(*, projects: list[Project], today: datetime.date) -> list[Ov
     """Reports due in the year before `today` (the as-of date) against each project's own frequency that no
     filed report covers, for projects already running then."""
     filed: dict[int, list[datetime.date]] = defaultdict(list)
+    # Far enough back for the oldest period counted: an annual reporter's second year back, whose report
+    # may have been made at any quarter end of that fiscal year.
     rows = StatusReport.objects.filter(project__in=projects, period_end__lte=today,
-                                       period_end__gte=today - datetime.timedelta(days=2 * 366))
+                                       period_end__gt=today - datetime.timedelta(days=4 * 366))
     for pid, period_end in rows.order_by().values_list("project_id", "period_end"):
         filed[pid].append(period_end)
     out = []

@@ -80,6 +80,15 @@ class RiskFactsTest(OversightTestCase):
         data = selectors.monitoring_overview(user=self.analyst, today=TODAY)
         self.assertEqual([o.period_end for o in data["overdue"]],
                          [datetime.date(2022, 6, 30), datetime.date(2022, 9, 30), datetime.date(2022, 12, 31)])
+        # A yearly report made at any quarter end of its fiscal year covers it, however far back it is counted.
+        self.project.reporting_frequency = "annual"
+        self.project.save()
+        self.report(datetime.date(2024, 6, 30))
+        self.report(datetime.date(2023, 6, 30))
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY, as_of=datetime.date(2026, 4, 30))
+        self.assertEqual(data["overdue"], [])
+        self.project.reporting_frequency = "quarterly"
+        self.project.save()
         # The human rating shown is the latest as of that date.
         page = selectors.project_monitoring(project=self.project, today=TODAY, as_of=datetime.date(2022, 6, 1))
         self.assertEqual((page["as_of"], page["latest_report"].period_end), (datetime.date(2022, 6, 1),
