@@ -69,6 +69,13 @@ _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 Progress = Callable[[str], None]
 
 
+def _reporting_frequency(plan: relations.ProjectPlan) -> str:
+    """Important projects under development report monthly, those in operation once a year, others quarterly."""
+    if not (plan.important or any(getattr(s, "important", False) for s in plan.systems)):
+        return "quarterly"
+    return {"development": "monthly", "operation": "annual"}.get(plan.phase, "quarterly")
+
+
 @dataclass
 class DemoSummary:
     """What one run wrote, for the closing summary of the command and for the benchmark."""
@@ -504,6 +511,7 @@ class _Writer:
                 pjmo_staff=Decimal(f"{p.pjmo_staff:.2f}") if p.pjmo_staff is not None else None,
                 pjmo_external=Decimal(f"{p.pjmo_external:.2f}") if p.pjmo_external is not None else None,
                 kpi_name=name, kpi_target=target, kpi_actual=actual,
+                reporting_frequency=_reporting_frequency(p),
             )
             obj.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
             objs.append(obj)

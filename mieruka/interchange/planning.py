@@ -61,6 +61,10 @@ def _defaults(name: str) -> dict:
             defaults["hosting"] = "unknown"
         if name == "reviews":
             defaults["follow_up"] = "none"
+        if name == "projects":
+            defaults["reporting_frequency"] = "quarterly"
+        if name == "status_reports":
+            defaults.update(scale="rag3", source="self_assessment")
         _DEFAULTS[name] = defaults, [k for k, v in defaults.items() if isinstance(v, list)]
     template, lists = _DEFAULTS[name]
     merged = dict(template)

@@ -209,6 +209,8 @@ IT_DASHBOARD_CLASSIFICATIONS = {
     "platform_integration": ("pf_code", "pf"),
 }
 BOOLEANS = _choices(("true", "はい（○）", "yes"), ("false", "いいえ（空欄）", "no"))
+REPORTING_FREQUENCIES = _choices(("monthly", "月次", "Monthly"), ("quarterly", "四半期", "Quarterly"),
+                                 ("annual", "年次", "Annual"))
 KNOWN_PLATFORMS = ("GIMA", "GPKI", "GBIZID", "JPKI", "GSS", "BASE_REGISTRY", "DATA_LINKAGE", "GOV_CLOUD")
 
 ORGANIZATIONS = Table(
@@ -319,6 +321,8 @@ PROJECTS = Table(
                help_ja="担当組織。空欄なら最初の対象情報システムの組織",
                help_en="Responsible organization; when absent, that of the first system"),
         Column("important", "重点プロジェクト対象", BOOLEAN, choices=BOOLEANS, extension=True),
+        Column("reporting_frequency", "報告頻度", CHOICE, choices=REPORTING_FREQUENCIES, extension=True,
+               help_ja="状況報告の頻度。空欄は quarterly", help_en="How often status reports are due; blank: quarterly"),
     ),
     key=("project_id",),
     help_ja="情報システムを整備・運用するプロジェクト", help_en="Projects that build or run systems",
@@ -385,6 +389,22 @@ FINDING_STATUSES = _choices(
     ("withdrawn", "取下げ", "Withdrawn"),
 )
 RATINGS = _choices(("green", "緑", "Green"), ("amber", "黄", "Amber"), ("red", "赤", "Red"))
+# Overall ratings on every scale a report may give (checked against the row's scale in validation.py).
+OVERALL_RATINGS = _choices(
+    ("green", "緑", "Green"), ("amber_green", "黄緑", "Amber/Green"), ("amber", "黄", "Amber"),
+    ("amber_red", "黄赤", "Amber/Red"), ("red", "赤", "Red"),
+    *((str(n), str(n), str(n)) for n in (5, 4, 3, 2, 1)),
+)
+RATING_SCALES = _choices(
+    ("rag3", "3段階（緑・黄・赤）", "3-point RAG"),
+    ("dca5", "5段階（緑・黄緑・黄・黄赤・赤）", "5-point delivery confidence (DCA)"),
+    ("numeric5", "1〜5（5が低リスク）", "1–5 (5 = low risk)"),
+)
+RATING_SOURCES = _choices(
+    ("self_assessment", "自己評価", "Self-assessment"),
+    ("assurance_review", "第三者レビュー", "Assurance review"),
+)
+BASELINE_KINDS = _choices(("cost", "コスト", "Cost"), ("schedule", "スケジュール", "Schedule"))
 METRICS = _choices(
     ("operating_cost", "運用等経費", "Operating cost"),
     ("development_cost", "整備等経費", "Development cost"),
@@ -456,26 +476,63 @@ FINDINGS = Table(
     help_ja="レビューの指摘事項・承認条件", help_en="Findings and conditions raised in reviews", public=False,
 )
 
+_WITHHELD_HELP_JA = "。非公表・該当なし・－・- は「非公表」として記録（0にはしない）"
+_WITHHELD_HELP_EN = "; 非公表, 該当なし, －, - are stored as withheld (never as zero)"
+_ASPECT_HELP = {"help_ja": "green・amber・red。非公表は「非公表」、空欄は評価なし",
+                "help_en": "green, amber, red; 非公表 / withheld for withheld; blank: not rated", "withheld": True}
+
 STATUS_REPORTS = Table(
     "status_reports", "状況報告",
     (
         Column("project_id", "プロジェクトID", CODE, required=True, max_length=32),
-        Column("period_end", "報告期間末", DATE, required=True, help_ja="四半期末（3/31, 6/30, 9/30, 12/31）",
-               help_en="A quarter end (Mar 31, Jun 30, Sep 30, Dec 31)"),
+        Column("period_end", "報告期間末", DATE, required=True,
+               help_ja="プロジェクトの報告頻度の期末（月次は月末、四半期・年次は四半期末）",
+               help_en="The end of a period of the project's frequency (monthly: a month end; quarterly and "
+                       "annual: a quarter end)"),
         Column("filed_on", "提出日", DATE, required=True, help_ja="報告期間末以降", help_en="On or after the period end"),
-        Column("overall", "総合評価", CHOICE, required=True, choices=RATINGS),
-        Column("schedule", "スケジュール", CHOICE, required=True, choices=RATINGS),
-        Column("cost", "コスト", CHOICE, required=True, choices=RATINGS),
-        Column("scope", "スコープ", CHOICE, required=True, choices=RATINGS),
-        Column("quality", "品質", CHOICE, required=True, choices=RATINGS),
-        Column("staffing", "体制", CHOICE, required=True, choices=RATINGS),
-        Column("risk", "リスク", CHOICE, required=True, choices=RATINGS),
+        Column("overall", "総合評価", CHOICE, required=True, choices=OVERALL_RATINGS, withheld=True,
+               help_ja="尺度（scale）の値: rag3 は green・amber・red、dca5 は green・amber_green・amber・amber_red・red、"
+                       "numeric5 は 5〜1。非公表は「非公表」として記録",
+               help_en="A value of the row's scale: rag3 green, amber, red; dca5 green, amber_green, amber, amber_red, "
+                       "red; numeric5 5 to 1; 非公表 / withheld is recorded as withheld"),
+        Column("schedule", "スケジュール", CHOICE, choices=RATINGS, **_ASPECT_HELP),
+        Column("cost", "コスト", CHOICE, choices=RATINGS, **_ASPECT_HELP),
+        Column("scope", "スコープ", CHOICE, choices=RATINGS, **_ASPECT_HELP),
+        Column("quality", "品質", CHOICE, choices=RATINGS, **_ASPECT_HELP),
+        Column("staffing", "体制", CHOICE, choices=RATINGS, **_ASPECT_HELP),
+        Column("risk", "リスク", CHOICE, choices=RATINGS, **_ASPECT_HELP),
         Column("narrative", "状況説明", TEXT, required=True),
-        Column("forecast_cost_yen", "総費用見込み（円）", MONEY),
+        Column("forecast_cost_yen", "総費用見込み（円）", MONEY, withheld=True,
+               help_ja="円単位の整数" + _WITHHELD_HELP_JA, help_en="Integer yen" + _WITHHELD_HELP_EN),
         Column("forecast_end_on", "完了見込日", DATE),
+        Column("scale", "評価尺度", CHOICE, choices=RATING_SCALES, extension=True,
+               help_ja="総合評価の尺度。空欄は rag3", help_en="The overall rating's scale; blank: rag3"),
+        Column("source", "評価の出所", CHOICE, choices=RATING_SOURCES, extension=True,
+               help_ja="self_assessment（自己評価）または assurance_review（第三者レビュー）。空欄は self_assessment",
+               help_en="self_assessment or assurance_review; blank: self_assessment"),
     ),
     key=("project_id", "period_end"),
-    help_ja="重点プロジェクトの四半期ごとの状況報告", help_en="Quarterly status reports of important projects",
+    help_ja="重点プロジェクトの状況報告（月次・四半期・年次）",
+    help_en="Status reports of important projects (monthly, quarterly or annual)",
+    public=False,
+)
+
+BASELINES = Table(
+    "baselines", "ベースライン",
+    (
+        Column("project_id", "プロジェクトID", CODE, required=True, max_length=32),
+        Column("kind", "種別", CHOICE, required=True, choices=BASELINE_KINDS),
+        Column("set_on", "設定日", DATE, required=True),
+        Column("cost_yen", "総費用ベースライン（円）", MONEY, withheld=True,
+               help_ja="cost のとき必須、円単位の整数" + _WITHHELD_HELP_JA,
+               help_en="Required with cost, integer yen" + _WITHHELD_HELP_EN),
+        Column("end_on", "完了予定日", DATE, help_ja="schedule のとき必須", help_en="Required with schedule"),
+        Column("reason", "理由", TEXT, help_ja="再設定（2件目以降）のとき必須",
+               help_en="Required for a rebaseline (the second or later of its kind)"),
+    ),
+    key=("project_id", "kind", "set_on"),
+    help_ja="プロジェクトのコスト・スケジュールのベースライン（最初が当初、以降は再設定）",
+    help_en="Cost and schedule baselines of projects (the first is the original, later ones rebaselines)",
     public=False,
 )
 
@@ -540,8 +597,6 @@ CONTRACT_METHODS = (
     Choice("small_negotiated", "少額随意契約", "Small-amount negotiated contract",
            ("少額随契", "随意契約（少額）")),
 )
-_WITHHELD_HELP_JA = "。非公表・該当なし・－・- は「非公表」として記録（0にはしない）"
-_WITHHELD_HELP_EN = "; 非公表, 該当なし, －, - are stored as withheld (never as zero)"
 
 CONTRACTS = Table(
     "contracts", "契約",
@@ -606,12 +661,13 @@ CLOUD_USAGE = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, PLANS, DECISIONS)}
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS,
+    DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)
 # The tables of open data (the oversight tables are internal).
 PUBLIC_TABLE_ORDER = tuple(name for name in TABLE_ORDER if TABLES[name].public)
-OVERSIGHT_TABLES = ("reviews", "findings", "status_reports", "plans", "decisions")
+OVERSIGHT_TABLES = ("reviews", "findings", "status_reports", "baselines", "plans", "decisions")
 
 # A contracts sheet without a contract number, as the RS 支出先 sheets and IT Dashboard spending data are
 # published: the number is derived from the row (validation.py); 経費区分 may be absent (stored blank).

@@ -17,7 +17,7 @@ from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.inventory.filtersets import InformationSystemFilterSet
 from mieruka.inventory.models import InformationSystem, Interface, PreviousSystemId, Project, SharedPlatform
-from mieruka.monitoring.models import StatusReport
+from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
@@ -103,15 +103,17 @@ def _projects(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
         queryset = queryset.filter(pk__in=list(covered))
     org_codes = dict(Organization.objects.values_list("id", "code"))
     fields = ("id", "project_id", "name_ja", "phase", "purpose", "starts_on", "ends_on", "pjmo_staff",
-              "pjmo_external", "kpi_name", "kpi_target", "kpi_actual", "organization_id", "important")
+              "pjmo_external", "kpi_name", "kpi_target", "kpi_actual", "organization_id", "important",
+              "reporting_frequency")
     for row in queryset.values_list(*fields):
         (pk, project_id, name_ja, phase, purpose, starts_on, ends_on, staff, external, kpi_name, kpi_target,
-         kpi_actual, org_id, important) = row
+         kpi_actual, org_id, important, frequency) = row
         yield pk, {
             "project_id": project_id, "name_ja": name_ja, "system_ids": sorted(covered.get(pk, [])), "phase": phase,
             "purpose": purpose, "starts_on": starts_on, "ends_on": ends_on, "pjmo_staff": staff,
             "pjmo_external": external, "kpi_name": kpi_name, "kpi_target": kpi_target, "kpi_actual": kpi_actual,
             "organization_code": org_codes.get(org_id, ""), "important": important,
+            "reporting_frequency": frequency,
         }
 
 
@@ -213,15 +215,36 @@ def _findings(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
 
 
 STATUS_REPORT_FIELDS = ("period_end", "filed_on", "overall", "schedule", "cost", "scope", "quality", "staffing",
-                        "risk", "narrative", "forecast_cost_yen", "forecast_end_on")
+                        "risk", "narrative", "forecast_cost_yen", "forecast_end_on", "scale", "source")
 
 
 def _status_reports(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    """Reports with the overall rating as given on its scale, and withheld values as `withheld`."""
     queryset = StatusReport.objects.order_by()
     if project_pks is not None:
         queryset = queryset.filter(project_id__in=project_pks)
-    for row in queryset.values_list("id", "project__project_id", *STATUS_REPORT_FIELDS):
-        yield row[0], {"project_id": row[1], **dict(zip(STATUS_REPORT_FIELDS, row[2:], strict=True))}
+    for row in queryset.values_list("id", "project__project_id", *STATUS_REPORT_FIELDS, "overall_given",
+                                    "forecast_cost_withheld"):
+        record = {"project_id": row[1], **dict(zip(STATUS_REPORT_FIELDS, row[2:-2], strict=True))}
+        given, withheld = row[-2:]
+        record["overall"] = given or record["overall"]
+        if withheld:
+            record["forecast_cost_yen"] = schema.WITHHELD
+        yield row[0], record
+
+
+BASELINE_FIELDS = ("kind", "set_on", "cost_yen", "end_on", "reason")
+
+
+def _baselines(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = Baseline.objects.order_by()
+    if project_pks is not None:
+        queryset = queryset.filter(project_id__in=project_pks)
+    for row in queryset.values_list("id", "project__project_id", *BASELINE_FIELDS, "cost_withheld"):
+        record = {"project_id": row[1], **dict(zip(BASELINE_FIELDS, row[2:-1], strict=True))}
+        if row[-1]:
+            record["cost_yen"] = schema.WITHHELD
+        yield row[0], record
 
 
 def _plans(system_pks: set[int] | None, project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
@@ -272,7 +295,7 @@ def _decisions(system_pks: set[int] | None, project_pks: set[int] | None) -> Ite
 
 def _oversight_rows(system_pks: set[int] | None, project_pks: set[int] | None) -> dict[str, Iterator]:
     return {"reviews": _reviews(project_pks), "findings": _findings(project_pks),
-            "status_reports": _status_reports(project_pks), "plans": _plans(system_pks, project_pks),
+            "status_reports": _status_reports(project_pks), "baselines": _baselines(project_pks), "plans": _plans(system_pks, project_pks),
             "decisions": _decisions(system_pks, project_pks)}
 
 
@@ -301,6 +324,8 @@ def interchange_known(*, existing: dict[str, dict]) -> Known:
         finding_counts=_finding_counts(existing["findings"]),
         usernames=set(get_user_model().objects.values_list("username", flat=True)),
         previous_system_ids=dict(PreviousSystemId.objects.values_list("code", "system__system_id")),
+        project_frequencies={key[0]: record["reporting_frequency"] for key, (_, record) in existing["projects"].items()},
+        baselines={key: record for key, (_, record) in existing["baselines"].items()},
     )
 
 
@@ -360,6 +385,7 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     oversight["reviews"].sort(key=stage_order)
     oversight["findings"].sort(key=lambda r: (*stage_order(r), r["number"]))
     oversight["status_reports"].sort(key=lambda r: (r["project_id"], r["period_end"]))
+    oversight["baselines"].sort(key=lambda r: (r["project_id"], r["kind"], r["set_on"]))
     oversight["plans"].sort(key=lambda r: (r["plan_code"], r["initiative_code"]))
     oversight["decisions"].sort(key=lambda r: (r["decided_on"], r["system_id"], r["project_id"], r["kind"]))
     tables.update(oversight)

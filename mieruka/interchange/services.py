@@ -28,7 +28,8 @@ from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.inventory.choices import InterfaceKind
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
-from mieruka.monitoring.models import StatusReport
+from mieruka.monitoring import risk
+from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.organizations.models import Organization
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
 from mieruka.reviews.checklists import checklist_for_phase
@@ -324,7 +325,8 @@ def _write_projects(writer, parsed, plan, existing, org_pks, system_pks) -> None
                 "phase": r["phase"], "purpose": r["purpose"], "important": r["important"],
                 "starts_on": r["starts_on"], "ends_on": r["ends_on"], "pjmo_staff": r["pjmo_staff"],
                 "pjmo_external": r["pjmo_external"], "kpi_name": r["kpi_name"], "kpi_target": r["kpi_target"],
-                "kpi_actual": r["kpi_actual"]}, [system_pks[s] for s in r["system_ids"]]
+                "kpi_actual": r["kpi_actual"], "reporting_frequency": r["reporting_frequency"] or "quarterly"}, [
+                    system_pks[s] for s in r["system_ids"]]
 
     _generic_write(writer, model=Project, table="projects", parsed=parsed, plan=plan, existing=existing,
                    new_ids=new_ids, to_row=to_row, represent=lambda r: f"{r['project_id']} {r['name_ja']}",
@@ -484,7 +486,28 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         r = planning.full_record(spec["status_reports"], parsed.tables["status_reports"].records[key], base=base)
         data = {"project": projects[r["project_id"]],
                 **{name: r[name] for name in selectors.STATUS_REPORT_FIELDS}}
+        # The overall rating is kept as given and normalised for comparison; withheld stays withheld.
+        scale = data["scale"] = r["scale"] or "rag3"
+        data["source"] = r["source"] or "self_assessment"
+        data["overall_given"] = r["overall"]
+        data["overall"] = r["overall"] if r["overall"] == schema.WITHHELD else risk.normalise_rating(scale, r["overall"])
+        data["forecast_cost_withheld"] = r["forecast_cost_yen"] == schema.WITHHELD
+        if data["forecast_cost_withheld"]:
+            data["forecast_cost_yen"] = None
         write("status_reports", key, data, StatusReport)
+
+    # Baselines in the order they were set, so each rebaseline follows the one it replaces.
+    baseline_plan = plan_tables["baselines"]
+    for key in sorted(baseline_plan.create + baseline_plan.update, key=lambda k: (k[0], k[1], k[2])):
+        base = existing["baselines"][key][1] if key in existing["baselines"] else None
+        r = planning.full_record(spec["baselines"], parsed.tables["baselines"].records[key], base=base)
+        withheld = r["cost_yen"] == schema.WITHHELD
+        data = {"project": projects[r["project_id"]], "kind": r["kind"], "set_on": r["set_on"],
+                "cost_yen": None if withheld or r["kind"] != "cost" else r["cost_yen"], "cost_withheld": withheld,
+                "end_on": r["end_on"] if r["kind"] == "schedule" else None, "reason": r["reason"]}
+        if key not in existing["baselines"]:
+            data["created_by"] = actor.user
+        write("baselines", key, data, Baseline)
 
     _write_plans(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason, projects=projects,
                  systems=systems)

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
+from mieruka.monitoring import risk
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
 
@@ -32,6 +33,8 @@ class Known:
     finding_counts: dict[tuple, int] = field(default_factory=dict)  # review key → findings stored
     usernames: set[str] = field(default_factory=set)
     previous_system_ids: dict[str, str] = field(default_factory=dict)  # an ID before a rename → current ID
+    project_frequencies: dict[str, str] = field(default_factory=dict)  # project_id → reporting frequency
+    baselines: dict[tuple, dict] = field(default_factory=dict)  # (project_id, kind, set_on) → stored record
 
 
 @dataclass
@@ -123,7 +126,12 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         project_phases[key[0]] = record.get("phase") or project_phases.get(key[0], "")
     review_phases = _check_reviews(parsed["reviews"], known, project_phases, out)
     _check_findings(parsed["findings"], known, review_phases, out)
-    _check_status_reports(parsed["status_reports"], project_phases, out)
+    frequencies = dict(known.project_frequencies)
+    for key, record in parsed["projects"].records.items():
+        if "reporting_frequency" in record:
+            frequencies[key[0]] = record["reporting_frequency"] or "quarterly"
+    _check_status_reports(parsed["status_reports"], project_phases, frequencies, out)
+    _check_baselines(parsed["baselines"], known, project_phases, out)
     _check_plans(parsed["plans"], organization_codes, system_organizations, project_phases, out)
     _check_decisions(parsed["decisions"], system_organizations, project_phases, out)
     for raw in raw_tables:
@@ -653,19 +661,68 @@ def _check_findings(target: ParsedTable, known: Known, review_phases: dict[tuple
                 break
 
 
-def _check_status_reports(target: ParsedTable, project_phases: dict[str, str], out: _Collector) -> None:
+def _check_status_reports(target: ParsedTable, project_phases: dict[str, str], frequencies: dict[str, str],
+                          out: _Collector) -> None:
     for key, record in target.records.items():
         source, row = target.where[key]
         if key[0] not in project_phases:
             _unknown_project(out, source, row, key[0])
         period_end = key[1]
-        if (period_end.month, period_end.day) not in ((3, 31), (6, 30), (9, 30), (12, 31)):
-            out.add(source, row, "period_end", period_end, "報告期間末は四半期末（3/31・6/30・9/30・12/31）です",
-                    "The period must end on a quarter end (Mar 31, Jun 30, Sep 30, Dec 31)")
+        frequency = frequencies.get(key[0], "quarterly")
+        grid = "monthly" if frequency == "monthly" else "quarterly"
+        if not risk.is_period_end(period_end, grid):
+            if grid == "monthly":
+                out.add(source, row, "period_end", period_end, "月次報告の報告期間末は月末です",
+                        "A monthly report's period ends on a month end")
+            else:
+                out.add(source, row, "period_end", period_end, "報告期間末は四半期末（3/31・6/30・9/30・12/31）です",
+                        "The period must end on a quarter end (Mar 31, Jun 30, Sep 30, Dec 31)")
         filed_on = record.get("filed_on")
         if filed_on and filed_on < period_end:
             out.add(source, row, "filed_on", filed_on, "提出日は報告期間末以降にしてください",
                     "A report is filed on or after the end of its period")
+        scale = record.get("scale") or "rag3"
+        overall = record.get("overall")
+        if "overall" in record and overall != schema.WITHHELD and overall not in risk.SCALE_VALUES[scale]:
+            allowed = ", ".join(risk.SCALE_VALUES[scale])
+            out.add(source, row, "overall", overall, f"総合評価は尺度 {scale} の値（{allowed}）または非公表です",
+                    f"The overall rating must be one of {allowed} on scale {scale}, or withheld")
+
+
+def _check_baselines(target: ParsedTable, known: Known, project_phases: dict[str, str], out: _Collector) -> None:
+    firsts: dict[tuple, object] = {}
+    for project_id, kind, set_on in [*known.baselines, *target.records]:
+        if (project_id, kind) not in firsts or set_on < firsts[(project_id, kind)]:
+            firsts[(project_id, kind)] = set_on
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        project_id, kind, set_on = key
+        if project_id not in project_phases:
+            _unknown_project(out, source, row, project_id)
+        cost, end_on = record.get("cost_yen"), record.get("end_on")
+        if kind == "cost" and cost is None:
+            out.add(source, row, "cost_yen", "", "コストのベースラインには金額（または非公表）が必要です",
+                    "A cost baseline needs an amount (or withheld)")
+        if kind == "cost" and end_on is not None:
+            out.add(source, row, "end_on", end_on, "コストのベースラインに完了予定日は入れません",
+                    "A cost baseline has no completion date")
+        if kind == "schedule" and end_on is None:
+            out.add(source, row, "end_on", "", "スケジュールのベースラインには完了予定日が必要です",
+                    "A schedule baseline needs a completion date")
+        if kind == "schedule" and cost is not None:
+            out.add(source, row, "cost_yen", cost, "スケジュールのベースラインに金額は入れません",
+                    "A schedule baseline has no amount")
+        if set_on != firsts[(project_id, kind)] and not (record.get("reason") or "").strip():
+            stored = known.baselines.get(key, {}).get("reason", "")
+            if not stored or "reason" in record:
+                out.add(source, row, "reason", "", "ベースラインの再設定には理由が必要です", "Rebaselining needs a reason")
+        stored = known.baselines.get(key)
+        if stored is not None:
+            for name in ("cost_yen", "end_on"):
+                if name in record and record[name] != stored[name]:
+                    out.add(source, row, name, record[name],
+                            "設定済みのベースラインは変更できません（再設定は新しい行と理由で）",
+                            "A baseline once set is not edited; rebaseline with a new row and its reason")
 
 
 PLAN_COLUMNS = ("organization_code", "plan_title", "start_year", "end_year", "plan_description")

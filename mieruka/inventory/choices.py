@@ -115,3 +115,11 @@ DASHBOARD_CLASSIFICATIONS = (
     ("consolidation", ConsolidationTarget),
     ("platform_integration", PlatformTarget),
 )
+
+
+class ReportingFrequency(models.TextChoices):
+    """How often a project files its status report; overdue reports are counted against it."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", pgettext_lazy("reporting frequency", "Annual")

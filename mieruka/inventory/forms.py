@@ -215,7 +215,7 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         model = Project
         fields = [
             "project_id", "name_ja", "organization", "phase", "purpose", "important", "starts_on", "ends_on",
-            "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual",
+            "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual", "reporting_frequency",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -234,11 +234,16 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["system_ids"] = list(self.instance.systems.order_by("system_id")
                                               .values_list("system_id", flat=True))
+        # A form posted without the frequency (an older page, a script) keeps the project's own.
+        self.fields["reporting_frequency"].required = False
         # Keep the reason last and the systems next to the organization, as people read the form.
         order = list(self.fields)
         order.remove("system_ids")
         order.insert(order.index("organization") + 1, "system_ids")
         self.order_fields(order)
+
+    def clean_reporting_frequency(self):
+        return self.cleaned_data.get("reporting_frequency") or self.instance.reporting_frequency
 
     def clean_system_ids(self):
         ids = self.cleaned_data["system_ids"]

@@ -19,6 +19,7 @@ from .choices import (
     ProcessingClass,
     ProjectPhase,
     ProposalStatus,
+    ReportingFrequency,
     SystemClassification,
     SystemStatus,
     UserGroup,
@@ -277,6 +278,11 @@ class Project(TimestampedModel):
     kpi_name = models.CharField(_("outcome indicator (KPI)"), max_length=200, blank=True)
     kpi_target = models.CharField(_("KPI target"), max_length=100, blank=True)
     kpi_actual = models.CharField(_("KPI actual"), max_length=100, blank=True)
+    reporting_frequency = models.CharField(
+        _("reporting frequency"), max_length=10, choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTERLY,
+        help_text=_("How often the project files its status report; overdue reports are counted against it."),
+    )
 
     class Meta:
         ordering = ["project_id"]

@@ -40,7 +40,7 @@ MINISTRY_CLASSIFICATIONS = frozenset({
 })
 PROJECT_FIELDS = {
     "project_id", "name_ja", "organization", "systems", "phase", "purpose", "important", "starts_on", "ends_on",
-    "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual",
+    "pjmo_staff", "pjmo_external", "kpi_name", "kpi_target", "kpi_actual", "reporting_frequency",
 }
 
 

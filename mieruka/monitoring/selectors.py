@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.formatting import fiscal_year_of
@@ -16,27 +16,15 @@ from mieruka.reviews.choices import OPEN_STATUSES, Severity
 from mieruka.reviews.models import Finding
 
 from . import risk
-from .choices import BaselineKind
 from .models import Baseline, StatusReport
 
-# Important projects report quarterly; a report is due this many days after its quarter ends.
-REPORT_DUE_DAYS = 30
-# How far back missing reports count as overdue (older gaps are history, not a signal).
-OVERDUE_LOOKBACK_QUARTERS = 4
+# A report is due this many days after its period ends (the same for every frequency).
+REPORT_DUE_DAYS = risk.REPORT_DUE_DAYS
 
 
 def quarter_end_on_or_before(day: datetime.date) -> datetime.date:
     """The last quarter end (Mar 31, Jun 30, Sep 30, Dec 31) on or before `day`."""
-    for month, last in ((12, 31), (9, 30), (6, 30), (3, 31)):
-        candidate = datetime.date(day.year, month, last)
-        if candidate <= day:
-            return candidate
-    return datetime.date(day.year - 1, 12, 31)
-
-
-def next_quarter_end(day: datetime.date) -> datetime.date:
-    """The first quarter end after a quarter end (quarters are 90–92 days, so +100 days lands in the next)."""
-    return quarter_end_on_or_before(day + datetime.timedelta(days=100))
+    return risk.period_end_on_or_before(day, risk.QUARTERLY)
 
 
 def is_quarter_end(day: datetime.date) -> bool:
@@ -44,24 +32,34 @@ def is_quarter_end(day: datetime.date) -> bool:
 
 
 def due_date(period_end: datetime.date) -> datetime.date:
-    return period_end + datetime.timedelta(days=REPORT_DUE_DAYS)
+    return risk.due_date(period_end)
 
 
-def recent_periods(*, today: datetime.date, count: int = OVERDUE_LOOKBACK_QUARTERS) -> list[datetime.date]:
-    """The last `count` quarter ends whose report is already due, newest first."""
-    periods, end = [], quarter_end_on_or_before(today)
+def recent_periods(*, today: datetime.date, count: int = 4, frequency: str = risk.QUARTERLY) -> list[datetime.date]:
+    """The last `count` period ends whose report is already due, newest first."""
+    periods, end = [], risk.period_end_on_or_before(today, frequency)
     while len(periods) < count:
         if due_date(end) < today:
             periods.append(end)
-        end = quarter_end_on_or_before(end - datetime.timedelta(days=1))
+        end = risk.previous_period_end(end, frequency)
     return periods
 
 
-def next_due_period(*, today: datetime.date) -> datetime.date:
+def next_due_period(*, today: datetime.date, frequency: str = risk.QUARTERLY) -> datetime.date:
     """The earliest period whose report is not yet overdue (its due date is today or later)."""
-    earliest = today - datetime.timedelta(days=REPORT_DUE_DAYS)
-    q = quarter_end_on_or_before(earliest)
-    return q if q == earliest else next_quarter_end(q)
+    end = risk.period_end_on_or_before(today + datetime.timedelta(days=400), frequency)
+    while due_date(risk.previous_period_end(end, frequency)) >= today:
+        end = risk.previous_period_end(end, frequency)
+    return end
+
+
+def data_as_of(*, today: datetime.date, as_of: datetime.date | None = None) -> datetime.date:
+    """The date the signal is computed as of: an explicit one, else the data's own date (`risk.data_as_of`)
+    from the latest period any status report covers — the same for every person and page."""
+    if as_of is not None:
+        return min(as_of, today)
+    latest = StatusReport.objects.aggregate(latest=Max("period_end"))["latest"]
+    return risk.data_as_of(today=today, latest_period_end=latest)
 
 
 @dataclass(frozen=True)
@@ -82,35 +80,33 @@ def important_projects(*, user) -> QuerySet[Project]:
 
 
 def overdue_reports(*, projects: list[Project], today: datetime.date) -> list[OverdueReport]:
-    """Reports of the last four due periods that were never filed, for projects already running then."""
-    periods = recent_periods(today=today)
-    filed = set(
-        StatusReport.objects.filter(project__in=projects, period_end__in=periods).values_list("project_id", "period_end")
-    )
+    """Reports due in the year before `today` (the as-of date) against each project's own frequency that no
+    filed report covers, for projects already running then."""
+    filed: dict[int, list[datetime.date]] = defaultdict(list)
+    # Far enough back for the oldest period counted: an annual reporter's second year back, whose report
+    # may have been made at any quarter end of that fiscal year.
+    rows = StatusReport.objects.filter(project__in=projects, period_end__lte=today,
+                                       period_end__gt=today - datetime.timedelta(days=4 * 366))
+    for pid, period_end in rows.order_by().values_list("project_id", "period_end"):
+        filed[pid].append(period_end)
     out = []
     for project in projects:
-        for period in periods:
-            if project.starts_on and project.starts_on > period:
-                continue
-            if (project.pk, period) not in filed:
-                due = due_date(period)
-                out.append(OverdueReport(project=project, period_end=period, due_on=due, days_late=(today - due).days))
+        for period in risk.overdue_periods(as_of=today, frequency=project.reporting_frequency,
+                                           filed=filed[project.pk], starts_on=project.starts_on):
+            due = due_date(period)
+            out.append(OverdueReport(project=project, period_end=period, due_on=due, days_late=(today - due).days))
     out.sort(key=lambda o: (-o.days_late, o.project.project_id))
     return out
 
 
-def _latest_reports(project_ids: list[int]) -> dict[int, StatusReport]:
+def _latest_reports(project_ids: list[int], as_of: datetime.date | None = None) -> dict[int, StatusReport]:
     latest: dict[int, StatusReport] = {}
-    for report in StatusReport.objects.filter(project_id__in=project_ids).order_by("project_id", "period_end", "id"):
+    qs = StatusReport.objects.filter(project_id__in=project_ids)
+    if as_of is not None:
+        qs = qs.filter(period_end__lte=as_of)
+    for report in qs.order_by("project_id", "period_end", "id"):
         latest[report.project_id] = report
     return latest
-
-
-def _baselines(project_ids: list[int]) -> dict[int, dict[str, list[Baseline]]]:
-    out: dict[int, dict[str, list[Baseline]]] = defaultdict(lambda: defaultdict(list))
-    for b in Baseline.objects.filter(project_id__in=project_ids).order_by("set_on", "id"):
-        out[b.project_id][b.kind].append(b)
-    return out
 
 
 def _budget_sums(project_ids: list[int], years: list[int]) -> dict[tuple[int, int, str, str], int]:
@@ -125,22 +121,27 @@ def _budget_sums(project_ids: list[int], years: list[int]) -> dict[tuple[int, in
 
 
 def risk_facts_for_projects(*, projects: list[Project], today: datetime.date) -> dict[int, risk.RiskFacts]:
-    """Gather the facts of the risk signal for many projects with a handful of aggregate queries."""
+    """Gather the facts of the risk signal as of `today` (the as-of date) for many projects, with a handful
+    of aggregate queries; the history itself is read by `risk.facts_as_of`."""
     ids = [p.pk for p in projects]
     if not ids:
         return {}
     fy = fiscal_year_of(today)
     closed_fy = fy - 1
     sums = _budget_sums(ids, [closed_fy, fy])
-    latest = _latest_reports(ids)
-    baselines = _baselines(ids)
+    reports: dict[int, list[risk.ReportFact]] = defaultdict(list)
+    for pid, *values in (StatusReport.objects.filter(project_id__in=ids, period_end__lte=today).order_by()
+                         .values_list("project_id", "period_end", "forecast_cost_yen", "forecast_end_on",
+                                      "forecast_cost_withheld")):
+        reports[pid].append(risk.ReportFact(*values))
+    baselines: dict[int, list[risk.BaselineFact]] = defaultdict(list)
+    for pid, *values in (Baseline.objects.filter(project_id__in=ids).order_by("set_on", "id")
+                         .values_list("project_id", "kind", "set_on", "cost_yen", "end_on", "cost_withheld")):
+        baselines[pid].append(risk.BaselineFact(*values))
     high = dict(
         Finding.objects.filter(project_id__in=ids, status__in=OPEN_STATUSES, severity=Severity.HIGH)
         .order_by().values_list("project_id").annotate(n=Count("id"))
     )
-    overdue_count: dict[int, int] = defaultdict(int)
-    for o in overdue_reports(projects=projects, today=today):
-        overdue_count[o.project.pk] += 1
 
     facts = {}
     for p in projects:
@@ -155,23 +156,12 @@ def risk_facts_for_projects(*, projects: list[Project], today: datetime.date) ->
         operating = total(fy, ("initial",), ("operation",))
         if operating is None:
             operating = total(closed_fy, ("initial",), ("operation",))
-
-        report = latest.get(p.pk)
-        kinds = baselines.get(p.pk, {})
-        cost_b = kinds.get(BaselineKind.COST, [])
-        sched_b = kinds.get(BaselineKind.SCHEDULE, [])
-        cv = sv = None
-        if report and cost_b and report.forecast_cost_yen is not None and cost_b[-1].cost_yen:
-            cv = (report.forecast_cost_yen - cost_b[-1].cost_yen) / cost_b[-1].cost_yen * 100
-        if report and sched_b and report.forecast_end_on:
-            sv = (report.forecast_end_on - sched_b[-1].end_on).days
-        fte = None if p.pjmo_total is None else float(p.pjmo_total)
-        facts[p.pk] = risk.RiskFacts(
+        facts[p.pk] = risk.facts_as_of(
+            as_of=today, reports=reports[p.pk], baselines=baselines[p.pk], frequency=p.reporting_frequency,
+            starts_on=p.starts_on,
             execution_rate=rate, execution_year=closed_fy if rate is not None else None,
-            cost_variance_pct=cv, schedule_variance_days=sv,
-            rebaselines=max(0, len(cost_b) - 1) + max(0, len(sched_b) - 1),
-            overdue_reports=overdue_count.get(p.pk, 0), open_high_findings=high.get(p.pk, 0),
-            pjmo_fte=fte, operating_cost_yen=operating,
+            open_high_findings=high.get(p.pk, 0),
+            pjmo_fte=None if p.pjmo_total is None else float(p.pjmo_total), operating_cost_yen=operating,
         )
     return facts
 
@@ -185,37 +175,46 @@ class OverviewRow:
     overdue: int
 
 
-def monitoring_overview(*, user, today: datetime.date) -> dict:
-    """Important projects with the latest human rating beside the computed signal; flagged and overdue."""
+def monitoring_overview(*, user, today: datetime.date, as_of: datetime.date | None = None) -> dict:
+    """Important projects with the latest human rating beside the computed signal; flagged and overdue.
+
+    Everything is as of the data's own date (or the explicit `as_of`), never simply today."""
+    as_of = data_as_of(today=today, as_of=as_of)
     projects = list(important_projects(user=user).order_by("project_id"))
-    rows = monitoring_overview_for(projects=projects, today=today)
+    rows = monitoring_overview_for(projects=projects, as_of=as_of)
     rows.sort(key=lambda r: (not r.flagged, -r.result.score, r.project.project_id))
     return {
         "rows": rows,
         "flagged": [r for r in rows if r.flagged],
-        "overdue": overdue_reports(projects=projects, today=today),
+        "overdue": overdue_reports(projects=projects, today=as_of),
         "counts": {level: sum(1 for r in rows if r.result.level == level) for level in risk.RANK},
+        "as_of": as_of,
     }
 
 
-def project_monitoring(*, project: Project, today: datetime.date) -> dict:
-    """One project's reports, baselines (the rebaseline history), risk signal and its explanation."""
-    facts = risk_facts_for_projects(projects=[project], today=today)[project.pk]
+def project_monitoring(*, project: Project, today: datetime.date, as_of: datetime.date | None = None) -> dict:
+    """One project's reports, baselines (the rebaseline history), risk signal and its explanation, as of
+    the data's own date (or `as_of`)."""
+    as_of = data_as_of(today=today, as_of=as_of)
+    facts = risk_facts_for_projects(projects=[project], today=as_of)[project.pk]
     result = risk.compute_risk(facts)
     reports = list(StatusReport.objects.filter(project=project).select_related("filed_by").order_by("-period_end"))
-    human = reports[0].overall if reports else None
+    known = [r for r in reports if r.period_end <= as_of]
+    human = known[0].overall if known else None
     baselines = list(Baseline.objects.filter(project=project).select_related("created_by").order_by("kind", "set_on", "id"))
     previous: dict[str, Baseline] = {}
     history = []
     for b in baselines:
-        history.append({"baseline": b, "previous": previous.get(b.kind), "rebaseline": b.kind in previous})
+        history.append({"baseline": b, "previous": previous.get(b.kind), "rebaseline": b.kind in previous,
+                        "original": b.kind not in previous})
         previous[b.kind] = b
     history.sort(key=lambda h: (h["baseline"].set_on, h["baseline"].pk), reverse=True)
     return {
         "facts": facts, "result": result, "reports": reports, "human": human,
+        "latest_report": known[0] if known else None,
         "flagged": risk.human_rating_better(human, result.level),
         "baselines": history, "current_baselines": previous,
-        "overdue": overdue_reports(projects=[project], today=today),
+        "overdue": overdue_reports(projects=[project], today=as_of), "as_of": as_of,
         "staff_per_100m": risk.staff_per_100m(facts.pjmo_fte, facts.operating_cost_yen),
     }
 
@@ -227,7 +226,7 @@ def projects_with_signal(*, queryset, signal: str, today: datetime.date):
     important = queryset.filter(pk__in=important_projects(user=None).values("pk"))
     if signal == "important":
         return important
-    rows = monitoring_overview_for(projects=list(important.order_by("project_id")), today=today)
+    rows = monitoring_overview_for(projects=list(important.order_by("project_id")), as_of=data_as_of(today=today))
     if signal == "flagged":
         keep = [r.project.pk for r in rows if r.flagged]
     elif signal == "overdue":
@@ -237,15 +236,17 @@ def projects_with_signal(*, queryset, signal: str, today: datetime.date):
     return queryset.filter(pk__in=keep)
 
 
-def monitoring_overview_for(*, projects: list[Project], today: datetime.date) -> list[OverviewRow]:
-    """The overview's rows (human rating, computed signal, overdue count) for the given projects."""
-    facts = risk_facts_for_projects(projects=projects, today=today)
-    latest = _latest_reports([p.pk for p in projects])
+def monitoring_overview_for(*, projects: list[Project], as_of: datetime.date) -> list[OverviewRow]:
+    """The overview's rows (human rating, computed signal, overdue count) for the given projects, as of
+    `as_of` (`data_as_of`)."""
+    facts = risk_facts_for_projects(projects=projects, today=as_of)
+    latest = _latest_reports([p.pk for p in projects], as_of)
     rows = []
     for p in projects:
         result = risk.compute_risk(facts[p.pk])
         report = latest.get(p.pk)
+        human = report.overall if report else None  # normalised from the scale it was given on
         rows.append(OverviewRow(project=p, report=report, result=result,
-                                flagged=risk.human_rating_better(report.overall if report else None, result.level),
+                                flagged=risk.human_rating_better(human, result.level),
                                 overdue=facts[p.pk].overdue_reports))
     return rows

@@ -227,46 +227,90 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     return dict(counts)
 
 
+# How a demo project's delivery goes: (share, final cost vs the original baseline, delay in days,
+# chance of missing reports, rebaselined). Most projects are on track; the troubled few are the ones the
+# computed signal should single out — including the ones a rebaseline makes look fine.
+MONITORING_PROFILES = (
+    ("on_track", 0.62, (0.97, 1.04), (0, 25), 0.0, False),
+    ("strained", 0.22, (1.05, 1.13), (30, 110), 0.2, False),
+    ("troubled", 0.10, (1.20, 1.35), (150, 300), 0.5, True),
+    ("hidden", 0.06, (1.32, 1.45), (150, 220), 0.0, True),
+)
+# The people's own overall rating by profile (GAO: human ratings understate risk).
+HUMAN_RATINGS = {"on_track": (("green", 9), ("amber", 1)), "strained": (("green", 5), ("amber", 5)),
+                 "troubled": (("green", 3), ("amber", 4), ("red", 3)), "hidden": (("green", 7), ("amber", 3))}
+PERIODS_BY_FREQUENCY = {"monthly": 12, "quarterly": 6, "annual": 3}
+DCA_OF = {"green": "amber_green", "amber": "amber", "red": "amber_red"}
+
+
+def _profiles(rng, count: int) -> list[tuple]:
+    """`count` profiles in their shares (rounded; the first takes what rounding leaves), in a random order, so
+    even a small portfolio has its few troubled projects."""
+    dealt = []
+    for profile in MONITORING_PROFILES[1:]:
+        dealt += [profile] * round(profile[1] * count)
+    dealt += [MONITORING_PROFILES[0]] * max(0, count - len(dealt))
+    rng.shuffle(dealt)
+    return dealt[:count]
+
+
 def _monitoring_demo(*, rng, actor, today, projects, editors, parents) -> dict:
+    from mieruka.monitoring import risk
     from mieruka.monitoring.models import Baseline, StatusReport
     from mieruka.monitoring.selectors import recent_periods
 
     important = [p for p in projects if p.important or any(s.important for s in p.systems.all())]
-    periods = sorted(recent_periods(today=today, count=6))
     baselines, reports = [], []
-    for p in important:
+    for p, profile in zip(important, _profiles(rng, len(important)), strict=True):
         filer = _editor_for(p, editors, parents)
+        periods = sorted(recent_periods(today=today, count=PERIODS_BY_FREQUENCY[p.reporting_frequency],
+                                        frequency=p.reporting_frequency))
+        name, _, cost_range, delay_range, missing_chance, rebaselined = profile
         cost = rng.randrange(5, 200) * 100_000_000
         end = today + datetime.timedelta(days=rng.randrange(180, 900))
+        final_cost, delay = rng.uniform(*cost_range), rng.randrange(*delay_range) if delay_range[1] else 0
         set_on = periods[0] - datetime.timedelta(days=200)
         baselines.append(Baseline(project=p, kind="cost", cost_yen=cost, set_on=set_on, reason="当初計画", created_by=filer))
-        baselines.append(Baseline(project=p, kind="schedule", end_on=end, set_on=set_on, reason="当初計画", created_by=filer))
-        trouble = rng.random()
-        if trouble < 0.3:
-            cost = int(cost * 1.25)
-            end = end + datetime.timedelta(days=180)
-            baselines.append(Baseline(project=p, kind="cost", cost_yen=cost, set_on=periods[2], created_by=filer,
-                                      reason="制度改正に伴う機能追加のため再設定"))
-            baselines.append(Baseline(project=p, kind="schedule", end_on=end, set_on=periods[2], created_by=filer,
-                                      reason="要件追加に伴い完了時期を延期"))
-        drift_cost, drift_days = 1.0, 0
+        baselines.append(Baseline(project=p, kind="schedule", end_on=end, set_on=set_on, reason="当初計画",
+                                  created_by=filer))
+        if rebaselined:
+            # Rebaselined half-way: a troubled project still overruns the new baseline; a hidden one barely does.
+            middle = periods[len(periods) // 2]
+            factor = 1.1 if name == "troubled" else final_cost / rng.uniform(1.04, 1.16)
+            baselines.append(Baseline(project=p, kind="cost", cost_yen=int(cost * factor), set_on=middle,
+                                      created_by=filer, reason="制度改正に伴う機能追加のため再設定"))
+            shift = 90 if name == "troubled" else delay - rng.randrange(0, 40)
+            baselines.append(Baseline(project=p, kind="schedule", end_on=end + datetime.timedelta(days=shift),
+                                      set_on=middle, created_by=filer, reason="要件追加に伴い完了時期を延期"))
+        missing = set()
+        if rng.random() < missing_chance:
+            missing = set(rng.sample(periods[-3:], rng.choice([1, 1, 2])))
+        human = [v for v, _ in HUMAN_RATINGS[name]]
+        weights = [w for _, w in HUMAN_RATINGS[name]]
+        withheld = rng.random() < 0.05  # a forecast amount not disclosed (非公表)
         for k, period in enumerate(periods):
-            if rng.random() < 0.15 and k >= len(periods) - 3:
+            if period in missing:
                 continue  # not filed: overdue
-            if trouble < 0.45:
-                drift_cost += rng.choice([0.0, 0.03, 0.06])
-                drift_days += rng.choice([0, 30, 60])
-            # Some PJMOs rate themselves green whatever the facts say.
-            base = "green" if trouble > 0.7 or rng.random() < 0.5 else rng.choice(["amber", "red"])
+            progress = (k + 1) / len(periods)
+            base = rng.choices(human, weights)[0] if k == len(periods) - 1 else (
+                "green" if progress < 0.5 else rng.choices(human, weights)[0])
             ratings = {a: rng.choice([base, base, "green", "amber"]) for a in
                        ("schedule", "cost", "scope", "quality", "staffing", "risk")}
+            # Some final reports are independent assurance reviews, rated on the 5-point DCA scale.
+            review = k == len(periods) - 1 and rng.random() < 0.2
+            given = DCA_OF[base] if review else base
+            scale = "dca5" if review else "rag3"
             reports.append(StatusReport(
                 project=p, period_end=period,
-                filed_on=min(period + datetime.timedelta(days=rng.randrange(5, 40)), today),
-                overall=base, narrative=rng.choice([
+                filed_on=min(period + datetime.timedelta(days=rng.randrange(5, 28)), today),
+                overall=risk.normalise_rating(scale, given), overall_given=given, scale=scale,
+                source="assurance_review" if review else "self_assessment",
+                narrative=rng.choice([
                     "計画どおり進捗している。", "一部機能の設計に遅れがあるが、全体工程への影響は軽微。",
                     "調達の不調により開発着手が遅延している。", "要員の確保が課題となっている。"]),
-                forecast_cost_yen=int(cost * drift_cost), forecast_end_on=end + datetime.timedelta(days=drift_days),
+                forecast_cost_yen=None if withheld else int(cost * (1 + (final_cost - 1) * progress)),
+                forecast_cost_withheld=withheld,
+                forecast_end_on=end + datetime.timedelta(days=round(delay * progress)),
                 filed_by=filer, **ratings))
     Baseline.objects.bulk_create(baselines, batch_size=1000)
     StatusReport.objects.bulk_create(reports, batch_size=1000)

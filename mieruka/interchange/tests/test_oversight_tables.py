@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from mieruka.core.models import ObjectChange
 from mieruka.interchange import schema
 from mieruka.interchange.models import ImportBatch
-from mieruka.monitoring.models import StatusReport
+from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
 from mieruka.reviews.checklists import checklist_for_phase
 from mieruka.reviews.models import ChecklistItem, Finding, Review, ReviewTransition
@@ -61,6 +61,16 @@ def build_oversight(case) -> None:
     StatusReport.objects.create(
         project=case.project, period_end=D(2025, 9, 30), filed_on=D(2025, 10, 1), overall="green", schedule="green",
         cost="green", scope="green", quality="green", staffing="green", risk="green", narrative="順調")
+    # An assurance review on the 5-point scale, with the forecast amount and one aspect withheld.
+    StatusReport.objects.create(
+        project=case.project, period_end=D(2025, 12, 31), filed_on=D(2026, 2, 1), scale="dca5", overall="red",
+        overall_given="amber_red", source="assurance_review", cost="withheld", narrative="外部レビュー",
+        forecast_cost_withheld=True)
+    Baseline.objects.create(project=case.project, kind="cost", cost_yen=1_000_000_000, set_on=D(2024, 4, 1),
+                            reason="当初計画")
+    Baseline.objects.create(project=case.project, kind="cost", cost_withheld=True, set_on=D(2025, 4, 1),
+                            reason="範囲拡大のため再設定")
+    Baseline.objects.create(project=case.project, kind="schedule", end_on=D(2027, 3, 31), set_on=D(2024, 4, 1))
     plan = MidTermPlan.objects.create(organization=case.mhlw, code="MHLW-MTP", title="厚労省中長期計画",
                                       start_year=2024, end_year=2028, description="運用経費の削減")
     cut = Initiative.objects.create(plan=plan, code="I-1", title="年金の運用削減", metric="operating_cost",
@@ -77,7 +87,7 @@ def build_oversight(case) -> None:
 
 def oversight_counts() -> dict:
     return {model.__name__: model.objects.count() for model in (
-        Review, Finding, StatusReport, MidTermPlan, Initiative, Decision, ChecklistItem, ObjectChange)}
+        Review, Finding, StatusReport, Baseline, MidTermPlan, Initiative, Decision, ChecklistItem, ObjectChange)}
 
 
 def xlsx_values(path) -> dict:
@@ -103,7 +113,7 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         first, first_xlsx = self.export_all(self.tmp / "first")
         assert set(OVERSIGHT_FILES) <= set(first)
         document = json.loads(first["all.json"])
-        assert [len(document[name]) for name in schema.OVERSIGHT_TABLES] == [2, 3, 2, 2, 2]
+        assert [len(document[name]) for name in schema.OVERSIGHT_TABLES] == [2, 3, 3, 3, 2, 2]
         first_review = next(r for r in document["reviews"] if r["stage"] == "pre_request")
         assert first_review["checklist"] == ["RQ-1=yes", "RQ-2=partly", "RQ-4=na"]
         for encoding, path in (("csv", self.tmp / "first" / "csv"), ("json", self.tmp / "first" / "all.json"),
@@ -138,7 +148,7 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         status, _, err = self.run_import(folder)
         assert status == 0, err
         batch = ImportBatch.objects.get()
-        for model, count in ((Review, 2), (Finding, 3), (StatusReport, 2), (MidTermPlan, 1), (Initiative, 2),
+        for model, count in ((Review, 2), (Finding, 3), (StatusReport, 3), (Baseline, 3), (MidTermPlan, 1), (Initiative, 2),
                              (Decision, 2)):
             created = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(model),
                                                   action="create")
@@ -153,7 +163,7 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         second = ImportBatch.objects.order_by("-time", "-id").first()
         assert second.total_changed == 0
         assert {name: second.counts[name]["unchanged"] for name in schema.OVERSIGHT_TABLES} == {
-            "reviews": 2, "findings": 3, "status_reports": 2, "plans": 2, "decisions": 2}
+            "reviews": 2, "findings": 3, "status_reports": 3, "baselines": 3, "plans": 2, "decisions": 2}
 
     def test_a_changed_row_updates_the_record_in_place(self):
         folder = self.tmp / "export"
@@ -274,6 +284,50 @@ class OversightImportErrorTest(FilesMixin, PortfolioTestCase):
         self.assert_rejected(path, row=3, column="period_end", value="2025-11-30", reason_ja="四半期末",
                              reason_en="quarter end")
 
+    def test_it_rejects_a_rating_not_on_its_scale_and_baselines_without_their_value_or_reason(self):
+        header = "project_id,period_end,filed_on,overall,narrative,scale\n"
+        path = self.write("status_reports.csv", header + "PJ-001,2026-03-31,2026-05-05,amber_red,x,rag3\n")
+        self.assert_rejected(path, row=2, column="overall", value="amber_red", reason_ja="尺度 rag3 の値",
+                             reason_en="must be one of green, amber, red on scale rag3")
+        header = "project_id,kind,set_on,cost_yen,end_on,reason\n"
+        for row, column, value, reason_ja, reason_en in (
+            ("PJ-001,cost,2026-04-01,2000000000,,", "reason", "", "理由が必要", "Rebaselining needs a reason"),
+            ("PJ-001,schedule,2023-04-01,,,", "end_on", "", "完了予定日が必要", "needs a completion date"),
+            ("PJ-001,cost,2023-01-01,,2027-03-31,当初", "cost_yen", "", "金額（または非公表）", "needs an amount"),
+            ("PJ-001,cost,2024-04-01,5,,当初計画", "cost_yen", "5", "変更できません", "is not edited"),
+            ("PJ-404,cost,2024-04-01,5,,", "project_id", "PJ-404", "見つかりません", "Unknown project"),
+        ):
+            with self.subTest(row=row):
+                path = self.write("baselines.csv", header + row + "\n")
+                self.assert_rejected(path, row=2, column=column, value=value, reason_ja=reason_ja, reason_en=reason_en)
+
+    def test_withheld_values_and_other_scales_are_recorded_and_baselines_are_imported(self):
+        self.write("in/projects.csv", "project_id,name_ja,phase,reporting_frequency\n"
+                   "PJ-001,年金記録管理の刷新,development,monthly\n")
+        self.write("in/status_reports.csv", "project_id,period_end,filed_on,overall,cost,narrative,forecast_cost_yen,"
+                   "scale,source\nPJ-001,2026-01-31,2026-02-20,4,非公表,CIO評価,－,numeric5,assurance_review\n")
+        self.write("in/baselines.csv", "project_id,kind,set_on,cost_yen,end_on,reason\n"
+                   "PJ-001,cost,2026-01-15,非公表,,範囲見直しのため再設定\n"
+                   "PJ-001,schedule,2026-01-15,,2028-03-31,工程見直しのため再設定\n")
+        status, _, err = self.run_import(self.tmp / "in")
+        assert status == 0, err
+        report = StatusReport.objects.get(period_end=D(2026, 1, 31))
+        assert (report.overall, report.overall_given, report.scale, report.source, report.cost,
+                report.forecast_cost_yen, report.forecast_cost_withheld) == (
+            "green", "4", "numeric5", "assurance_review", "withheld", None, True)
+        assert report.project.reporting_frequency == "monthly"
+        assert list(Baseline.objects.filter(set_on=D(2026, 1, 15)).order_by("kind").values_list(
+            "kind", "cost_yen", "cost_withheld", "end_on")) == [("cost", None, True, None),
+                                                               ("schedule", None, False, D(2028, 3, 31))]
+        assert ObjectChange.objects.filter(object_repr__contains="非公表").exists()
+
+    def test_a_monthly_project_reports_on_month_ends(self):
+        self.write("in/projects.csv", "project_id,name_ja,phase,reporting_frequency\nPJ-001,年金,development,monthly\n")
+        self.write("in/status_reports.csv", "project_id,period_end,filed_on,overall,narrative\n"
+                   "PJ-001,2026-02-27,2026-03-05,green,x\n")
+        self.assert_rejected(self.tmp / "in", row=2, column="period_end", value="2026-02-27", reason_ja="月末",
+                             reason_en="month end")
+
     def test_it_rejects_a_plan_with_a_bad_fiscal_year(self):
         header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
                   "target_year,target_reduction_pct\n")
@@ -296,7 +350,8 @@ class OversightImportErrorTest(FilesMixin, PortfolioTestCase):
 
 
 def test_the_oversight_choices_are_those_of_the_models():
-    from mieruka.monitoring.choices import Rating
+    from mieruka.inventory.choices import ReportingFrequency
+    from mieruka.monitoring.choices import BaselineKind, Rating, RatingScale, RatingSource
     from mieruka.plans.choices import DecisionKind, Metric
     from mieruka.reviews.choices import (
         ChecklistAnswer,
@@ -314,7 +369,9 @@ def test_the_oversight_choices_are_those_of_the_models():
         (schema.REVIEWS.column("follow_up"), FollowUp), (schema.FINDINGS.column("kind"), FindingKind),
         (schema.FINDINGS.column("severity"), Severity), (schema.FINDINGS.column("category"), FindingCategory),
         (schema.FINDINGS.column("status"), FindingStatus), (schema.STATUS_REPORTS.column("risk"), Rating),
-        (schema.PLANS.column("metric"), Metric), (schema.DECISIONS.column("kind"), DecisionKind),
+        (schema.PLANS.column("metric"), Metric), (schema.STATUS_REPORTS.column("scale"), RatingScale),
+        (schema.STATUS_REPORTS.column("source"), RatingSource), (schema.BASELINES.column("kind"), BaselineKind),
+        (schema.PROJECTS.column("reporting_frequency"), ReportingFrequency), (schema.DECISIONS.column("kind"), DecisionKind),
         (schema.REVIEWS.column("checklist"), ChecklistAnswer),
     ]
     for column, choices in pairs:

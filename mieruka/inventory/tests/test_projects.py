@@ -119,6 +119,18 @@ class ProjectFormTests(PortfolioTestCase):
         change = ObjectChange.objects.get(changed_object_type__model="project", action="create")
         self.assertEqual((change.user, sorted(change.postchange_data["systems"])), (self.admin, sorted([a.pk, b.pk])))
 
+    def test_the_reporting_frequency_is_set_on_the_form_and_kept_when_a_post_leaves_it_out(self):
+        self.login(self.admin)
+        response = self.client.post("/projects/new/", self.data(reporting_frequency="annual"))
+        self.assertRedirects(response, "/projects/PRJ-NEW/")
+        project = Project.objects.get(project_id="PRJ-NEW")
+        self.assertEqual(project.reporting_frequency, "annual")
+        response = self.client.post("/projects/new/", self.data(project_id="PRJ-NEW2", reporting_frequency="weekly"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Project.objects.filter(project_id="PRJ-NEW2").exists())
+        self.client.post("/projects/new/", self.data(project_id="PRJ-NEW3"))
+        self.assertEqual(Project.objects.get(project_id="PRJ-NEW3").reporting_frequency, "quarterly")
+
     def test_unknown_system_ids_and_negative_staff_are_refused_in_both_languages(self):
         self.login(self.admin)
         response = self.client.post("/projects/new/", self.data(system_ids="SYS-NOPE", pjmo_staff="-1"))

@@ -39,22 +39,60 @@ class RiskFactsTest(OversightTestCase):
         make_finding(review, severity="high")
         make_finding(review, severity="high", status="closed", response="済")
 
-        facts = selectors.risk_facts_for_projects(projects=[self.project], today=TODAY)[self.project.pk]
+        # As of the data's own date: the day after the latest period's (2026-09-30) reports fell due.
+        as_of = selectors.data_as_of(today=TODAY)
+        self.assertEqual(as_of, datetime.date(2026, 10, 31))
+        facts = selectors.risk_facts_for_projects(projects=[self.project], today=as_of)[self.project.pk]
         self.assertAlmostEqual(facts.execution_rate, 0.6)  # 600M of 1,000M in FY2025
         self.assertAlmostEqual(facts.cost_variance_pct, 25.0)  # 2.5bn forecast vs 2.0bn rebaselined
+        self.assertAlmostEqual(facts.cost_variance_original_pct, 150.0)  # vs the original 1.0bn
         self.assertEqual(facts.schedule_variance_days, 275)  # 2027-12-31 vs 2027-03-31
         self.assertEqual(facts.rebaselines, 1)
         self.assertEqual(facts.open_high_findings, 1)
         self.assertEqual(facts.operating_cost_yen, 1_000_000_000)
-        # Periods due by 2026-11-27: 2026-09-30, 06-30, 03-31, 2025-12-31; two of them were never filed.
+        # Periods due by 2026-10-31: 2026-09-30, 06-30, 03-31, 2025-12-31; two of them were never filed.
         self.assertEqual(facts.overdue_reports, 2)
 
         data = selectors.monitoring_overview(user=self.analyst, today=TODAY)
         row = data["rows"][0]
         self.assertEqual(row.result.level, "red")  # 10 + 25 + 25 + 5 + 20 + 10 + 15 = 110 → 100
         self.assertTrue(row.flagged)  # the PJMO said green
+        self.assertEqual(data["as_of"], datetime.date(2026, 10, 31))
         self.assertEqual([(o.period_end, o.days_late) for o in data["overdue"]],
-                         [(datetime.date(2025, 12, 31), 301), (datetime.date(2026, 3, 31), 211)])
+                         [(datetime.date(2025, 12, 31), 274), (datetime.date(2026, 3, 31), 184)])
+
+    def test_the_signal_is_computed_as_of_the_datas_date_and_the_projects_frequency(self):
+        # A public data set: one rating a year, the last as at 2023-03-31.
+        self.project.reporting_frequency = "annual"
+        self.project.save()
+        for year in (2021, 2022, 2023):
+            self.report(datetime.date(year, 3, 31), overall="amber")
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY)
+        self.assertEqual(data["as_of"], datetime.date(2023, 5, 1))
+        self.assertEqual((data["rows"][0].overdue, data["overdue"]), (0, []))
+        # Asked as of today, two yearly reports are missing; an explicit date never goes past today.
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY, as_of=datetime.date(2027, 1, 1))
+        self.assertEqual(data["as_of"], TODAY)
+        self.assertEqual([o.period_end for o in data["overdue"]], [datetime.date(2025, 3, 31), datetime.date(2026, 3, 31)])
+        # Quarterly, the same three reports leave the other quarters of a year overdue.
+        self.project.reporting_frequency = "quarterly"
+        self.project.save()
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY)
+        self.assertEqual([o.period_end for o in data["overdue"]],
+                         [datetime.date(2022, 6, 30), datetime.date(2022, 9, 30), datetime.date(2022, 12, 31)])
+        # A yearly report made at any quarter end of its fiscal year covers it, however far back it is counted.
+        self.project.reporting_frequency = "annual"
+        self.project.save()
+        self.report(datetime.date(2024, 6, 30))
+        self.report(datetime.date(2023, 6, 30))
+        data = selectors.monitoring_overview(user=self.analyst, today=TODAY, as_of=datetime.date(2026, 4, 30))
+        self.assertEqual(data["overdue"], [])
+        self.project.reporting_frequency = "quarterly"
+        self.project.save()
+        # The human rating shown is the latest as of that date.
+        page = selectors.project_monitoring(project=self.project, today=TODAY, as_of=datetime.date(2022, 6, 1))
+        self.assertEqual((page["as_of"], page["latest_report"].period_end), (datetime.date(2022, 6, 1),
+                                                                             datetime.date(2022, 3, 31)))
 
     def test_ministry_users_see_only_their_important_projects(self):
         factories.project(systems=[self.moj_system], organization=self.moj, important=True)
@@ -65,6 +103,11 @@ class RiskFactsTest(OversightTestCase):
         self.assertEqual(selectors.quarter_end_on_or_before(datetime.date(2026, 11, 27)), datetime.date(2026, 9, 30))
         self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 11, 27)), datetime.date(2026, 12, 31))
         self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 10, 20)), datetime.date(2026, 9, 30))
+        self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 10, 30)), datetime.date(2026, 9, 30))
+        self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 11, 27), frequency="monthly"),
+                         datetime.date(2026, 10, 31))
+        self.assertEqual(selectors.next_due_period(today=datetime.date(2026, 11, 27), frequency="annual"),
+                         datetime.date(2027, 3, 31))
 
 
 class FilingAndBaselineTest(OversightTestCase):
@@ -82,13 +125,50 @@ class FilingAndBaselineTest(OversightTestCase):
             (self.pjmo_other, self.project, datetime.date(2026, 9, 30), RATINGS, "PJMO editors"),
             (self.pjmo, self.project, datetime.date(2026, 9, 15), RATINGS, "quarter end"),
             (self.pjmo, self.project, datetime.date(2026, 12, 31), RATINGS, "before its period"),
-            (self.pjmo, self.project, datetime.date(2026, 9, 30), {**RATINGS, "cost": "blue"}, "green, amber or red"),
+            (self.pjmo, self.project, datetime.date(2026, 9, 30), {**RATINGS, "cost": "blue"},
+             "green, amber, red or withheld"),
             (self.pjmo_other, self.moj_project, datetime.date(2026, 9, 30), RATINGS, "important projects only"),
         ]
         for user, project, period, ratings, message in cases:
             with self.subTest(message=message), self.assertRaisesMessage(ApplicationError, message):
                 services.status_report_file(actor=self.actor(user), project=project, period_end=period, overall="green",
                                             ratings=ratings, narrative="x", filed_on=datetime.date(2026, 11, 1))
+
+    def test_ratings_keep_their_scale_and_source_and_withheld_values_are_recorded(self):
+        self.project.reporting_frequency = "monthly"
+        self.project.save()
+        report = services.status_report_file(
+            actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 8, 31), overall="amber_red",
+            scale="dca5", source="assurance_review", ratings={**RATINGS, "cost": "withheld"}, narrative="DCA",
+            forecast_cost_yen=5, forecast_cost_withheld=True, filed_on=datetime.date(2026, 9, 20))
+        report.refresh_from_db()
+        self.assertEqual((report.overall, report.overall_given, report.overall_given_label, report.source, report.cost,
+                          report.forecast_cost_yen, report.forecast_cost_withheld),
+                         ("red", "amber_red", "黄赤", "assurance_review", "withheld", None, True))
+        report = services.status_report_file(
+            actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 7, 31), overall="withheld",
+            scale="numeric5", ratings=RATINGS, narrative="非公表", filed_on=datetime.date(2026, 9, 20))
+        self.assertEqual((report.overall, report.overall_given_label), ("withheld", "非公表"))
+        four = services.status_report_file(
+            actor=self.actor(self.pjmo), project=self.project, period_end=datetime.date(2026, 6, 30), overall="4",
+            scale="numeric5", ratings=RATINGS, narrative="CIO", filed_on=datetime.date(2026, 9, 20))
+        self.assertEqual((four.overall, four.overall_given_label), ("green", "4"))
+        for overall, scale, message in (("amber_red", "rag3", "green, amber, red on this scale"),
+                                        ("6", "numeric5", "5, 4, 3, 2, 1 on this scale"),
+                                        ("green", "stars", "Unknown rating scale")):
+            with self.subTest(overall=overall), self.assertRaisesMessage(ApplicationError, message):
+                services.status_report_file(actor=self.actor(self.pjmo), project=self.project,
+                                            period_end=datetime.date(2026, 8, 31), overall=overall, scale=scale,
+                                            ratings=RATINGS, narrative="x", filed_on=datetime.date(2026, 9, 20))
+        with self.assertRaisesMessage(ApplicationError, "a month end"):
+            services.status_report_file(actor=self.actor(self.pjmo), project=self.project,
+                                        period_end=datetime.date(2026, 8, 30), overall="green", ratings=RATINGS,
+                                        narrative="x", filed_on=datetime.date(2026, 9, 20))
+
+    def test_a_withheld_baseline_cost_is_recorded_without_an_amount(self):
+        b = services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="cost", cost_yen=7,
+                                  cost_withheld=True, set_on=datetime.date(2025, 4, 1))
+        self.assertEqual((b.cost_yen, b.cost_withheld, str(b).split()[-2]), (None, True, "非公表"))
 
     def test_rebaselining_needs_a_reason_and_is_kept_in_the_history(self):
         services.baseline_set(actor=self.actor(self.pjmo), project=self.project, kind="cost", cost_yen=1_000_000_000,

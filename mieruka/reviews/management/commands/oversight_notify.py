@@ -36,11 +36,14 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         sent = {"report_due": 0, "report_overdue": 0, "finding_overdue": 0, "review_waiting": 0}
         projects = list(monitoring.important_projects(user=None))
-        period = monitoring.next_due_period(today=today)
-        due = monitoring.due_date(period)
-        filed = set(monitoring.StatusReport.objects.filter(period_end=period).values_list("project_id", flat=True))
+        # The next report due is the project's own: monthly, quarterly or yearly.
+        periods = {f: monitoring.next_due_period(today=today, frequency=f) for f in ("monthly", "quarterly", "annual")}
+        filed = set(monitoring.StatusReport.objects.filter(period_end__in=set(periods.values()))
+                    .values_list("project_id", "period_end"))
         for n, project in enumerate(projects, start=1):
-            if project.pk not in filed and (due - today).days <= 14:
+            period = periods.get(project.reporting_frequency, periods["quarterly"])
+            due = monitoring.due_date(period)
+            if (project.pk, period) not in filed and (due - today).days <= 14:
                 url = reverse("monitoring:report_create", args=[project.project_id]) + f"?period={period}"
                 sent["report_due"] += self._send(access.project_editors(project), "report_due",
                                                  f"状況報告の期限 {due:%Y-%m-%d}: {project} / Status report due", url)
