@@ -13,7 +13,11 @@ from mieruka.contracts.api.views import ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
+from mieruka.monitoring.api.views import StatusReportViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
+from mieruka.plans.api.views import DecisionViewSet, PlanViewSet
+from mieruka.reporting.api.views import CampaignViewSet, ReturnViewSet
+from mieruka.reviews.api.views import FindingViewSet, ReviewViewSet
 
 from . import views
 
@@ -33,6 +37,13 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("status-reports", StatusReportViewSet, basename="status-report")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("returns", ReturnViewSet, basename="return")
 router.register("changes", ObjectChangeViewSet, basename="change")
 router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
 

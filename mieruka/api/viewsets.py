@@ -198,6 +198,12 @@ class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveMo
             obj = getattr(obj, part, None) if obj is not None else None
         return obj.pk if obj is not None else None
 
+    def check_write(self, *, instance=None, data: dict | None = None) -> None:
+        """Refuse (403) a write this person may not make. By default: editors of the owning subtree and
+        administrators; a viewset whose rule differs (reviewers raise findings) overrides it, or leaves the
+        decision to its services, which refuse with `PermissionRefused` (403)."""
+        require_editable(self.request.user, self.owner_organization_id(instance=instance, data=data))
+
     def respond(self, instance, *, status_code=status.HTTP_200_OK) -> Response:
         # Read back through the scoped queryset, so the answer carries the same annotations as a GET.
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
@@ -206,6 +212,18 @@ class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def retrieve(self, request, *args, **kwargs):
         return self.respond(self.get_object())
+
+    # Detail actions (`POST <record>/<action>/`) that change the record, and so need its ETag in If-Match
+    # as a change does; the schema declares If-Match, 412 and 428 on them.
+    if_match_actions: tuple[str, ...] = ()
+
+    def locked_object(self):
+        """The record of a changing detail action: scope (404), then If-Match (428/412) under a row lock.
+        Call it inside `transaction.atomic()`."""
+        instance = self.get_object()
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        check_if_match(self.request, locked)
+        return locked
 
 
 class CreateMixin:
@@ -216,17 +234,17 @@ class CreateMixin:
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = change_reason(request, data)
-        require_editable(request.user, self.owner_organization_id(data=data))
+        self.check_write(data=data)
         instance = self.perform_create_service(actor=self.actor(), data=data, reason=reason)
         return self.respond(instance, status_code=status.HTTP_201_CREATED)
 
 
-class UpdateMixin:
-    """PUT/PATCH: scope (404), permission (403), If-Match (428/412), validation (400), then the service."""
+class PartialUpdateMixin:
+    """PATCH: scope (404), permission (403), If-Match (428/412), validation (400), then the service."""
 
-    def update(self, request, *args, partial: bool = False, **kwargs):
+    def _change(self, request, *args, partial: bool = False, **kwargs):
         instance = self.get_object()
-        require_editable(request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         with transaction.atomic():
             # Lock the row so the If-Match comparison and the write see the same version.
             locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -238,14 +256,21 @@ class UpdateMixin:
                 # An empty PATCH changes nothing: no write, no change-log row, the same ETag.
                 return self.respond(locked)
             reason = change_reason(request, data, required=True)
-            require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+            self.check_write(instance=locked, data=data)
             updated = self.perform_update_service(
                 actor=self.actor(), instance=locked, data=data, reason=reason
             )
         return self.respond(updated)
 
     def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+        return self._change(request, *args, partial=True, **kwargs)
+
+
+class UpdateMixin(PartialUpdateMixin):
+    """PUT and PATCH (PUT replaces every writable field)."""
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        return self._change(request, *args, partial=partial, **kwargs)
 
 
 class DestroyMixin:
@@ -253,7 +278,7 @@ class DestroyMixin:
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
-        require_editable(request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         body = dict(request.data) if isinstance(request.data, dict) else {}
         with transaction.atomic():
             locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -400,7 +425,7 @@ class BulkMixin:
             raise exceptions.ValidationError({self.bulk_key: [bilingual(
                 "対象レコードのキーを指定してください", "Give the key of the record to change")]})
         instance = get_object_or_404(self.get_queryset(), **{self.lookup_field: value})
-        require_editable(self.request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         etag = item.pop("etag", None)
         check_if_match(self.request, locked, header=etag if isinstance(etag, str) else "")
@@ -411,7 +436,7 @@ class BulkMixin:
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = change_reason(request, data)
-        require_editable(request.user, self.owner_organization_id(data=data))
+        self.check_write(data=data)
         return self.perform_create_service(actor=self.actor(), data=data, reason=reason)
 
     def _bulk_update_one(self, request, item):
@@ -422,7 +447,7 @@ class BulkMixin:
         if not {key for key in data if key != "reason"}:
             return locked
         reason = change_reason(request, data, required=True)
-        require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+        self.check_write(instance=locked, data=data)
         return self.perform_update_service(actor=self.actor(), instance=locked, data=data, reason=reason)
 
     def _bulk_delete_one(self, request, item):

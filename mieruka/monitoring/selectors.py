@@ -227,3 +227,8 @@ def project_monitoring(*, project: Project, today: datetime.date) -> dict:
         "overdue": overdue_reports(projects=[project], today=today),
         "staff_per_100m": risk.staff_per_100m(facts.pjmo_fte, facts.operating_cost_yen),
     }
+
+
+def status_report_list() -> QuerySet[StatusReport]:
+    """Every status report with its project and filer (the API lists scope it by the project's organization)."""
+    return StatusReport.objects.select_related("project", "project__organization", "filed_by")
