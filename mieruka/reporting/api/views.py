@@ -72,6 +72,7 @@ class CampaignViewSet(CreateMixin, PortfolioViewSet):
         return campaign_create(actor=actor, **data)
 
     def _status_action(self, service):
+        self.get_object()  # 404 outside what the caller sees, before 403
         self.check_write()
         with transaction.atomic():
             campaign = service(actor=self.actor(), campaign=self.locked_object())
@@ -170,6 +171,7 @@ class ReturnViewSet(PortfolioViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept a submitted return (administrators): its changes are applied to the records, audited."""
+        self.get_object()
         _require_administrator(request.user)
         with transaction.atomic():
             return_accept(actor=self.actor(), ret=self.locked_object())
@@ -179,6 +181,7 @@ class ReturnViewSet(PortfolioViewSet):
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """Send a submitted return back to its organization with a reason (administrators)."""
+        self.get_object()
         _require_administrator(request.user)
         serializer = self.get_input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
