@@ -320,7 +320,7 @@ class PortfolioAutoSchema(AutoSchema):
         # As sent: every request may be refused for its credentials, role, rate or method; the body of
         # a write may be of the wrong type; one record may not exist; changes need a current If-Match.
         codes = ["400", "401", "403", "405", "429"]
-        if self.method == "GET" and not self._is_list_view():
+        if self.method == "GET" and (not self._is_list_view() or "{" in self.path):  # one record's list too
             codes += ["404"]
         elif self.method == "POST":
             codes += ["409", "415"]

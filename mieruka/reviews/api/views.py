@@ -131,7 +131,9 @@ class FindingViewSet(CreateMixin, PartialUpdateMixin, PortfolioViewSet):
     permission_classes = [ReviewWorkflowPermission]
 
     def get_base_queryset(self):
-        return finding_list(user=self.request.user).prefetch_related("carried_into__project")
+        # A review names itself by its project (its `display`).
+        return finding_list(user=self.request.user).select_related("review__project").prefetch_related(
+            "carried_into__project")
 
     def check_write(self, *, instance=None, data=None):
         pass  # the review services decide who may (PermissionRefused: 403)
