@@ -54,8 +54,8 @@ def _records():
     from mieruka.contracts.models import Contract
     from mieruka.core.models import ObjectChange
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
-    from mieruka.organizations.models import Organization
     from mieruka.monitoring.models import StatusReport
+    from mieruka.organizations.models import Organization
     from mieruka.plans.models import Decision, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.reviews.models import Finding, Review

@@ -9,7 +9,6 @@ from mieruka.testing import factories
 
 from .base import ApiTestCase
 
-
 OVERSIGHT_ENDPOINTS = {
     "reviews": "/api/v1/reviews/", "findings": "/api/v1/findings/", "status_reports": "/api/v1/status-reports/",
     "plans": "/api/v1/plans/", "decisions": "/api/v1/decisions/", "campaigns": "/api/v1/campaigns/",
