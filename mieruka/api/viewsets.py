@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from mieruka.core.audit import Actor
 from mieruka.core.choices import ChangeSource
-from mieruka.core.errors import bilingual
+from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
@@ -174,7 +174,7 @@ class PortfolioViewSet(ApiHeadersMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     # -- the machinery ----------------------------------------------------------------------------------
     def get_input_serializer_class(self):
-        if self.action in ("update", "partial_update") and self.update_serializer_class is not None:
+        if self.action in ("update", "partial_update", "bulk_partial_update") and self.update_serializer_class:
             return self.update_serializer_class
         return self.input_serializer_class
 
@@ -361,29 +361,14 @@ def reference_codes(model, state: dict) -> dict:
 BULK_MAX = 500
 
 
-class BulkMixin:
-    """`POST`, `PATCH` and `DELETE` on `<list>/bulk/` with a JSON array (at most BULK_MAX records): each record
-    checked and written as a single one would be, all in one transaction — the first refusal undoes the
-    rest — and recorded in the change log under the request's one batch ID. Changes and deletions name each
-    record by its key and carry its own `etag`."""
+class BulkWrites:
+    """`<list>/bulk/` with a JSON array (at most BULK_MAX records): each record checked and written as a
+    single one would be, all in one transaction — the first refusal undoes the rest — and recorded in the
+    change log under the request's one batch ID. Changes and deletions name each record by its key and
+    carry its own `etag`. `BulkMixin` offers POST, PATCH and DELETE; `BulkCreateMixin` and
+    `BulkChangeMixin` one of them, for records whose other writes the API does not offer."""
 
-    bulk_methods = ("post", "patch", "delete")
-
-    @extend_schema(summary="Create several records at once (all or nothing)")
-    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
-    def bulk(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="Change several records at once, each with its ETag (all or nothing)")
-    @bulk.mapping.patch
-    def bulk_partial_update(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
-
-    @extend_schema(summary="Delete several records at once, each with its ETag (all or nothing)",
-                   responses={204: None})
-    @bulk.mapping.delete
-    def bulk_destroy(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_delete_one, status.HTTP_204_NO_CONTENT)
+    bulk_methods: tuple[str, ...] = ()
 
     @property
     def bulk_key(self) -> str:
@@ -408,6 +393,9 @@ class BulkMixin:
                     written.append(handler(request, dict(item)))
                 except exceptions.ValidationError as exc:
                     raise exceptions.ValidationError({str(index): exc.detail}) from exc
+                except ApplicationError as exc:  # a service's refusal, named by the record too
+                    raise type(exc)(f"{index}番目: {exc.message_ja}", f"Record {index}: {exc.message_en}",
+                                    extra=exc.extra) from exc
                 except exceptions.APIException as exc:
                     if hasattr(exc, "message_ja"):
                         raise type(exc)(f"{index}番目: {exc.message_ja}", f"Record {index}: {exc.message_en}") from exc
@@ -455,6 +443,55 @@ class BulkMixin:
         self.perform_delete_service(actor=self.actor(), instance=locked,
                                     reason=change_reason(request, item, required=True))
         return locked
+
+
+_CREATE_SUMMARY = "Create several records at once (all or nothing)"
+_CHANGE_SUMMARY = "Change several records at once, each with its ETag (all or nothing)"
+
+
+class BulkMixin(BulkWrites):
+    """`POST`, `PATCH` and `DELETE` on `<list>/bulk/`."""
+
+    bulk_methods = ("post", "patch", "delete")
+
+    @extend_schema(summary=_CREATE_SUMMARY)
+    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
+    def bulk(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_CHANGE_SUMMARY)
+    @bulk.mapping.patch
+    def bulk_partial_update(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
+
+    @extend_schema(summary="Delete several records at once, each with its ETag (all or nothing)",
+                   responses={204: None})
+    @bulk.mapping.delete
+    def bulk_destroy(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_delete_one, status.HTTP_204_NO_CONTENT)
+
+
+class BulkCreateMixin(BulkWrites):
+    """`POST` on `<list>/bulk/` only."""
+
+    bulk_methods = ("post",)
+
+    @extend_schema(summary=_CREATE_SUMMARY)
+    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
+    def bulk(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
+
+
+class BulkChangeMixin(BulkWrites):
+    """`PATCH` on `<list>/bulk/` only."""
+
+    bulk_methods = ("patch",)
+
+    @extend_schema(summary=_CHANGE_SUMMARY)
+    @action(detail=False, methods=["patch"], url_path="bulk", url_name="bulk", pagination_class=None,
+            filter_backends=[])
+    def bulk_partial_update(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
 
 
 class WritableViewSet(BulkMixin, CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):

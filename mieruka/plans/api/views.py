@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from mieruka.api.viewsets import CreateMixin, PortfolioViewSet
+from mieruka.api.viewsets import BulkCreateMixin, CreateMixin, PortfolioViewSet
 
 from ..filtersets import DecisionFilterSet, PlanFilterSet
 from ..models import Initiative, MidTermPlan
@@ -16,9 +16,10 @@ from .serializers import (
 )
 
 
-class PlanViewSet(CreateMixin, PortfolioViewSet):
+class PlanViewSet(BulkCreateMixin, CreateMixin, PortfolioViewSet):
     """Ministries' mid-term plans (各府省中長期計画) with their initiatives and targets, scoped by the
-    plan's organization. Its editors (and administrators) register a plan with POST."""
+    plan's organization. Its editors (and administrators) register a plan with POST (several with
+    `POST bulk/`)."""
 
     lookup_field = "code"
     scope_field = "organization"
@@ -37,10 +38,11 @@ class PlanViewSet(CreateMixin, PortfolioViewSet):
         return plan_create(actor=actor, **data)
 
 
-class DecisionViewSet(CreateMixin, PortfolioViewSet):
+class DecisionViewSet(BulkCreateMixin, CreateMixin, PortfolioViewSet):
     """Decisions to stop, scale down, merge or continue a system or a project (やめることを決める), scoped
     by the decided system's or project's organization (the selector applies it: a decision has either).
-    The organization's editors (and administrators) record one with POST; decisions are not edited or
+    The organization's editors (and administrators) record one with POST (several, all or nothing, with
+    `POST bulk/`); decisions are not edited or
     deleted — a new decision supersedes the last."""
 
     scope_field = None  # decision_list(user=…) scopes by the system's or the project's organization

@@ -112,3 +112,20 @@ class DecisionApiTest(ApiTestCase):
         url = f"/api/v1/decisions/{self.merge.pk}/"
         self.assert_error(self.api(self.admin).delete(url, **self.if_match(self.merge)), 405, "method_not_allowed")
         assert Decision.objects.count() == 2
+
+
+class DecisionBulkTest(ApiTestCase):
+    def test_an_editor_records_several_decisions_at_once_all_or_nothing(self):
+        systems = [factories.system(organization=self.mhlw) for _ in range(2)]
+        common = {"kind": "stop", "rationale": "統合により不要", "decided_on": "2026-11-01", "decided_by": "省CIO",
+                  "effective_year": 2028}
+        response = self.api(self.pjmo).post("/api/v1/decisions/bulk/", [
+            {**common, "system": s.system_id} for s in systems], format="json")
+        assert response.status_code == 201, response.json()
+        assert Decision.objects.filter(system__in=systems).count() == 2
+        foreign = factories.system(organization=self.moj)
+        response = self.api(self.pjmo).post("/api/v1/decisions/bulk/", [
+            {**common, "system": systems[0].system_id}, {**common, "system": foreign.system_id}], format="json")
+        error = self.assert_error(response, 400, "validation_error")
+        assert "1.system" in error["fields"]
+        assert Decision.objects.filter(system__in=systems).count() == 2

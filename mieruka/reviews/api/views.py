@@ -13,7 +13,13 @@ from rest_framework.decorators import action
 
 from mieruka.api.permissions import PortfolioPermission
 from mieruka.api.serializers import ErrorSerializer
-from mieruka.api.viewsets import CreateMixin, PartialUpdateMixin, PortfolioViewSet, change_reason
+from mieruka.api.viewsets import (
+    BulkChangeMixin,
+    CreateMixin,
+    PartialUpdateMixin,
+    PortfolioViewSet,
+    change_reason,
+)
 from mieruka.core.choices import Role
 from mieruka.core.permissions import user_role
 
@@ -115,11 +121,12 @@ class ReviewViewSet(CreateMixin, PortfolioViewSet):
         return self.respond(review)
 
 
-class FindingViewSet(CreateMixin, PartialUpdateMixin, PortfolioViewSet):
+class FindingViewSet(BulkChangeMixin, CreateMixin, PartialUpdateMixin, PortfolioViewSet):
     """Findings (指摘事項) and conditions of approval, searched like the finding search page and scoped by
     the project's organization. Reviewers raise them (POST) while a review is examined; PATCH follows one
     up: the PJMO answers and marks progress, reviewers close, withdraw, reassign or reschedule it. Findings
-    are not deleted: a mistaken one is withdrawn."""
+    are not deleted: a mistaken one is withdrawn. `PATCH bulk/` follows several up at once, each with its
+    `id` and `etag`."""
 
     scope_field = "project__organization"
     owner = "project.organization"

@@ -178,3 +178,35 @@ class FindingApiTest(ReviewApiTestCase):
         response = self.api(self.analyst).patch(f"/api/v1/findings/{self.finding.pk}/", {"response": "x"},
                                                 format="json", **self.if_match(self.finding))
         self.assert_error(response, 403, "permission_denied")
+
+
+class FindingBulkTest(ReviewApiTestCase):
+    def test_the_pjmo_answers_several_findings_at_once_all_or_nothing(self):
+        second = make_finding(self.review, text="体制が不足")
+        client = self.api(self.pjmo)
+        body = [{"id": f.pk, "etag": etag_for(f), "status": "in_progress", "response": "対応中"}
+                for f in (self.finding, second)]
+        response = client.patch("/api/v1/findings/bulk/", body, format="json",
+                                HTTP_X_CHANGE_REASON="%E5%9B%9E%E7%AD%94")
+        assert response.status_code == 200, response.json()
+        assert {r["record"]["status"] for r in response.json()} == {"in_progress"}
+        batch = {c.request_id for c in ObjectChange.objects.filter(changed_object_type__model="finding")}
+        assert len(batch) == 1
+        # One element closing (reviewers only) undoes the whole request.
+        body = [{"id": self.finding.pk, "etag": self.etag(self.finding), "response": "完了報告"},
+                {"id": second.pk, "etag": self.etag(second), "status": "closed"}]
+        response = client.patch("/api/v1/findings/bulk/", body, format="json",
+                                HTTP_X_CHANGE_REASON="%E5%9B%9E%E7%AD%94")
+        error = self.assert_error(response, 403, "permission_denied")
+        assert error["message_en"].startswith("Record 1:")
+        self.finding.refresh_from_db()
+        assert self.finding.response == "対応中"
+
+    def test_findings_are_not_created_or_deleted_in_bulk(self):
+        self.assert_error(self.api(self.admin).post("/api/v1/findings/bulk/", [{}], format="json"), 405,
+                          "method_not_allowed")
+
+    @staticmethod
+    def etag(instance):
+        instance.refresh_from_db()
+        return etag_for(instance)
