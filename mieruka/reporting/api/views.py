@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
 from mieruka.api.exceptions import Forbidden
 from mieruka.api.serializers import ErrorSerializer
 from mieruka.api.viewsets import CreateMixin, PortfolioViewSet, change_reason
+from mieruka.core.errors import bilingual
 from mieruka.core.permissions import is_administrator
 
 from ..choices import ItemState
@@ -129,9 +131,6 @@ class ReturnViewSet(PortfolioViewSet):
         state = request.query_params.get("state")
         if state:
             if state not in ItemState.values:
-                from rest_framework.exceptions import ValidationError
-
-                from mieruka.core.errors import bilingual
                 raise ValidationError({"state": [bilingual(
                     "state には " + ", ".join(ItemState.values) + " のいずれかを指定してください",
                     "state must be one of " + ", ".join(ItemState.values))]})
@@ -150,11 +149,15 @@ class ReturnViewSet(PortfolioViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         actor = self.actor()
-        with transaction.atomic():
-            answers = {a["item"]: a["value"] for a in data.get("answers", [])}
-            return_save(actor=actor, ret=ret, answers=answers, confirm_item_ids=data.get("confirm", []))
-            if data.get("confirm_all"):
-                return_confirm_unchanged(actor=actor, ret=ret)
+        try:
+            with transaction.atomic():
+                answers = {a["item"]: a["value"] for a in data.get("answers", [])}
+                return_save(actor=actor, ret=ret, answers=answers, confirm_item_ids=data.get("confirm", []))
+                if data.get("confirm_all"):
+                    return_confirm_unchanged(actor=actor, ret=ret)
+        except (TypeError, ValueError) as exc:  # a value of a shape the field cannot take (as the page)
+            raise ValidationError({"answers": [bilingual("回答の形式が項目に合いません",
+                                                         f"An answer does not fit its field ({exc})")]}) from exc
         return self.respond(ret)
 
     @extend_schema(summary="Submit a return", request=None, responses=_not_found(ReturnOutputSerializer))

@@ -120,3 +120,11 @@ class ReportingApiTest(ApiTestCase):
                           "permission_denied")
         response = self.api(self.admin).post(url + "close/", **self.if_match(campaign))
         assert response.json()["status"] == "closed"
+
+    def test_an_answer_of_the_wrong_shape_is_refused_naming_the_answers(self):
+        item = self.mhlw_return.items.get(field="system.annual_users")
+        response = self.api(self.pjmo).post(f"/api/v1/returns/{self.mhlw_return.pk}/answers/", {
+            "answers": [{"item": item.pk, "value": "たくさん"}]}, format="json")
+        self.assert_error(response, 400, "application_error")
+        item.refresh_from_db()
+        assert item.state == "pending"
