@@ -7,8 +7,8 @@ from mieruka.api.serializers import BriefRelatedField, InputSerializer, ModelInp
 from mieruka.core.permissions import scope_queryset
 from mieruka.inventory.models import Project
 
-from ..choices import FollowUp, ReviewState
-from ..models import Finding, Review
+from ..choices import ChecklistAnswer, FollowUp, ReviewState
+from ..models import ChecklistItem, Finding, Review
 
 
 def _user(name: str, **kwargs):
@@ -21,18 +21,28 @@ def _user_input(**kwargs):
                                         required=False, allow_null=True, **kwargs)
 
 
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    """One question of the review's checklist (from the project's phase) and its answer."""
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["code", "order", "text_ja", "text_en", "answer", "note"]
+        read_only_fields = fields
+
+
 class ReviewOutputSerializer(OutputSerializer):
     project = serializers.SlugRelatedField(slug_field="project_id", read_only=True,
                                            help_text="The project reviewed.")
     reviewer = _user("reviewer", help_text="The assigned reviewer's user name.")
     support_reviewer = _user("reviewer", help_text="The supporting reviewer (support follow-up).")
     open_findings = serializers.IntegerField(read_only=True, help_text="Findings and conditions still open.")
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Review
         fields = ["id", "project", "fiscal_year", "stage", "state", "phase", "reviewer", "follow_up",
                   "support_reviewer", "summary", "conclusion", "submitted_on", "decided_on", "open_findings",
-                  "created", "last_updated"]
+                  "checklist", "created", "last_updated"]
 
 
 class ReviewInputSerializer(ModelInputSerializer):
@@ -107,3 +117,15 @@ class ReviewFollowUpInputSerializer(InputSerializer):
 
     mode = serializers.ChoiceField(choices=FollowUp.choices, help_text="escalation, support or none.")
     support_reviewer = _user_input(help_text="User name of the supporting reviewer (support only).")
+
+
+class ChecklistAnswerSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16, help_text="The question's code, as in the review's `checklist`.")
+    answer = serializers.ChoiceField(choices=ChecklistAnswer.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ChecklistInputSerializer(InputSerializer):
+    """Answers to checklist questions: the PJMO while drafting, the reviewer while examining."""
+
+    answers = ChecklistAnswerSerializer(many=True, allow_empty=False)

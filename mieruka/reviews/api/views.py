@@ -10,6 +10,7 @@ from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
 from mieruka.api.permissions import PortfolioPermission
 from mieruka.api.serializers import ErrorSerializer
@@ -21,12 +22,21 @@ from mieruka.api.viewsets import (
     change_reason,
 )
 from mieruka.core.choices import Role
+from mieruka.core.errors import bilingual
 from mieruka.core.permissions import user_role
 
 from ..filtersets import FindingFilterSet, ReviewFilterSet
 from ..selectors import finding_list, review_list
-from ..services import finding_create, finding_update, review_create, review_follow_up, review_transition
+from ..services import (
+    checklist_answer,
+    finding_create,
+    finding_update,
+    review_create,
+    review_follow_up,
+    review_transition,
+)
 from .serializers import (
+    ChecklistInputSerializer,
     FindingInputSerializer,
     FindingOutputSerializer,
     FindingUpdateSerializer,
@@ -79,11 +89,11 @@ class ReviewViewSet(CreateMixin, PortfolioViewSet):
     if_match_actions = ("transition", "follow_up")
 
     def get_base_queryset(self):
-        return review_list(user=self.request.user)
+        return review_list(user=self.request.user).prefetch_related("checklist")
 
     def get_input_serializer_class(self):
-        return {"transition": ReviewTransitionInputSerializer, "follow_up": ReviewFollowUpInputSerializer}.get(
-            self.action) or super().get_input_serializer_class()
+        return {"transition": ReviewTransitionInputSerializer, "follow_up": ReviewFollowUpInputSerializer,
+                "checklist": ChecklistInputSerializer}.get(self.action) or super().get_input_serializer_class()
 
     def check_write(self, *, instance=None, data=None):
         pass  # the review services decide who may (PermissionRefused: 403)
@@ -103,6 +113,28 @@ class ReviewViewSet(CreateMixin, PortfolioViewSet):
         with transaction.atomic():
             review = self.locked_object()
             review = review_transition(actor=self.actor(), review=review, to_state=data["to_state"], reason=reason)
+        return self.respond(review)
+
+    @extend_schema(summary="Answer checklist questions of a review", responses=ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, pk=None):
+        """Record answers (and notes) by question code, as the review page does: the project's PJMO while
+        the review is a draft or returned, its reviewers while it is submitted or in review. The answers
+        are the checklist's, not the review's, so If-Match is not needed; the review's ETag stays."""
+        review = self.get_object()
+        serializer = self.get_input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = {item.code: item.pk for item in review.checklist.all()}
+        answers, unknown = {}, []
+        for entry in serializer.validated_data["answers"]:
+            if entry["code"] not in items:
+                unknown.append(entry["code"])
+            answers[items.get(entry["code"])] = (entry["answer"], entry["note"])
+        if unknown:
+            raise ValidationError({"answers": [bilingual(
+                "このレビューのチェック項目ではありません: " + ", ".join(unknown[:10]),
+                "Not a question of this review's checklist: " + ", ".join(unknown[:10]))]})
+        checklist_answer(actor=self.actor(), review=review, answers=answers)
         return self.respond(review)
 
     @extend_schema(summary="Hand a review to the monitoring working group", responses=ACTION_RESPONSES)

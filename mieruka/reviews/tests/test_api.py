@@ -210,3 +210,24 @@ class FindingBulkTest(ReviewApiTestCase):
     def etag(instance):
         instance.refresh_from_db()
         return etag_for(instance)
+
+
+class ChecklistApiTest(ReviewApiTestCase):
+    def test_the_pjmo_answers_the_checklist_of_a_draft_and_the_reviewer_may_not_then(self):
+        from mieruka.reviews.services import review_create
+
+        review = review_create(actor=self.actor(self.pjmo), project=self.project, fiscal_year=2027, stage="request")
+        code = review.checklist.order_by("order").first().code
+        url = f"/api/v1/reviews/{review.pk}/checklist/"
+        response = self.api(self.pjmo).post(url, {"answers": [{"code": code, "answer": "yes", "note": "済"}]},
+                                            format="json")
+        assert response.status_code == 200, response.json()
+        answered = next(i for i in response.json()["checklist"] if i["code"] == code)
+        assert (answered["answer"], answered["note"]) == ("yes", "済")
+        self.assert_error(self.api(self.pjmo).post(url, {"answers": [{"code": "NOPE", "answer": "yes"}]},
+                                                   format="json"), 400, "validation_error")
+        response = self.api(self.reviewer).post(url, {"answers": [{"code": code, "answer": "no"}]}, format="json")
+        self.assert_error(response, 400, "application_error")  # not while the PJMO drafts it
+        self.assert_error(self.api(self.pjmo_other).post(url, {"answers": [{"code": code, "answer": "no"}]},
+                                                         format="json"), 404, "not_found")
+        assert review.checklist.get(code=code).answer == "yes"
