@@ -105,7 +105,7 @@ def _records():
         "api:interface-detail": (Interface.objects.all(), "from_system__organization", lambda o: {"pk": o.pk}),
         "api:budget-line-detail": (BudgetLine.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
         "api:change-detail": change,
-        **{f"api:review-{v}": review for v in ("detail", "transition", "follow-up")},
+        **{f"api:review-{v}": review for v in ("detail", "transition", "follow-up", "checklist")},
         "api:finding-detail": (Finding.objects.all(), "project__organization", lambda o: {"pk": o.pk}),
         "api:status-report-detail": (StatusReport.objects.all(), "project__organization", lambda o: {"pk": o.pk}),
         "api:plan-detail": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code}),

@@ -6,6 +6,7 @@ services decide (and refuse with 403 when it is a matter of who asks); the API o
 take part in reviews try.
 """
 
+import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
@@ -61,11 +62,20 @@ class ReviewWorkflowPermission(PortfolioPermission):
 
 
 class ReviewFilterSetForApi(ReviewFilterSet):
-    """The review list's filters; `mine` is relative to the person calling."""
+    """The review list's filters; `mine` is relative to the person calling, and the fiscal year is a
+    number (the page offers the years that have data)."""
+
+    fiscal_year = django_filters.NumberFilter(min_value=1989, max_value=2100)
 
     def __init__(self, *args, **kwargs):
         request = kwargs.get("request")
         super().__init__(*args, user=getattr(request, "user", None), **kwargs)
+
+
+class FindingFilterSetForApi(FindingFilterSet):
+    """The finding search's filters, the fiscal year (of the review that raised it) as a number."""
+
+    fiscal_year = django_filters.NumberFilter(field_name="review__fiscal_year", min_value=1989, max_value=2100)
 
 
 ACTION_RESPONSES = {
@@ -163,7 +173,7 @@ class FindingViewSet(BulkChangeMixin, CreateMixin, PartialUpdateMixin, Portfolio
     scope_field = "project__organization"
     owner = "project.organization"
     lookup_value_regex = "[0-9]{1,18}"
-    filterset_class = FindingFilterSet
+    filterset_class = FindingFilterSetForApi
     serializer_class = FindingOutputSerializer
     input_serializer_class = FindingInputSerializer
     update_serializer_class = FindingUpdateSerializer

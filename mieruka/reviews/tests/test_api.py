@@ -40,6 +40,9 @@ class ReviewListTest(ReviewApiTestCase):
         assert [r["id"] for r in client.get("/api/v1/reviews/?organization=MOJ").json()["results"]] == [
             self.moj_review.pk]
         assert [r["id"] for r in client.get("/api/v1/reviews/?mine=waiting").json()["results"]] == [self.review.pk]
+        assert client.get("/api/v1/reviews/?fiscal_year=2026").json()["count"] == 2
+        assert client.get("/api/v1/findings/?fiscal_year=2025").json()["count"] == 0
+        self.assert_error(client.get("/api/v1/reviews/?fiscal_year=soon"), 400, "validation_error")
         self.assert_error(client.get("/api/v1/reviews/?state=nope"), 400, "validation_error")
         self.assert_error(client.get("/api/v1/reviews/?colour=red"), 400, "validation_error")
 
