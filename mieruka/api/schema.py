@@ -273,7 +273,8 @@ class PortfolioAutoSchema(AutoSchema):
                     "Comma-separated field names: only these fields of each record (e.g. `system_id,status`); "
                     "an unknown name is a 400.")),
             ]
-        if self.method in ("PUT", "PATCH", "DELETE") and not action.startswith("bulk"):
+        if_match = action in getattr(self.view, "if_match_actions", ())
+        if (self.method in ("PUT", "PATCH", "DELETE") and not action.startswith("bulk")) or if_match:
             params.append(
                 OpenApiParameter(
                     "If-Match",
@@ -295,7 +296,7 @@ class PortfolioAutoSchema(AutoSchema):
                     + need,
                 )
             )
-        if action in ("retrieve", "create", "update", "partial_update"):
+        if action in ("retrieve", "create", "update", "partial_update") or if_match:
             params.append(
                 OpenApiParameter(
                     "ETag",
@@ -332,6 +333,8 @@ class PortfolioAutoSchema(AutoSchema):
             codes += ["404"]
         elif self.method == "POST":
             codes += ["409", "415"]
+            if getattr(self.view, "action", None) in getattr(self.view, "if_match_actions", ()):
+                codes += ["404", "412", "428"]
         elif self.method in ("PUT", "PATCH"):
             codes += ["404", "409", "412", "415", "428"]
         elif self.method == "DELETE":

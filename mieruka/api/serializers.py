@@ -206,6 +206,8 @@ class ModelInputSerializer(serializers.ModelSerializer):
                     continue
                 if isinstance(field, serializers.SlugRelatedField) and isinstance(data[name], dict):
                     data[name] = data[name].get("code")
+                elif isinstance(field, serializers.PrimaryKeyRelatedField) and isinstance(data[name], dict):
+                    data[name] = data[name].get("id")
                 elif isinstance(field, serializers.ManyRelatedField) and isinstance(data[name], list):
                     data[name] = [v.get("code") if isinstance(v, dict) else v for v in data[name]]
         return super().to_internal_value(data)

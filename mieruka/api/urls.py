@@ -14,7 +14,11 @@ from mieruka.core.api.views import ObjectChangeViewSet
 from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.interchange.api.views import ImportViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
+from mieruka.monitoring.api.views import StatusReportViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
+from mieruka.plans.api.views import DecisionViewSet, PlanViewSet
+from mieruka.reporting.api.views import CampaignViewSet, ReturnViewSet
+from mieruka.reviews.api.views import FindingViewSet, ReviewViewSet
 from mieruka.tasks.api.views import TaskRunViewSet
 
 from . import views
@@ -36,6 +40,13 @@ router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("status-reports", StatusReportViewSet, basename="status-report")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("returns", ReturnViewSet, basename="return")
 router.register("changes", ObjectChangeViewSet, basename="change")
 router.register("similar-pairs", SimilarPairViewSet, basename="similar-pair")
 router.register("imports", ImportViewSet, basename="import")

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from mieruka.core.audit import Actor
 from mieruka.core.choices import ChangeSource
-from mieruka.core.errors import bilingual
+from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.permissions import scope_queryset
 
 from .etag import check_if_match, etag_for
@@ -180,7 +180,7 @@ class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixi
 
     # -- the machinery ----------------------------------------------------------------------------------
     def get_input_serializer_class(self):
-        if self.action in ("update", "partial_update") and self.update_serializer_class is not None:
+        if self.action in ("update", "partial_update", "bulk_partial_update") and self.update_serializer_class:
             return self.update_serializer_class
         return self.input_serializer_class
 
@@ -204,6 +204,12 @@ class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixi
             obj = getattr(obj, part, None) if obj is not None else None
         return obj.pk if obj is not None else None
 
+    def check_write(self, *, instance=None, data: dict | None = None) -> None:
+        """Refuse (403) a write this person may not make. By default: editors of the owning subtree and
+        administrators; a viewset whose rule differs (reviewers raise findings) overrides it, or leaves the
+        decision to its services, which refuse with `PermissionRefused` (403)."""
+        require_editable(self.request.user, self.owner_organization_id(instance=instance, data=data))
+
     def respond(self, instance, *, status_code=status.HTTP_200_OK) -> Response:
         # Read back through the scoped queryset, so the answer carries the same annotations as a GET.
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
@@ -212,6 +218,18 @@ class PortfolioViewSet(ApiHeadersMixin, ExportMixin, mixins.ListModelMixin, mixi
 
     def retrieve(self, request, *args, **kwargs):
         return self.respond(self.get_object())
+
+    # Detail actions (`POST <record>/<action>/`) that change the record, and so need its ETag in If-Match
+    # as a change does; the schema declares If-Match, 412 and 428 on them.
+    if_match_actions: tuple[str, ...] = ()
+
+    def locked_object(self):
+        """The record of a changing detail action: scope (404), then If-Match (428/412) under a row lock.
+        Call it inside `transaction.atomic()`."""
+        instance = self.get_object()
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        check_if_match(self.request, locked)
+        return locked
 
 
 class CreateMixin:
@@ -222,17 +240,17 @@ class CreateMixin:
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = change_reason(request, data)
-        require_editable(request.user, self.owner_organization_id(data=data))
+        self.check_write(data=data)
         instance = self.perform_create_service(actor=self.actor(), data=data, reason=reason)
         return self.respond(instance, status_code=status.HTTP_201_CREATED)
 
 
-class UpdateMixin:
-    """PUT/PATCH: scope (404), permission (403), If-Match (428/412), validation (400), then the service."""
+class PartialUpdateMixin:
+    """PATCH: scope (404), permission (403), If-Match (428/412), validation (400), then the service."""
 
-    def update(self, request, *args, partial: bool = False, **kwargs):
+    def _change(self, request, *args, partial: bool = False, **kwargs):
         instance = self.get_object()
-        require_editable(request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         with transaction.atomic():
             # Lock the row so the If-Match comparison and the write see the same version.
             locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -244,14 +262,21 @@ class UpdateMixin:
                 # An empty PATCH changes nothing: no write, no change-log row, the same ETag.
                 return self.respond(locked)
             reason = change_reason(request, data, required=True)
-            require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+            self.check_write(instance=locked, data=data)
             updated = self.perform_update_service(
                 actor=self.actor(), instance=locked, data=data, reason=reason
             )
         return self.respond(updated)
 
     def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+        return self._change(request, *args, partial=True, **kwargs)
+
+
+class UpdateMixin(PartialUpdateMixin):
+    """PUT and PATCH (PUT replaces every writable field)."""
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        return self._change(request, *args, partial=partial, **kwargs)
 
 
 class DestroyMixin:
@@ -259,7 +284,7 @@ class DestroyMixin:
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
-        require_editable(request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         body = dict(request.data) if isinstance(request.data, dict) else {}
         with transaction.atomic():
             locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -342,29 +367,14 @@ def reference_codes(model, state: dict) -> dict:
 BULK_MAX = 500
 
 
-class BulkMixin:
-    """`POST`, `PATCH` and `DELETE` on `<list>/bulk/` with a JSON array (at most BULK_MAX records): each record
-    checked and written as a single one would be, all in one transaction — the first refusal undoes the
-    rest — and recorded in the change log under the request's one batch ID. Changes and deletions name each
-    record by its key and carry its own `etag`."""
+class BulkWrites:
+    """`<list>/bulk/` with a JSON array (at most BULK_MAX records): each record checked and written as a
+    single one would be, all in one transaction — the first refusal undoes the rest — and recorded in the
+    change log under the request's one batch ID. Changes and deletions name each record by its key and
+    carry its own `etag`. `BulkMixin` offers POST, PATCH and DELETE; `BulkCreateMixin` and
+    `BulkChangeMixin` one of them, for records whose other writes the API does not offer."""
 
-    bulk_methods = ("post", "patch", "delete")
-
-    @extend_schema(summary="Create several records at once (all or nothing)")
-    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
-    def bulk(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="Change several records at once, each with its ETag (all or nothing)")
-    @bulk.mapping.patch
-    def bulk_partial_update(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
-
-    @extend_schema(summary="Delete several records at once, each with its ETag (all or nothing)",
-                   responses={204: None})
-    @bulk.mapping.delete
-    def bulk_destroy(self, request, *args, **kwargs):
-        return self._bulk(request, self._bulk_delete_one, status.HTTP_204_NO_CONTENT)
+    bulk_methods: tuple[str, ...] = ()
 
     @property
     def bulk_key(self) -> str:
@@ -389,6 +399,9 @@ class BulkMixin:
                     written.append(handler(request, dict(item)))
                 except exceptions.ValidationError as exc:
                     raise exceptions.ValidationError({str(index): exc.detail}) from exc
+                except ApplicationError as exc:  # a service's refusal, named by the record too
+                    raise type(exc)(f"{index}番目: {exc.message_ja}", f"Record {index}: {exc.message_en}",
+                                    extra=exc.extra) from exc
                 except exceptions.APIException as exc:
                     if hasattr(exc, "message_ja"):
                         raise type(exc)(f"{index}番目: {exc.message_ja}", f"Record {index}: {exc.message_en}") from exc
@@ -406,7 +419,7 @@ class BulkMixin:
             raise exceptions.ValidationError({self.bulk_key: [bilingual(
                 "対象レコードのキーを指定してください", "Give the key of the record to change")]})
         instance = get_object_or_404(self.get_queryset(), **{self.lookup_field: value})
-        require_editable(self.request.user, self.owner_organization_id(instance=instance))
+        self.check_write(instance=instance)
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         etag = item.pop("etag", None)
         check_if_match(self.request, locked, header=etag if isinstance(etag, str) else "")
@@ -417,7 +430,7 @@ class BulkMixin:
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason = change_reason(request, data)
-        require_editable(request.user, self.owner_organization_id(data=data))
+        self.check_write(data=data)
         return self.perform_create_service(actor=self.actor(), data=data, reason=reason)
 
     def _bulk_update_one(self, request, item):
@@ -428,7 +441,7 @@ class BulkMixin:
         if not {key for key in data if key != "reason"}:
             return locked
         reason = change_reason(request, data, required=True)
-        require_editable(request.user, self.owner_organization_id(instance=locked, data=data))
+        self.check_write(instance=locked, data=data)
         return self.perform_update_service(actor=self.actor(), instance=locked, data=data, reason=reason)
 
     def _bulk_delete_one(self, request, item):
@@ -436,6 +449,55 @@ class BulkMixin:
         self.perform_delete_service(actor=self.actor(), instance=locked,
                                     reason=change_reason(request, item, required=True))
         return locked
+
+
+_CREATE_SUMMARY = "Create several records at once (all or nothing)"
+_CHANGE_SUMMARY = "Change several records at once, each with its ETag (all or nothing)"
+
+
+class BulkMixin(BulkWrites):
+    """`POST`, `PATCH` and `DELETE` on `<list>/bulk/`."""
+
+    bulk_methods = ("post", "patch", "delete")
+
+    @extend_schema(summary=_CREATE_SUMMARY)
+    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
+    def bulk(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_CHANGE_SUMMARY)
+    @bulk.mapping.patch
+    def bulk_partial_update(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
+
+    @extend_schema(summary="Delete several records at once, each with its ETag (all or nothing)",
+                   responses={204: None})
+    @bulk.mapping.delete
+    def bulk_destroy(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_delete_one, status.HTTP_204_NO_CONTENT)
+
+
+class BulkCreateMixin(BulkWrites):
+    """`POST` on `<list>/bulk/` only."""
+
+    bulk_methods = ("post",)
+
+    @extend_schema(summary=_CREATE_SUMMARY)
+    @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None, filter_backends=[])
+    def bulk(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_create_one, status.HTTP_201_CREATED)
+
+
+class BulkChangeMixin(BulkWrites):
+    """`PATCH` on `<list>/bulk/` only."""
+
+    bulk_methods = ("patch",)
+
+    @extend_schema(summary=_CHANGE_SUMMARY)
+    @action(detail=False, methods=["patch"], url_path="bulk", url_name="bulk", pagination_class=None,
+            filter_backends=[])
+    def bulk_partial_update(self, request, *args, **kwargs):
+        return self._bulk(request, self._bulk_update_one, status.HTTP_200_OK)
 
 
 class WritableViewSet(BulkMixin, CreateMixin, UpdateMixin, DestroyMixin, PortfolioViewSet):

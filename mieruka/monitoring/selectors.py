@@ -250,3 +250,8 @@ def monitoring_overview_for(*, projects: list[Project], as_of: datetime.date) ->
                                 flagged=risk.human_rating_better(human, result.level),
                                 overdue=facts[p.pk].overdue_reports))
     return rows
+
+
+def status_report_list() -> QuerySet[StatusReport]:
+    """Every status report with its project and filer (the API lists scope it by the project's organization)."""
+    return StatusReport.objects.select_related("project", "project__organization", "filed_by")

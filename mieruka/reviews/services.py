@@ -22,7 +22,7 @@ from mieruka.core.audit import (
     serialize_object,
 )
 from mieruka.core.choices import ChangeAction, Role
-from mieruka.core.errors import ApplicationError
+from mieruka.core.errors import ApplicationError, PermissionRefused
 from mieruka.core.notifications import notification_send
 from mieruka.core.permissions import user_role
 
@@ -78,6 +78,11 @@ def _refuse(ja: str, en: str) -> None:
     raise ApplicationError(ja, en)
 
 
+def _forbid(ja: str, en: str) -> None:
+    """A refusal because of who asks (not of what is asked): the API answers it with 403."""
+    raise PermissionRefused(ja, en)
+
+
 def _user_of(actor: Actor):
     return actor.user
 
@@ -112,15 +117,15 @@ def _check_transition(*, user, review: Review, to_state: str, reason: str) -> Ru
             f"A review cannot move from {review.state} to {to_state}",
         )
     if rule.side == PJMO and not access.is_project_editor(user, review.project):
-        _refuse("このレビューを提出できるのは当該プロジェクトのPJMO（編集者）のみです",
+        _forbid("このレビューを提出できるのは当該プロジェクトのPJMO（編集者）のみです",
                 "Only the project's PJMO editors may submit this review")
     if rule.side == REVIEWER:
         if access.is_admin(user):
             pass
         elif not access.is_reviewer(user):
-            _refuse("レビューの審査はレビュアーのみが行えます", "Only reviewers may review")
+            _forbid("レビューの審査はレビュアーのみが行えます", "Only reviewers may review")
         elif review.reviewer_id is not None and review.reviewer_id != user.pk:
-            _refuse("このレビューは他のレビュアーに割り当てられています",
+            _forbid("このレビューは他のレビュアーに割り当てられています",
                     "This review is assigned to another reviewer")
         elif review.reviewer_id is None and review.state != S.SUBMITTED:
             _refuse("このレビューには担当レビュアーがいません", "This review has no assigned reviewer")
@@ -190,7 +195,7 @@ def review_create(*, actor: Actor, project, fiscal_year: int, stage: str, review
     user = _user_of(actor)
     if user is not None or actor.source not in ("cli", "import", "demo"):
         if not (access.is_admin(user) or access.is_reviewer(user) or access.is_project_editor(user, project)):
-            _refuse("このプロジェクトのレビューを作成する権限がありません",
+            _forbid("このプロジェクトのレビューを作成する権限がありません",
                     "You may not open a review of this project")
     if stage not in ReviewStage.values:
         _refuse(f"レビュー種別が不正です（{stage}）", f"Unknown review stage ({stage})")
@@ -262,7 +267,7 @@ def finding_create(
     """Raise a finding or condition in a review being examined; the owner is notified."""
     user = _user_of(actor)
     if not access.can_review(user, review):
-        _refuse("指摘事項を登録できるのは担当レビュアーのみです", "Only the review's reviewers may raise findings")
+        _forbid("指摘事項を登録できるのは担当レビュアーのみです", "Only the review's reviewers may raise findings")
     if review.state not in FINDING_STATES:
         _refuse("指摘事項は提出済み・審査中のレビューにのみ登録できます",
                 "Findings can be raised only while a review is submitted or in review")
@@ -306,14 +311,14 @@ def finding_update(
     )
     pjmo_side = access.is_project_editor(user, finding.project) or (user is not None and finding.owner_id == user.pk)
     if not (reviewer_side or pjmo_side):
-        _refuse("この指摘事項を更新する権限がありません", "You may not update this finding")
+        _forbid("この指摘事項を更新する権限がありません", "You may not update this finding")
     data: dict = {}
     if status is not None and status != finding.status:
         if status not in FindingStatus.values:
             _refuse(f"対応状況が不正です（{status}）", f"Unknown follow-up status ({status})")
         allowed = REVIEWER_STATUSES if reviewer_side else PJMO_STATUSES
         if status not in allowed:
-            _refuse("指摘事項の完了・取下げはレビュアーが判断します",
+            _forbid("指摘事項の完了・取下げはレビュアーが判断します",
                     "Only reviewers may close or withdraw a finding")
         closing = status in (FindingStatus.CLOSED, FindingStatus.WITHDRAWN)
         if closing and not ((response if response is not None else finding.response) or "").strip():
@@ -325,11 +330,11 @@ def finding_update(
         data["response"] = response
     if owner is not ... and owner != finding.owner:
         if not reviewer_side:
-            _refuse("担当者の変更はレビュアーが行います", "Only reviewers may reassign a finding")
+            _forbid("担当者の変更はレビュアーが行います", "Only reviewers may reassign a finding")
         data["owner"] = owner
     if due_on is not ... and due_on != finding.due_on:
         if not reviewer_side:
-            _refuse("期限の変更はレビュアーが行います", "Only reviewers may change the due date")
+            _forbid("期限の変更はレビュアーが行います", "Only reviewers may change the due date")
         data["due_on"] = due_on
     if not data:
         return finding
@@ -387,7 +392,7 @@ def review_follow_up(*, actor: Actor, review: Review, mode: str, reason: str, su
     reviewer assigned to help the PJMO)."""
     user = _user_of(actor)
     if not (access.is_admin(user) or access.is_assigned_reviewer(user, review)):
-        _refuse("フォローアップを設定できるのは担当レビュアーのみです",
+        _forbid("フォローアップを設定できるのは担当レビュアーのみです",
                 "Only the assigned reviewer may set the follow-up")
     if review.state not in FOLLOW_UP_STATES:
         _refuse("フォローアップは審査中・条件付き承認・差戻しのレビューにのみ設定できます",
@@ -423,7 +428,7 @@ def review_follow_up(*, actor: Actor, review: Review, mode: str, reason: str, su
 def review_assign(*, actor: Actor, review: Review, reviewer) -> Review:
     """Assign (or reassign) the reviewer of a review not yet decided; administrators only."""
     if not access.is_admin(_user_of(actor)):
-        _refuse("レビュアーの割当ては管理者が行います", "Only administrators assign reviewers")
+        _forbid("レビュアーの割当ては管理者が行います", "Only administrators assign reviewers")
     if review.state in (S.APPROVED, S.APPROVED_WITH_CONDITIONS):
         _refuse("判断済みのレビューの担当は変更できません", "A decided review cannot be reassigned")
     if reviewer is not None and user_role(reviewer) not in (Role.REVIEWER, Role.ADMIN):

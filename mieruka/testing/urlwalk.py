@@ -54,8 +54,9 @@ def _records():
     from mieruka.contracts.models import CloudUsage, Contract
     from mieruka.core.models import ObjectChange, SavedView
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+    from mieruka.monitoring.models import StatusReport
     from mieruka.organizations.models import Organization
-    from mieruka.plans.models import Initiative, MidTermPlan
+    from mieruka.plans.models import Decision, Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.reviews.models import Finding, Review
     from mieruka.tasks.models import TaskRun
@@ -113,6 +114,13 @@ def _records():
         "api:budget-line-detail": (BudgetLine.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
         "api:cloud-usage-detail": (CloudUsage.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
         "api:change-detail": change,
+        **{f"api:review-{v}": review for v in ("detail", "transition", "follow-up", "checklist")},
+        "api:finding-detail": (Finding.objects.all(), "project__organization", lambda o: {"pk": o.pk}),
+        "api:status-report-detail": (StatusReport.objects.all(), "project__organization", lambda o: {"pk": o.pk}),
+        "api:plan-detail": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code}),
+        "api:decision-detail": (Decision.objects.all(), "system__organization", lambda o: {"pk": o.pk}),
+        **{f"api:campaign-{v}": campaign for v in ("detail", "open", "close")},
+        **{f"api:return-{v}": ret for v in ("detail", "items", "answers", "submit", "accept", "send-back")},
         "change_detail": change,
         "object_history": (InformationSystem.objects.all(), "organization",
                            lambda o: {"model": "inventory.informationsystem", "pk": o.pk}),
@@ -228,5 +236,12 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
         "api:schema": [{"format": "json"}],
         "api:system-export": [{**org, "format": "csv"}, {"format": "xlsx", "important": "yes"}, {"format": "json"}],
         "api:contract-export": [{"format": "csv"}, {"format": "json", **org}],
+        "api:review-list": [org, {"limit": "1000"}, {"state": "submitted"}],
+        "api:finding-list": [org, {"limit": "1000"}, {"q": "経費"}],
+        "api:status-report-list": [org, {"limit": "1000"}],
+        "api:plan-list": [org, {"limit": "1000"}],
+        "api:decision-list": [org, {"limit": "1000"}, {"kind": "merge"}],
+        "api:campaign-list": [{"limit": "1000"}],
+        "api:return-list": [org, {"limit": "1000"}],
     }.get(route.name, [])
     return (COMMON_QUERIES if not route.params else [{}]) + own

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mieruka.core.audit import audited_update
 from mieruka.testing import factories
+from mieruka.testing.oversight import oversight_records
 
 from .base import ApiTestCase
 
@@ -16,6 +17,13 @@ LISTS = [
     "/api/v1/interfaces/",
     "/api/v1/budget-lines/",
     "/api/v1/changes/",
+    "/api/v1/reviews/",
+    "/api/v1/findings/",
+    "/api/v1/status-reports/",
+    "/api/v1/plans/",
+    "/api/v1/decisions/",
+    "/api/v1/campaigns/",
+    "/api/v1/returns/",
 ]
 
 
@@ -32,6 +40,7 @@ class QueryCountTest(ApiTestCase):
             factories.project(systems=[system])
             factories.organization(parent=self.mhlw, kind="division", order=None)
             audited_update(actor=self.actor(), instance=system, data={"purpose": "更新"})
+            oversight_records(self.mhlw)
 
     def count_queries(self, client, url):
         with CaptureQueriesContext(connection) as queries:

@@ -137,3 +137,28 @@ class SchemaTellsTheTruthTest(ApiTestCase):
 
     def test_the_schema_names_the_server_it_came_from(self):
         assert self.schema["servers"] == [{"url": "http://testserver", "description": "This Mieruka installation"}]
+
+    def test_the_oversight_endpoints_are_typed_and_their_workflow_steps_need_if_match(self):
+        params = {p["name"]: p["schema"] for p in self.schema["paths"]["/api/v1/reviews/"]["get"]["parameters"]}
+        assert params["fiscal_year"]["type"] == "integer" and params["organization"] == {"type": "string"}
+        assert params["state"]["$ref"] == "#/components/schemas/ReviewStateEnum"
+        record = self.schema["components"]["schemas"]["ReviewOutput"]["properties"]["state"]
+        assert record["allOf"][0]["$ref"] == "#/components/schemas/ReviewStateEnum"
+        assert self.component(params["state"])["enum"][:3] == ["draft", "submitted", "in_review"]
+        assert self.parameter("/api/v1/findings/", "severity")["schema"]["$ref"].endswith("/SeverityEnum")
+        assert self.parameter("/api/v1/returns/", "status")["schema"]["$ref"].endswith("/ReturnStatusEnum")
+        assert self.parameter("/api/v1/decisions/{id}/", "id")["schema"]["type"] == "integer"
+        for path in ("/api/v1/reviews/{id}/transition/", "/api/v1/reviews/{id}/follow-up/",
+                     "/api/v1/campaigns/{id}/open/", "/api/v1/campaigns/{id}/close/", "/api/v1/returns/{id}/submit/",
+                     "/api/v1/returns/{id}/accept/", "/api/v1/returns/{id}/send-back/"):
+            with self.subTest(path=path):
+                operation = self.schema["paths"][path]["post"]
+                assert {"404", "412", "428"} <= set(operation["responses"])
+                assert next(p for p in operation["parameters"] if p["name"] == "If-Match")["required"]
+        for path in ("/api/v1/reviews/", "/api/v1/findings/", "/api/v1/status-reports/", "/api/v1/plans/",
+                     "/api/v1/decisions/", "/api/v1/campaigns/", "/api/v1/returns/"):
+            with self.subTest(path=path):
+                names = {p["name"] for p in self.schema["paths"][path]["get"]["parameters"]}
+                assert {"limit", "offset", "brief", "fields"} <= names
+                if path != "/api/v1/returns/":
+                    assert "created__gte" in names

@@ -16,6 +16,7 @@ from schemathesis import GenerationMode
 from mieruka.api.services import token_create
 from mieruka.conf.wsgi import application
 from mieruka.testing import factories
+from mieruka.testing.oversight import oversight_records
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -49,6 +50,7 @@ def admin_key(db, django_user_model, in_process_requests):
     factories.budget_line(system=system)
     factories.interface(from_system=system, to_system=factories.system(organization=ministry))
     factories.project(systems=[system])
+    oversight_records(ministry)  # a review, finding, status report, plan, decision, campaign and return
     admin = django_user_model.objects.create_superuser("st-admin", "st@example.go.jp", "x-unused-password-1")
     return token_create(user=admin, name="schemathesis", days=1)[1]
 

@@ -9,6 +9,12 @@ from mieruka.testing import factories
 
 from .base import ApiTestCase
 
+OVERSIGHT_ENDPOINTS = {
+    "reviews": "/api/v1/reviews/", "findings": "/api/v1/findings/", "status_reports": "/api/v1/status-reports/",
+    "plans": "/api/v1/plans/", "decisions": "/api/v1/decisions/", "campaigns": "/api/v1/campaigns/",
+    "returns": "/api/v1/returns/",
+}
+
 
 class MinistryScopeTest(ApiTestCase):
     @classmethod
@@ -42,6 +48,22 @@ class MinistryScopeTest(ApiTestCase):
                 assert "MOJ" not in text and self.foreign.system_id not in text and "法務省" not in text
         assert client.get("/api/v1/systems/?q=年金").json()["count"] == 1
         assert client.get("/api/v1/systems/?organization=MOJ").json()["count"] == 0
+
+    def test_a_pjmo_sees_no_other_ministrys_oversight_records(self):
+        from mieruka.testing.oversight import oversight_records
+
+        own, foreign = oversight_records(self.mhlw_bureau), oversight_records(self.moj)
+        client = self.api(self.pjmo)
+        for name, path in OVERSIGHT_ENDPOINTS.items():
+            with self.subTest(endpoint=path):
+                body = client.get(path).json()
+                ids = {r["id"] for r in body["results"]}
+                assert own[name].pk in ids and foreign[name].pk not in ids, (ids, own[name].pk)
+                assert body["count"] == len(ids)
+                self.assert_error(client.get(f"{path}{foreign[name].pk if name != 'plans' else foreign[name].code}/"),
+                                  404, "not_found")
+                assert "MOJ" not in str(body["results"]) and self.foreign.system_id not in str(body["results"])
+        assert self.api(self.analyst).get("/api/v1/reviews/").json()["count"] == 2
 
     def test_an_analyst_sees_every_ministry(self):
         assert self.api(self.analyst).get("/api/v1/systems/?q=年金").json()["count"] == 2
