@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -41,6 +41,14 @@ def validate_string_list(value):
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValidationError(bilingual("文字列のリストで指定してください", "Must be a list of strings"))
 
+
+
+# A system or project ID is part of every address that names it (pages, API, exports): letters, digits,
+# hyphens and underscores, starting with a letter or digit.
+record_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    message=_("Use letters, digits, hyphens and underscores only, starting with a letter or digit."),
+)
 
 class SharedPlatform(TimestampedModel):
     """A shared government platform systems may use: GIMA, GPKI, gBizID, JPKI, GSS, government cloud, …"""
@@ -88,7 +96,7 @@ class BusinessFunction(TimestampedModel):
 class InformationSystem(TimestampedModel):
     """A government information system, identified by its stable system ID (情報システムID)."""
 
-    system_id = models.CharField(_("system ID"), max_length=32, unique=True)
+    system_id = models.CharField(_("system ID"), max_length=32, unique=True, validators=[record_code_validator])
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     organization = models.ForeignKey(
@@ -253,7 +261,7 @@ def designation_value_label(field: str, value: str) -> str:
 class Project(TimestampedModel):
     """A project (プロジェクト) that develops or runs one or more systems, with its PJMO staffing and KPI."""
 
-    project_id = models.CharField(_("project ID"), max_length=32, unique=True)
+    project_id = models.CharField(_("project ID"), max_length=32, unique=True, validators=[record_code_validator])
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     organization = models.ForeignKey(
         "organizations.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,

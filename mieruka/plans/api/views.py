@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from mieruka.api.permissions import PortfolioPermission
 from mieruka.api.viewsets import BulkCreateMixin, CreateMixin, PortfolioViewSet
 
 from ..filtersets import DecisionFilterSet, PlanFilterSet
@@ -16,10 +17,21 @@ from .serializers import (
 )
 
 
+class PlanWritePermission(PortfolioPermission):
+    """Signed-in users read and may attempt to register a plan; the plan services allow the ministry's
+    editors and the Digital Agency's roles, as the plan pages do, and refuse everyone else (403)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated)
+
+
 class PlanViewSet(BulkCreateMixin, CreateMixin, PortfolioViewSet):
     """Ministries' mid-term plans (各府省中長期計画) with their initiatives and targets, scoped by the
-    plan's organization. Its editors (and administrators) register a plan with POST (several with
+    plan's organization. Its editors and the Digital Agency register a plan with POST (several with
     `POST bulk/`)."""
+
+    permission_classes = [PlanWritePermission]
 
     lookup_field = "code"
     scope_field = "organization"
@@ -34,8 +46,13 @@ class PlanViewSet(BulkCreateMixin, CreateMixin, PortfolioViewSet):
             Prefetch("initiatives", queryset=Initiative.objects.order_by("code").prefetch_related(
                 "systems", "projects")))
 
+    def check_write(self, *, instance=None, data=None):
+        # As on the plan pages: the ministry's editors and the Digital Agency's roles register plans; the
+        # service decides (and refuses with 403), so the API and the pages cannot disagree.
+        return
+
     def perform_create_service(self, *, actor, data, reason):
-        return plan_create(actor=actor, **data)
+        return plan_create(actor=actor, reason=reason, **data)
 
 
 class DecisionViewSet(BulkCreateMixin, CreateMixin, PortfolioViewSet):

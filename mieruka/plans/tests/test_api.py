@@ -50,10 +50,14 @@ class PlanApiTest(ApiTestCase):
         assert ObjectChange.objects.filter(changed_object_id=response.json()["id"], source="api").exists()
         response = self.api(self.pjmo_other).post("/api/v1/plans/", {**payload, "code": "X"}, format="json")
         self.assert_error(response, 403, "permission_denied")
-        self.assert_error(self.api(self.analyst).post("/api/v1/plans/", {**payload, "code": "Y"}, format="json"),
+        self.assert_error(self.api(self.viewer).post("/api/v1/plans/", {**payload, "code": "Y"}, format="json"),
                           403, "permission_denied")
+        # The Digital Agency's analysts register plans for any ministry, as on the plan pages.
+        response = self.api(self.analyst).post("/api/v1/plans/", {**payload, "code": "MHLW-2036"}, format="json")
+        assert response.status_code == 201, response.json()
         response = self.api(self.pjmo).post("/api/v1/plans/", payload, format="json")
-        self.assert_error(response, 400, "application_error")  # the code is taken
+        self.assert_error(response, 400, "validation_error")  # the code is taken
+        assert "MHLW-2031" in response.content.decode()
         assert not MidTermPlan.objects.filter(code__in=["X", "Y"]).exists()
 
 
