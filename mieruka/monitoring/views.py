@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -56,6 +58,12 @@ def report_create(request, project_id: str):
         raise Http404
     today = timezone.localdate()
     initial = {"period_end": selectors.quarter_end_on_or_before(today)}
+    try:  # the home page links to the period that is due
+        asked = datetime.date.fromisoformat(request.GET.get("period_end", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and selectors.is_quarter_end(asked):
+        initial["period_end"] = asked
     form = StatusReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

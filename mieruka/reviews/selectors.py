@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mieruka.core.permissions import scope_queryset
 from mieruka.core.search import search_terms
 from mieruka.inventory.models import InformationSystem
 
-from .choices import OPEN_STATUSES, STAGE_ORDER
+from .choices import OPEN_STATUSES, STAGE_ORDER, ReviewState
 from .models import Finding, Review
 
 
@@ -153,3 +155,39 @@ def findings_by_project(project_ids) -> dict[int, int]:
                    .order_by().values_list("project_id").annotate(n=Count("id"))):
         counts[pid] = n
     return counts
+
+
+# ------------------------------------------------------------------ the home page's work lists
+
+
+def review_due_days() -> int:
+    return int(getattr(settings, "MIERUKA_REVIEW_DUE_DAYS", 30))
+
+
+def review_queue(*, user, today: datetime.date) -> list[Review]:
+    """Submitted reviews waiting on this reviewer (assigned to them, or to nobody yet).
+
+    A review is due `MIERUKA_REVIEW_DUE_DAYS` after it was submitted; each carries `due_on` and `days_late`.
+    Oldest due first.
+    """
+    # The same reviews as the list's "waiting for me" filter, so the link below the panel shows them all.
+    qs = review_list(user=user).filter(
+        Q(state=ReviewState.SUBMITTED, reviewer__isnull=True)
+        | Q(state__in=[ReviewState.SUBMITTED, ReviewState.IN_REVIEW], reviewer=user))
+    rows = list(qs.order_by("submitted_on", "pk"))
+    days = datetime.timedelta(days=review_due_days())
+    for r in rows:
+        r.due_on = r.submitted_on + days if r.submitted_on else None
+        r.days_late = max((today - r.due_on).days, 0) if r.due_on else 0
+    return rows
+
+
+def open_findings_due(*, user, today: datetime.date, limit: int = 10) -> dict:
+    """Open findings and conditions of the user's projects, overdue first, then by due date."""
+    qs = finding_list(user=user).filter(status__in=OPEN_STATUSES)
+    total = qs.count()
+    if not total:
+        return {"findings": [], "total": 0, "overdue": 0}
+    overdue = qs.filter(due_on__lt=today).count()
+    rows = list(qs.order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
+    return {"findings": rows, "total": total, "overdue": overdue}
