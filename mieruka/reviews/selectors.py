@@ -117,30 +117,37 @@ def similar_system_scores(*, systems: list[InformationSystem], candidates: list[
 
 def similar_findings(*, user, review: Review, limit: int = 10) -> list[dict]:
     """Findings raised before on other projects whose systems resemble this project's (by function and
-    purpose), best match first; offered to the reviewer and the PJMO as know-how."""
+    purpose), best match first; offered to the reviewer and the PJMO as know-how.
+
+    Each candidate system is scored once, from the few columns the score needs; only the findings shown
+    are read in full (reading every earlier finding with its project's systems took seconds at demo size).
+    """
     systems = list(review.project.systems.all())
     if not systems:
         return []
-    findings = list(
-        finding_list(user=user).exclude(project=review.project)
-        .filter(Q(review__fiscal_year__lt=review.fiscal_year) | Q(review__fiscal_year=review.fiscal_year,
-                                                                   created__lt=review.created))
-        .prefetch_related("project__systems")
-    )
-    if not findings:
+    earlier = (finding_list(user=user).exclude(project=review.project)
+               .filter(Q(review__fiscal_year__lt=review.fiscal_year) | Q(review__fiscal_year=review.fiscal_year,
+                                                                         created__lt=review.created)))
+    through = InformationSystem.projects.through
+    links = list(through.objects.filter(project_id__in=earlier.order_by().values("project_id"))
+                 .values_list("project_id", "informationsystem_id"))
+    if not links:
         return []
-    candidates = {s.pk: s for f in findings for s in f.project.systems.all()}
+    candidates = {c.pk: c for c in InformationSystem.objects.filter(pk__in={sid for _pid, sid in links})
+                  .only("pk", "system_id", "name_ja", "purpose", "functions")}
     scores = similar_system_scores(systems=systems, candidates=list(candidates.values()))
-    ranked = []
-    for f in findings:
-        best = max((scores[s.pk] + (s,) for s in f.project.systems.all() if s.pk in scores),
-                   key=lambda t: t[0], default=None)
-        if best is None:
-            continue
-        score, shared, system = best
-        ranked.append({"finding": f, "score": score, "system": system, "shared_functions": shared})
-    ranked.sort(key=lambda r: (-r["score"], r["finding"].severity != "high", -r["finding"].pk))
-    return ranked[:limit]
+    best: dict[int, tuple] = {}  # project → (score, shared functions, system): its best-matching system
+    for pid, sid in sorted(links, key=lambda link: candidates[link[1]].system_id):
+        if sid in scores and (pid not in best or scores[sid][0] > best[pid][0]):
+            best[pid] = scores[sid] + (candidates[sid],)
+    if not best:
+        return []
+    rows = list(earlier.filter(project_id__in=list(best)).order_by().values_list("pk", "project_id", "severity"))
+    rows.sort(key=lambda r: (-best[r[1]][0], r[2] != "high", -r[0]))
+    rows = rows[:limit]
+    findings = earlier.in_bulk([pk for pk, _pid, _severity in rows])
+    return [{"finding": findings[pk], "score": best[pid][0], "system": best[pid][2],
+             "shared_functions": best[pid][1]} for pk, pid, _severity in rows]
 
 
 def review_counts(*, user) -> dict:
