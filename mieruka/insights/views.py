@@ -7,6 +7,7 @@ import importlib.util
 import math
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem, SharedPlatform
 
-from . import charts, conf, exports, figures, selectors, services
+from . import bundle, charts, conf, exports, figures, selectors, services
 from .choices import ClusterVerdict, PairVerdict
 
 
@@ -50,7 +51,14 @@ def plotly_js(request):
     path = _plotly_path()
     if not path.is_file():
         raise Http404("plotly.min.js not found")
-    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+    encoding = bundle.choose_encoding(request.headers.get("Accept-Encoding", ""))
+    if encoding:
+        path = bundle.compressed(path, version=plotly_version(), encoding=encoding,
+                                 folder=Path(settings.STATIC_ROOT) / "insights-bundle")
+    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8", filename="plotly.min.js")
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
