@@ -25,5 +25,5 @@ def risk_rising_panel(request) -> dict | None:
     """For analysts: important projects whose own rating got worse in the latest report."""
     if user_role(request.user) not in (Role.ADMIN, Role.ANALYST):
         return None
-    rising = selectors.risk_rising(user=request.user)
+    rising = selectors.risk_rising(user=request.user, today=timezone.localdate())
     return {"rising": rising} if rising else None

@@ -255,11 +255,13 @@ class RisingRisk:
     latest: StatusReport
 
 
-def risk_rising(*, user) -> list[RisingRisk]:
+def risk_rising(*, user, today: datetime.date) -> list[RisingRisk]:
     """Important projects whose latest overall rating is worse than the one before (green → amber → red)."""
     projects = {p.pk: p for p in important_projects(user=user)}
     last_two: dict[int, list[StatusReport]] = defaultdict(list)
-    for report in (StatusReport.objects.filter(project_id__in=list(projects))
+    # Only the last year's reports: a rating that worsened longer ago is history, not a signal.
+    since = min(recent_periods(today=today)) - datetime.timedelta(days=1)
+    for report in (StatusReport.objects.filter(project_id__in=list(projects), period_end__gte=since)
                    .only("id", "project_id", "period_end", "overall").order_by("project_id", "-period_end")):
         if len(last_two[report.project_id]) < 2:
             last_two[report.project_id].append(report)

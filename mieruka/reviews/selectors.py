@@ -192,9 +192,9 @@ def review_queue(*, user, today: datetime.date) -> list[Review]:
 def open_findings_due(*, user, today: datetime.date, limit: int = 10) -> dict:
     """Open findings and conditions of the user's projects, overdue first, then by due date."""
     qs = finding_list(user=user).filter(status__in=OPEN_STATUSES)
-    total = qs.count()
+    counts = qs.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    total, overdue = counts["total"], counts["overdue"]
     if not total:
         return {"findings": [], "total": 0, "overdue": 0}
-    overdue = qs.filter(due_on__lt=today).count()
     rows = list(qs.order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
     return {"findings": rows, "total": total, "overdue": overdue}
