@@ -355,6 +355,8 @@ MEDIA_URL = "media/"
 # Reporting: records not confirmed for this many days are marked stale; reminders this many days ahead.
 MIERUKA_STALE_AFTER_DAYS = env_int("MIERUKA_STALE_AFTER_DAYS", 365)
 MIERUKA_REPORTING_DUE_SOON_DAYS = env_int("MIERUKA_REPORTING_DUE_SOON_DAYS", 7)
+# Reviews: a submitted review is due for its reviewer's decision this many days after submission.
+MIERUKA_REVIEW_DUE_DAYS = env_int("MIERUKA_REVIEW_DUE_DAYS", 30)
 
 # --- Sign-in: throttling (django-axes) and single sign-on (OpenID Connect) ---------------------------------
 # See docs/security.md. Everything about how people sign in is in this block.

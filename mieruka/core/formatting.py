@@ -56,3 +56,13 @@ def yen_in(amount: int | None, unit: str) -> str:
 
 def yen_exact(amount: int | None) -> str:
     return "" if amount is None else f"{amount:,}円"
+
+
+def days_late(due_on: datetime.date | None, *, today: datetime.date | None = None) -> int:
+    """Whole days past a deadline (0 when none, not yet due, or due today)."""
+    if due_on is None:
+        return 0
+    if isinstance(due_on, datetime.datetime):
+        due_on = due_on.date()
+    today = today or datetime.date.today()
+    return max((today - due_on).days, 0)

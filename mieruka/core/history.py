@@ -150,3 +150,29 @@ def changes_with_fields(changes: Iterable[ObjectChange], user=None) -> list[tupl
     formatter = ValueFormatter().prefetch(changes)
     return [(change, change_fields(change, formatter, user=user)) for change in changes]
 
+
+
+def group_batches(rows: list[tuple[ObjectChange, list[FieldChange]]], *, own_type_id: int | None = None) -> list[dict]:
+    """A history page's rows with each batch of attached-record changes folded into one entry.
+
+    Consecutive changes made in one request (one import, one budget edit) to records of one type other
+    than the record's own (its budget lines, its interfaces) become {"batch": [...rows], "first": change,
+    "count": n}; every other change stays {"row": (change, fields)}. A system's history was pages of one
+    card per budget line.
+    """
+    out: list[dict] = []
+    for change, fields in rows:
+        last = out[-1] if out else None
+        foldable = (change.request_id is not None and change.changed_object_type_id != own_type_id)
+        if foldable and last is not None:
+            first = last["first"] if "batch" in last else last["row"][0]
+            if (first.request_id == change.request_id
+                    and first.changed_object_type_id == change.changed_object_type_id
+                    and first.changed_object_type_id != own_type_id):
+                if "row" in last:
+                    out[-1] = last = {"batch": [last["row"]], "first": first}
+                last["batch"].append((change, fields))
+                last["count"] = len(last["batch"])
+                continue
+        out.append({"row": (change, fields)})
+    return out

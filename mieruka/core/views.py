@@ -19,7 +19,7 @@ from .auth import SiteAuthenticationForm
 from .choices import ChangeAction, ChangeSource
 from .errors import bilingual, parse_query_int
 from .formatting import fiscal_year_of
-from .history import change_fields, changes_with_fields
+from .history import change_fields, changes_with_fields, group_batches
 from .panels import home_panels
 from .permissions import can_read_object, reads_everything, visible_organization_ids
 
@@ -161,6 +161,7 @@ def object_history(request, model: str, pk: int):
     rows = changes_with_fields(page.object_list, user=request.user)
     return render(request, "core/object_history.html", {
         "instance": instance, "model_name": model_class._meta.verbose_name, "page": page, "rows": rows,
+        "entries": group_batches(rows, own_type_id=ct.pk),
         "title": str(instance) if instance is not None else page.object_list[0].object_repr,
     })
 

@@ -36,6 +36,9 @@ class Chart:
     notes: list[str] = field(default_factory=list)
     list_url: str = ""  # the list of every record behind the chart (its bars link to their own slices)
 
+    def __post_init__(self):
+        readable(self.figure)
+
     @property
     def empty(self) -> bool:
         return not self.rows
@@ -51,9 +54,10 @@ def layout(
 ) -> dict:
     base = {
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
+        "margin": {"l": 70, "r": 20, "t": 30, "b": 60},
         "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif", "size": 13, "color": "#1a1a1a"},
-        "legend": {"orientation": "h", "y": -0.2},
+        # Above the plot, left-aligned: a legend below it sat on long axis labels.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "colorway": PALETTE,
         "xaxis": {"title": {"text": x_title}, "automargin": True},
         "yaxis": {"title": {"text": y_title}, "automargin": True, "rangemode": "tozero"},
@@ -83,3 +87,46 @@ def _csv_value(value, kind: str):
     if kind == "percent" and isinstance(value, float):
         return f"{value:.1f}"
     return value
+
+
+# d3 formats: thousands separators, no SI prefixes ("600k" read as 600 thousand yen when it meant 600,000
+# million), at most one decimal.
+VALUE_TICKS = ",~f"
+VALUE_TEXT = ",.1~f"
+
+
+def readable(figure: dict) -> dict:
+    """Make any figure readable the same way: the value axis with thousands separators and never an SI
+    prefix, numeric labels on bars, long category labels wrapped onto lines. Changes `figure` in place."""
+    data = figure.get("data") or []
+    layout = figure.setdefault("layout", {})
+    horizontal = any(t.get("orientation") == "h" for t in data if t.get("type") == "bar")
+    value_axis, category_axis = ("xaxis", "yaxis") if horizontal else ("yaxis", "xaxis")
+    axis = layout.setdefault(value_axis, {})
+    axis.setdefault("tickformat", VALUE_TICKS)
+    axis.setdefault("separatethousands", True)
+    axis.setdefault("exponentformat", "none")
+    layout.setdefault(category_axis, {}).setdefault("automargin", True)
+    letter = value_axis[0]
+    for trace in data:
+        if trace.get("type") != "bar":
+            continue
+        trace.setdefault("texttemplate", "%{" + letter + ":" + VALUE_TEXT + "}")
+        trace.setdefault("textposition", "auto")
+        trace.setdefault("cliponaxis", False)
+        trace.setdefault("hovertemplate", "%{" + category_axis[0] + "}: %{" + letter + ":" + VALUE_TEXT
+                         + "}<extra>%{fullData.name}</extra>")
+        labels = trace.get(category_axis[0])
+        if isinstance(labels, list) and any(isinstance(v, str) and len(v) > WRAP_AT for v in labels):
+            trace[category_axis[0]] = [wrap_label(v) for v in labels]
+    return figure
+
+
+WRAP_AT = 14
+
+
+def wrap_label(value, width: int = WRAP_AT):
+    """A long axis label on several lines (Plotly breaks lines at <br>); Japanese has no spaces to break at."""
+    if not isinstance(value, str) or len(value) <= width:
+        return value
+    return "<br>".join(value[i:i + width] for i in range(0, len(value), width))

@@ -38,5 +38,9 @@ TREND_YEARS = 5
 LOW_EXECUTION_RATE = 0.7
 # A budget request this much above last year's initial operating budget is a risk signal.
 OPERATING_GROWTH = 0.2
-# Above this many systems the architecture graph asks for a narrower filter.
-GRAPH_MAX_SYSTEMS = 1500
+# Above this many systems the whole architecture graph is not drawn (a thousand dots read as nothing and
+# took seconds): the page shows ministries × platforms and offers one system's neighbourhood instead.
+GRAPH_MAX_SYSTEMS = 150
+# A system's neighbourhood on the architecture page: interfaces this many hops out (default, most).
+NEIGHBOURHOOD_HOPS = 2
+NEIGHBOURHOOD_MAX_HOPS = 3

@@ -40,3 +40,8 @@ def similar_to_review_panel(request, *, review):
     ]
     rows = selectors.similar_to_drafts(drafts=drafts, exclude={s.pk for s in systems}, visible=_visible(request))
     return {"rows": rows, "empty": False, "threshold": conf.similarity_threshold(), "review": review}
+
+
+def consolidation_panel(request, *, system):
+    """On the system page: the systems a reviewer judged to duplicate this one."""
+    return {"system": system, "candidates": selectors.consolidation_candidates_for(system=system)}

@@ -956,6 +956,41 @@ def architecture_edges(*, system_ids: set[int] | None = None) -> list[tuple[tupl
     return edges
 
 
+def system_neighbourhood(*, system: InformationSystem, hops: int, tree: OrgTree) -> dict:
+    """The systems within `hops` interfaces of `system` (either direction), the interfaces among them with
+    their kind, and the shared platforms the system uses; each system with its distance and ministry."""
+    links = list(Interface.objects.order_by().values_list("from_system_id", "to_system_id", "kind"))
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b, _kind in links:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    depth = {system.pk: 0}
+    frontier = [system.pk]
+    for d in range(1, hops + 1):
+        nxt = []
+        for pk in frontier:
+            for other in neighbours.get(pk, ()):
+                if other not in depth:
+                    depth[other] = d
+                    nxt.append(other)
+        frontier = nxt
+    rows = {r["id"]: {**r, "depth": depth[r["id"]], "root": tree.root_of(r["organization_id"])}
+            for r in InformationSystem.objects.filter(pk__in=list(depth))
+            .values("id", "system_id", "name_ja", "organization_id", "status")}
+    edges = [(a, b, kind) for a, b, kind in links if a in rows and b in rows]
+    platforms = list(system.platforms.order_by("code").values("id", "code", "name_ja"))
+    return {"center": system.pk, "systems": rows, "edges": edges, "platforms": platforms, "hops": hops,
+            "roots": {pk: tree.nodes[pk] for pk in {r["root"] for r in rows.values()} if pk in tree.nodes}}
+
+
+def system_choices(*, scope_ids: tuple[int, ...] | None = None) -> list[tuple[str, str]]:
+    """(system ID, name) of the systems in use, for the search boxes' suggestions (a datalist)."""
+    qs = InformationSystem.objects.exclude(status="retired").order_by("system_id")
+    if scope_ids is not None:
+        qs = qs.filter(organization_id__in=scope_ids)
+    return list(qs.values_list("system_id", "name_ja"))
+
+
 def impact_of(*, node: tuple[str, int], tree: OrgTree) -> dict:
     """Everything that depends on a system or platform, with depth, and the organizations affected."""
     depths = graph.dependents(edges=architecture_edges(), start=node)

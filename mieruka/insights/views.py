@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import math
+from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,9 +24,10 @@ from django.views.decorators.http import require_POST
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import fiscal_year_of
+from mieruka.inventory.choices import InterfaceKind
 from mieruka.inventory.models import InformationSystem, SharedPlatform
 
-from . import charts, conf, drilldown, exports, figures, selectors, services
+from . import bundle, charts, conf, drilldown, exports, figures, selectors, services
 from .choices import ClusterVerdict, PairVerdict
 
 
@@ -50,7 +53,14 @@ def plotly_js(request):
     path = _plotly_path()
     if not path.is_file():
         raise Http404("plotly.min.js not found")
-    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+    encoding = bundle.choose_encoding(request.headers.get("Accept-Encoding", ""))
+    if encoding:
+        path = bundle.compressed(path, version=plotly_version(), encoding=encoding,
+                                 folder=Path(settings.STATIC_ROOT) / "insights-bundle")
+    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8", filename="plotly.min.js")
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
@@ -184,7 +194,13 @@ def architecture(request):
     scope_ids = tuple(tree.subtree(org.id)) if org else None
     platforms = list(SharedPlatform.objects.order_by("code"))
     platform = next((p for p in platforms if p.code == request.GET.get("platform")), None)
-    data = selectors.architecture_graph(scope_ids=scope_ids, platform=platform, tree=tree)
+    focus, hops, focus_error = _focus_system(request)
+    if focus is not None:
+        data = {"too_many": 0, "systems": [], "focus": True}
+        neighbourhood = selectors.system_neighbourhood(system=focus, hops=hops, tree=tree)
+    else:
+        data = selectors.architecture_graph(scope_ids=scope_ids, platform=platform, tree=tree)
+        neighbourhood = None
     matrix = figures.platform_matrix(
         matrix=selectors.platform_adoption_matrix(tree=tree, scope_ids=scope_ids)
     )
@@ -202,7 +218,7 @@ def architecture(request):
     if target and impact_target is None:
         impact_error = _("No system or platform “%(target)s” was found.") % {"target": target}
 
-    graph_chart = _graph_chart(data, tree)
+    graph_chart = _neighbourhood_chart(neighbourhood) if neighbourhood else _graph_chart(data, tree)
     return _csv_or_page(
         request,
         [matrix, graph_chart],
@@ -220,7 +236,102 @@ def architecture(request):
             "impact_query": target,
             "impact_error": impact_error,
             "max_systems": conf.GRAPH_MAX_SYSTEMS,
+            "focus": focus, "hops": hops, "focus_error": focus_error, "neighbourhood": neighbourhood,
+            "hop_choices": range(1, conf.NEIGHBOURHOOD_MAX_HOPS + 1),
+            "system_choices": selectors.system_choices(scope_ids=scope_ids),
         },
+    )
+
+
+def _focus_system(request):
+    """The system whose neighbourhood is asked for (`?system=S00123&hops=2`), the hops, and an error."""
+    code = (request.GET.get("system") or "").strip().split(" ")[0]
+    hops = _int_or_none(request.GET.get("hops")) or conf.NEIGHBOURHOOD_HOPS
+    hops = max(1, min(conf.NEIGHBOURHOOD_MAX_HOPS, hops))
+    if not code:
+        return None, hops, ""
+    system = InformationSystem.objects.filter(system_id=code).first()
+    if system is None:
+        return None, hops, _("No system or platform “%(target)s” was found.") % {"target": code}
+    return system, hops, ""
+
+
+def _neighbourhood_chart(data: dict) -> charts.Chart:
+    """One system's neighbourhood: the system in the middle, each hop on a ring further out, every node and
+    interface labelled (the whole graph of a thousand systems showed nothing one could read)."""
+    systems = data["systems"]
+    rings: dict[int, list[int]] = defaultdict(list)
+    for pk, row in sorted(systems.items(), key=lambda item: (item[1]["root"], item[1]["system_id"])):
+        rings[row["depth"]].append(pk)
+    pos = {}
+    for depth, members in rings.items():
+        for i, pk in enumerate(members):
+            angle = 2 * math.pi * i / max(len(members), 1) + depth * 0.4
+            pos[("system", pk)] = (depth * math.cos(angle), depth * math.sin(angle))
+    for i, p in enumerate(data["platforms"]):
+        angle = math.pi / 2 + 2 * math.pi * i / max(len(data["platforms"]), 1)
+        pos[("platform", p["id"])] = (0.45 * math.cos(angle), 0.45 * math.sin(angle))
+    kinds = dict(InterfaceKind.choices)
+    line_x, line_y, mid_x, mid_y, mid_text, rows = [], [], [], [], [], []
+    for a, b, kind in data["edges"]:
+        (ax, ay), (bx, by) = pos[("system", a)], pos[("system", b)]
+        line_x += [ax, bx, None]
+        line_y += [ay, by, None]
+        mid_x.append((ax + bx) / 2)
+        mid_y.append((ay + by) / 2)
+        mid_text.append(str(kinds.get(kind, kind)))
+        rows.append({"from": f"{systems[a]['system_id']} {systems[a]['name_ja']}", "kind": str(kinds.get(kind, kind)),
+                     "to": f"{systems[b]['system_id']} {systems[b]['name_ja']}",
+                     "hops": max(systems[a]["depth"], systems[b]["depth"])})
+    center = ("system", data["center"])
+    use_x, use_y = [], []
+    for p in data["platforms"]:
+        use_x += [pos[center][0], pos[("platform", p["id"])][0], None]
+        use_y += [pos[center][1], pos[("platform", p["id"])][1], None]
+        rows.append({"from": f"{systems[data['center']]['system_id']} {systems[data['center']]['name_ja']}",
+                     "kind": _("uses platform"), "to": p["name_ja"], "hops": 1})
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": _("Interfaces"), "x": line_x, "y": line_y,
+         "line": {"color": "#b04a00", "width": 1.5}, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "name": _("Platform use"), "x": use_x, "y": use_y,
+         "line": {"color": "#5c5c5c", "width": 1, "dash": "dot"}, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "text", "name": _("Kind of interface"), "x": mid_x, "y": mid_y, "text": mid_text,
+         "textfont": {"size": 10, "color": "#8a4b00"}, "hoverinfo": "skip", "showlegend": False},
+    ]
+    for i, (root_id, root) in enumerate(sorted(data["roots"].items(), key=lambda item: item[1].name_ja)):
+        members = [pk for pk, r in systems.items() if r["root"] == root_id]
+        traces.append({
+            "type": "scatter", "mode": "markers+text", "name": root.name_ja,
+            "x": [pos[("system", pk)][0] for pk in members], "y": [pos[("system", pk)][1] for pk in members],
+            "text": [f"{systems[pk]['system_id']}<br>{charts.wrap_label(systems[pk]['name_ja'], 12)}" for pk in members],
+            "textposition": "bottom center", "textfont": {"size": 11},
+            "customdata": [f"system:{systems[pk]['system_id']}" for pk in members],
+            "marker": {"size": [18 if pk == data["center"] else 11 for pk in members],
+                       "color": charts.PALETTE[i % len(charts.PALETTE)]},
+            "hovertemplate": "%{text}<extra>%{fullData.name}</extra>",
+        })
+    if data["platforms"]:
+        traces.append({
+            "type": "scatter", "mode": "markers+text", "name": _("Shared platforms"),
+            "x": [pos[("platform", p["id"])][0] for p in data["platforms"]],
+            "y": [pos[("platform", p["id"])][1] for p in data["platforms"]],
+            "text": [p["name_ja"] for p in data["platforms"]], "textposition": "top center",
+            "customdata": [f"platform:{p['code']}" for p in data["platforms"]],
+            "marker": {"size": 14, "symbol": "square", "color": "#1a1a1a"},
+            "hovertemplate": "%{text}<extra></extra>",
+        })
+    focus = systems[data["center"]]
+    return charts.Chart(
+        name="architecture_graph",
+        title=_("Neighbourhood of %(system)s") % {"system": f"{focus['system_id']} {focus['name_ja']}"},
+        description=_("Systems linked to it by interfaces, up to %(hops)d hops out (one ring per hop), and "
+                      "the shared platforms it uses.") % {"hops": data["hops"]},
+        columns=[charts.Column("from", _("From system")), charts.Column("kind", _("Link")),
+                 charts.Column("to", _("To system or platform")), charts.Column("hops", _("Hops out"), "int")],
+        rows=rows,
+        figure={"data": traces, "layout": charts.layout(
+            height=640, xaxis={"visible": False, "constrain": "domain"},
+            yaxis={"visible": False, "scaleanchor": "x", "constrain": "domain"}, hovermode="closest")},
     )
 
 
@@ -293,7 +404,7 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
                 "name": _("Shared platforms"),
                 "x": [pos[("platform", p["id"])][0] for p in plist],
                 "y": [pos[("platform", p["id"])][1] for p in plist],
-                "text": [p["code"] for p in plist],
+                "text": [p["name_ja"] for p in plist],
                 "textposition": "top center",
                 "customdata": [f"platform:{p['code']}" for p in plist],
                 "marker": {"size": 16, "symbol": "square", "color": "#1a1a1a"},

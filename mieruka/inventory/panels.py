@@ -1,5 +1,8 @@
 """Panels that higher apps add to inventory's pages, through registries inventory owns.
 
+`system_panels` / `project_panels` compose the system and project pages; `system_list_extras` /
+`project_list_extras` add to each page of the lists; `system_draft_panels` serve the system form.
+
 Inventory never imports the apps that register (see docs/architecture.md). An app registers from its
 `AppConfig.ready()`:
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mieruka.core.panels import PanelRegistry
+from mieruka.core.panels import ListExtras, PanelRegistry
 
 
 @dataclass(frozen=True)
@@ -33,3 +36,15 @@ class SystemDraft:
 
 
 system_draft_panels = PanelRegistry()
+
+
+# The system and project pages. Slots: `title` (badges beside the name), `summary` (the line under the
+# heading), `main` (sections after the overview). `context(request, system=…)` / `(request, project=…)`.
+PAGE_SLOTS = ("title", "summary", "main")
+system_panels = PanelRegistry(slots=PAGE_SLOTS)
+project_panels = PanelRegistry(slots=PAGE_SLOTS)
+
+# What higher apps add to each row of the systems and projects lists: `loader(objects) -> {key: value}`
+# with one query per page; the list templates read the keys (`decisions`, `fresh`).
+system_list_extras = ListExtras()
+project_list_extras = ListExtras()

@@ -49,7 +49,14 @@ from .forms import (
     SystemForm,
 )
 from .models import InformationSystem, Project
-from .panels import SystemDraft, system_draft_panels
+from .panels import (
+    SystemDraft,
+    project_list_extras,
+    project_panels,
+    system_draft_panels,
+    system_list_extras,
+    system_panels,
+)
 from .registry import project_signals, system_signals
 
 # ---------------------------------------------------------------- shared helpers
@@ -101,14 +108,9 @@ def _project_for(request, project_id: str, *, edit: bool = False) -> Project:
     return project
 
 
-def _oversight_marks(objects, *, kind: str) -> dict:
-    """Stop decisions and freshness for one page of a list, in one query each (not one per row)."""
-    from mieruka.plans.selectors import decisions_for_projects, decisions_for_systems
-    from mieruka.reporting.selectors import freshness_for
-
-    objects = list(objects)
-    lookup = decisions_for_systems if kind == "systems" else decisions_for_projects
-    return {"decisions": lookup([o.pk for o in objects]), "fresh": freshness_for(objects)}
+def _list_extras(objects, *, kind: str) -> dict:
+    """What other apps add to one page of a list (stop decisions, freshness), each in one query."""
+    return (system_list_extras if kind == "systems" else project_list_extras).load(objects)
 
 
 def _organization_allowed(request, form) -> bool:
@@ -244,7 +246,7 @@ def system_list(request):
         "row_signals": signals,
         "can_edit": can_edit(request.user, InformationSystem),
         **_list_context(request, list_name="systems", columns=SYSTEM_COLUMNS, page=page, filterset=filterset),
-        **_oversight_marks(page.object_list, kind="systems"),
+        **_list_extras(page.object_list, kind="systems"),
     })
 
 
@@ -333,6 +335,7 @@ def system_detail(request, system_id: str):
         "previous_ids": system.previous_ids.all(),
         "pending_proposals": system.designation_proposals.filter(status="pending"),
         "show_restricted": can_see_restricted(request.user),
+        "panels": system_panels.render_slots(request, system=system),
     })
 
 
@@ -602,7 +605,7 @@ def project_list(request):
         "row_signals": signals,
         "can_edit": can_edit(request.user, Project),
         **_list_context(request, list_name="projects", columns=PROJECT_COLUMNS, page=page, filterset=filterset),
-        **_oversight_marks(page.object_list, kind="projects"),
+        **_list_extras(page.object_list, kind="projects"),
     })
 
 
@@ -643,6 +646,7 @@ def project_detail(request, project_id: str):
         "op_total": op_total,
         "history": selectors.history_with_diffs(instance=project, limit=10, user=request.user),
         "can_edit": can_edit_organization(request.user, project.organization_id),
+        "panels": project_panels.render_slots(request, project=project),
     })
 
 

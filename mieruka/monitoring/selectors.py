@@ -255,3 +255,47 @@ def monitoring_overview_for(*, projects: list[Project], as_of: datetime.date) ->
 def status_report_list() -> QuerySet[StatusReport]:
     """Every status report with its project and filer (the API lists scope it by the project's organization)."""
     return StatusReport.objects.select_related("project", "project__organization", "filed_by")
+
+
+# ------------------------------------------------------------------ the home page's work lists
+
+
+def reports_due(*, user, today: datetime.date, soon_days: int = 14) -> dict:
+    """For a PJMO: status reports of its important projects overdue, and those due within `soon_days`."""
+    projects = list(important_projects(user=user).order_by("project_id"))
+    if not projects:
+        return {"overdue": [], "due_soon": [], "period_end": None, "due_on": None}
+    period = next_due_period(today=today)
+    due = due_date(period)
+    due_soon = []
+    if (due - today).days <= soon_days:
+        filed = set(StatusReport.objects.filter(project__in=projects, period_end=period)
+                    .values_list("project_id", flat=True))
+        due_soon = [p for p in projects if p.pk not in filed and not (p.starts_on and p.starts_on > period)]
+    return {"overdue": overdue_reports(projects=projects, today=today), "due_soon": due_soon,
+            "period_end": period, "due_on": due, "days_left": (due - today).days}
+
+
+@dataclass(frozen=True)
+class RisingRisk:
+    project: Project
+    previous: StatusReport
+    latest: StatusReport
+
+
+def risk_rising(*, user, today: datetime.date) -> list[RisingRisk]:
+    """Important projects whose latest overall rating is worse than the one before (green → amber → red)."""
+    projects = {p.pk: p for p in important_projects(user=user)}
+    last_two: dict[int, list[StatusReport]] = defaultdict(list)
+    # Only the last year's reports: a rating that worsened longer ago is history, not a signal.
+    since = min(recent_periods(today=today)) - datetime.timedelta(days=1)
+    for report in (StatusReport.objects.filter(project_id__in=list(projects), period_end__gte=since)
+                   .only("id", "project_id", "period_end", "overall").order_by("project_id", "-period_end")):
+        if len(last_two[report.project_id]) < 2:
+            last_two[report.project_id].append(report)
+    out = []
+    for pk, reports in last_two.items():
+        if len(reports) == 2 and risk.RANK.get(reports[0].overall, -1) > risk.RANK.get(reports[1].overall, 99):
+            out.append(RisingRisk(project=projects[pk], previous=reports[1], latest=reports[0]))
+    out.sort(key=lambda r: (-risk.RANK[r.latest.overall], r.project.project_id))
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -65,6 +67,12 @@ def report_create(request, project_id: str):
         raise Http404
     today = timezone.localdate()
     initial = {"period_end": risk.period_end_on_or_before(today, project.reporting_frequency)}
+    try:  # the home page links to the period that is due
+        asked = datetime.date.fromisoformat(request.GET.get("period_end", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and asked <= today and risk.period_end_on_or_before(asked, project.reporting_frequency) == asked:
+        initial["period_end"] = asked
     form = StatusReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

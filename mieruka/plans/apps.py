@@ -15,6 +15,24 @@ class PlansConfig(AppConfig):
 
         home_panels.register(name="plans.stop_alarms", template="plans/includes/home_stop_alarms.html",
                              context=home_stop_alarms_panel, order=10)
+        # The system and project pages and lists are inventory's: the decision badge goes there through
+        # inventory's registries.
+        from mieruka.inventory.panels import (
+            project_list_extras,
+            project_panels,
+            system_list_extras,
+            system_panels,
+        )
+
+        from . import panels
+
+        template = "plans/includes/decision_panel.html"
+        system_panels.register(name="plans.decision", template=template, context=panels.system_decision_panel,
+                               slot="title", order=10)
+        project_panels.register(name="plans.decision", template=template, context=panels.project_decision_panel,
+                                slot="title", order=10)
+        system_list_extras.register(name="plans.decisions", loader=panels.system_list_decisions)
+        project_list_extras.register(name="plans.decisions", loader=panels.project_list_decisions)
         self._register_signals()
 
     @staticmethod

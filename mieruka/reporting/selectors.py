@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mieruka.core.choices import Role
@@ -263,7 +264,9 @@ def stale_filter(queryset: QuerySet, *, stale: bool = True) -> QuerySet:
     cutoff = stale_cutoff()
     qs = freshness_annotate(queryset)
     fresh = Q(confirmed_at__gte=cutoff) | Q(confirmed_at__isnull=True, created__gte=cutoff)
-    return qs.exclude(fresh) if stale else qs.filter(fresh)
+    # Spelled out rather than exclude(fresh): NOT over a NULL confirmation would drop the never-confirmed.
+    old = Q(confirmed_at__lt=cutoff) | Q(confirmed_at__isnull=True, created__lt=cutoff)
+    return qs.filter(old if stale else fresh)
 
 
 def stale_counts(*, user=None) -> dict[str, dict[str, int]]:
@@ -295,3 +298,67 @@ def stale_counts(*, user=None) -> dict[str, dict[str, int]]:
 def confirmation_counts_by_campaign() -> dict[int, int]:
     return dict(Confirmation.objects.filter(campaign__isnull=False).order_by().values_list("campaign")
                 .annotate(n=Count("id")))
+
+
+# ------------------------------------------------------------------ the home page's work lists
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "MIERUKA_REPORTING_DUE_SOON_DAYS", 7))
+
+
+def returns_due(*, user, today: datetime.date) -> list[Return]:
+    """Returns the user's organizations still owe that are past due or due within the due-soon window.
+
+    Most overdue first; each carries `days_late` (0 when not yet due) and `days_left`.
+    """
+    horizon = today + datetime.timedelta(days=due_soon_days())
+    rows = list(returns_waiting_for(user=user).filter(campaign__due_on__lte=horizon))
+    for r in rows:
+        r.days_late = max((today - r.campaign.due_on).days, 0)
+        r.days_left = max((r.campaign.due_on - today).days, 0)
+    return rows
+
+
+def overdue_returns_by_ministry(*, today: datetime.date) -> list[dict]:
+    """Unsubmitted returns of open campaigns past their due date, per top-level organization (建制順).
+
+    Each row: the ministry, how many returns it owes, the most days late, and the returns themselves.
+    """
+    from mieruka.organizations.models import Organization
+
+    late = list(Return.objects.filter(
+        campaign__status=CampaignStatus.OPEN, campaign__due_on__lt=today,
+        status__in=[ReturnStatus.NOT_STARTED, ReturnStatus.IN_PROGRESS, ReturnStatus.SENT_BACK],
+    ).select_related("campaign", "organization").order_by("campaign__due_on", "pk"))
+    if not late:
+        return []
+    parents = dict(Organization.objects.values_list("pk", "parent_id"))
+
+    def top(pk):
+        while parents.get(pk) is not None:
+            pk = parents[pk]
+        return pk
+
+    groups: dict[int, list[Return]] = {}
+    for r in late:
+        r.days_late = (today - r.campaign.due_on).days
+        groups.setdefault(top(r.organization_id), []).append(r)
+    ministries = Organization.objects.in_bulk(list(groups))
+    rows = [{"ministry": ministries[pk], "returns": rs, "count": len(rs),
+             "max_days_late": max(r.days_late for r in rs)} for pk, rs in groups.items()]
+    rows.sort(key=lambda row: (row["ministry"].order, row["ministry"].code))
+    return rows
+
+
+def stalest_systems(*, user, limit: int = 10) -> dict:
+    """Systems in use not confirmed within the stale window, longest unconfirmed first, and their count."""
+    from mieruka.core.permissions import scope_queryset
+    from mieruka.inventory.models import InformationSystem
+
+    qs = stale_filter(scope_queryset(user, InformationSystem.objects.exclude(status="retired")))
+    total = qs.count()
+    # A record never confirmed counts from its registration, as on the record's own page.
+    rows = list(qs.select_related("organization").annotate(
+        reference=Coalesce("confirmed_at", "created")).order_by("reference", "system_id")[:limit])
+    return {"total": total, "systems": rows, "stale_days": stale_after_days()}

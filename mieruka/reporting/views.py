@@ -152,6 +152,17 @@ def _page_items(blocks):
     return [item for b in blocks for item in b.items]
 
 
+def _confirm_all_page(request, *, ret, form):
+    """The question before "confirm everything else unchanged": how many fields it would confirm."""
+    pending = selectors.campaign_burden(campaign=ret.campaign, returns=[ret])[0].pending
+    carried = [(k, v) for k in request.POST if k not in ("csrfmiddlewaretoken", "action", "confirm_all")
+               for v in request.POST.getlist(k)]
+    return render(request, "reporting/return_confirm_all.html", {
+        "ret": ret, "campaign": ret.campaign, "pending": pending,
+        "carried": carried, "action_url": request.get_full_path(),
+    })
+
+
 @login_required
 def return_detail(request, pk: int):
     """A return: pre-filled facts to confirm (one action per record or for all) or correct."""
@@ -171,6 +182,10 @@ def return_detail(request, pk: int):
         if form.is_valid():
             actor = Actor.from_request(request)
             action = request.POST.get("action", "save")
+            if action == "confirm_all" and request.POST.get("confirm_all") != "yes":
+                # Confirming every remaining field is one click that answers many questions at once: ask
+                # first, on a page of its own (no script needed), carrying what was typed so nothing is lost.
+                return _confirm_all_page(request, ret=ret, form=form)
             try:
                 # Saving the edits and confirming the rest is one change: both happen or neither.
                 with transaction.atomic():
@@ -197,6 +212,7 @@ def return_detail(request, pk: int):
     is_admin = _is_admin(request.user)
     return render(request, "reporting/return_detail.html", {
         "ret": ret, "campaign": ret.campaign, "page": page, "form": form, "editable": editable, "only": only,
+        "submitted": ret.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED),
         "burden": burden, "is_admin": is_admin,
         "differences": selectors.return_differences(ret=ret) if ret.status == ReturnStatus.SUBMITTED else [],
         "send_back_form": SendBackForm(), "can_submit": editable and burden.pending == 0,

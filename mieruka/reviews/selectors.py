@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mieruka.core.permissions import scope_queryset
 from mieruka.core.search import search_terms
 from mieruka.inventory.models import InformationSystem
 
-from .choices import OPEN_STATUSES, STAGE_ORDER
+from .choices import OPEN_STATUSES, STAGE_ORDER, ReviewState
 from .models import Finding, Review
 
 
@@ -115,30 +117,37 @@ def similar_system_scores(*, systems: list[InformationSystem], candidates: list[
 
 def similar_findings(*, user, review: Review, limit: int = 10) -> list[dict]:
     """Findings raised before on other projects whose systems resemble this project's (by function and
-    purpose), best match first; offered to the reviewer and the PJMO as know-how."""
+    purpose), best match first; offered to the reviewer and the PJMO as know-how.
+
+    Each candidate system is scored once, from the few columns the score needs; only the findings shown
+    are read in full (reading every earlier finding with its project's systems took seconds at demo size).
+    """
     systems = list(review.project.systems.all())
     if not systems:
         return []
-    findings = list(
-        finding_list(user=user).exclude(project=review.project)
-        .filter(Q(review__fiscal_year__lt=review.fiscal_year) | Q(review__fiscal_year=review.fiscal_year,
-                                                                   created__lt=review.created))
-        .prefetch_related("project__systems")
-    )
-    if not findings:
+    earlier = (finding_list(user=user).exclude(project=review.project)
+               .filter(Q(review__fiscal_year__lt=review.fiscal_year) | Q(review__fiscal_year=review.fiscal_year,
+                                                                         created__lt=review.created)))
+    through = InformationSystem.projects.through
+    links = list(through.objects.filter(project_id__in=earlier.order_by().values("project_id"))
+                 .values_list("project_id", "informationsystem_id"))
+    if not links:
         return []
-    candidates = {s.pk: s for f in findings for s in f.project.systems.all()}
+    candidates = {c.pk: c for c in InformationSystem.objects.filter(pk__in={sid for _pid, sid in links})
+                  .only("pk", "system_id", "name_ja", "purpose", "functions")}
     scores = similar_system_scores(systems=systems, candidates=list(candidates.values()))
-    ranked = []
-    for f in findings:
-        best = max((scores[s.pk] + (s,) for s in f.project.systems.all() if s.pk in scores),
-                   key=lambda t: t[0], default=None)
-        if best is None:
-            continue
-        score, shared, system = best
-        ranked.append({"finding": f, "score": score, "system": system, "shared_functions": shared})
-    ranked.sort(key=lambda r: (-r["score"], r["finding"].severity != "high", -r["finding"].pk))
-    return ranked[:limit]
+    best: dict[int, tuple] = {}  # project → (score, shared functions, system): its best-matching system
+    for pid, sid in sorted(links, key=lambda link: candidates[link[1]].system_id):
+        if sid in scores and (pid not in best or scores[sid][0] > best[pid][0]):
+            best[pid] = scores[sid] + (candidates[sid],)
+    if not best:
+        return []
+    rows = list(earlier.filter(project_id__in=list(best)).order_by().values_list("pk", "project_id", "severity"))
+    rows.sort(key=lambda r: (-best[r[1]][0], r[2] != "high", -r[0]))
+    rows = rows[:limit]
+    findings = earlier.in_bulk([pk for pk, _pid, _severity in rows])
+    return [{"finding": findings[pk], "score": best[pid][0], "system": best[pid][2],
+             "shared_functions": best[pid][1]} for pk, pid, _severity in rows]
 
 
 def review_counts(*, user) -> dict:
@@ -153,3 +162,39 @@ def findings_by_project(project_ids) -> dict[int, int]:
                    .order_by().values_list("project_id").annotate(n=Count("id"))):
         counts[pid] = n
     return counts
+
+
+# ------------------------------------------------------------------ the home page's work lists
+
+
+def review_due_days() -> int:
+    return int(getattr(settings, "MIERUKA_REVIEW_DUE_DAYS", 30))
+
+
+def review_queue(*, user, today: datetime.date) -> list[Review]:
+    """Submitted reviews waiting on this reviewer (assigned to them, or to nobody yet).
+
+    A review is due `MIERUKA_REVIEW_DUE_DAYS` after it was submitted; each carries `due_on` and `days_late`.
+    Oldest due first.
+    """
+    # The same reviews as the list's "waiting for me" filter, so the link below the panel shows them all.
+    qs = review_list(user=user).filter(
+        Q(state=ReviewState.SUBMITTED, reviewer__isnull=True)
+        | Q(state__in=[ReviewState.SUBMITTED, ReviewState.IN_REVIEW], reviewer=user))
+    rows = list(qs.order_by("submitted_on", "pk"))
+    days = datetime.timedelta(days=review_due_days())
+    for r in rows:
+        r.due_on = r.submitted_on + days if r.submitted_on else None
+        r.days_late = max((today - r.due_on).days, 0) if r.due_on else 0
+    return rows
+
+
+def open_findings_due(*, user, today: datetime.date, limit: int = 10) -> dict:
+    """Open findings and conditions of the user's projects, overdue first, then by due date."""
+    qs = finding_list(user=user).filter(status__in=OPEN_STATUSES)
+    counts = qs.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    total, overdue = counts["total"], counts["overdue"]
+    if not total:
+        return {"findings": [], "total": 0, "overdue": 0}
+    rows = list(qs.order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
+    return {"findings": rows, "total": total, "overdue": overdue}

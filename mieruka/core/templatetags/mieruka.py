@@ -52,3 +52,19 @@ def content_type_name(content_type):
     """The verbose name of a content type's model (templates cannot reach `_meta`)."""
     model = content_type.model_class() if content_type is not None else None
     return model._meta.verbose_name if model is not None else getattr(content_type, "model", "")
+
+
+@register.simple_tag
+def overdue(due_on, done=False):
+    """A 期限超過 badge with the days late once a deadline has passed (nothing when done or not yet due).
+
+    `done` is what makes the deadline no longer matter: a submitted return, a closed finding.
+    """
+    from django.utils import timezone
+    from django.utils.translation import ngettext, pgettext
+
+    late = 0 if done else formatting.days_late(due_on, today=timezone.localdate())
+    if not late:
+        return ""
+    return format_html('<span class="badge badge--bad badge--overdue">{} <span class="badge__days">{}</span></span>',
+                       pgettext("deadline badge", "Overdue"), ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late})

@@ -71,3 +71,48 @@ class ArchitectureTests(PortfolioTestCase):
             response = self.get()
         self.assertEqual(response.context["graph"]["too_many"], 5)
         self.assertNotContains(response, 'data-chart="architecture_graph"')
+
+
+class NeighbourhoodTests(PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        portfolio.build(cls)
+
+    def get(self, **params):
+        self.login()
+        return self.client.get(reverse("insights:architecture"), params)
+
+    def test_the_page_opens_on_one_systems_neighbourhood_with_labelled_interfaces(self):
+        response = self.get(system="MHLW-001", hops=1)
+        data = response.context["neighbourhood"]
+        self.assertEqual({r["system_id"]: r["depth"] for r in data["systems"].values()}, {"MHLW-001": 0, "MOJ-001": 1})
+        chart = response.context["graph_chart"]
+        self.assertEqual([(r["from"].split()[0], r["kind"], r["to"].split()[0]) for r in chart.rows],
+                         [("MOJ-001", "API", "MHLW-001"), ("MHLW-001", "共通基盤を利用", "gBizID")])
+        labels = [t for t in chart.figure["data"] if t.get("mode") == "text"][0]["text"]
+        self.assertEqual(labels, ["API"])  # each interface is labelled with its kind on the graph
+
+    def test_more_hops_reach_further(self):
+        data = self.get(system="MHLW-001", hops=2).context["neighbourhood"]
+        self.assertEqual({r["system_id"]: r["depth"] for r in data["systems"].values()},
+                         {"MHLW-001": 0, "MOJ-001": 1, "DA-001": 2})
+        self.assertEqual(self.get(system="MHLW-001", hops=99).context["hops"], 3)  # at most three
+
+    def test_an_unknown_system_is_reported(self):
+        response = self.get(system="NOPE-1")
+        self.assertIsNone(response.context["neighbourhood"])
+        self.assertContains(response, "NOPE-1", status_code=200)
+
+    def test_the_search_boxes_suggest_systems_and_platforms_show_by_name(self):
+        response = self.get()
+        self.assertContains(response, '<datalist id="system-ids">')
+        self.assertContains(response, '<option value="MOJ-001">')
+        self.assertContains(response, 'list="system-ids"', count=2)  # neighbourhood and impact analysis
+        self.assertContains(response, '<option value="platform:GBIZID">gBizID</option>')
+
+    def test_the_neighbourhood_page_makes_a_fixed_number_of_queries(self):
+        self.get(system="MHLW-001")
+        url = reverse("insights:architecture")
+        with self.assertNumQueries(14):
+            self.client.get(url, {"system": "MHLW-001", "hops": 3})

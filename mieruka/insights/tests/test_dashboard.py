@@ -198,6 +198,25 @@ class PlotlyAssetTests(PortfolioTestCase):
         body = b"".join(response.streaming_content)
         self.assertIn(b"plotly", body[:2000].lower())
 
+    def test_plotly_is_sent_compressed_to_browsers_that_accept_it(self):
+        import gzip
+        import tempfile
+
+        import brotli
+        from django.test import override_settings
+
+        plain = b"".join(self.client.get(reverse("insights:plotly_js")).streaming_content)
+        with tempfile.TemporaryDirectory() as folder, override_settings(STATIC_ROOT=folder):
+            for accept, encoding, decode in (("gzip, deflate, br", "br", brotli.decompress),
+                                             ("gzip", "gzip", gzip.decompress)):
+                for _attempt in range(2):  # made on the first request, read from disk on the next
+                    response = self.client.get(reverse("insights:plotly_js"), headers={"accept-encoding": accept})
+                    self.assertEqual(response["Content-Encoding"], encoding)
+                    self.assertIn("Accept-Encoding", response["Vary"])
+                    body = b"".join(response.streaming_content)
+                    self.assertLess(len(body), len(plain) / 3)
+                    self.assertEqual(decode(body), plain)
+
 
 def test_a_chart_csv_neutralises_formula_text_but_keeps_negative_numbers():
     from mieruka.insights.charts import Chart, Column, to_csv

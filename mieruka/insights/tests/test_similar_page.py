@@ -9,6 +9,7 @@ from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.insights import selectors, services
 from mieruka.insights.models import PairDecision
+from mieruka.insights.panels import consolidation_panel
 from mieruka.insights.selectors import consolidation_candidates_for
 from mieruka.testing.base import PortfolioTestCase
 
@@ -115,7 +116,8 @@ class SimilarPageTests(PortfolioTestCase):
         self.assertEqual(
             [c["other"] for c in consolidation_candidates_for(system=self.subsidy_moj)], [self.subsidy_mhlw]
         )
-        html = render_to_string("insights/includes/system_consolidation.html", {"system": self.subsidy_moj})
+        html = render_to_string("insights/includes/system_consolidation.html",
+                                {"panel": consolidation_panel(None, system=self.subsidy_moj)})
         self.assertIn("MHLW-001", html)
         self.assertIn("同じ業務", html)
 

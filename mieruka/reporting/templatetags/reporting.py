@@ -17,13 +17,19 @@ register = template.Library()
 
 @register.inclusion_tag("reporting/includes/freshness.html", takes_context=True)
 def freshness(context, obj, freshness_map=None, confirm=False):
+    request = context.get("request")
+    return {**freshness_context(request, obj, freshness_map=freshness_map, confirm=confirm),
+            "csrf_token": context.get("csrf_token")}
+
+
+def freshness_context(request, obj, *, freshness_map=None, confirm=False) -> dict:
+    """What `reporting/includes/freshness.html` shows for one record (also the system page's panel)."""
     if freshness_map is not None and obj.pk in freshness_map:
         info = freshness_map[obj.pk]
     elif hasattr(obj, "confirmed_at"):
         info = selectors.freshness_of_annotated(obj)
     else:
         info = selectors.freshness_for([obj])[obj.pk]
-    request = context.get("request")
     user = getattr(request, "user", None)
     role = user_role(user) if user is not None else None
     can_confirm = bool(confirm) and (
@@ -33,5 +39,4 @@ def freshness(context, obj, freshness_map=None, confirm=False):
         "info": info, "obj": obj, "can_confirm": can_confirm, "stale_days": selectors.stale_after_days(),
         "model": f"{obj._meta.app_label}.{obj._meta.model_name}",
         "next": request.get_full_path() if request is not None else "",
-        "csrf_token": context.get("csrf_token"),
     }

@@ -52,6 +52,11 @@ def test_a_pjmo_confirms_and_edits_a_return(browser_page, live_server, django_us
     pension_block.get_by_label("稼働環境").select_option("government_cloud")
     page.get_by_role("button", name="保存し、残りをすべて変更なしとして確認").click()
     page.wait_for_load_state("load")
+    # One click would answer every remaining field: the PJMO is asked first, on a page of its own.
+    assert page.get_by_role("heading", name="残りをすべて変更なしとして確認しますか？").is_visible()
+    axe_check(page)
+    page.get_by_role("button", name="はい、保存して残りをすべて変更なしとして確認する").click()
+    page.wait_for_load_state("load")
     axe_check(page)
     page.get_by_role("button", name="回答を提出する").click()
     page.wait_for_load_state("load")
@@ -64,3 +69,28 @@ def test_a_pjmo_confirms_and_edits_a_return(browser_page, live_server, django_us
     assert states[(pension.pk, "system.hosting")] == ("changed", "government_cloud")
     assert states[(pension.pk, "system.annual_users")] == ("confirmed", 1_000_000)
     assert states[(health.pk, "system.hosting")] == ("confirmed", "government_cloud")
+
+
+@pytest.mark.browser
+def test_the_pjmo_sees_its_overdue_return_on_the_home_page(browser_page, live_server, django_user_model):
+    page = browser_page
+    mhlw = factories.organization(code="MHLW", name_ja="厚生労働省", order=20)
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", PASSWORD)
+    pjmo = django_user_model.objects.create_user("pjmo_mhlw", "pjmo@mhlw.example.go.jp", PASSWORD)
+    UserRole.objects.create(user=pjmo, role="editor", organization=mhlw)
+    factories.system(system_id="MHLW-001", name_ja="年金記録管理システム", organization=mhlw)
+    actor = Actor(user=admin, name="admin", source="web")
+    campaign = services.campaign_create(actor=actor, title="基本情報の確認", fields=["system.hosting"],
+                                        organizations=[mhlw], due_on=datetime.date.today() - datetime.timedelta(days=52))
+    services.campaign_open(actor=actor, campaign=campaign)
+
+    login_with_form(page, live_server.url, "pjmo_mhlw", PASSWORD)
+    visit(page, f"{live_server.url}/")
+    panel = page.get_by_role("region", name="貴組織が提出すべき回答")
+    assert panel.is_visible()
+    assert "期限超過" in panel.inner_text() and "52日超過" in panel.inner_text()
+    screenshot(page, "home-pjmo-overdue-return")
+    panel.get_by_role("link", name="基本情報の確認").click()
+    page.wait_for_load_state("load")
+    assert "52日超過" in page.locator("main").inner_text()
+    axe_check(page)
