@@ -157,7 +157,7 @@ class ImportPageTest(PortfolioTestCase):
         self.login(self.admin)
         response = self.upload(b"hello", name="notes.txt")
         assert response.status_code == 200
-        self.assertContains(response, "Choose a CSV, XLSX or JSON file")
+        self.assertContains(response, "CSV・XLSX・JSON のいずれかのファイルを選んでください")
         assert not ImportUpload.objects.exists()
 
 
