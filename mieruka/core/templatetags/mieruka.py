@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mieruka.core import formatting
+from mieruka.core.errors import english_is_active
 
 register = template.Library()
 
@@ -52,3 +53,31 @@ def content_type_name(content_type):
     """The verbose name of a content type's model (templates cannot reach `_meta`)."""
     model = content_type.model_class() if content_type is not None else None
     return model._meta.verbose_name if model is not None else getattr(content_type, "model", "")
+
+
+@register.filter
+def name(obj):
+    """A record's name in the page's language: its English name on English pages where it has one."""
+    english = getattr(obj, "name_en", "") if english_is_active() else ""
+    return english or getattr(obj, "name_ja", "")
+
+
+# Punctuation that differs between the languages: 、 and （） on Japanese pages, ", " and " ()" on English ones.
+@register.simple_tag
+def list_sep():
+    return ", " if english_is_active() else "、"
+
+
+@register.filter
+def join_list(values):
+    return list_sep().join(str(v) for v in values)
+
+
+@register.simple_tag
+def paren_open():
+    return " (" if english_is_active() else "（"
+
+
+@register.simple_tag
+def paren_close():
+    return ")" if english_is_active() else "）"

@@ -87,7 +87,10 @@ class ImportPageTest(PortfolioTestCase):
         self.assertContains(preview, "<caption>", html=False)
         self.assertContains(preview, "NOWHERE")
         self.assertContains(preview, "組織コードが見つかりません")
-        self.assertContains(preview, "Unknown organization")
+        self.assertNotContains(preview, "Unknown organization")
+        english = self.client.get(preview.wsgi_request.path, headers={"accept-language": "en"})
+        self.assertContains(english, "Unknown organization")
+        self.assertNotContains(english, "組織コードが見つかりません")
         self.assertNotContains(preview, "import_confirm")
         token = ImportUpload.objects.get().token
         self.client.post(reverse("interchange:import_confirm", args=[token]))
