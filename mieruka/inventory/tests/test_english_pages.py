@@ -47,6 +47,11 @@ class EnglishPagesTest(PortfolioTestCase):
         listing = self.client.get(reverse("organizations:list"), headers=ENGLISH)
         self.assertContains(listing, "Pension Bureau")
         self.assertNotContains(listing, "年金局")
+        # The organization filter of the systems list names them in English too.
+        systems = self.client.get(reverse("inventory:system_list"), headers=ENGLISH)
+        self.assertContains(systems, "Ministry of Health, Labour and Welfare</option>")
+        self.assertNotContains(systems, "年金局")
+        self.assertNotContains(systems, "厚生労働省")
 
     def test_japanese_pages_keep_the_japanese_names_and_punctuation(self):
         page = self.client.get(self.system.get_absolute_url(), headers={"accept-language": "ja"})
