@@ -105,7 +105,7 @@ class ImportPageTest(PortfolioTestCase):
         self.assertContains(self.client.get(self.result_of(response)), "WEB-1")
         temporary.delete()  # the owning organization disappears between preview and confirmation
         response = self.client.post(reverse("interchange:import_confirm", args=[token]))
-        self.assertContains(self.client.get(response["Location"]), "The file no longer validates")
+        self.assertContains(self.client.get(response["Location"]), "ファイルが検証を通らなくなったため")
         assert self.result_of(response) == reverse("interchange:import_preview", args=[token])
         preview = self.client.get(reverse("interchange:import_preview", args=[token]))
         self.assertContains(preview, "TMP")
