@@ -39,6 +39,16 @@ def real_clock_for_browser_tests(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_demo_reference_date():
+    """Pages show the demo's reference date, which each process keeps for a minute. Tests start on a
+    database the demo did not fill, so no page asks (query counts stay put) until a test generates the
+    demo, which makes the next page read it."""
+    from mieruka.core.selectors import demo_reference_date_assume
+
+    demo_reference_date_assume(None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium, started once per test session (skipped when it is not installed)."""

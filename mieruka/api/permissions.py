@@ -8,7 +8,7 @@ found (404) rather than forbidden, and lists and counts never include them.
 from rest_framework import permissions
 
 from mieruka.core.choices import Role
-from mieruka.core.errors import bilingual
+from mieruka.core.errors import bilingual_lazy
 from mieruka.core.permissions import can_edit_organization, hidden_fields, user_role
 
 from .exceptions import Forbidden
@@ -23,7 +23,7 @@ def restricted_fields(model, user) -> frozenset[str]:
 class PortfolioPermission(permissions.BasePermission):
     """Signed-in users read; writers (admins, editors) may attempt writes, checked per organization."""
 
-    message = bilingual("この操作を行う権限がありません", "You do not have permission to do this")
+    message = bilingual_lazy("この操作を行う権限がありません", "You do not have permission to do this")
 
     def has_permission(self, request, view):
         user = request.user

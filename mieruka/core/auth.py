@@ -25,7 +25,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .choices import ChangeAction, ChangeSource
-from .errors import bilingual
+from .errors import bilingual, bilingual_lazy
 from .models import ObjectChange
 
 
@@ -153,7 +153,7 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs):
     auth_event_record(action=ChangeAction.LOGIN_FAILED, username=username or "?", user=user, request=request)
 
 
-PASSWORD_LOGIN_OFF = bilingual(
+PASSWORD_LOGIN_OFF = bilingual_lazy(
     "パスワードによるログインは無効です。シングルサインオンでログインしてください",
     "Password sign-in is switched off: sign in with single sign-on",
 )
@@ -173,9 +173,9 @@ class SiteAuthenticationForm(PasswordSignInMixin, AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": bilingual("ユーザー名またはパスワードが正しくありません",
+        "invalid_login": bilingual_lazy("ユーザー名またはパスワードが正しくありません",
                                    "The username or password is incorrect"),
-        "inactive": bilingual("このアカウントは無効です", "This account is inactive"),
+        "inactive": bilingual_lazy("このアカウントは無効です", "This account is inactive"),
     }
 
 

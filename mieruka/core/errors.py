@@ -1,10 +1,16 @@
-"""One application error type, always bilingual: Japanese first, English second."""
+"""One application error type, written in both languages and shown in the reader's (Japanese unless
+English is active)."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 
 class ApplicationError(Exception):
-    """An error a user caused and can fix; its message is shown as is, in both languages."""
+    """An error a user caused and can fix. It carries both languages: pages and forms show `message`, in
+    the reader's language; the API returns both; logs and the command line (which know no reader) show
+    both."""
 
     status_code = 400  # what the API answers with
 
@@ -12,11 +18,12 @@ class ApplicationError(Exception):
         self.message_ja = message_ja
         self.message_en = message_en
         self.extra = extra or {}
-        super().__init__(f"{message_ja} / {message_en}")
+        super().__init__(both_languages(message_ja, message_en))
 
     @property
     def message(self) -> str:
-        return str(self)
+        """The message in the active language."""
+        return bilingual(self.message_ja, self.message_en)
 
 
 class PermissionRefused(ApplicationError):
@@ -25,18 +32,37 @@ class PermissionRefused(ApplicationError):
     status_code = 403
 
 
+def english_is_active() -> bool:
+    """True when the active language (the request's, or the default one) is English."""
+    return (get_language() or settings.LANGUAGE_CODE).startswith("en")
+
+
 def bilingual(ja: str, en: str) -> str:
-    """A message shown to people whatever their language setting, as the policy asks for bad input."""
+    """A message written in both languages, given in the active one: a page, a form or an API answer
+    speaks the reader's language, never both in one string."""
+    return en if english_is_active() else ja
+
+
+def both_languages(ja: str, en: str) -> str:
+    """Both languages in one text, for what is stored and read later by people whose language is not
+    known when it is written (notifications and their e-mails); errors use `bilingual`."""
     return f"{ja} / {en}"
 
 
+# For messages defined when a module loads (class attributes, constants): chosen when shown.
+bilingual_lazy = lazy(bilingual, str)
+
+
 class BadQuery(BadRequest):
-    """A query string no page can answer (too long, too many terms, a value out of range): a 400, in both
-    languages, for the page, the download and the API alike — never a server error."""
+    """A query string no page can answer (too long, too many terms, a value out of range): a 400 in the
+    reader's language, for the page, the download and the API alike — never a server error."""
 
     def __init__(self, message_ja: str, message_en: str, *, parameter: str | None = None):
         self.message_ja, self.message_en, self.parameter = message_ja, message_en, parameter
-        super().__init__(bilingual(message_ja, message_en))
+        super().__init__(message_ja, message_en)
+
+    def __str__(self) -> str:
+        return bilingual(self.message_ja, self.message_en)
 
 
 def parse_query_int(params, name: str, *, minimum: int, maximum: int, default: int | None = None) -> int | None:

@@ -1,10 +1,13 @@
 """Reads of the audit trail: change lists, one record's history, and records as they stood on a date."""
 
 import datetime
+from time import monotonic
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
+from .choices import ChangeSource
 from .models import ObjectChange
 
 
@@ -194,3 +197,31 @@ def saved_views_of(*, owner, list_name: str):
     from .models import SavedView
 
     return SavedView.objects.filter(owner=owner, list_name=list_name).order_by("name", "id")
+
+
+# The demo's reference date is read on every page (the footer) but changes only when the demo is generated
+# again: each process keeps it for a minute rather than scanning the trail on each request.
+_DEMO_DATE_SECONDS = 60.0
+_demo_date_memo: list = []  # [(monotonic time read, date or None)]
+
+
+def demo_reference_date() -> datetime.date | None:
+    """The day the demo portfolio stands on (its newest demo audit row), or None on a database the demo
+    generator did not fill. Pages show it, so dates in the demo (due, overdue, last confirmed) read right."""
+    now = monotonic()
+    if _demo_date_memo and (_demo_date_memo[0][0] == float("inf") or now - _demo_date_memo[0][0] < _DEMO_DATE_SECONDS):
+        return _demo_date_memo[0][1]
+    newest = ObjectChange.objects.filter(source=ChangeSource.DEMO).aggregate(t=Max("time"))["t"]
+    day = timezone.localtime(newest).date() if newest else None
+    _demo_date_memo[:] = [(now, day)]
+    return day
+
+
+def demo_reference_date_forget() -> None:
+    """Drop this process's copy of the demo date (after the demo is generated or deleted)."""
+    _demo_date_memo.clear()
+
+
+def demo_reference_date_assume(day: datetime.date | None) -> None:
+    """Take `day` as this process's demo date until it is forgotten (tests: a database known not to be one)."""
+    _demo_date_memo[:] = [(float("inf"), day)]

@@ -89,7 +89,7 @@ class ClaimsOIDCBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, matching people by the user-name claim and syncing role and organization."""
 
     def _refuse(self, exc: Exception):
-        message = str(exc) if isinstance(exc, ApplicationError) else " / ".join(
+        message = exc.message if isinstance(exc, ApplicationError) else " ".join(
             getattr(exc, "messages", [str(exc)]))
         messages.error(self.request, message)
         raise SuspiciousOperation(message) from exc

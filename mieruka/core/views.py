@@ -197,7 +197,7 @@ def readyz(request):
 
 
 def bad_request(request, exception=None):
-    """handler400: the bilingual 400 page, or the API's error shape under /api/.
+    """handler400: the 400 page in the request's language, or the API's error shape under /api/.
 
     Rendered without the request context (like 500.html): a bad request may fail before the session is
     read. A `BadQuery` says what is wrong; other bad requests get the general text.
@@ -213,5 +213,5 @@ def bad_request(request, exception=None):
             error["fields"] = {parameter: [bilingual(ja, en)]}
         error["request_id"] = str(getattr(request, "request_id", None) or uuid.uuid4())
         return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
-    html = loader.get_template("400.html").render({"message_ja": ja, "message_en": en})
+    html = loader.get_template("400.html").render({"message": bilingual(ja, en) if ja or en else ""})
     return HttpResponseBadRequest(html)

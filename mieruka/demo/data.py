@@ -114,8 +114,9 @@ SUBORGANIZATIONS: list[tuple[str, str, str, str, str]] = [
     ("MOD-ATLA", "防衛装備庁", "Acquisition, Technology and Logistics Agency", "agency", "MOD"),
 ]
 
-# (code, name_ja, name_en, supervising ministry). 日本年金機構 is a special public corporation, not a 独法,
-# but the portfolio inventories it with them.
+# (code, name_ja, name_en, supervising ministry). 日本年金機構 is a special public corporation (特殊法人), not a
+# 独法 (see SPECIAL_CORPORATIONS), but the portfolio inventories it with them.
+SPECIAL_CORPORATIONS = {"IA-JPS"}
 INDEPENDENT_AGENCIES: list[tuple[str, str, str, str]] = [
     ("IA-JPS", "日本年金機構", "Japan Pension Service", "MHLW"),
     ("IA-IPA", "独立行政法人情報処理推進機構", "Information-technology Promotion Agency, Japan", "METI"),

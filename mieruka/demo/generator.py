@@ -34,6 +34,7 @@ from mieruka.core.bulk import rows_insert
 from mieruka.core.choices import ChangeAction, ChangeSource
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
+from mieruka.core.selectors import demo_reference_date_forget
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.inventory.taxonomy import suggest_functions
 from mieruka.organizations.models import Organization
@@ -255,6 +256,7 @@ def demo_portfolio_generate(
                 "or --if-empty to do nothing when data exists",
             )
         summary = _Writer(seed=seed, progress=progress).run(systems)
+    demo_reference_date_forget()
     summary.elapsed_seconds = time.perf_counter() - started
     return summary
 

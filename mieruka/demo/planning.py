@@ -25,6 +25,8 @@ BASELINE = datetime.date(2021, 9, 1)
 # The demo "today": nothing in the trail is dated later, whenever the demo is generated.
 AS_OF = datetime.date(2026, 9, 30)
 CFA_FOUNDED = datetime.date(*data.CFA_FOUNDED)
+# Bodies outside the ministries whose systems the portfolio inventories too: 独法 and 特殊法人.
+AGENCY_KINDS = ("independent_agency", "special_corporation")
 
 REASON_MIGRATION = "ガバメントクラウドへの移行"
 REASON_GO_LIVE = "運用開始"
@@ -98,7 +100,8 @@ def plan_organizations() -> list[OrgPlan]:
             plan.corporate_number = corporate_number(f"000012{orgs[p.top].order:02d}{n + 1:04d}")
         orgs[code] = plan
     for i, (code, ja, en, parent) in enumerate(data.INDEPENDENT_AGENCIES, start=1):
-        orgs[code] = OrgPlan(code, ja, en, "independent_agency", parent, 800_000 + i, parent, depth=1,
+        kind = "special_corporation" if code in data.SPECIAL_CORPORATIONS else "independent_agency"
+        orgs[code] = OrgPlan(code, ja, en, kind, parent, 800_000 + i, parent, depth=1,
                              corporate_number=corporate_number(f"01000500{7000 + i:04d}"))
     for i, (code5, ja, en, is_pref, factor) in enumerate(data.LOCAL_GOVERNMENTS, start=1):
         lg_code = local_government_code(code5)
@@ -134,6 +137,7 @@ class SystemPlan:
     key: str = ""
     family: str = ""
     local_key: str = ""
+    domain: str = ""  # the business domain of a ministry's domain system (年金記録, 植物防疫, ...)
     spec: data.SystemSpec | None = None
     # filled by _settle
     system_id: str = ""

@@ -213,6 +213,19 @@ KNOWN_LINKS = [
     ("motas", "driver", "data", "車両情報の照会"),
     ("naccs", "adams", "file", "関税等の収納データの送信"),
     ("koseki", "juki", "data", "戸籍の附票情報の連携"),
+    # Systems that rely on the base registries (法人・不動産登記・住所) and on マイナポータル.
+    ("ksk", "corp_number", "data", "法人番号による法人の名寄せ"),
+    ("etax", "corp_number", "api", "法人番号による申告者情報の確認"),
+    ("gbizid", "corp_number", "api", "法人番号・商号・所在地による事業者の確認"),
+    ("geps", "corp_number", "api", "法人番号による入札参加者の確認"),
+    ("jgrants", "corp_number", "api", "法人番号による申請者情報の確認"),
+    ("egov", "base_registry", "api", "法人・住所のベース・レジストリによる申請情報の入力補助"),
+    ("jgrants", "base_registry", "api", "法人情報のベース・レジストリによる申請情報の入力補助"),
+    ("egov", "mynaportal", "api", "マイナポータルからの電子申請の受付"),
+    ("etax", "mynaportal", "api", "マイナポータル連携による申告書への控除情報の自動入力"),
+    ("online_eligibility", "mynaportal", "api", "マイナ保険証の利用登録"),
+    ("pension", "mynaportal", "api", "ねんきんネットとの連携（年金記録の表示）"),
+    ("hellowork", "mynaportal", "api", "マイナポータルからの求職申込み・雇用保険手続の受付"),
 ]
 
 LOCAL_LINKS = [
@@ -223,6 +236,14 @@ LOCAL_LINKS = [
     ("jido_teate", "ipn", "data", "児童手当の受給資格の照会"),
     ("kaigo", "ipn", "data", "介護保険情報の照会・提供"),
     ("koseki_local", "koseki", "data", "戸籍情報の連携（戸籍証明書の広域交付）"),
+    ("kotei", "touki", "file", "登記済通知（不動産登記情報）の受領"),
+    ("juminhyo", "base_registry", "api", "アドレス・ベース・レジストリによる住所の正規化"),
+    ("hojin_juminzei", "corp_number", "data", "法人番号による法人の名寄せ"),
+    ("juminhyo", "mynaportal", "api", "引越しワンストップサービス（マイナポータル）による転出届の受付"),
+    ("kokuho", "mynaportal", "api", "ぴったりサービス（マイナポータル）で受け付けた電子申請の取込"),
+    ("jido_teate", "mynaportal", "api", "ぴったりサービス（マイナポータル）で受け付けた電子申請の取込"),
+    ("kosodate", "mynaportal", "api", "ぴったりサービス（マイナポータル）で受け付けた保育所入所申請の取込"),
+    ("kaigo", "mynaportal", "api", "ぴったりサービス（マイナポータル）で受け付けた電子申請の取込"),
 ]
 
 
@@ -287,18 +308,34 @@ def plan_interfaces(systems: list[SystemPlan], seed: int) -> list[InterfacePlan]
         for a, b, kind, text in LOCAL_LINKS:
             link(lg_systems.get(a), by_key.get(b), kind, text)
 
-    # The rest: ordinary links, mostly within the same ministry.
+    # Applications for a permit or a grant name the applicant by 法人番号; services that identify people by
+    # My Number card also take applications and send notices through マイナポータル.
+    for s in systems:
+        if s.active and "JPKI" in s.platforms and s.key != "mynaportal" and rng.random() < 0.5:
+            link(s, by_key.get("mynaportal"), "api", "マイナポータル経由の申請受付・お知らせの配信")
+        if s.active and ("許認可申請" in s.functions or s.family == "grants") and rng.random() < 0.35:
+            link(s, by_key.get("corp_number") or by_key.get("base_registry"), "api",
+                 "法人番号による申請者（法人）の確認")
+
+    # The rest: data flows within one business domain of one ministry (年金記録: intake → review →
+    # ledger), or else within one organization. Never across ministries at random: those flows go through
+    # the known links and the shared platforms above.
     # Back-office systems rarely exchange data with business systems: leave them out of the random links.
     back_office = ("payroll", "elearning", "facilities", "groupware", "diet", "website")
     live = [s for s in systems if s.status in ("operation", "retiring", "development") and s.family not in back_office]
-    by_top: dict[str, list[SystemPlan]] = {}
+    by_domain: dict[tuple[str, str], list[SystemPlan]] = {}
+    by_owner: dict[str, list[SystemPlan]] = {}
     for s in live:
-        by_top.setdefault(s.top, []).append(s)
+        if s.domain:
+            by_domain.setdefault((s.top, s.domain), []).append(s)
+        by_owner.setdefault(s.owner, []).append(s)
     attempts = 0
     while len(out) < target_count and live and attempts < target_count * 20:
         attempts += 1
         a = rng.choice(live)
-        pool = by_top[a.top] if rng.random() < 0.7 and len(by_top[a.top]) > 1 else live
+        pool = by_domain.get((a.top, a.domain), []) if a.domain else []
+        if len(pool) < 2:
+            pool = by_owner[a.owner]
         b = rng.choice(pool)
         kind = rng.choices(["data", "file", "api"], [45, 30, 25])[0]
         topic = a.functions[0] if a.functions else "業務"

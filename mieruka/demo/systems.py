@@ -9,6 +9,7 @@ from mieruka.core.formatting import fiscal_year_of
 
 from . import data
 from .planning import (
+    AGENCY_KINDS,
     AS_OF,
     BASELINE,
     CFA_FOUNDED,
@@ -108,13 +109,14 @@ class SystemPlanner:
                     block = f"{self.REGIONS[index]}ブロック{cycle + 1 if cycle else ''}"
                     ja, en = f"{ja}（{block}）", f"{en} ({round_no + 1})"
                 yield SystemPlan(owner=owner, top=self.orgs[owner].top, name_ja=ja, name_en=en,
-                                 functions=list(funcs), users=_users(users), purpose=purpose.format(d=dja))
+                                 functions=list(funcs), users=_users(users), purpose=purpose.format(d=dja),
+                                 domain=dja)
             round_no += 1
 
     def _national_candidates(self, top: str):
         """A ministry's systems in the order they are taken: named and common ones mixed, then domain ones."""
         named = [self._from_spec(s) for s in data.NAMED_SYSTEMS
-                 if self.orgs[s.owner].top == top and self.orgs[s.owner].kind != "independent_agency"
+                 if self.orgs[s.owner].top == top and self.orgs[s.owner].kind not in AGENCY_KINDS
                  and s.key not in data.MANDATORY_KEYS]
         self.rng.shuffle(named)
         common = [self._family_system(f, top, prefix=self.rng.random() < 0.4) for f in data.CORE_FAMILIES]
@@ -161,7 +163,7 @@ class SystemPlanner:
         return plans
 
     def _independent_agency_systems(self, n: int) -> list[SystemPlan]:
-        ias = [o for o in self.orgs.values() if o.kind == "independent_agency"]
+        ias = [o for o in self.orgs.values() if o.kind in AGENCY_KINDS]
         queues: dict[str, list[SystemPlan]] = {}
         for o in ias:
             q = [self._from_spec(s) for s in data.NAMED_SYSTEMS if s.owner == o.code]
@@ -225,7 +227,7 @@ class SystemPlanner:
         if org.kind == "local_government":
             base = 3.0e7 if p.local_key else 2.0e7
             return min(1.5e9, max(3e6, math.exp(r.gauss(math.log(base), 0.8)) * org.size_factor))
-        if org.kind == "independent_agency":
+        if org.kind in AGENCY_KINDS:
             return min(3e9, max(2e6, math.exp(r.gauss(math.log(2.5e7), 1.3))))
         factor = data.MINISTRY_COST_FACTOR.get(p.top, 1.0)
         if p.family in ("lan", "payroll", "document", "accounting"):
@@ -262,12 +264,12 @@ class SystemPlanner:
         r = self.rng
         org = self.orgs[p.owner]
         spec = p.spec
-        national = org.kind not in ("independent_agency", "local_government")
+        national = org.kind not in (*AGENCY_KINDS, "local_government")
         p.scale = self._scale(p)
         # Classification: who builds and runs it (DOMAIN.md), joint projects among the bigger ministry systems.
         if org.kind == "local_government":
             p.classification = "local_government"
-        elif org.kind == "independent_agency":
+        elif org.kind in AGENCY_KINDS:
             p.classification = "independent_agency"
         elif p.top == "DA":
             p.classification = "digital_agency"
@@ -333,7 +335,7 @@ class SystemPlanner:
         if p.status == "retired":
             p.hosting = r.choices(["on_premises", "other_cloud", "unknown"], [70, 15, 15])[0]
             return
-        if org.kind == "independent_agency":
+        if org.kind in AGENCY_KINDS:
             p.hosting = r.choices(["on_premises", "other_cloud", "unknown"], [55, 35, 10])[0]
             return
         if org.kind == "local_government":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from mieruka.budgets.choices import BudgetCategory, BudgetStage
@@ -264,7 +264,7 @@ def cloud_adoption(*, rows: list[dict], lang: str, link=None) -> Chart:
         figure={
             "data": data,
             "layout": layout(
-                y_title=_("systems"),
+                y_title=pgettext("count", "systems"),
                 barmode="overlay",
                 yaxis2={"title": {"text": "%"}, "overlaying": "y", "side": "right", "range": [0, 100]},
             ),
@@ -364,7 +364,7 @@ def risk_overview(*, counts: dict[str, int], flagged_projects: int, conf, link=_
 
 def platform_matrix(*, matrix: dict) -> Chart:
     platforms = matrix["platforms"]
-    columns = [Column("name", _("Organization")), Column("systems", _("Systems"), "int")]
+    columns = [Column("name", _("Organization")), Column("systems", pgettext("count", "Systems"), "int")]
     columns += [Column(f"pf_{p['code']}", p["code"], "int") for p in platforms]
     rows = []
     for r in matrix["rows"]:

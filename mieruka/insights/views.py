@@ -549,7 +549,7 @@ def pair_decide(request):
             score=score,
         )
     except (ApplicationError, ValueError) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message if isinstance(exc, ApplicationError) else str(exc))
     else:
         messages.success(request, _("Recorded: %(decision)s") % {"decision": decision})
     next_url = request.POST.get("next") or ""
@@ -576,7 +576,7 @@ def cluster_decide(request):
             reason=request.POST.get("reason", ""),
         )
     except ApplicationError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,

@@ -103,6 +103,7 @@ ORGANIZATION_KINDS = _choices(
     ("bureau", "局・部", "Bureau / department"),
     ("division", "課・室", "Division / office"),
     ("independent_agency", "独立行政法人", "Independent administrative agency"),
+    ("special_corporation", "特殊法人", "Special public corporation"),
     ("local_government", "地方公共団体", "Local government"),
     ("other", "その他", "Other"),
 )

@@ -7,26 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mieruka.budgets.choices import Appropriation, BudgetCategory, BudgetStage
-from mieruka.core.errors import bilingual
+from mieruka.core.errors import bilingual, bilingual_lazy
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_choices_tree
 
 from .choices import DesignationField, InterfaceKind, SystemClassification, UserGroup
 from .models import BusinessFunction, InformationSystem, Project, SharedPlatform
 
-# Django's own messages follow the page language only; bad input must be explained in both.
+# Mieruka's wording of Django's messages (in the page's language, chosen when shown).
 BILINGUAL_MESSAGES = {
-    "required": bilingual("この項目は必須です", "This field is required"),
-    "invalid": bilingual("入力形式が正しくありません", "Enter a valid value"),
-    "invalid_choice": bilingual("選択肢にない値です", "Select a valid choice"),
-    "invalid_list": bilingual("選択肢のリストで指定してください", "Enter a list of values"),
-    "invalid_pk_value": bilingual("選択肢にない値です", "Select a valid choice"),
-    "max_length": bilingual("%(limit_value)d文字以内で入力してください",
+    "required": bilingual_lazy("この項目は必須です", "This field is required"),
+    "invalid": bilingual_lazy("入力形式が正しくありません", "Enter a valid value"),
+    "invalid_choice": bilingual_lazy("選択肢にない値です", "Select a valid choice"),
+    "invalid_list": bilingual_lazy("選択肢のリストで指定してください", "Enter a list of values"),
+    "invalid_pk_value": bilingual_lazy("選択肢にない値です", "Select a valid choice"),
+    "max_length": bilingual_lazy("%(limit_value)d文字以内で入力してください",
                             "Use at most %(limit_value)d characters"),
-    "min_value": bilingual("%(limit_value)s以上を入力してください", "Enter %(limit_value)s or more"),
-    "max_digits": bilingual("桁数が多すぎます", "Too many digits"),
-    "max_decimal_places": bilingual("小数は%(max)s桁までです", "At most %(max)s decimal places"),
-    "max_whole_digits": bilingual("整数部の桁数が多すぎます", "Too many digits before the decimal point"),
+    "min_value": bilingual_lazy("%(limit_value)s以上を入力してください", "Enter %(limit_value)s or more"),
+    "max_digits": bilingual_lazy("桁数が多すぎます", "Too many digits"),
+    "max_decimal_places": bilingual_lazy("小数は%(max)s桁までです", "At most %(max)s decimal places"),
+    "max_whole_digits": bilingual_lazy("整数部の桁数が多すぎます", "Too many digits before the decimal point"),
 }
 
 
@@ -163,7 +163,7 @@ class SystemForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "system_id": {"unique": bilingual("この情報システムIDは既に使われています",
+            "system_id": {"unique": bilingual_lazy("この情報システムIDは既に使われています",
                                               "This system ID is already in use")},
         }
 
@@ -223,7 +223,7 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {
-            "project_id": {"unique": bilingual("このプロジェクトIDは既に使われています",
+            "project_id": {"unique": bilingual_lazy("このプロジェクトIDは既に使われています",
                                                "This project ID is already in use")},
         }
 
@@ -270,8 +270,8 @@ class AsOfForm(forms.Form):
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
         error_messages={
-            "required": bilingual("日付を入力してください", "Enter a date"),
-            "invalid": bilingual("日付はYYYY-MM-DDの形式で入力してください", "Enter the date as YYYY-MM-DD"),
+            "required": bilingual_lazy("日付を入力してください", "Enter a date"),
+            "invalid": bilingual_lazy("日付はYYYY-MM-DDの形式で入力してください", "Enter the date as YYYY-MM-DD"),
         },
     )
 

@@ -9,5 +9,7 @@ class OrganizationKind(models.TextChoices):
     BUREAU = "bureau", _("Bureau / department")
     DIVISION = "division", _("Division / office")
     INDEPENDENT_AGENCY = "independent_agency", _("Independent administrative agency")
+    # 特殊法人: a corporation set up by its own law (日本年金機構), neither a 独法 nor part of a ministry.
+    SPECIAL_CORPORATION = "special_corporation", _("Special public corporation")
     LOCAL_GOVERNMENT = "local_government", _("Local government")
     OTHER = "other", _("Other")

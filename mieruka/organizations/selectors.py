@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
+from mieruka.core.errors import english_is_active
+
 from .models import Organization
 
 
@@ -37,7 +39,8 @@ def organization_ancestors(*, organization: Organization) -> list[Organization]:
 
 def organization_choices_tree() -> list[tuple[int, str]]:
     """(id, indented label) in tree order, for select boxes that filter by subtree."""
-    orgs = list(Organization.objects.order_by("order", "code").values("id", "parent_id", "name_ja"))
+    orgs = list(Organization.objects.order_by("order", "code").values("id", "parent_id", "name_ja", "name_en"))
+    english = english_is_active()
     children = defaultdict(list)
     for o in orgs:
         children[o["parent_id"]].append(o)
@@ -45,7 +48,7 @@ def organization_choices_tree() -> list[tuple[int, str]]:
 
     def walk(parent_id, depth):
         for o in children.get(parent_id, ()):
-            out.append((o["id"], "　" * depth + o["name_ja"]))
+            out.append((o["id"], "　" * depth + ((english and o["name_en"]) or o["name_ja"])))
             walk(o["id"], depth + 1)
 
     walk(None, 0)
@@ -132,6 +135,8 @@ def organization_overview_rows(*, fiscal_year: int) -> list[dict]:
 
 def organization_code_choices_tree() -> list[tuple[str, str]]:
     """(code, indented name) in tree order, for filters whose URLs should stay readable (?organization=MHLW)."""
-    return [(o.code, "　" * depth + o.name_ja) for o, depth in organization_tree(
-        organizations=list(Organization.objects.order_by("order", "code").only("id", "code", "name_ja", "parent_id", "order"))
+    english = english_is_active()
+    return [(o.code, "　" * depth + ((english and o.name_en) or o.name_ja)) for o, depth in organization_tree(
+        organizations=list(Organization.objects.order_by("order", "code").only(
+            "id", "code", "name_ja", "name_en", "parent_id", "order"))
     )]

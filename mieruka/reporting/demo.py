@@ -98,7 +98,8 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     ReturnItem.objects.bulk_create(items, batch_size=2000)
     _audit_created(actor=actor, instances=[closed], on=closed.opened_at.date())
 
-    # An open campaign with one organization in each progress state (and the rest not started).
+    # An open campaign sent to every ministry (a campaign asks all of them), with one organization in each
+    # progress state and the rest not started.
     due = today + datetime.timedelta(days=10)
     opened = Campaign.objects.create(
         title=f"{fy}年度 予算執行額とPJMO体制の報告", description="執行額（整備・運用）、稼働環境、PJMO職員数の確認",
@@ -107,13 +108,15 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         fiscal_year=fy, due_on=due, status=CampaignStatus.OPEN, opened_at=_at(today - datetime.timedelta(days=20)),
         created_by=actor.user,
     )
-    open_orgs = orgs[:6]
+    ministries = Organization.objects.filter(kind="ministry", parent__isnull=True).order_by("order", "code")
+    open_orgs = orgs[:6] + [o for o in ministries if o not in orgs[:6]]
     opened.organizations.set(open_orgs)
     Campaign.objects.filter(pk=opened.pk).update(created=opened.opened_at)
     # The organization with the most systems (厚生労働省, whose PJMO is a demo login) has its return in
     # progress, so the demo shows a PJMO confirming and editing a pre-filled return.
     states = [ReturnStatus.IN_PROGRESS, ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED, ReturnStatus.SENT_BACK,
               ReturnStatus.NOT_STARTED, ReturnStatus.NOT_STARTED]
+    states += [ReturnStatus.NOT_STARTED] * (len(open_orgs) - len(states))
     open_returns = []
     for i, (o, status) in enumerate(zip(open_orgs, states, strict=False)):
         submitted = status in (ReturnStatus.ACCEPTED, ReturnStatus.SUBMITTED)

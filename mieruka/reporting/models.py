@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     CampaignStatus,
@@ -273,7 +274,7 @@ def _answer_upload_to(instance, filename):
 class Answer(models.Model):
     """One organization's answer to one question: a JSON value, or a stored file for file questions."""
 
-    recipient = models.ForeignKey(SurveyRecipient, verbose_name=_("recipient"), on_delete=models.CASCADE,
+    recipient = models.ForeignKey(SurveyRecipient, verbose_name=pgettext_lazy("survey", "recipient"), on_delete=models.CASCADE,
                                   related_name="answers")
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE,
                                  related_name="answers")

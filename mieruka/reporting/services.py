@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mieruka.core.audit import Actor, audit_record, serialize_object
 from mieruka.core.choices import ChangeAction, ChangeSource, Role
-from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.errors import ApplicationError, bilingual, both_languages
 from mieruka.core.notifications import notification_send
 from mieruka.core.permissions import can_edit_organization, user_role
 from mieruka.organizations.models import Organization
@@ -311,7 +311,7 @@ def _notify(*, ret: Return, kind: str, today: datetime.date, children=None, extr
         return False
     campaign = ret.campaign
     ja, en = _MESSAGES[kind]
-    message = bilingual(ja.format(t=campaign.title, d=f"{campaign.due_on:%Y-%m-%d}"),
+    message = both_languages(ja.format(t=campaign.title, d=f"{campaign.due_on:%Y-%m-%d}"),
                         en.format(t=campaign.title, d=f"{campaign.due_on:%Y-%m-%d}"))
     if extra:
         message = f"{message}\n{extra}"
@@ -492,7 +492,7 @@ def return_submit(*, actor: Actor, ret: Return, now: datetime.datetime | None = 
     if ret.campaign.created_by_id:
         notification_send(
             recipients=[ret.campaign.created_by], kind="reporting.submitted",
-            message=bilingual(f"{ret.organization.name_ja}が「{ret.campaign.title}」の回答を提出しました",
+            message=both_languages(f"{ret.organization.name_ja}が「{ret.campaign.title}」の回答を提出しました",
                               f"{ret.organization.name_en or ret.organization.name_ja} submitted its return "
                               f"to \"{ret.campaign.title}\""),
             url=reverse("reporting:return_detail", args=[ret.pk]),

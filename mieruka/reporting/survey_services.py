@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mieruka.core.audit import Actor, audit_record, serialize_object
 from mieruka.core.choices import ChangeAction, Role
-from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.errors import ApplicationError, bilingual, both_languages
 from mieruka.core.notifications import notification_send
 from mieruka.core.permissions import can_edit_organization, user_role
 from mieruka.organizations.models import Organization
@@ -74,7 +74,7 @@ def survey_open(*, actor: Actor, survey: Survey, now: datetime.datetime | None =
     for recipient in survey.recipients.select_related("organization"):
         notification_send(
             recipients=editors_of(recipient.organization, children=children), kind="reporting.survey_opened",
-            message=bilingual(f"調査「{survey.title}」への回答をお願いします（締切 {survey.due_on:%Y-%m-%d}）",
+            message=both_languages(f"調査「{survey.title}」への回答をお願いします（締切 {survey.due_on:%Y-%m-%d}）",
                               f"Please answer the survey \"{survey.title}\" (due {survey.due_on:%Y-%m-%d})"),
             url=reverse("reporting:survey_answer", args=[recipient.pk]), email=True,
             subject=f"[Mieruka] 調査「{survey.title}」/ Survey",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.inventory.choices import ProjectPhase
 from mieruka.organizations.models import Organization
@@ -105,7 +106,7 @@ class FindingFilterSet(django_filters.FilterSet):
                                   widget=forms.TextInput(attrs={"type": "search"}),
                                   help_text=_("Searches the finding, recommendation and response; separate words with spaces."))
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=ProjectPhase.choices, empty_label=_("All"))
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=FindingCategory.choices, empty_label=_("All"))
+    category = django_filters.ChoiceFilter(label=pgettext_lazy("finding", "Category"), choices=FindingCategory.choices, empty_label=_("All"))
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Follow-up status"), choices=FindingStatus.choices,
                                          empty_label=_("All"))

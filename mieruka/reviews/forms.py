@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.core.choices import Role
 from mieruka.core.errors import bilingual
@@ -57,7 +58,7 @@ class TransitionForm(forms.Form):
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
-    category = forms.ChoiceField(label=_("Category"), choices=FindingCategory.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("finding", "Category"), choices=FindingCategory.choices)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
     recommendation = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}),
                                      required=False)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.core.models import TimestampedModel
 from mieruka.inventory.choices import ProjectPhase
@@ -109,7 +110,7 @@ class ChecklistItem(models.Model):
 
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="checklist")
     order = models.PositiveSmallIntegerField(_("order"))
-    code = models.CharField(_("code"), max_length=16)
+    code = models.CharField(pgettext_lazy("checklist", "code"), max_length=16)
     text_ja = models.CharField(_("question (Japanese)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     answer = models.CharField(
@@ -143,7 +144,7 @@ class Finding(TimestampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=FindingKind.choices, default=FindingKind.FINDING)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
-    category = models.CharField(_("category"), max_length=16, choices=FindingCategory.choices)
+    category = models.CharField(pgettext_lazy("finding", "category"), max_length=16, choices=FindingCategory.choices)
     phase = models.CharField(_("phase"), max_length=16, choices=ProjectPhase.choices)
     text = models.TextField(_("finding"))
     recommendation = models.TextField(_("recommendation"), blank=True)

@@ -14,16 +14,19 @@ class StrictQueryTest(ApiTestCase):
         self.system = factories.system(organization=self.mhlw, important=True)
         self.client_ = self.api(self.admin)
 
-    def assert_refused(self, url: str, parameter: str) -> str:
-        error = self.assert_error(self.client_.get(url), 400, "validation_error")
+    def assert_refused(self, url: str, parameter: str, **kwargs) -> str:
+        error = self.assert_error(self.client_.get(url, **kwargs), 400, "validation_error")
         assert parameter in error["fields"], error
         message = error["fields"][parameter][0]
-        assert " / " in message, message  # Japanese / English
+        # One language per message: the request's (Japanese by default); both are in message_ja / message_en.
+        assert " / " not in message, message
         return message
 
     def test_an_unknown_parameter_is_refused_naming_it(self):
         message = self.assert_refused("/api/v1/systems/?foo=1", "foo")
-        assert "organization" in message  # says what is accepted
+        assert "organization" in message and "使えません" in message  # says what is accepted
+        english = self.assert_refused("/api/v1/systems/?foo=1", "foo", headers={"Accept-Language": "en"})
+        assert "organization" in english and "使えません" not in english
         self.assert_refused("/api/v1/changes/?organisation=MHLW", "organisation")
         self.assert_refused(f"/api/v1/systems/{self.system.system_id}/?limit=5", "limit")
 

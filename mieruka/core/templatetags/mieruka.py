@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mieruka.core import formatting
+from mieruka.core.errors import english_is_active
 
 register = template.Library()
 
@@ -68,3 +69,31 @@ def overdue(due_on, done=False):
         return ""
     return format_html('<span class="badge badge--bad badge--overdue">{} <span class="badge__days">{}</span></span>',
                        pgettext("deadline badge", "Overdue"), ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late})
+
+
+@register.filter
+def name(obj):
+    """A record's name in the page's language: its English name on English pages where it has one."""
+    english = getattr(obj, "name_en", "") if english_is_active() else ""
+    return english or getattr(obj, "name_ja", "")
+
+
+# Punctuation that differs between the languages: 、 and （） on Japanese pages, ", " and " ()" on English ones.
+@register.simple_tag
+def list_sep():
+    return ", " if english_is_active() else "、"
+
+
+@register.filter
+def join_list(values):
+    return list_sep().join(str(v) for v in values)
+
+
+@register.simple_tag
+def paren_open():
+    return " (" if english_is_active() else "（"
+
+
+@register.simple_tag
+def paren_close():
+    return ")" if english_is_active() else "）"

@@ -16,11 +16,14 @@ class LoginTest(PortfolioTestCase):
         assert response.status_code == 200
         assert "ポートフォリオ" in response.content.decode()
 
-    def test_a_wrong_password_is_refused_in_both_languages(self):
+    def test_a_wrong_password_is_refused_in_the_readers_language(self):
         response = self.client.post("/login/", {"username": "analyst", "password": "wrong"})
         body = response.content.decode()
         assert response.status_code == 200
-        assert "パスワードが正しくありません" in body and "password is incorrect" in body
+        assert "パスワードが正しくありません" in body and "password is incorrect" not in body
+        body = self.client.post("/login/", {"username": "analyst", "password": "wrong"},
+                                headers={"accept-language": "en"}).content.decode()
+        assert "The username or password is incorrect" in body and "パスワード" not in body
 
 
 class HomeTest(PortfolioTestCase):

@@ -132,7 +132,7 @@ def test_a_changed_claim_updates_the_role_and_the_change_is_audited(sso):
 def test_a_person_without_a_mapped_role_is_refused_with_a_reason(sso):
     _, page = sign_in_with_sso(sso, "sato")
     assert page.url.startswith(sso["rp"] + "/login/")
-    assert "役割が割り当てられていません" in page.text and "has no Mieruka role" in page.text
+    assert "役割が割り当てられていません" in page.text and "has no Mieruka role" not in page.text
     assert rows(sso, "select count(*) from auth_user where username = 'sato'") == [(0,)]
 
 
@@ -149,7 +149,11 @@ def test_with_password_accounts_switched_off_a_right_password_is_refused(sso, pa
         "username": "admin", "password": LOCAL_PASSWORD, "csrfmiddlewaretoken": _csrf(form.text),
     }, headers={"Referer": sso["rp"] + path}, allow_redirects=False)
     assert response.status_code == 200
-    assert "パスワードによるログインは無効です" in response.text and "Password sign-in is switched off" in response.text
+    assert "パスワードによるログインは無効です" in response.text and "Password sign-in is switched off" not in response.text
+    english = session.post(sso["rp"] + path, data={
+        "username": "admin", "password": LOCAL_PASSWORD, "csrfmiddlewaretoken": _csrf(form.text),
+    }, headers={"Referer": sso["rp"] + path, "Accept-Language": "en"}, allow_redirects=False)
+    assert "Password sign-in is switched off" in english.text and "パスワード" not in english.text
     assert session.get(sso["rp"] + "/admin/", allow_redirects=False).status_code == 302
 
 

@@ -27,3 +27,18 @@ def test_every_string_is_translated_and_compiled(po_path):
             assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, f"{po_path}: stale .mo for {entry.msgid!r}"
+
+
+def test_one_message_id_has_one_meaning_across_catalogues():
+    """Django merges every catalogue and one translation wins silently: a message id (in the same context)
+    must read the same in every app, or carry a context that tells its meanings apart."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        app = po_path.parents[3].name
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            msgstr = entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[app] = msgstr
+    clashes = {key: apps for key, apps in seen.items() if len(set(apps.values())) > 1}
+    assert not clashes, "translated differently in different catalogues (unify, or add a context): " + "; ".join(
+        f"{msgid!r}{f' [{ctx}]' if ctx else ''}: {apps}" for (ctx, msgid), apps in sorted(
+            clashes.items(), key=lambda kv: (kv[0][1], kv[0][0] or "")))

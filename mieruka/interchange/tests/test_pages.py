@@ -87,7 +87,10 @@ class ImportPageTest(PortfolioTestCase):
         self.assertContains(preview, "<caption>", html=False)
         self.assertContains(preview, "NOWHERE")
         self.assertContains(preview, "組織コードが見つかりません")
-        self.assertContains(preview, "Unknown organization")
+        self.assertNotContains(preview, "Unknown organization")
+        english = self.client.get(preview.wsgi_request.path, headers={"accept-language": "en"})
+        self.assertContains(english, "Unknown organization")
+        self.assertNotContains(english, "組織コードが見つかりません")
         self.assertNotContains(preview, "import_confirm")
         token = ImportUpload.objects.get().token
         self.client.post(reverse("interchange:import_confirm", args=[token]))
@@ -102,7 +105,7 @@ class ImportPageTest(PortfolioTestCase):
         self.assertContains(self.client.get(self.result_of(response)), "WEB-1")
         temporary.delete()  # the owning organization disappears between preview and confirmation
         response = self.client.post(reverse("interchange:import_confirm", args=[token]))
-        self.assertContains(self.client.get(response["Location"]), "The file no longer validates")
+        self.assertContains(self.client.get(response["Location"]), "ファイルが検証を通らなくなったため")
         assert self.result_of(response) == reverse("interchange:import_preview", args=[token])
         preview = self.client.get(reverse("interchange:import_preview", args=[token]))
         self.assertContains(preview, "TMP")
@@ -157,7 +160,7 @@ class ImportPageTest(PortfolioTestCase):
         self.login(self.admin)
         response = self.upload(b"hello", name="notes.txt")
         assert response.status_code == 200
-        self.assertContains(response, "Choose a CSV, XLSX or JSON file")
+        self.assertContains(response, "CSV・XLSX・JSON のいずれかのファイルを選んでください")
         assert not ImportUpload.objects.exists()
 
 

@@ -112,7 +112,8 @@ class SystemIdTests(ApiTestCase):
     def test_a_new_system_cannot_take_a_previous_id(self):
         services.system_rename(actor=self.actor(), system=self.system, new_system_id="S99559", reason="改称")
         self.login(self.admin)
-        response = self.client.post(reverse("inventory:system_create"), edit_data(self.system, system_id="S00559"))
+        response = self.client.post(reverse("inventory:system_create"), edit_data(self.system, system_id="S00559"),
+                                    headers={"accept-language": "en"})
         self.assertContains(response, "already in use")
         self.assertEqual(InformationSystem.objects.count(), 1)
 
@@ -260,7 +261,7 @@ class RetireAndDeleteTests(ApiTestCase):
         self.login(self.pjmo)
         response = self.client.post(reverse("inventory:system_retire", args=["S00800"]), {
             "retired_on": "2026-03-31", "successor": "S00800", "reason": "自分自身"})
-        self.assertContains(response, "cannot succeed itself", status_code=400)
+        self.assertContains(response, "自システムを後継に指定できません", status_code=400)
         self.assertEqual(InformationSystem.objects.get(pk=self.system.pk).status, "operation")
 
     def test_a_pjmo_cannot_delete_a_system_on_the_page_or_the_api(self):

@@ -58,7 +58,7 @@ class SystemAsOfTests(PortfolioTestCase):
         self.login()
         response = self.client.get(self.url, {"date": "2024-13-45"})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "日付はYYYY-MM-DDの形式で入力してください / Enter the date as YYYY-MM-DD",
+        self.assertContains(response, "日付はYYYY-MM-DDの形式で入力してください",
                             status_code=400)
 
     def test_without_a_date_it_asks_for_one(self):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mieruka.organizations.validators import (
     corporate_number_is_valid,
@@ -30,10 +31,13 @@ def test_bad_local_government_codes_are_rejected(code):
     assert not local_government_code_is_valid(code)
 
 
-def test_the_error_says_what_is_wrong_in_japanese_and_english():
-    with pytest.raises(ValidationError) as err:
-        validate_corporate_number("6000012050002")
-    assert "チェックディジット" in err.value.messages[0] and "check digit" in err.value.messages[0]
-    with pytest.raises(ValidationError) as err:
-        validate_local_government_code("12345")
-    assert "6桁" in err.value.messages[0] and "6 digits" in err.value.messages[0]
+@pytest.mark.parametrize(("language", "check_digit", "six_digits"),
+                         [("ja", "チェックディジット", "6桁"), ("en", "check digit", "6 digits")])
+def test_the_error_says_what_is_wrong_in_the_readers_language(language, check_digit, six_digits):
+    with translation.override(language):
+        with pytest.raises(ValidationError) as err:
+            validate_corporate_number("6000012050002")
+        assert check_digit in err.value.messages[0] and " / " not in err.value.messages[0]
+        with pytest.raises(ValidationError) as err:
+            validate_local_government_code("12345")
+        assert six_digits in err.value.messages[0]

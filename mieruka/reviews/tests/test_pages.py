@@ -46,7 +46,7 @@ class ReviewPagesTest(OversightTestCase):
         other, missing = attempt(self.moj_project.project_id), attempt("P-NO-SUCH")
         self.assertEqual(other, missing)
         self.assertEqual(other[0], 400)
-        self.assertIn("No project", other[1][0])
+        self.assertIn("は存在しません", other[1][0])
 
     def test_the_pjmo_submits_from_the_review_page(self):
         review = make_review(self.project)
@@ -57,12 +57,17 @@ class ReviewPagesTest(OversightTestCase):
         self.client.post(reverse("reviews:transition", args=[review.pk]), {"to_state": "submitted"})
         self.assertEqual(self.fresh(review).state, "submitted")
 
-    def test_a_refused_move_is_explained_in_both_languages(self):
+    def test_a_refused_move_is_explained_in_the_readers_language(self):
         review = make_review(self.project, state="in_review", reviewer=self.reviewer)
         self.login(self.reviewer)
         response = self.client.post(reverse("reviews:transition", args=[review.pk]), {"to_state": "returned"},
                                     follow=True)
-        self.assertContains(response, "差戻しには理由が必要です / Returning a review needs a reason")
+        self.assertContains(response, "差戻しには理由が必要です")
+        self.assertNotContains(response, "Returning a review needs a reason")
+        response = self.client.post(reverse("reviews:transition", args=[review.pk]), {"to_state": "returned"},
+                                    follow=True, headers={"accept-language": "en"})
+        self.assertContains(response, "Returning a review needs a reason")
+        self.assertNotContains(response, "差戻しには理由が必要です")
         self.assertEqual(self.fresh(review).state, "in_review")
 
     def test_the_review_page_shows_carried_items_and_the_reviewer_raises_a_finding(self):
