@@ -29,8 +29,7 @@ MODULES: dict[str, list[str]] = {
     "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py"],
     "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py",
                                    "mieruka/api/tests/test_write_refusals.py"],
-    "mieruka/core/permissions.py": ["mieruka/core/tests/test_page_permissions.py",
-                                    "mieruka/core/tests/test_restricted_fields.py", "mieruka/api/tests/test_scope.py"],
+    "mieruka/core/permissions.py": ["mieruka/core/tests/test_roles.py", "mieruka/core/tests/test_restricted_fields.py"],
     "mieruka/core/audit.py": ["mieruka/core/tests/test_audit_trail.py", "mieruka/core/tests/test_admin_audit.py"],
     "mieruka/core/history.py": ["mieruka/core/tests/test_audit_trail.py",
                                 "mieruka/core/tests/test_restricted_fields.py",
@@ -51,7 +50,7 @@ MODULES: dict[str, list[str]] = {
     "mieruka/insights/similarity.py": ["mieruka/insights/tests/test_similarity.py"],
     "mieruka/organizations/validators.py": ["mieruka/organizations/tests/test_check_digits.py"],
     "mieruka/contracts/rules.py": ["mieruka/contracts/tests/test_rules.py"],
-    "mieruka/contracts/execution.py": ["mieruka/contracts/tests/test_execution.py"],
+    "mieruka/contracts/execution.py": ["mieruka/contracts/tests/test_execution.py::TestExecutionFigures"],
     "mieruka/contracts/services.py": ["mieruka/contracts/tests/test_contracts.py"],
 }
 
