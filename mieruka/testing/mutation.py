@@ -30,7 +30,7 @@ MODULES: dict[str, list[str]] = {
     "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py",
                                    "mieruka/api/tests/test_write_refusals.py"],
     "mieruka/core/permissions.py": ["mieruka/core/tests/test_roles.py", "mieruka/core/tests/test_restricted_fields.py"],
-    "mieruka/core/audit.py": ["mieruka/core/tests/test_audit_trail.py", "mieruka/core/tests/test_admin_audit.py"],
+    "mieruka/core/audit.py": ["mieruka/core/tests/test_audit_rules.py", "mieruka/core/tests/test_audit_trail.py"],
     "mieruka/core/history.py": ["mieruka/core/tests/test_history_values.py",
                                 "mieruka/core/tests/test_restricted_fields.py"],
     "mieruka/interchange/values.py": ["mieruka/interchange/tests/test_values.py",
