@@ -34,8 +34,8 @@ class TestExecutionFigures:  # plain functions: no database
 
     def test_a_year_with_no_executed_line_or_no_budget_is_left_out(self):
         rows = execution_rows([("S", 2025, "initial", 100), ("T", 2024, "executed", 50),
-                               ("U", 2024, "initial", 0), ("U", 2024, "executed", 0)])
-        assert rows == {}
+                               ("U", 2024, "initial", 0), ("U", 2024, "executed", 0)] + year(2024, 50, "V"))
+        assert list(rows) == [("V", 2024)]
 
     def test_several_executed_lines_of_a_year_add_up_and_the_rate_has_one_decimal(self):
         rows = execution_rows([("S", 2024, "initial", 300), ("S", 2024, "executed", 100),
@@ -53,6 +53,10 @@ class TestExecutionFigures:  # plain functions: no database
         assert low_execution(rows) == {"S": [2022, 2023, 2024]}
         assert low_execution(rows, years=4) == {}
         assert low_execution(rows, threshold=Decimal("95")) == {"S": [2019, 2020, 2021, 2022, 2023, 2024]}
+
+    def test_of_two_equally_long_low_runs_the_earlier_is_shown(self):
+        rows = execution_rows(year(2020, 10) + year(2021, 10) + year(2022, 90) + year(2023, 10) + year(2024, 10))
+        assert low_execution(rows) == {"S": [2020, 2021]}
 
     def test_a_ministry_total_counts_only_the_year_asked_for(self):
         rows = execution_rows(year(2023, 10, "A") + year(2024, 80, "A") + year(2024, 30, "B", 300))
