@@ -103,3 +103,47 @@ class ChangeFieldsTest(PortfolioTestCase):
                                         action="delete")
         [deleted] = [r for r in change_fields(gone) if r.name == "name_ja"]
         assert (deleted.before, deleted.after) == ("総務省", "")
+
+
+class GroupedChangeTest(PortfolioTestCase):
+    """An import's budget lines of one system are one change; the page shows one row per line."""
+
+    FIELDS = ["system", "fiscal_year", "category", "stage", "appropriation", "amount_yen"]
+
+    def grouped(self, model, before, after, fields=None):
+        from django.contrib.contenttypes.models import ContentType
+
+        def side(records):
+            return None if records is None else {"fields": fields or self.FIELDS, "records": records}
+        return ObjectChange(changed_object_type=ContentType.objects.get_for_model(model),
+                            changed_object_id=ObjectChange.GROUPED, prechange_data=side(before),
+                            postchange_data=side(after))
+
+    def test_each_line_is_named_without_its_system_and_shows_only_its_amount(self):
+        change = self.grouped(BudgetLine, [[11, 1, 2025, "operation", "initial", "ministry", 1000]],
+                              [[11, 1, 2025, "operation", "initial", "ministry", 2500],
+                               [12, 1, 2025, "operation", "executed", "ministry", 900]])
+        change.prechange_data["records"].append([13, 1, 2024, "operation", "initial", "ministry", 700])
+        with translation.override("ja"):
+            rows = change_fields(change)
+        labels = {r.name: r.label for r in rows}
+        assert [(r.name, r.before, r.after) for r in rows] == [
+            ("11", "1,000円", "2,500円"), ("12", "", "900円"), ("13", "700円", "")]  # removed lines come last
+        assert labels["11"].startswith("2025年度（令和7年度）") and labels["13"].startswith("2024年度")
+
+    def test_a_line_whose_amount_did_not_change_shows_what_did(self):
+        change = self.grouped(BudgetLine, [[11, 1, 2025, "operation", "initial", "ministry", 1000]],
+                              [[11, 1, 2025, "operation", "supplementary", "ministry", 1000]])
+        with translation.override("en"):
+            [row] = change_fields(change)
+        assert (row.before, row.after) == ("Initial budget", "Supplementary budget")
+
+    def test_a_model_without_group_labels_is_listed_by_number_with_every_changed_field_but_restricted_ones(self):
+        fields = ["status", "purpose", "internal_notes"]
+        change = self.grouped(InformationSystem, [[5, "operation", "申請", "旧メモ"]],
+                              [[5, "retiring", "申請", "新メモ"]], fields=fields)
+        with translation.override("en"):
+            [row] = change_fields(change, user=self.pjmo)
+            assert (row.name, row.label, row.before, row.after) == ("5", "#5", "In operation", "Retiring")
+            [row] = change_fields(change, user=self.analyst)
+            assert (row.before, row.after) == ("In operation / 旧メモ", "Retiring / 新メモ")
