@@ -147,3 +147,22 @@ class GroupedChangeTest(PortfolioTestCase):
             assert (row.name, row.label, row.before, row.after) == ("5", "#5", "In operation", "Retiring")
             [row] = change_fields(change, user=self.analyst)
             assert (row.before, row.after) == ("In operation / 旧メモ", "Retiring / 新メモ")
+
+
+class HistoryPageQueriesTest(PortfolioTestCase):
+    def test_a_page_of_changes_loads_the_names_of_linked_records_in_one_query_per_model(self):
+        gima, gpki = factories.platform(code="GIMA"), factories.platform(code="GPKI")
+        first = factories.system(organization=self.moj)
+        second = factories.system(organization=self.moj)
+        audited_update(actor=self.actor(), instance=first, data={"platforms": [gima], "organization": self.mhlw})
+        audited_update(actor=self.actor(), instance=second, data={"platforms": [gpki, gima]})
+        changes = list(ObjectChange.objects.select_related("changed_object_type").order_by("pk"))
+        with self.assertNumQueries(2):  # the platforms, the organizations
+            formatter = ValueFormatter().prefetch(changes)
+        with self.assertNumQueries(0), translation.override("ja"):
+            rows = [{r.name: (r.before, r.after) for r in change_fields(c, formatter)} for c in changes]
+        assert rows == [{"platforms": ("—", "GIMA"), "organization": ("法務省", "厚生労働省")},
+                        {"platforms": ("—", "GIMA, GPKI")}]
+        with self.assertNumQueries(2), translation.override("ja"):
+            listed = changes_with_fields(changes)
+        assert [{r.name: (r.before, r.after) for r in fields} for _, fields in listed] == rows
