@@ -56,6 +56,11 @@ class ValueFormatterTest(PortfolioTestCase):
         assert self.show(InformationSystem, "annual_users", 1_234_567) == "1,234,567"
         assert self.show(None, "bidders", 1234) == "1234"  # a plain number is shown as it is
 
+    def test_with_translations_off_a_fiscal_year_is_shown_in_japanese(self):
+        # Commands and background tasks run without an active language.
+        with translation.override(None):
+            assert ValueFormatter().format(BudgetLine, "fiscal_year", 2025) == "2025年度（令和7年度）"
+
     def test_names_of_linked_records_are_loaded_once_for_a_whole_page(self):
         formatter = ValueFormatter()
         with self.assertNumQueries(1):
