@@ -60,6 +60,14 @@ class ContractServicesTest(PortfolioTestCase):
         c = contract_update(actor=self.actor(), contract=c, data={"estimated_price_yen": 160_000_000})
         assert c.award_rate == Decimal("50.00")
 
+    def test_an_update_that_clears_the_organization_takes_it_from_the_systems_stored_or_given(self):
+        c = contract(systems=[self.system], organization=self.mhlw)
+        c = contract_update(actor=self.actor(), contract=c, data={"organization": None})
+        assert c.organization == self.moj  # from the stored system
+        other = factories.system(system_id="S-MHLW-9", organization=self.mhlw_bureau)
+        c = contract_update(actor=self.actor(), contract=c, data={"organization": None, "systems": [other]})
+        assert c.organization == self.mhlw_bureau  # from the systems given with the change
+
     def test_the_single_bid_flag_cannot_be_typed_in(self):
         c = contract(systems=[self.system], bidders_count=3, single_bid=True)
         assert not c.single_bid
