@@ -31,9 +31,8 @@ class ContractServicesTest(PortfolioTestCase):
         assert contract(systems=[self.system], award_rate=Decimal("94.4")).award_rate == Decimal("95.00")
         with self.assertRaises(ApplicationError) as caught:
             contract(systems=[self.system], award_rate=Decimal("95.61"))
-        text = str(caught.exception)
-        assert "落札率（95.61%）が契約金額÷予定価格（95.00%）と合いません" in text
-        assert "The award rate (95.61%) does not match amount ÷ estimated price (95.00%)" in text
+        assert caught.exception.message_ja == "落札率（95.61%）が契約金額÷予定価格（95.00%）と合いません"
+        assert caught.exception.message_en == "The award rate (95.61%) does not match amount ÷ estimated price (95.00%)"
 
     def test_without_an_estimated_price_the_published_rate_is_kept(self):
         c = contract(systems=[self.system], estimated_price_yen=None, award_rate=Decimal("97.3"))
@@ -43,8 +42,8 @@ class ContractServicesTest(PortfolioTestCase):
     def test_a_contract_with_no_organization_system_or_project_is_refused_in_both_languages(self):
         with self.assertRaises(ApplicationError) as caught:
             contract(systems=[])
-        text = str(caught.exception)
-        assert "契約の組織を指定するか" in text and "Give the contract's organization" in text
+        assert caught.exception.message_ja == "契約の組織を指定するか、対象の情報システム・プロジェクトを指定してください"
+        assert caught.exception.message_en == "Give the contract's organization, or the systems or project it serves"
         assert not Contract.objects.exists()
 
     def test_the_organization_is_the_project_s_when_no_system_is_named_or_the_one_given(self):
