@@ -98,6 +98,13 @@ class RecordTest(PortfolioTestCase):
         assert audit_record(actor=actor, action="update", instance=line, before={"a": 1}, after={"a": 1}) is None
         assert ObjectChange.objects.count() == 1
 
+    def test_a_long_record_name_is_cut_to_200_characters_and_no_reason_is_stored_as_empty(self):
+        system = factories.system(system_id="S-LONG-NAME", organization=self.moj, name_ja="長" * 199)
+        row = audit_record(actor=self.actor(), action="create", instance=system, before=None, after={})
+        row.refresh_from_db()
+        assert row.object_repr == str(system)[:200] and len(row.object_repr) == 200
+        assert row.reason == ""
+
     def test_many_creates_deletes_and_updates_are_recorded_at_once_skipping_unchanged_records(self):
         system = factories.system(organization=self.moj)
         lines = [factories.budget_line(system=system, fiscal_year=fy, amount_yen=n) for fy, n in ((2024, 100), (2025, 200))]
