@@ -49,7 +49,7 @@ MODULES: dict[str, list[str]] = {
     "mieruka/insights/similarity.py": ["mieruka/insights/tests/test_similarity.py"],
     "mieruka/organizations/validators.py": ["mieruka/organizations/tests/test_check_digits.py"],
     "mieruka/contracts/rules.py": ["mieruka/contracts/tests/test_rules.py"],
-    "mieruka/contracts/execution.py": ["mieruka/contracts/tests/test_execution.py::TestExecutionFigures"],
+    "mieruka/contracts/execution.py": ["mieruka/contracts/tests/test_execution.py"],
     "mieruka/contracts/services.py": ["mieruka/contracts/tests/test_contract_services.py",
                                       "mieruka/contracts/tests/test_contracts.py::ContractFactsTest"],
 }

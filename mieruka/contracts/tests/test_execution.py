@@ -9,11 +9,7 @@ from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
 
-def year(fy, executed, system="S", available=100):
-    return [(system, fy, "initial", available), (system, fy, "executed", executed)]
-
-
-class TestExecutionFigures:  # plain functions: no database
+class ExecutionFiguresTest(PortfolioTestCase):
     def test_available_is_initial_plus_supplementary_plus_carried_in(self):
         rows = execution_rows([("S", 2024, "initial", 800), ("S", 2024, "supplementary", 100),
                                ("S", 2024, "carryover", 100), ("S", 2024, "executed", 600),
@@ -21,6 +17,8 @@ class TestExecutionFigures:  # plain functions: no database
         assert rows == {("S", 2024): {"available": 1000, "executed": 600, "left": 400, "rate": Decimal("60.0")}}
 
     def test_two_consecutive_low_years_flag_a_system_but_two_separate_ones_do_not(self):
+        def year(fy, executed):
+            return [("S", fy, "initial", 100), ("S", fy, "executed", executed)]
         rows = execution_rows(year(2021, 50) + year(2022, 90) + year(2023, 60) + year(2024, 65))
         assert low_execution(rows) == {"S": [2023, 2024]}
         rows = execution_rows(year(2021, 50) + year(2022, 90) + year(2023, 60))
@@ -31,40 +29,6 @@ class TestExecutionFigures:  # plain functions: no database
                                ("B", 2024, "initial", 300), ("B", 2024, "executed", 120)])
         totals = by_ministry(rows, {"A": "M", "B": "M"}, 2024)
         assert totals["M"] == {"available": 400, "executed": 200, "systems": 2, "left": 200, "rate": Decimal("50.0")}
-
-    def test_a_year_with_no_executed_line_or_no_budget_is_left_out(self):
-        rows = execution_rows([("S", 2025, "initial", 100), ("T", 2024, "executed", 50),
-                               ("U", 2024, "initial", 0), ("U", 2024, "executed", 0)] + year(2024, 50, "V"))
-        assert list(rows) == [("V", 2024)]
-
-    def test_several_executed_lines_of_a_year_add_up_and_the_rate_has_one_decimal(self):
-        rows = execution_rows([("S", 2024, "initial", 300), ("S", 2024, "executed", 100),
-                               ("S", 2024, "executed", 100)])
-        assert rows[("S", 2024)] == {"available": 300, "executed": 200, "left": 100, "rate": Decimal("66.7")}
-
-    def test_below_70_percent_is_low_and_exactly_70_percent_is_not(self):
-        rows = execution_rows(year(2023, 69) + year(2024, 69) + year(2023, 70, "T") + year(2024, 70, "T")
-                              + year(2023, 699, "U", 1000) + year(2024, 699, "U", 1000))
-        assert low_execution(rows) == {"S": [2023, 2024], "U": [2023, 2024]}
-
-    def test_the_flagged_years_are_the_longest_run_of_low_years(self):
-        rows = execution_rows(year(2019, 10) + year(2020, 10) + year(2021, 90)
-                              + year(2022, 10) + year(2023, 10) + year(2024, 10))
-        assert low_execution(rows) == {"S": [2022, 2023, 2024]}
-        assert low_execution(rows, years=4) == {}
-        assert low_execution(rows, threshold=Decimal("95")) == {"S": [2019, 2020, 2021, 2022, 2023, 2024]}
-
-    def test_of_two_equally_long_low_runs_the_earlier_is_shown(self):
-        rows = execution_rows(year(2020, 10) + year(2021, 10) + year(2022, 90) + year(2023, 10) + year(2024, 10))
-        assert low_execution(rows) == {"S": [2020, 2021]}
-
-    def test_a_ministry_total_counts_only_the_year_asked_for(self):
-        rows = execution_rows(year(2023, 10, "A") + year(2024, 80, "A") + year(2024, 30, "B", 300))
-        assert by_ministry(rows, {"A": "M", "B": "N"}, 2024) == {
-            "M": {"available": 100, "executed": 80, "systems": 1, "left": 20, "rate": Decimal("80.0")},
-            "N": {"available": 300, "executed": 30, "systems": 1, "left": 270, "rate": Decimal("10.0")},
-        }
-        assert by_ministry(rows, {"A": "M", "B": "N"}, 2022) == {}
 
 
 class ExecutionPageTest(PortfolioTestCase):
