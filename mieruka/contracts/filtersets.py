@@ -103,7 +103,7 @@ class ContractFilterSet(django_filters.FilterSet):
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(keyword_q(value, ["contract_number", "title", "vendor_name"]))
 
-    def filter_organization(self, queryset, name, value):
+    def filter_organization(self, queryset, name, value: str):
         organization = Organization.objects.filter(code=value).first()
         if organization is None:
             return queryset.none()
@@ -147,7 +147,7 @@ class CloudUsageFilterSet(django_filters.FilterSet):
         model = CloudUsage
         fields: list[str] = []
 
-    def filter_organization(self, queryset, name, value):
+    def filter_organization(self, queryset, name, value: str):
         organization = Organization.objects.filter(code=value).first()
         if organization is None:
             return queryset.none()

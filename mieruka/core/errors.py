@@ -44,8 +44,8 @@ def bilingual(ja: str, en: str) -> str:
 
 
 def both_languages(ja: str, en: str) -> str:
-    """Both languages in one text, for what is stored and read later by people whose language is not
-    known when it is written (notifications and their e-mails); errors use `bilingual`."""
+    """Both languages in one text, where the reader's language is not known: what is stored and read later
+    (notifications and their e-mails) and command-line errors; pages and the API use `bilingual`."""
     return f"{ja} / {en}"
 
 

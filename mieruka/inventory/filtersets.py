@@ -368,7 +368,7 @@ class InformationSystemFilterSet(django_filters.FilterSet):
             return queryset.exclude(status=SystemStatus.RETIRED)
         return queryset.filter(status=SystemStatus.RETIRED) if value == "no" else queryset
 
-    def filter_signal(self, queryset, name, value):
+    def filter_signal(self, queryset, name, value: str):
         signal = system_signals.get(value)
         return signal.members(queryset, self.fiscal_year) if signal else queryset
 
@@ -472,7 +472,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         terms = keyword_terms(value)
         return queryset.filter(keyword_q(value, ["name_ja", "purpose", "kpi_name"]) | project_search_q(terms))
 
-    def filter_signal(self, queryset, name, value):
+    def filter_signal(self, queryset, name, value: str):
         signal = project_signals.get(value)
         return signal.members(queryset, self.fiscal_year) if signal else queryset
 

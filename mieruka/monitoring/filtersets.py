@@ -30,7 +30,7 @@ class StatusReportFilterSet(django_filters.FilterSet):
         model = StatusReport
         fields: list[str] = []
 
-    def filter_organization(self, queryset, name, value):
+    def filter_organization(self, queryset, name, value: str):
         organization = Organization.objects.filter(code=value).first()
         if organization is None:
             return queryset.none()

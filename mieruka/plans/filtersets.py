@@ -36,7 +36,7 @@ class PlanFilterSet(django_filters.FilterSet):
         model = MidTermPlan
         fields: list[str] = []
 
-    def filter_organization(self, queryset, name, value):
+    def filter_organization(self, queryset, name, value: str):
         ids = _subtree_ids(value)
         return queryset.none() if ids is None else queryset.filter(organization_id__in=ids)
 
@@ -62,7 +62,7 @@ class DecisionFilterSet(django_filters.FilterSet):
         model = Decision
         fields: list[str] = []
 
-    def filter_organization(self, queryset, name, value):
+    def filter_organization(self, queryset, name, value: str):
         ids = _subtree_ids(value)
         if ids is None:
             return queryset.none()

@@ -23,7 +23,7 @@ def fiscal_year_choices():
 
 
 def _subtree(field):
-    def apply(queryset, name, value):
+    def apply(queryset, name, value: str):
         organization = Organization.objects.filter(code=value).first()
         if organization is None:
             return queryset.none()

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.browser
 
 
 def header_height(page) -> float:
-    return page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    """The height of the header's first row: the brand, the navigation (or its button) and the tools; the
+    search box has a row of its own below it."""
+    return page.evaluate("document.querySelector('.site-header__inner').getBoundingClientRect().height")
 
 
 def test_the_header_fits_on_one_line_at_1366_px(browser_page, live_server, django_user_model):
@@ -21,6 +23,7 @@ def test_the_header_fits_on_one_line_at_1366_px(browser_page, live_server, djang
     assert nav.is_visible()
     assert not page.get_by_role("button", name="メニュー").is_visible()
     assert header_height(page) < 60  # one line of entries
+    assert page.get_by_role("search").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     screenshot(page, "header-1366", full_page=False)
 

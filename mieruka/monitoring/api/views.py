@@ -54,6 +54,6 @@ class StatusReportViewSet(PortfolioViewSet):
                 check_if_match(request, existing)
             report = status_report_file(
                 actor=self.actor(), project=data.pop("project"), period_end=data.pop("period_end"),
-                overall=data.pop("overall"), ratings={a: data.pop(a) for a in ASPECTS}, **data,
+                overall=data.pop("overall"), ratings={a: data.pop(a, "") for a in ASPECTS}, **data,
             )
         return self.respond(report, status_code=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)

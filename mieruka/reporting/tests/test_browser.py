@@ -4,6 +4,7 @@ submits; the page passes axe without serious or critical violations."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from mieruka.core.audit import Actor
 from mieruka.core.models import UserRole
@@ -81,7 +82,7 @@ def test_the_pjmo_sees_its_overdue_return_on_the_home_page(browser_page, live_se
     factories.system(system_id="MHLW-001", name_ja="年金記録管理システム", organization=mhlw)
     actor = Actor(user=admin, name="admin", source="web")
     campaign = services.campaign_create(actor=actor, title="基本情報の確認", fields=["system.hosting"],
-                                        organizations=[mhlw], due_on=datetime.date.today() - datetime.timedelta(days=52))
+                                        organizations=[mhlw], due_on=timezone.localdate() - datetime.timedelta(days=52))
     services.campaign_open(actor=actor, campaign=campaign)
 
     login_with_form(page, live_server.url, "pjmo_mhlw", PASSWORD)

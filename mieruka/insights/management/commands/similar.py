@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from mieruka.core.errors import bilingual
+from mieruka.core.errors import both_languages
 from mieruka.insights import conf, selectors, similarity
 from mieruka.insights.figures import reason_text
 
@@ -32,8 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         threshold = conf.similarity_threshold() if options["min_score"] is None else options["min_score"]
         if not 0 <= threshold <= 1:
-            raise CommandError(
-                bilingual(
+            raise CommandError(  # the command line has no reader's language: both
+                both_languages(
                     f"--min-score は0から1の範囲で指定してください（{threshold}）",
                     f"--min-score must be between 0 and 1 (got {threshold})",
                 )
