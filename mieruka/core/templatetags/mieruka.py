@@ -97,3 +97,14 @@ def paren_open():
 @register.simple_tag
 def paren_close():
     return ")" if english_is_active() else "）"
+
+
+@register.filter
+def plain_number(value):
+    """A decimal without trailing zeros (3.50 → 3.5): PostgreSQL returns sums at the column's scale, SQLite
+    as computed, and a page should read the same on both."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value
