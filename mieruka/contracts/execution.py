@@ -39,6 +39,11 @@ def _complete(cell: dict) -> dict:
     # Unexplained: what neither the carry-out nor the unused amount accounts for (0 when both are recorded
     # and agree; the whole of `left` when neither is recorded).
     cell["unexplained"] = cell["left"] - cell["carried_out"] - cell["unused"]
+    return _with_rates(cell)
+
+
+def _with_rates(cell: dict) -> dict:
+    """The execution, carry-over and unused rates of a row (a system's year, or a sum of them)."""
     cell["rate"] = _rate(cell["executed"], cell["available"])
     cell["carry_rate"] = _rate(cell["carried_out"], cell["available"])
     cell["unused_rate"] = _rate(cell["unused"], cell["available"])
@@ -102,9 +107,7 @@ def by_ministry(rows: dict[tuple[str, int], dict], ministry_of: dict[str, str], 
             total[name] += cell[name]
         total["systems"] += 1
     for total in totals.values():
-        total["rate"] = _rate(total["executed"], total["available"])
-        total["carry_rate"] = _rate(total["carried_out"], total["available"])
-        total["unused_rate"] = _rate(total["unused"], total["available"])
+        _with_rates(total)
     return totals
 
 
@@ -112,8 +115,4 @@ def grand_total(ministries: dict[str, dict]) -> dict | None:
     """All ministries of the year together, as the bottom line of the table."""
     if not ministries:
         return None
-    total = {name: sum(m[name] for m in ministries.values()) for name in (*SUMMED, "systems")}
-    total["rate"] = _rate(total["executed"], total["available"])
-    total["carry_rate"] = _rate(total["carried_out"], total["available"])
-    total["unused_rate"] = _rate(total["unused"], total["available"])
-    return total
+    return _with_rates({name: sum(m[name] for m in ministries.values()) for name in (*SUMMED, "systems")})

@@ -35,6 +35,14 @@ SORT_KEYS = {
 }
 
 
+def _in_subtree(queryset: QuerySet, field: str, code: str) -> QuerySet:
+    """The rows whose organization (`field`) is the one with `code` or below it; none for an unknown code."""
+    organization = Organization.objects.filter(code=code).first()
+    if organization is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__in": organization_subtree_ids(organization=organization)})
+
+
 def _yes_no(queryset, field: str, value: str, *, values=None):
     lookup = {f"{field}__in": values} if values is not None else {field: True}
     if value == "yes":
@@ -104,10 +112,7 @@ class ContractFilterSet(django_filters.FilterSet):
         return queryset.filter(keyword_q(value, ["contract_number", "title", "vendor_name"]))
 
     def filter_organization(self, queryset, name, value: str):
-        organization = Organization.objects.filter(code=value).first()
-        if organization is None:
-            return queryset.none()
-        return queryset.filter(organization_id__in=organization_subtree_ids(organization=organization))
+        return _in_subtree(queryset, "organization_id", value)
 
     def filter_system(self, queryset, name, value):
         # A subquery rather than a join, so a contract for several systems is listed once.
@@ -148,10 +153,7 @@ class CloudUsageFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_organization(self, queryset, name, value: str):
-        organization = Organization.objects.filter(code=value).first()
-        if organization is None:
-            return queryset.none()
-        return queryset.filter(system__organization_id__in=organization_subtree_ids(organization=organization))
+        return _in_subtree(queryset, "system__organization_id", value)
 
     def filter_fiscal_year(self, queryset, name, value):
         fy = int(value)
