@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from mieruka.budgets.choices import BudgetCategory
 from mieruka.core.errors import bilingual
 from mieruka.inventory.filtersets import FiscalYearChoiceFilter, fiscal_year_choices, keyword_q
-from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 
 from .choices import COMPETITIVE_METHODS, ContractMethod
 from .models import CloudUsage, Contract
@@ -33,14 +32,6 @@ SORT_KEYS = {
     "amount": ["amount_yen"],
     "award_rate": ["award_rate"],
 }
-
-
-def _in_subtree(queryset: QuerySet, field: str, code: str) -> QuerySet:
-    """The rows whose organization (`field`) is the one with `code` or below it; none for an unknown code."""
-    organization = Organization.objects.filter(code=code).first()
-    if organization is None:
-        return queryset.none()
-    return queryset.filter(**{f"{field}__in": organization_subtree_ids(organization=organization)})
 
 
 def _yes_no(queryset, field: str, value: str, *, values=None):
@@ -112,7 +103,7 @@ class ContractFilterSet(django_filters.FilterSet):
         return queryset.filter(keyword_q(value, ["contract_number", "title", "vendor_name"]))
 
     def filter_organization(self, queryset, name, value: str):
-        return _in_subtree(queryset, "organization_id", value)
+        return organization_subtree_filter(queryset, code=value, fields=("organization_id",))
 
     def filter_system(self, queryset, name, value):
         # A subquery rather than a join, so a contract for several systems is listed once.
@@ -153,7 +144,7 @@ class CloudUsageFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_organization(self, queryset, name, value: str):
-        return _in_subtree(queryset, "system__organization_id", value)
+        return organization_subtree_filter(queryset, code=value, fields=("system__organization_id",))
 
     def filter_fiscal_year(self, queryset, name, value):
         fy = int(value)

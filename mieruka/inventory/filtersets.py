@@ -25,8 +25,7 @@ from mieruka.core.errors import bilingual
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.search import search_terms
 from mieruka.core.selectors import field_changes
-from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 
 from .choices import (
     Architecture,
@@ -81,10 +80,7 @@ def fiscal_year_choices() -> list[tuple[int, str]]:
 
 
 def _filter_organization_subtree(queryset, name, value):
-    organization = Organization.objects.filter(code=value).first()
-    if organization is None:
-        return queryset.none()
-    return queryset.filter(**{f"{name}__in": organization_subtree_ids(organization=organization)})
+    return organization_subtree_filter(queryset, code=value, fields=(name,))
 
 
 class _YesNoField(FilterChoiceField):

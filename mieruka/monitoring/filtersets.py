@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 
 from .choices import Rating
 from .models import StatusReport
@@ -31,7 +30,4 @@ class StatusReportFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_organization(self, queryset, name, value: str):
-        organization = Organization.objects.filter(code=value).first()
-        if organization is None:
-            return queryset.none()
-        return queryset.filter(project__organization_id__in=organization_subtree_ids(organization=organization))
+        return organization_subtree_filter(queryset, code=value, fields=("project__organization_id",))

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mieruka.core.errors import english_is_active
 
@@ -26,6 +26,20 @@ def organization_subtree_ids(*, organization: Organization) -> list[int]:
         result.append(pk)
         stack.extend(children.get(pk, ()))
     return result
+
+
+def organization_subtree_filter(queryset: QuerySet, *, code: str, fields: tuple[str, ...]) -> QuerySet:
+    """The rows whose organization, through any of `fields` (e.g. `"system__organization_id"`), is the
+    one with `code` or below it. An unknown code matches nothing: a shared link to a renamed or removed
+    organization must not quietly show everything."""
+    organization = Organization.objects.filter(code=code).first()
+    if organization is None:
+        return queryset.none()
+    ids = organization_subtree_ids(organization=organization)
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__in": ids})
+    return queryset.filter(match)
 
 
 def organization_ancestors(*, organization: Organization) -> list[Organization]:

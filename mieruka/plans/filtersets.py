@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 
 from .choices import DecisionKind
 from .models import Decision, MidTermPlan
-
-
-def _subtree_ids(code: str) -> list[int] | None:
-    organization = Organization.objects.filter(code=code).first()
-    return None if organization is None else list(organization_subtree_ids(organization=organization))
 
 
 def _organization_filter(method: str):
@@ -37,8 +30,7 @@ class PlanFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_organization(self, queryset, name, value: str):
-        ids = _subtree_ids(value)
-        return queryset.none() if ids is None else queryset.filter(organization_id__in=ids)
+        return organization_subtree_filter(queryset, code=value, fields=("organization_id",))
 
     def filter_fiscal_year(self, queryset, name, value):
         return queryset.filter(start_year__lte=value, end_year__gte=value)
@@ -63,7 +55,5 @@ class DecisionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_organization(self, queryset, name, value: str):
-        ids = _subtree_ids(value)
-        if ids is None:
-            return queryset.none()
-        return queryset.filter(Q(system__organization_id__in=ids) | Q(project__organization_id__in=ids))
+        return organization_subtree_filter(queryset, code=value,
+                                           fields=("system__organization_id", "project__organization_id"))

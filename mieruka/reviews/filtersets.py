@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mieruka.inventory.choices import ProjectPhase
-from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 
 from .choices import FindingCategory, FindingKind, FindingStatus, ReviewStage, ReviewState, Severity
 from .models import Finding, Review
@@ -24,10 +23,7 @@ def fiscal_year_choices():
 
 def _subtree(field):
     def apply(queryset, name, value: str):
-        organization = Organization.objects.filter(code=value).first()
-        if organization is None:
-            return queryset.none()
-        return queryset.filter(**{f"{field}__in": organization_subtree_ids(organization=organization)})
+        return organization_subtree_filter(queryset, code=value, fields=(field,))
     return apply
 
 
