@@ -715,13 +715,17 @@ def cluster_summaries(*, groups: list[list[int]], fiscal_year: int | None = None
             platforms[pk].append(code)
     systems = {}
     ordered = sorted(ids)
+    # One label lookup for the page: `get_hosting_display()` per member re-translates every choice.
+    hosting_labels = {value: str(label) for value, label in InformationSystem._meta.get_field("hosting").flatchoices}
+    fields = ("pk", "system_id", "name_ja", "organization_id", "hosting")
     for start in range(0, len(ordered), 5000):  # chunks keep under the database's parameter limit
-        for s in InformationSystem.objects.filter(id__in=ordered[start : start + 5000]):
-            root = tree.nodes[tree.root_of(s.organization_id)]
-            systems[s.pk] = {
-                "pk": s.pk, "system_id": s.system_id, "name_ja": s.name_ja, "ministry": root.name_ja,
-                "ministry_code": root.code, "cost": costs.get(s.pk), "hosting": s.get_hosting_display(),
-                "platforms": sorted(platforms.get(s.pk, [])),
+        chunk = InformationSystem.objects.filter(id__in=ordered[start : start + 5000]).values_list(*fields)
+        for pk, system_id, name_ja, organization_id, hosting in chunk:
+            root = tree.nodes[tree.root_of(organization_id)]
+            systems[pk] = {
+                "pk": pk, "system_id": system_id, "name_ja": name_ja, "ministry": root.name_ja,
+                "ministry_code": root.code, "cost": costs.get(pk), "hosting": hosting_labels.get(hosting, hosting),
+                "platforms": sorted(platforms.get(pk, [])),
             }
     out = []
     for group in groups:
@@ -737,9 +741,9 @@ def cluster_summaries(*, groups: list[list[int]], fiscal_year: int | None = None
 def pair_decisions(*, pairs: list[tuple[int, int]] | None = None) -> dict[tuple[int, int], PairDecision]:
     qs = PairDecision.objects.select_related("decided_by")
     if pairs is not None:
+        # Decisions are made by people and number far fewer than the pairs: reading them all and keeping
+        # the wanted ones beats an IN list of every system in the pairs (tens of thousands at scale).
         wanted = set(pairs)
-        ids = {pk for pair in wanted for pk in pair}
-        qs = qs.filter(system_a_id__in=ids, system_b_id__in=ids)
         return {(d.system_a_id, d.system_b_id): d for d in qs if (d.system_a_id, d.system_b_id) in wanted}
     return {(d.system_a_id, d.system_b_id): d for d in qs}
 

@@ -434,6 +434,10 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
     )
 
 
+CLUSTER_MEMBERS_SHOWN = 10
+PAIRS_PER_PAGE = 50
+
+
 @login_required
 def similar(request):
     """Pairs of similar systems across ministries with reasons, and their clusters ranked by cost at stake."""
@@ -473,7 +477,12 @@ def similar(request):
         cluster["list_url"] = drilldown.systems_url(
             ids=",".join(s["system_id"] for s in cluster["members"]), fy=ranked["fiscal_year"],
             cols=["organization", "operating", "hosting", "platforms"], sort="-operating")
-    shown = pairs[:200]
+        # A cluster can hold hundreds of systems; the costliest are listed, the rest are in its systems list.
+        cluster["shown_members"] = cluster["members"][:CLUSTER_MEMBERS_SHOWN]
+        cluster["more_members"] = len(cluster["members"]) - len(cluster["shown_members"])
+    # Fifty pairs a page: each row carries a decision form, and a person works down the list from the top.
+    pairs_page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("pairs_page"))
+    shown = pairs_page.object_list
     info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
     rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]
     return render(
@@ -482,6 +491,8 @@ def similar(request):
         {
             "rows": rows,
             "total": len(pairs),
+            "pairs_page": pairs_page,
+            "pair_query": _query_without(request, "pairs_page", "format"),
             "threshold": threshold,
             "default_threshold": conf.similarity_threshold(),
             "show": show,

@@ -1,4 +1,5 @@
 import re
+from unittest import mock
 
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
-from mieruka.insights import selectors, services
+from mieruka.insights import selectors, services, views
 from mieruka.insights.models import PairDecision
 from mieruka.insights.panels import consolidation_panel
 from mieruka.insights.selectors import consolidation_candidates_for
@@ -79,6 +80,30 @@ class SimilarPageTests(PortfolioTestCase):
         self.assertEqual((cluster["total"], cluster["saving"]), (420_000_000, 300_000_000))
         self.assertEqual(cluster["members"][0]["ministry"], "厚生労働省")
         self.assertContains(response, 'data-saving="300000000"')
+
+    def test_a_large_cluster_lists_its_costliest_members_and_links_the_rest_to_the_systems_list(self):
+        with mock.patch.object(views, "CLUSTER_MEMBERS_SHOWN", 2):
+            response = self.page()
+        body = response.content.decode()
+        self.assertIn("MHLW-001", body)
+        self.assertIn("MOJ-001", body)
+        # The third member (no budget, so listed last) is behind the link, which lists all three.
+        more = re.search(r'<a href="([^"]+)" data-more-members="1">([^<]+)</a>', body)
+        self.assertIsNotNone(more)
+        self.assertIn("ほか 1 システム", more.group(2))
+        listed = self.client.get(more.group(1).replace("&amp;", "&"))
+        self.assertEqual(listed.context["page"].paginator.count, 3)
+
+    def test_candidate_pairs_come_a_page_at_a_time_highest_score_first(self):
+        everything = self.page(min_score="0").context["rows"]
+        self.assertGreater(len(everything), 1)
+        with mock.patch.object(views, "PAIRS_PER_PAGE", 1):
+            first = self.page(min_score="0")
+            second = self.page(min_score="0", pairs_page="2")
+        self.assertEqual([r["pair"] for r in first.context["rows"]], [everything[0]["pair"]])
+        self.assertEqual([r["pair"] for r in second.context["rows"]], [everything[1]["pair"]])
+        self.assertContains(first, "pairs_page=2")
+        self.assertEqual(first.context["total"], len(everything))
 
     def test_clusters_filter_by_ministry_and_minimum_amount_and_export_as_csv(self):
         self.assertEqual(len(self.page(ministry="MOJ").context["clusters"]), 1)
