@@ -908,26 +908,17 @@ def similar_to_drafts(
     threshold = conf.similarity_threshold() if threshold is None else threshold
     tree = organization_tree()
     queries = [_draft_record(d, tree=tree, key=-1 - i) for i, d in enumerate(drafts)]
-    # The analysis the duplicate list keeps for this inventory version: the drafts are appended to it as
-    # rows, so a check costs one row's analysis, not the whole portfolio's.
-    similar_pairs(threshold=threshold)
-    meta = cache.get(_meta_key(threshold))
-    analysis = _kept_analysis(threshold, meta) if meta is not None else None
-    if analysis is None:
-        records = similarity_records(tree=tree)
-        if not records:
+    # The scores depend only on the drafts' texts and the inventory: a review page opened again, or by
+    # another reviewer, reads them from the shared cache. Who may see which system, costs and verdicts are
+    # applied afresh below.
+    raw = f"{_inventory_version()}|{threshold:.4f}|{sorted(exclude)}|{[_fingerprint(q) for q in queries]}"
+    scores_key = "insights:drafts:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    best = cache.get(scores_key)
+    if best is None:
+        best = _draft_scores(queries, exclude=exclude, threshold=threshold, tree=tree)
+        if best is None:
             return []
-        analysis = similarity.analyse(records)
-    base = len(analysis.records)
-    for i, query in enumerate(queries):
-        analysis = similarity.update_record(analysis, base + i, query)
-    live = {r.key for r in analysis.records[:base] if r.name or r.purpose} - set(exclude)
-    best: dict[int, similarity.Pair] = {}
-    for i in range(len(queries)):
-        for pair in similarity.pairs_of(analysis, base + i, threshold=threshold, cross_group_only=False):
-            other = pair.b if pair.a < 0 else pair.a
-            if other in live and (other not in best or pair.score > best[other].score):
-                best[other] = pair
+        cache.set(scores_key, best, 600)
     ids = sorted(best, key=lambda pk: (-best[pk].score, pk))
     if visible is not None:
         org_of = dict(InformationSystem.objects.filter(pk__in=ids).values_list("id", "organization_id"))
@@ -940,6 +931,31 @@ def similar_to_drafts(
         for pk in ids
         if pk in facts
     ]
+
+
+def _draft_scores(queries, *, exclude, threshold: float, tree: OrgTree) -> dict[int, similarity.Pair] | None:
+    """Each existing system's best pair with any of the draft records (None: nothing to compare with)."""
+    # The analysis the duplicate list keeps for this inventory version: the drafts are appended to it as
+    # rows, so a check costs one row's analysis, not the whole portfolio's.
+    similar_pairs(threshold=threshold)
+    meta = cache.get(_meta_key(threshold))
+    analysis = _kept_analysis(threshold, meta) if meta is not None else None
+    if analysis is None:
+        records = similarity_records(tree=tree)
+        if not records:
+            return None
+        analysis = similarity.analyse(records)
+    base = len(analysis.records)
+    for i, query in enumerate(queries):
+        analysis = similarity.update_record(analysis, base + i, query)
+    live = {r.key for r in analysis.records[:base] if r.name or r.purpose} - set(exclude)
+    best: dict[int, similarity.Pair] = {}
+    for i in range(len(queries)):
+        for pair in similarity.pairs_of(analysis, base + i, threshold=threshold, cross_group_only=False):
+            other = pair.b if pair.a < 0 else pair.a
+            if other in live and (other not in best or pair.score > best[other].score):
+                best[other] = pair
+    return best
 
 
 # --- architecture -----------------------------------------------------------------------------------------

@@ -89,3 +89,17 @@ class SimilarExistingSystemsTests(PortfolioTestCase):
         self.assertNotContains(response, 'data-similar-system="MOJ-001"')  # the project's own system
         later = Review.objects.create(project=project, fiscal_year=2026, stage="request", phase="operation")
         self.assertNotContains(self.client.get(reverse("reviews:detail", args=[later.pk])), "data-similar-existing")
+
+    def test_the_scores_kept_between_checks_still_respect_who_may_read_what(self):
+        # The same draft, checked first by the Digital Agency, then by a ministry editor.
+        shown = self.check(organization=self.mhlw.pk, system_id="MHLW-099")
+        self.assertContains(shown, 'data-similar-system="MOJ-001"')
+        response = self.check(user=self.pjmo, organization=self.mhlw.pk, system_id="MHLW-099")
+        self.assertContains(response, 'data-similar-system="MHLW-001"')
+        self.assertNotContains(response, 'data-similar-system="MOJ-001"')
+
+    def test_a_change_to_the_inventory_is_seen_by_the_next_check(self):
+        self.assertContains(self.check(), 'data-similar-system="MOJ-001"')
+        self.subsidy_moj.status = "retired"
+        self.subsidy_moj.save()
+        self.assertNotContains(self.check(), 'data-similar-system="MOJ-001"')
