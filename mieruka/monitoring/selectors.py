@@ -110,14 +110,28 @@ def _latest_reports(project_ids: list[int], as_of: datetime.date | None = None) 
 
 
 def _budget_sums(project_ids: list[int], years: list[int]) -> dict[tuple[int, int, str, str], int]:
-    """{(project, fy, stage, category): amount} over the projects' systems, in one aggregate query."""
+    """{(project, fy, stage, category): amount} over the projects' systems.
+
+    The projects' systems first, then their lines by system (the `budget_line_by_system` index alone):
+    joining lines to projects made the database read every line of those years (a third of a second at
+    demo size). A system shared by two projects counts in both, as before."""
+    through = Project.systems.through
+    projects_of: dict[int, list[int]] = defaultdict(list)
+    for pid, sid in through.objects.filter(project_id__in=project_ids).values_list("project_id", "informationsystem_id"):
+        projects_of[sid].append(pid)
+    if not projects_of:
+        return {}
     rows = (
-        BudgetLine.objects.filter(system__projects__in=project_ids, fiscal_year__in=years)
+        BudgetLine.objects.filter(system_id__in=list(projects_of), fiscal_year__in=years)
         .order_by()
-        .values_list("system__projects", "fiscal_year", "stage", "category")
+        .values_list("system_id", "fiscal_year", "stage", "category")
         .annotate(total=Sum("amount_yen"))
     )
-    return {(p, fy, stage, cat): total for p, fy, stage, cat, total in rows}
+    sums: dict[tuple[int, int, str, str], int] = defaultdict(int)
+    for sid, fy, stage, cat, total in rows:
+        for pid in projects_of[sid]:
+            sums[(pid, fy, stage, cat)] += total
+    return dict(sums)
 
 
 def risk_facts_for_projects(*, projects: list[Project], today: datetime.date) -> dict[int, risk.RiskFacts]:
