@@ -23,3 +23,13 @@ class GssStatus(models.TextChoices):
     PLANNED = "planned", pgettext_lazy("gss", "Planned")
     MIGRATING = "migrating", _("Migrating")
     MERGED = "merged", _("Merged into GSS")
+
+
+# Short column headings for the forms; the full label is the heading's title.
+FORM_SHORT = {InventoryForm.LAN: _("Form A"), InventoryForm.SYSTEM: _("Form B"),
+              InventoryForm.STANDALONE: _("Form C")}
+
+
+def form_columns() -> list[tuple[str, object, object]]:
+    """(value, short heading, full label) of each form, in order."""
+    return [(value, FORM_SHORT[value], label) for value, label in InventoryForm.choices]

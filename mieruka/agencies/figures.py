@@ -21,6 +21,9 @@ def gss_schedule_figure(*, rows: list[dict], today: datetime.date) -> dict:
     late = [r for r in planned if r["planned_on"] < today]
     on_time = [r for r in planned if r["planned_on"] >= today]
     labels = [r["label"] for r in rows]
+    # The axis spans every date and today, with a quarter's margin, so one LAN alone still reads as a schedule.
+    days = [d for r in rows for d in (r["planned_on"], r["merged_on"]) if d] + [today]
+    span = [(min(days) - datetime.timedelta(days=90)).isoformat(), (max(days) + datetime.timedelta(days=90)).isoformat()]
 
     def trace(name, items, colour, symbol, date_key):
         return {
@@ -48,7 +51,8 @@ def gss_schedule_figure(*, rows: list[dict], today: datetime.date) -> dict:
             "height": max(320, 26 * len(rows) + 120), "margin": {"l": 220, "r": 20, "t": 20, "b": 60},
             "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif", "size": 13, "color": "#1a1a1a"},
             "legend": {"orientation": "h", "y": -0.08},
-            "xaxis": {"type": "date", "automargin": True, "gridcolor": "#e0e0e0"},
+            "xaxis": {"type": "date", "automargin": True, "gridcolor": "#e0e0e0", "range": span,
+                      "tickformat": "%Y-%m"},
             "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": list(reversed(labels)),
                       "automargin": True},
             "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": today.isoformat(),

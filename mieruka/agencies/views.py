@@ -25,7 +25,7 @@ from mieruka.organizations.models import Organization
 from mieruka.reporting.models import Campaign, Return
 
 from . import figures, selectors, services
-from .choices import MINISTRY_KINDS, GssStatus, InventoryForm
+from .choices import MINISTRY_KINDS, GssStatus, InventoryForm, form_columns
 from .forms import GssMigrationForm
 from .inventory_form import KEY as INVENTORY_KEY
 
@@ -48,7 +48,7 @@ def _systems_url(organization: Organization) -> str:
 def rollup(request):
     rows = selectors.agency_rollup(user=request.user)
     return render(request, "agencies/rollup.html", {
-        "rows": rows, "forms": InventoryForm.choices, "is_admin": is_administrator(request.user),
+        "rows": rows, "forms": form_columns(), "is_admin": is_administrator(request.user),
         "totals": {"agencies": sum(len(r.agencies) for r in rows), "systems": sum(r.systems for r in rows),
                    "cost": sum(r.operating_cost_yen for r in rows), "unclassified": sum(r.unclassified for r in rows),
                    "forms": [(f, sum(r.form_count(f) for r in rows)) for f in InventoryForm.values]},
@@ -66,12 +66,14 @@ def ministry(request, code: str):
     if form not in (None, "none", *InventoryForm.values):
         form = None
     campaign, returns = _latest_inventory_returns([a.organization.pk for a in agencies])
-    systems = selectors.agency_systems(user=request.user, organization_ids=[a.organization.pk for a in agencies],
-                                       form=form)
+    # ?agency=<code> narrows the systems table to one of the ministry's agencies.
+    agency = next((a.organization for a in agencies if a.organization.code == request.GET.get("agency")), None)
+    shown_ids = [agency.pk] if agency else [a.organization.pk for a in agencies]
+    systems = selectors.agency_systems(user=request.user, organization_ids=shown_ids, form=form)
     return render(request, "agencies/ministry.html", {
-        "ministry": org, "row": rows[0] if rows else None, "forms": InventoryForm.choices, "form": form,
+        "ministry": org, "row": rows[0] if rows else None, "forms": form_columns(), "form": form,
         "agencies": [(a, returns.get(a.organization.pk), _systems_url(a.organization)) for a in agencies],
-        "campaign": campaign, "systems": systems,
+        "campaign": campaign, "systems": systems, "agency": agency,
     })
 
 

@@ -168,6 +168,10 @@ class SystemPlanner:
         queues: dict[str, list[SystemPlan]] = {}
         for o in ias:
             q = [self._from_spec(s) for s in data.NAMED_SYSTEMS if s.owner == o.code]
+            # Every 独法 runs its in-house LAN (mail, groupware), the 棚卸's form A: the first after its named ones.
+            q.append(SystemPlan(owner=o.code, top=o.top, name_ja="法人内LAN（電子メール・グループウェア）",
+                                name_en="In-house LAN (mail and groupware)", functions=["情報共有", "ネットワーク"],
+                                users=_users("s"), purpose="職員の業務を支える法人内の基幹ネットワーク、電子メール及びグループウェア。"))
             q += [self._family_system(f, o.code, prefix=False) for f in ("website", "accounting", "payroll", "document",
                                                                            "groupware", "elearning")]
             vocab = data.DOMAINS.get(o.top, [])
