@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MERGED_COLOUR, PLANNED_COLOUR, LATE_COLOUR = "#00417a", "#b04a00", "#a4262c"
 
@@ -42,7 +43,7 @@ def gss_schedule_figure(*, rows: list[dict], today: datetime.date) -> dict:
                                                               r["merged_on"].isoformat(), None)],
          "y": [v for r in merged if r["planned_on"] for v in (r["label"], r["label"], None)]},
         trace(_("Merged into GSS"), merged, MERGED_COLOUR, "circle", "merged_on"),
-        trace(_("Planned"), on_time, PLANNED_COLOUR, "diamond-open", "planned_on"),
+        trace(pgettext("gss", "Planned"), on_time, PLANNED_COLOUR, "diamond-open", "planned_on"),
         trace(_("Planned date passed"), late, LATE_COLOUR, "x", "planned_on"),
     ]
     return {
