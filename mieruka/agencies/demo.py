@@ -21,7 +21,7 @@ from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 from mieruka.reporting.choices import CampaignStatus, ItemState, ReturnStatus
 from mieruka.reporting.models import Campaign, Return, ReturnItem
-from mieruka.reporting.services import _build_items, organization_tree_maps
+from mieruka.reporting.services import _build_items, campaign_duplicate_asks, organization_tree_maps
 
 from .choices import AGENCY_KINDS, GssStatus, InventoryForm
 from .inventory_form import TEMPLATE_FIELDS, derived_form
@@ -123,10 +123,14 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
     agencies = [o for o in Organization.objects.filter(kind__in=AGENCY_KINDS).order_by("order", "code")]
     if not agencies:
         return {"gss_migrations": len(migrations), "inventory_entries": len(entries)}
+    # Never ask twice: fields an open campaign already asks these agencies (through their ministry's subtree)
+    # are left out, as `campaign_create` would refuse them.
+    taken = {f for c in campaign_duplicate_asks(fields=list(TEMPLATE_FIELDS), organization_ids=[o.pk for o in agencies])
+             for f in c["fields"]}
     campaign = Campaign.objects.create(
         title=f"{last_fy + 1}年度 独立行政法人等情報システム棚卸",
         description="様式A（法人内LAN）・様式B（通信ネットワーク・情報処理システム）・様式C（スタンドアロン）の確認",
-        fields=list(TEMPLATE_FIELDS), due_on=today + datetime.timedelta(days=21), status=CampaignStatus.OPEN,
+        fields=[f for f in TEMPLATE_FIELDS if f not in taken], due_on=today + datetime.timedelta(days=21), status=CampaignStatus.OPEN,
         opened_at=_at(today - datetime.timedelta(days=21)), created_by=actor.user,
     )
     campaign.organizations.set(agencies)

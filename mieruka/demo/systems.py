@@ -48,8 +48,9 @@ class SystemPlanner:
 
     def plan(self, n: int) -> list[SystemPlan]:
         n_local = round(n * 0.10) if n >= 20 else 0
-        # 独法 and 特殊法人 (88 in all) own about a tenth of the systems the portfolio inventories.
-        n_ia = round(n * 0.1) if n >= 20 else 0
+        # 独法 and 特殊法人 (88 in all) own about one system in thirteen: one each (their LAN or a named system)
+        # in the default portfolio of 1,200.
+        n_ia = round(n * 0.075) if n >= 20 else 0
         local = self._local_systems(n_local)
         ia = self._independent_agency_systems(n_ia)
         national = self._national_systems(n - len(local) - len(ia))
