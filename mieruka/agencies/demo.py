@@ -24,7 +24,7 @@ from mieruka.reporting.models import Campaign, Return, ReturnItem
 from mieruka.reporting.services import _build_items, campaign_duplicate_asks, organization_tree_maps
 
 from .choices import AGENCY_KINDS, GssStatus, InventoryForm
-from .inventory_form import TEMPLATE_FIELDS, derived_form
+from .inventory_form import TEMPLATE_FIELDS, derived_operating_cost, derived_form
 from .models import GssMigration, InventoryEntry
 
 D = datetime.date
@@ -100,6 +100,7 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
     systems = list(InformationSystem.objects.filter(organization__kind__in=AGENCY_KINDS).exclude(status="retired")
                    .order_by("system_id"))
     last_fy = fiscal_year_of(today) - 1
+    budgeted = derived_operating_cost([s.pk for s in systems])
     entries = []
     for s in systems:
         if rng.random() < 0.2:
@@ -107,10 +108,13 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
         form = derived_form(s)
         if form == InventoryForm.SYSTEM and rng.random() < 0.1:
             form = InventoryForm.STANDALONE
-        cost = {InventoryForm.LAN: rng.randrange(30, 400), InventoryForm.SYSTEM: rng.randrange(5, 300),
-                InventoryForm.STANDALONE: rng.randrange(1, 8)}[form] * 1_000_000
+        # What the agency reported: its budgeted operating cost, give or take what the budget leaves out.
+        base = budgeted.get(s.pk)
+        cost = (round(base * rng.uniform(0.9, 1.15), -3) if base else
+                {InventoryForm.LAN: rng.randrange(30, 400), InventoryForm.SYSTEM: rng.randrange(5, 300),
+                 InventoryForm.STANDALONE: rng.randrange(1, 8)}[form] * 1_000_000)
         entries.append(InventoryEntry(
-            system=s, form=form, operating_cost_yen=cost,
+            system=s, form=form, operating_cost_yen=int(cost),
             terminals=rng.randrange(50, 3000) if form == InventoryForm.LAN else (
                 rng.randrange(1, 6) if form == InventoryForm.STANDALONE else None),
             contract_ends_on=D(last_fy + rng.randrange(1, 5), 3, 31) if rng.random() < 0.8 else None,

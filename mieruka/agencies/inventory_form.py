@@ -38,7 +38,7 @@ FIELDS = (
 _BY_NAME = {f.name: f for f in FIELDS}
 
 
-def _derived_operating_cost(system_ids: list[int]) -> dict[int, int]:
+def derived_operating_cost(system_ids: list[int]) -> dict[int, int]:
     """The latest fiscal year's operating cost of each system: executed if known, else the initial budget."""
     from django.db.models import Sum
 
@@ -55,7 +55,7 @@ def _derived_operating_cost(system_ids: list[int]) -> dict[int, int]:
     return {sid: v[2] for sid, v in out.items()}
 
 
-def _derived_contract_end(system_ids: list[int]) -> dict[int, datetime.date]:
+def derived_contract_end(system_ids: list[int]) -> dict[int, datetime.date]:
     from mieruka.contracts.models import Contract
 
     through = Contract.systems.through
@@ -78,8 +78,8 @@ def read(*, records, names, fiscal_year=None) -> dict[int, dict[str, object]]:
 
     ids = [r.pk for r in records]
     entries = {e.system_id: e for e in InventoryEntry.objects.filter(system_id__in=ids)}
-    cost = _derived_operating_cost(ids) if "operating_cost_yen" in names else {}
-    ends = _derived_contract_end(ids) if "contract_ends_on" in names else {}
+    cost = derived_operating_cost(ids) if "operating_cost_yen" in names else {}
+    ends = derived_contract_end(ids) if "contract_ends_on" in names else {}
     out: dict[int, dict[str, object]] = {}
     for r in records:
         entry = entries.get(r.pk)
