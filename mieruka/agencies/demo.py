@@ -24,7 +24,7 @@ from mieruka.reporting.models import Campaign, Return, ReturnItem
 from mieruka.reporting.services import _build_items, campaign_duplicate_asks, organization_tree_maps
 
 from .choices import AGENCY_KINDS, GssStatus, InventoryForm
-from .inventory_form import TEMPLATE_FIELDS, derived_operating_cost, derived_form
+from .inventory_form import TEMPLATE_FIELDS, derived_form, derived_operating_cost
 from .models import GssMigration, InventoryEntry
 
 D = datetime.date
