@@ -114,9 +114,11 @@ SUBORGANIZATIONS: list[tuple[str, str, str, str, str]] = [
     ("MOD-ATLA", "防衛装備庁", "Acquisition, Technology and Logistics Agency", "agency", "MOD"),
 ]
 
-# (code, name_ja, name_en, supervising ministry). 日本年金機構 is a special public corporation (特殊法人), not a
-# 独法 (see SPECIAL_CORPORATIONS), but the portfolio inventories it with them.
-SPECIAL_CORPORATIONS = {"IA-JPS"}
+# (code, name_ja, name_en, supervising ministry): the 独立行政法人 with their supervising ministry (主務省; for
+# those supervised jointly, the lead one), plus two special public corporations (特殊法人) the portfolio
+# inventories with them: 日本年金機構 and 国立健康危機管理研究機構, which took over 国立国際医療研究センター
+# in April 2025. The first thirteen keep their place so their order and corporate numbers stay stable.
+SPECIAL_CORPORATIONS = {"IA-JPS", "IA-JIHS"}
 INDEPENDENT_AGENCIES: list[tuple[str, str, str, str]] = [
     ("IA-JPS", "日本年金機構", "Japan Pension Service", "MHLW"),
     ("IA-IPA", "独立行政法人情報処理推進機構", "Information-technology Promotion Agency, Japan", "METI"),
@@ -137,6 +139,109 @@ INDEPENDENT_AGENCIES: list[tuple[str, str, str, str]] = [
     ("IA-NALTEC", "独立行政法人自動車技術総合機構",
      "National Agency for Automobile and Land Transport Technology", "MLIT"),
     ("IA-JAXA", "国立研究開発法人宇宙航空研究開発機構", "Japan Aerospace Exploration Agency", "MEXT"),
+    # 内閣府・消費者庁
+    ("IA-NAJ", "独立行政法人国立公文書館", "National Archives of Japan", "CAO"),
+    ("IA-HOPPO", "独立行政法人北方領土問題対策協会", "Northern Territories Issue Association", "CAO"),
+    ("IA-AMED", "国立研究開発法人日本医療研究開発機構", "Japan Agency for Medical Research and Development", "CAO"),
+    ("IA-NCAC", "独立行政法人国民生活センター", "National Consumer Affairs Center of Japan", "CAA"),
+    # 総務省
+    ("IA-YUCHO", "独立行政法人郵便貯金簡易生命保険管理・郵便局ネットワーク支援機構",
+     "Management Organization for Postal Savings and Postal Life Insurance", "MIC"),
+    # 外務省
+    ("IA-JF", "独立行政法人国際交流基金", "The Japan Foundation", "MOFA"),
+    # 財務省
+    ("IA-NRIB", "独立行政法人酒類総合研究所", "National Research Institute of Brewing", "MOF"),
+    ("IA-MINT", "独立行政法人造幣局", "Japan Mint", "MOF"),
+    ("IA-NPB", "独立行政法人国立印刷局", "National Printing Bureau", "MOF"),
+    # 文部科学省
+    ("IA-NISE", "独立行政法人国立特別支援教育総合研究所", "National Institute of Special Needs Education", "MEXT"),
+    ("IA-DNC", "独立行政法人大学入試センター", "National Center for University Entrance Examinations", "MEXT"),
+    ("IA-NIYE", "独立行政法人国立青少年教育振興機構", "National Institution for Youth Education", "MEXT"),
+    ("IA-NWEC", "独立行政法人国立女性教育会館", "National Women's Education Center", "MEXT"),
+    ("IA-KAHAKU", "独立行政法人国立科学博物館", "National Museum of Nature and Science", "MEXT"),
+    ("IA-NIMS", "国立研究開発法人物質・材料研究機構", "National Institute for Materials Science", "MEXT"),
+    ("IA-BOSAI", "国立研究開発法人防災科学技術研究所",
+     "National Research Institute for Earth Science and Disaster Resilience", "MEXT"),
+    ("IA-QST", "国立研究開発法人量子科学技術研究開発機構",
+     "National Institutes for Quantum Science and Technology", "MEXT"),
+    ("IA-ARTMUSEUM", "独立行政法人国立美術館", "National Museum of Art", "MEXT"),
+    ("IA-NICH", "独立行政法人国立文化財機構", "National Institutes for Cultural Heritage", "MEXT"),
+    ("IA-NITS", "独立行政法人教職員支援機構", "National Institute for School Teachers and Staff Development", "MEXT"),
+    ("IA-JST", "国立研究開発法人科学技術振興機構", "Japan Science and Technology Agency", "MEXT"),
+    ("IA-JSPS", "独立行政法人日本学術振興会", "Japan Society for the Promotion of Science", "MEXT"),
+    ("IA-RIKEN", "国立研究開発法人理化学研究所", "RIKEN", "MEXT"),
+    ("IA-JSC", "独立行政法人日本スポーツ振興センター", "Japan Sport Council", "MEXT"),
+    ("IA-NTJ", "独立行政法人日本芸術文化振興会", "Japan Arts Council", "MEXT"),
+    ("IA-JAMSTEC", "国立研究開発法人海洋研究開発機構", "Japan Agency for Marine-Earth Science and Technology", "MEXT"),
+    ("IA-KOSEN", "独立行政法人国立高等専門学校機構", "National Institute of Technology", "MEXT"),
+    ("IA-NIAD", "独立行政法人大学改革支援・学位授与機構",
+     "National Institution for Academic Degrees and Quality Enhancement of Higher Education", "MEXT"),
+    ("IA-JAEA", "国立研究開発法人日本原子力研究開発機構", "Japan Atomic Energy Agency", "MEXT"),
+    # 厚生労働省
+    ("IA-TAISHOKU", "独立行政法人勤労者退職金共済機構", "Organization for Workers' Retirement Allowance Mutual Aid",
+     "MHLW"),
+    ("IA-WAM", "独立行政法人福祉医療機構", "Welfare And Medical Service Agency", "MHLW"),
+    ("IA-NOZOMI", "独立行政法人国立重度知的障害者総合施設のぞみの園",
+     "National Center for Persons with Severe Intellectual Disabilities, Nozominosono", "MHLW"),
+    ("IA-JILPT", "独立行政法人労働政策研究・研修機構", "Japan Institute for Labour Policy and Training", "MHLW"),
+    ("IA-JOHAS", "独立行政法人労働者健康安全機構", "Japan Organization of Occupational Health and Safety", "MHLW"),
+    ("IA-NHO", "独立行政法人国立病院機構", "National Hospital Organization", "MHLW"),
+    ("IA-NIBN", "国立研究開発法人医薬基盤・健康・栄養研究所",
+     "National Institutes of Biomedical Innovation, Health and Nutrition", "MHLW"),
+    ("IA-JCHO", "独立行政法人地域医療機能推進機構", "Japan Community Health care Organization", "MHLW"),
+    ("IA-GPIF", "年金積立金管理運用独立行政法人", "Government Pension Investment Fund", "MHLW"),
+    ("IA-NCC", "国立研究開発法人国立がん研究センター", "National Cancer Center", "MHLW"),
+    ("IA-NCVC", "国立研究開発法人国立循環器病研究センター", "National Cerebral and Cardiovascular Center", "MHLW"),
+    ("IA-NCNP", "国立研究開発法人国立精神・神経医療研究センター", "National Center of Neurology and Psychiatry",
+     "MHLW"),
+    ("IA-JIHS", "国立健康危機管理研究機構", "Japan Institute for Health Security", "MHLW"),
+    ("IA-NCCHD", "国立研究開発法人国立成育医療研究センター", "National Center for Child Health and Development",
+     "MHLW"),
+    ("IA-NCGG", "国立研究開発法人国立長寿医療研究センター", "National Center for Geriatrics and Gerontology", "MHLW"),
+    # 農林水産省
+    ("IA-FAMIC", "独立行政法人農林水産消費安全技術センター", "Food and Agricultural Materials Inspection Center",
+     "MAFF"),
+    ("IA-NLBC", "独立行政法人家畜改良センター", "National Livestock Breeding Center", "MAFF"),
+    ("IA-JIRCAS", "国立研究開発法人国際農林水産業研究センター",
+     "Japan International Research Center for Agricultural Sciences", "MAFF"),
+    ("IA-FFPRI", "国立研究開発法人森林研究・整備機構", "Forest Research and Management Organization", "MAFF"),
+    ("IA-FRA", "国立研究開発法人水産研究・教育機構", "Japan Fisheries Research and Education Agency", "MAFF"),
+    ("IA-ALIC", "独立行政法人農畜産業振興機構", "Agriculture and Livestock Industries Corporation", "MAFF"),
+    ("IA-NOUNEN", "独立行政法人農業者年金基金", "Farmers' Pension Fund", "MAFF"),
+    ("IA-JAFIC", "独立行政法人農林漁業信用基金", "Agriculture, Forestry and Fisheries Credit Foundations", "MAFF"),
+    # 経済産業省
+    ("IA-RIETI", "独立行政法人経済産業研究所", "Research Institute of Economy, Trade and Industry", "METI"),
+    ("IA-INPIT", "独立行政法人工業所有権情報・研修館", "National Center for Industrial Property Information and Training",
+     "METI"),
+    ("IA-NITE", "独立行政法人製品評価技術基盤機構", "National Institute of Technology and Evaluation", "METI"),
+    ("IA-NEDO", "国立研究開発法人新エネルギー・産業技術総合開発機構",
+     "New Energy and Industrial Technology Development Organization", "METI"),
+    ("IA-JETRO", "独立行政法人日本貿易振興機構", "Japan External Trade Organization", "METI"),
+    ("IA-JOGMEC", "独立行政法人エネルギー・金属鉱物資源機構", "Japan Organization for Metals and Energy Security", "METI"),
+    # 国土交通省
+    ("IA-PWRI", "国立研究開発法人土木研究所", "Public Works Research Institute", "MLIT"),
+    ("IA-BRI", "国立研究開発法人建築研究所", "Building Research Institute", "MLIT"),
+    ("IA-MPAT", "国立研究開発法人海上・港湾・航空技術研究所",
+     "National Institute of Maritime, Port and Aviation Technology", "MLIT"),
+    ("IA-JMETS", "独立行政法人海技教育機構", "Japan Agency of Maritime Education and Training for Seafarers", "MLIT"),
+    ("IA-KOKUDAI", "独立行政法人航空大学校", "Civil Aviation College", "MLIT"),
+    ("IA-JRTT", "独立行政法人鉄道建設・運輸施設整備支援機構",
+     "Japan Railway Construction, Transport and Technology Agency", "MLIT"),
+    ("IA-JNTO", "独立行政法人国際観光振興機構", "Japan National Tourism Organization", "MLIT"),
+    ("IA-JWA", "独立行政法人水資源機構", "Japan Water Agency", "MLIT"),
+    ("IA-NASVA", "独立行政法人自動車事故対策機構", "National Agency for Automotive Safety and Victims' Aid", "MLIT"),
+    ("IA-OFCA", "独立行政法人空港周辺整備機構", "Organization for Promoting Urban Development around Airports",
+     "MLIT"),
+    ("IA-UR", "独立行政法人都市再生機構", "Urban Renaissance Agency", "MLIT"),
+    ("IA-AMAMI", "独立行政法人奄美群島振興開発基金", "Amami Islands Promotion and Development Fund", "MLIT"),
+    ("IA-JEHDRA", "独立行政法人日本高速道路保有・債務返済機構",
+     "Japan Expressway Holding and Debt Repayment Agency", "MLIT"),
+    ("IA-JHF", "独立行政法人住宅金融支援機構", "Japan Housing Finance Agency", "MLIT"),
+    # 環境省・防衛省
+    ("IA-NIES", "国立研究開発法人国立環境研究所", "National Institute for Environmental Studies", "MOE"),
+    ("IA-ERCA", "独立行政法人環境再生保全機構", "Environmental Restoration and Conservation Agency", "MOE"),
+    ("IA-LMO", "独立行政法人駐留軍等労働者労務管理機構",
+     "Labor Management Organization for USFJ Employees", "MOD"),
 ]
 
 # (5-digit 全国地方公共団体コード without its check digit, name_ja, name_en, is_prefecture, size factor).

@@ -48,7 +48,9 @@ class SystemPlanner:
 
     def plan(self, n: int) -> list[SystemPlan]:
         n_local = round(n * 0.10) if n >= 20 else 0
-        n_ia = round(n * 0.045) if n >= 20 else 0
+        # 独法 and 特殊法人 (88 in all) own about one system in thirteen: one each (their LAN or a named system)
+        # in the default portfolio of 1,200.
+        n_ia = round(n * 0.075) if n >= 20 else 0
         local = self._local_systems(n_local)
         ia = self._independent_agency_systems(n_ia)
         national = self._national_systems(n - len(local) - len(ia))
@@ -167,6 +169,10 @@ class SystemPlanner:
         queues: dict[str, list[SystemPlan]] = {}
         for o in ias:
             q = [self._from_spec(s) for s in data.NAMED_SYSTEMS if s.owner == o.code]
+            # Every 独法 runs its in-house LAN (mail, groupware), the 棚卸's form A: the first after its named ones.
+            q.append(SystemPlan(owner=o.code, top=o.top, name_ja="法人内LAN（電子メール・グループウェア）",
+                                name_en="In-house LAN (mail and groupware)", functions=["情報共有", "ネットワーク"],
+                                users=_users("s"), purpose="職員の業務を支える法人内の基幹ネットワーク、電子メール及びグループウェア。"))
             q += [self._family_system(f, o.code, prefix=False) for f in ("website", "accounting", "payroll", "document",
                                                                            "groupware", "elearning")]
             vocab = data.DOMAINS.get(o.top, [])

@@ -38,7 +38,9 @@ def current_fiscal_year() -> int:
 
 def system_list() -> QuerySet[InformationSystem]:
     """Systems with what every list row shows: organization and platform codes."""
-    return InformationSystem.objects.select_related("organization").prefetch_related("platforms", "function_tags")
+    # The organization's parent too: for a 独法 it is the supervising ministry (所管府省), shown beside it.
+    return InformationSystem.objects.select_related("organization__parent").prefetch_related(
+        "platforms", "function_tags")
 
 
 def suggested_function_tags(*, name: str, purpose: str = "", functions: list[str] | tuple[str, ...] = ()):

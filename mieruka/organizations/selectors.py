@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from mieruka.core.errors import english_is_active
 
+from .choices import OrganizationKind
 from .models import Organization
 
 
@@ -154,3 +155,21 @@ def organization_code_choices_tree() -> list[tuple[str, str]]:
         organizations=list(Organization.objects.order_by("order", "code").only(
             "id", "code", "name_ja", "name_en", "parent_id", "order"))
     )]
+
+
+def supervising_ministry_of(*, organization: Organization, parents: dict[int, Organization] | None = None):
+    """The 所管府省 of a 独法 or 特殊法人: the nearest ministry above it in the tree; None for other kinds.
+
+    A 独法 sits directly under its supervising ministry in the organization tree, so the tree parent is the
+    relation (no second link to keep in step); co-supervision (共管) is recorded under the lead ministry.
+    """
+    if organization.kind not in (OrganizationKind.INDEPENDENT_AGENCY, OrganizationKind.SPECIAL_CORPORATION):
+        return None
+    current = organization.parent if parents is None else parents.get(organization.parent_id)
+    seen = set()
+    while current is not None and current.pk not in seen:
+        if current.kind in (OrganizationKind.MINISTRY, OrganizationKind.DIGITAL_AGENCY):
+            return current
+        seen.add(current.pk)
+        current = current.parent if parents is None else parents.get(current.parent_id)
+    return None

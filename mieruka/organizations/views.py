@@ -44,6 +44,7 @@ def organization_detail(request, code: str):
     return render(request, "organizations/organization_detail.html", {
         "organization": organization,
         "ancestors": selectors.organization_ancestors(organization=organization),
+        "supervising_ministry": selectors.supervising_ministry_of(organization=organization),
         "children": sorted(organization.children.all(), key=lambda o: (o.order is None, o.order or 0, o.code)),
         "systems": list(systems[:SYSTEMS_SHOWN]),
         "system_count": system_count,

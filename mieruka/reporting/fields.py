@@ -52,6 +52,13 @@ class RecordType:
     # confirmed unchanged is still a new report for the campaign's period).
     writes_every_answer: bool = False
     fields: tuple[AskableField, ...] = field(default_factory=tuple)
+    # A record type registered by a higher app (`register_record_type`) brings its own reading, writing and
+    # choice of records, so this module never imports that app: `reader(records=, names=, fiscal_year=)`
+    # returns {pk: {name: value}}, `writer(actor=, record=, changes=, fiscal_year=, reason=)` writes through
+    # the app's services, `records(queryset)` narrows the records a return asks about.
+    reader: Callable | None = None
+    writer: Callable | None = None
+    records: Callable | None = None
 
     @property
     def model(self) -> type[Model]:
@@ -150,6 +157,14 @@ RECORD_TYPES: dict[str, RecordType] = {rt.key: rt for rt in (SYSTEM, PROJECT, BU
 FIELDS: dict[str, AskableField] = {f.key: f for rt in RECORD_TYPES.values() for f in rt.fields}
 
 
+def register_record_type(rt: RecordType) -> None:
+    """Add a higher app's record type (and its fields) to what campaigns may ask; idempotent per key."""
+    for key in [k for k, f in FIELDS.items() if f.record_type == rt.key]:
+        del FIELDS[key]
+    RECORD_TYPES[rt.key] = rt
+    FIELDS.update({f.key: f for f in rt.fields})
+
+
 def field_get(key: str) -> AskableField:
     try:
         return FIELDS[key]
@@ -168,6 +183,8 @@ def records_in(*, record_type: str, organization_ids: Iterable[int]) -> QuerySet
     qs = rt.model._default_manager.filter(organization_id__in=list(organization_ids))
     if rt.model_label == "inventory.InformationSystem":
         qs = qs.exclude(status="retired")
+    if rt.records is not None:
+        qs = rt.records(qs)
     if record_type == "status_reports":
         from django.db.models import Q
 
@@ -267,6 +284,8 @@ def read_values(*, record_type: str, records: list[Model], names: list[str],
                 fiscal_year: int | None = None) -> dict[int, dict[str, object]]:
     """Current values of the named fields for many records, in a fixed number of queries."""
     rt = RECORD_TYPES[record_type]
+    if rt.reader is not None:
+        return rt.reader(records=records, names=names, fiscal_year=fiscal_year)
     out: dict[int, dict[str, object]] = {r.pk: {} for r in records}
     if record_type == "status_reports":
         from mieruka.monitoring.models import StatusReport
@@ -361,6 +380,10 @@ def apply_changes(*, actor, record_type: str, record: Model, changes: dict[str, 
     For status reports `changes` holds every answer of the record (see `RecordType.writes_every_answer`).
     """
     if not changes:
+        return
+    writer = RECORD_TYPES[record_type].writer
+    if writer is not None:
+        writer(actor=actor, record=record, changes=changes, fiscal_year=fiscal_year, reason=reason)
         return
     if record_type == "status_reports":
         file_status_report(actor=actor, project=record, values=changes, period_end=period_end,

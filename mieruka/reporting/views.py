@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,8 +24,8 @@ from mieruka.core.errors import ApplicationError, bilingual
 from mieruka.core.formatting import spreadsheet_safe
 from mieruka.core.permissions import user_role
 
+from . import campaign_templates, selectors, services, survey_selectors, survey_services
 from . import fields as registry
-from . import selectors, services, survey_selectors, survey_services
 from .choices import CampaignStatus, ReturnStatus, SurveyStatus
 from .forms import CampaignForm, QuestionFormSet, ReturnForm, SendBackForm, SurveyAnswerForm, SurveyForm
 from .models import Answer, Campaign, Return, Survey, SurveyRecipient
@@ -69,13 +70,17 @@ def index(request):
         "surveys": survey_selectors.survey_list(user=request.user)[:100],
         "waiting": selectors.returns_waiting_for(user=request.user),
         "is_admin": _is_admin(request.user),
+        "campaign_templates": campaign_templates.templates(),
     })
 
 
 @login_required
 def campaign_create(request):
     _require_admin(request.user)
-    form = CampaignForm(request.POST or None)
+    # ?template=<key> fills the form from a registered campaign template (see campaign_templates.py).
+    template = campaign_templates.template_get(request.GET.get("template", ""))
+    initial = template.initial(today=timezone.localdate()) if template else None
+    form = CampaignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(
@@ -89,7 +94,7 @@ def campaign_create(request):
         else:
             messages.success(request, _("The campaign was saved as a draft. Open it to send the returns."))
             return redirect(campaign)
-    return render(request, "reporting/campaign_form.html", {"form": form})
+    return render(request, "reporting/campaign_form.html", {"form": form, "template": template})
 
 
 @login_required

@@ -49,6 +49,7 @@ def routes() -> list[Route]:
 
 
 def _records():
+    from mieruka.agencies.models import GssMigration
     from mieruka.api.models import ApiToken, WebhookSubscription
     from mieruka.budgets.models import BudgetLine
     from mieruka.contracts.models import CloudUsage, Contract
@@ -85,6 +86,9 @@ def _records():
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
+        "agencies:ministry": (Organization.objects.filter(kind__in=("ministry", "digital_agency")), "id",
+                              lambda o: {"code": o.code}),
+        "agencies:gss_detail": (GssMigration.objects.all(), "organization", lambda o: {"lan_code": o.lan_code}),
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
         **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",
@@ -227,6 +231,7 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
         "reviews:finding_search": [{"q": "経費"}, {"category": "cost"}, {"phase": "operation"}],
         "reporting:index": [{"only": "stale"}],
         "organizations:list": [{"q": "省"}, {"kind": "ministry"}],
+        "agencies:gss_schedule": [{"status": "merged"}, {"status": "no-such-status"}],
         "api:system-list": [org, {"limit": "1000"}, {"q": "S0"}, {"important": "yes"}],
         "api:project-list": [org, {"limit": "1000"}],
         "api:organization-list": [{"limit": "1000"}, {"kind": "ministry"}],

@@ -86,7 +86,8 @@ class DemoOrganizationsAndCampaignTest(TestCase):
         assert Organization.objects.get(code="IA-IPA").kind == "independent_agency"
 
     def test_the_open_campaign_asks_every_ministry(self):
-        campaign = Campaign.objects.get(status="open")
+        # The reporting demo's campaign; the 独法 inventory (棚卸) is open too, asking the agencies.
+        campaign = Campaign.objects.filter(status="open").exclude(title__contains="棚卸").get()
         ministries = set(Organization.objects.filter(kind="ministry", parent=None).values_list("code", flat=True))
         asked = set(campaign.organizations.values_list("code", flat=True))
         assert len(ministries) == sum(1 for _c, _j, _e, kind in data.MINISTRIES if kind == "ministry")

@@ -23,7 +23,8 @@ class PanelRegistrationTest(PortfolioTestCase):
                                          organization=self.mhlw)
 
     def test_the_apps_register_their_panels_on_the_system_and_project_pages(self):
-        self.assertEqual(system_panels.names(), ["insights.consolidation", "plans.decision", "reporting.freshness"])
+        self.assertEqual(system_panels.names(), ["agencies.inventory", "insights.consolidation", "plans.decision",
+                                                 "reporting.freshness"])
         self.assertEqual(project_panels.names(), ["plans.decision", "reporting.freshness"])
         self.assertEqual(sorted(system_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
         self.assertEqual(sorted(project_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
