@@ -76,9 +76,18 @@ class ExecutionFiguresTest(PortfolioTestCase):
 
     def test_spending_without_any_budget_available_is_not_judged(self):
         # Nothing to measure execution against: the year is left out rather than shown at an undefined rate.
-        rows = execution_rows([("S", 2024, "executed", 500), ("T", 2024, "initial", 100), ("T", 2024, "executed", 1)])
-        assert list(rows) == [("T", 2024)] and rows[("T", 2024)]["rate"] == Decimal("1.0")
-        assert low_execution(rows, years=1) == {"T": [2024]}
+        rows = execution_rows([("S", 2024, "executed", 500), ("T", 2024, "initial", 1), ("T", 2024, "executed", 1)])
+        # Any budget at all is judged, down to a single yen.
+        assert list(rows) == [("T", 2024)] and rows[("T", 2024)]["rate"] == Decimal("100.0")
+
+    def test_lines_of_the_same_stage_add_up_and_lines_outside_the_settlement_are_skipped(self):
+        # A year's development and operation lines are both "initial"; a budget request (概算要求) line
+        # is not part of the settlement, wherever it comes in the list.
+        rows = execution_rows([("S", 2024, "request", 9000), ("S", 2024, "initial", 600), ("S", 2024, "initial", 400),
+                               ("S", 2024, "executed", 300), ("S", 2024, "executed", 500)])
+        cell = rows[("S", 2024)]
+        assert (cell["initial"], cell["available"], cell["executed"], cell["rate"]) == (1000, 1000, 800,
+                                                                                        Decimal("80.0"))
 
     def test_the_bottom_line_shows_the_rates_of_the_sums_and_a_year_without_figures_has_none(self):
         rows = execution_rows([("A", 2024, "initial", 100), ("A", 2024, "executed", 80),
