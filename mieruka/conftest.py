@@ -31,12 +31,27 @@ FIXED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo")
 
 @pytest.fixture(autouse=True)
 def real_clock_for_browser_tests(request):
-    """Chromium keeps real time: cookie expiry set by the server must agree with it."""
+    """Chromium keeps real time: cookie expiry set by the server must agree with it. Near midnight in Tokyo
+    the clock starts a quarter of an hour away from it instead, so a browser test that counts days (overdue
+    by 52 days) or reads the fiscal year cannot cross a date line; cookies last hours, so they still agree."""
     if request.node.get_closest_marker("browser") is None:
         yield
         return
-    with time_machine.travel(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC), tick=True):
+    with time_machine.travel(browser_clock_start(time_machine.escape_hatch.datetime.datetime.now(datetime.UTC)),
+                             tick=True):
         yield
+
+
+def browser_clock_start(now: datetime.datetime) -> datetime.datetime:
+    """`now`, or, within a quarter of an hour of midnight in Tokyo, a quarter of an hour past it."""
+    tokyo = now.astimezone(ZoneInfo("Asia/Tokyo"))
+    margin = datetime.timedelta(minutes=15)
+    midnight = tokyo.replace(hour=0, minute=0, second=0, microsecond=0)
+    if tokyo - midnight < margin:
+        return midnight + margin
+    if midnight + datetime.timedelta(days=1) - tokyo < margin:
+        return midnight + datetime.timedelta(days=1) + margin
+    return now
 
 
 @pytest.fixture(autouse=True)

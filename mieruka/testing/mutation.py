@@ -26,7 +26,12 @@ WORK = ROOT / ".mutation"
 # module → the test files that exercise it (paths relative to the project root).
 MODULES: dict[str, list[str]] = {
     "mieruka/monitoring/risk.py": ["mieruka/monitoring/tests/test_risk.py"],
-    "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py"],
+    "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py",
+                            # each record of a bulk change carries its own ETag instead of If-Match
+                            "mieruka/api/tests/test_bulk.py::BulkTest::test_a_bulk_change_needs_each_records_etag_and_a_stale_one_undoes_all",
+                            # a campaign has no last_updated; a finished task holds a file
+                            "mieruka/reporting/tests/test_api.py::ReportingApiTest::test_only_administrators_draft_open_and_close_campaigns",
+                            "mieruka/api/tests/test_exports.py::ExportTest::test_a_long_list_becomes_a_task_the_client_polls_and_downloads"],
     "mieruka/api/permissions.py": ["mieruka/api/tests/test_permissions.py", "mieruka/api/tests/test_scope.py",
                                    "mieruka/api/tests/test_write_refusals.py"],
     "mieruka/core/permissions.py": ["mieruka/core/tests/test_roles.py", "mieruka/core/tests/test_restricted_fields.py"],

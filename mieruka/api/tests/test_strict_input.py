@@ -80,6 +80,12 @@ class EmptyPatchTest(ApiTestCase):
             format="json", HTTP_IF_MATCH=etag,
         )
         assert response.status_code == 200 and response["ETag"] == etag
+        assert response.json()["name_ja"] == "年金記録システム"
+        # Nothing was saved: the update time stands and the change log has no row for the record.
+        last_updated = system.last_updated
+        system.refresh_from_db()
+        assert system.last_updated == last_updated
+        assert not ObjectChange.objects.filter(changed_object_id=system.pk).exists()
 
     def test_an_empty_patch_on_a_stale_version_is_still_refused(self):
         system = factories.system(organization=self.mhlw)

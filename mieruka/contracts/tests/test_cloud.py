@@ -175,4 +175,7 @@ class CloudUsageApiTest(PortfolioTestCase):
 
     def test_an_unknown_parameter_is_refused(self):
         self.login(self.analyst)
-        assert self.client.get("/api/v1/cloud-usage/", {"fy": 2025}).status_code == 400
+        response = self.client.get("/api/v1/cloud-usage/", {"fy": 2025})
+        # The refusal names the parameter it does not know, so a typo is not read as "no filter".
+        assert response.status_code == 400
+        assert "fy" in response.content.decode() and "results" not in response.json()

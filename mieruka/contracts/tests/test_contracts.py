@@ -131,7 +131,8 @@ class ContractPagesTest(PortfolioTestCase):
 
     def test_anonymous_visitors_are_sent_to_sign_in(self):
         response = self.client.get(reverse("contracts:list"))
-        assert response.status_code == 302
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert "MHLW-2025-001" not in response.content.decode()
 
     def test_the_csv_download_is_the_filtered_list(self):
         self.login(self.analyst)

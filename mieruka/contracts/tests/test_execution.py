@@ -55,6 +55,56 @@ class ExecutionFiguresTest(PortfolioTestCase):
                                                                                        Decimal("50.0"))
         assert grand_total(totals)["available"] == 400
 
+    def test_a_year_at_exactly_70_percent_is_not_low_but_one_just_below_is(self):
+        def years(executed_per_mille):
+            lines = []
+            for fy in (2023, 2024):
+                lines += [("S", fy, "initial", 1000), ("S", fy, "executed", executed_per_mille)]
+            return execution_rows(lines)
+        assert years(700)[("S", 2024)]["rate"] == Decimal("70.0")
+        assert low_execution(years(700)) == {}
+        assert low_execution(years(699)) == {"S": [2023, 2024]}
+
+    def test_the_longest_run_of_low_years_is_the_one_shown_and_one_low_year_is_not_enough(self):
+        def year(fy, executed):
+            return [("S", fy, "initial", 100), ("S", fy, "executed", executed)]
+        lines = year(2018, 10) + year(2019, 10) + year(2020, 95) + year(2021, 10) + year(2022, 10) + year(2023, 10)
+        assert low_execution(execution_rows(lines)) == {"S": [2021, 2022, 2023]}
+        assert low_execution(execution_rows(lines), years=4) == {}
+        assert low_execution(execution_rows(year(2024, 10))) == {}
+        assert low_execution(execution_rows(year(2024, 10)), years=1) == {"S": [2024]}
+
+    def test_spending_without_any_budget_available_is_not_judged(self):
+        # Nothing to measure execution against: the year is left out rather than shown at an undefined rate.
+        rows = execution_rows([("S", 2024, "executed", 500), ("T", 2024, "initial", 1), ("T", 2024, "executed", 1)])
+        # Any budget at all is judged, down to a single yen.
+        assert list(rows) == [("T", 2024)] and rows[("T", 2024)]["rate"] == Decimal("100.0")
+
+    def test_lines_of_the_same_stage_add_up_and_lines_outside_the_settlement_are_skipped(self):
+        # A year's development and operation lines are both "initial"; a budget request (概算要求) line
+        # is not part of the settlement, wherever it comes in the list.
+        rows = execution_rows([("S", 2024, "request", 9000), ("S", 2024, "initial", 600), ("S", 2024, "initial", 400),
+                               ("S", 2024, "executed", 300), ("S", 2024, "executed", 500)])
+        cell = rows[("S", 2024)]
+        assert (cell["initial"], cell["available"], cell["executed"], cell["rate"]) == (1000, 1000, 800,
+                                                                                        Decimal("80.0"))
+
+    def test_the_bottom_line_shows_the_rates_of_the_sums_and_a_year_without_figures_has_none(self):
+        rows = execution_rows([("A", 2024, "initial", 100), ("A", 2024, "executed", 80),
+                               ("A", 2024, "carryover_out", 10), ("A", 2024, "unused", 10),
+                               ("B", 2024, "initial", 300), ("B", 2024, "executed", 120),
+                               ("B", 2024, "carryover_out", 30), ("B", 2024, "unused", 150),
+                               ("B", 2023, "initial", 999), ("B", 2023, "executed", 999)])
+        totals = by_ministry(rows, {"A": "M", "B": "N"}, 2024)
+        assert (totals["M"]["rate"], totals["N"]["rate"]) == (Decimal("80.0"), Decimal("40.0"))
+        total = grand_total(totals)
+        # 200 of 400 executed: 50 %, not the 60 % average of the two ministries' rates.
+        assert (total["available"], total["executed"], total["systems"]) == (400, 200, 2)
+        assert (total["rate"], total["carry_rate"], total["unused_rate"]) == (Decimal("50.0"), Decimal("10.0"),
+                                                                              Decimal("40.0"))
+        assert (total["carried_out"], total["unused"], total["left"], total["unexplained"]) == (40, 160, 200, 0)
+        assert by_ministry(rows, {"A": "M", "B": "N"}, 2025) == {} and grand_total({}) is None
+
 
 class ExecutionPageTest(PortfolioTestCase):
     @classmethod

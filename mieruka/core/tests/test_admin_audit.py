@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from mieruka.core.admin import AuditedModelAdmin
+from mieruka.core.audit import audited_update
 from mieruka.core.models import ObjectChange
 from mieruka.inventory.models import InformationSystem
 from mieruka.testing import factories
@@ -49,8 +50,23 @@ class AdminAuditTest(PortfolioTestCase):
         assert not ObjectChange.objects.exclude(source="auth").exists()
 
     def test_the_audit_trail_cannot_be_edited_in_the_admin(self):
+        system = factories.system(organization=self.mhlw, status="operation")
+        audited_update(actor=self.actor(self.admin), instance=system, data={"status": "retiring"}, reason="移行")
+        change = ObjectChange.objects.get(changed_object_id=system.pk)
+        before = (change.action, change.reason, change.postchange_data)
         self.login(self.admin)
+        # Neither the forms nor a posted add, change or delete get through, even for an administrator.
         assert self.client.get("/admin/core/objectchange/add/").status_code == 403
+        assert self.client.post("/admin/core/objectchange/add/", {"action": "update", "reason": "捏造"}).status_code == 403
+        url = f"/admin/core/objectchange/{change.pk}/"
+        self.client.post(url + "change/", {"reason": "書き換え", "action": "delete"})
+        assert self.client.post(url + "delete/", {"post": "yes"}).status_code == 403
+        change.refresh_from_db()
+        assert (change.action, change.reason, change.postchange_data) == before
+        assert list(ObjectChange.objects.exclude(source="auth")) == [change]
+        # The change list offers no way to delete the rows it shows.
+        page = self.client.get("/admin/core/objectchange/")
+        assert page.status_code == 200 and 'value="delete_selected"' not in page.content.decode()
 
 
 class AdminScopeTest(PortfolioTestCase):

@@ -111,8 +111,11 @@ class HealthTests(PortfolioTestCase):
 
     @override_settings(SECURE_SSL_REDIRECT=True)
     def test_health_checks_answer_plain_http_while_pages_redirect_to_https(self):
-        assert self.client.get("/healthz").status_code == 200
-        assert self.client.get("/login/").status_code == 301
+        health = self.client.get("/healthz")
+        assert health.status_code == 200 and "Location" not in health
+        page = self.client.get("/login/")
+        # The same address, on HTTPS.
+        assert page.status_code == 301 and page["Location"] == "https://testserver/login/"
 
 
 class RequestLogTests(PortfolioTestCase):

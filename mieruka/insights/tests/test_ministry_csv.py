@@ -59,5 +59,13 @@ class MinistryChartCsvTests(PortfolioTestCase):
     def test_cross_ministry_analyses_and_their_csvs_are_refused(self):
         for view, chart in (("insights:similar", ""), ("insights:architecture", "platform_matrix")):
             with self.subTest(view=view):
-                response = self.client.get(reverse(view), {"format": "csv", "chart": chart})
-                self.assertEqual(response.status_code, 403)
+                # The page and its CSV alike: a ministry does not see another ministry's systems either way.
+                for asked in ({}, {"format": "csv", "chart": chart}):
+                    response = self.client.get(reverse(view), asked)
+                    self.assertEqual(response.status_code, 403, asked)
+                    self.assertNotEqual(response.get("Content-Type", "").split(";")[0], "text/csv")
+                    body = response.content.decode()
+                    for other in ("MOJ-", "P-MOJ", "DA-001", "P-DA"):  # other ministries' records
+                        self.assertNotIn(other, body)
+                    if not asked:  # the page says why
+                        self.assertIn("府省横断の分析を閲覧する権限がありません", body)

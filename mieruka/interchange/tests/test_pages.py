@@ -129,6 +129,10 @@ class ImportPageTest(PortfolioTestCase):
         UserRole.objects.update_or_create(user=self.pjmo, defaults={"role": "editor", "organization": self.mhlw})
         self.login(self.pjmo)
         assert self.client.get(reverse("interchange:import")).status_code == 403
+        # Posting the file anyway is refused too, and nothing is kept or imported.
+        assert self.upload().status_code == 403
+        assert not ImportUpload.objects.exists()
+        assert not InformationSystem.objects.filter(system_id="WEB-1").exists()
 
     def test_another_staff_member_cannot_see_or_confirm_my_upload(self):
         self.login(self.admin)
@@ -138,6 +142,10 @@ class ImportPageTest(PortfolioTestCase):
         self.client.force_login(other)
         assert self.client.get(reverse("interchange:import_preview", args=[token])).status_code == 404
         assert self.client.post(reverse("interchange:import_confirm", args=[token])).status_code == 404
+        assert self.client.post(reverse("interchange:import_cancel", args=[token])).status_code == 404
+        # The upload is still mine to confirm, and nothing was imported.
+        assert ImportUpload.objects.filter(token=token).exists()
+        assert not InformationSystem.objects.filter(system_id="WEB-1").exists()
 
     def test_a_workbook_made_from_the_template_goes_through_the_page(self):
         import openpyxl

@@ -2,7 +2,7 @@ import csv
 import io
 
 import openpyxl
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from mieruka.tasks.models import TaskRun
 from mieruka.testing import factories
@@ -132,8 +132,11 @@ class SystemExportTests(PortfolioTestCase):
                          ["'＝HYPERLINK(\"http://evil\")", "'＋1", "'－2", "'＠SUM(A1)"])
 
     def test_it_needs_a_login(self):
+        factories.system(system_id="SYS-SECRET", organization=self.mhlw)
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("login")))
+        self.assertNotIn(b"SYS-SECRET", response.content)
 
     def test_each_row_lists_its_own_platforms_in_code_order(self):
         gpki, gima, jpki = factories.platform(code="GPKI"), factories.platform(code="GIMA"), factories.platform(code="JPKI")

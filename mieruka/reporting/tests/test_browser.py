@@ -29,7 +29,7 @@ def test_a_pjmo_confirms_and_edits_a_return(browser_page, live_server, django_us
                               hosting="government_cloud", annual_users=5_000)
     actor = Actor(user=admin, name="admin", source="web")
     campaign = services.campaign_create(actor=actor, title="基本情報の確認", fields=["system.hosting", "system.annual_users"],
-                                        organizations=[mhlw], due_on=datetime.date.today() + datetime.timedelta(days=14))
+                                        organizations=[mhlw], due_on=timezone.localdate() + datetime.timedelta(days=14))
     services.campaign_open(actor=actor, campaign=campaign)
     ret = Return.objects.get(campaign=campaign)
 
