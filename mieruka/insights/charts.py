@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 from mieruka.core.formatting import spreadsheet_safe
@@ -35,6 +36,7 @@ class Chart:
     description: str = ""
     notes: list[str] = field(default_factory=list)
     list_url: str = ""  # the list of every record behind the chart (its bars link to their own slices)
+    controls: list[tuple[str, str]] = field(default_factory=list)  # (label, URL): other views of the chart
 
     def __post_init__(self):
         readable(self.figure)
@@ -126,7 +128,10 @@ WRAP_AT = 14
 
 
 def wrap_label(value, width: int = WRAP_AT):
-    """A long axis label on several lines (Plotly breaks lines at <br>); Japanese has no spaces to break at."""
+    """A long axis label on several lines (Plotly breaks lines at <br>). English breaks between words;
+    Japanese has no spaces to break at, so it breaks every `width` characters."""
     if not isinstance(value, str) or len(value) <= width:
         return value
+    if " " in value.strip():
+        return "<br>".join(textwrap.wrap(value, width=width, break_long_words=True, break_on_hyphens=False))
     return "<br>".join(value[i:i + width] for i in range(0, len(value), width))
