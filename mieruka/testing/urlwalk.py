@@ -83,7 +83,7 @@ def _records():
         # Webhooks are for administrators; "in scope" is a subscription owned by someone of the organization.
         **{f"api:webhook-{v}": (WebhookSubscription.objects.all(), "user__mieruka_role__organization",
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
-        **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
+        **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete", "propose")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
