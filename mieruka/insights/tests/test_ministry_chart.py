@@ -129,9 +129,9 @@ class MinistryChartTests(PortfolioTestCase):
             for japanese in japanese_names:
                 self.assertNotIn(japanese, table, name)
         labels = json.loads(figures["budget_by_ministry"])["data"][0]["y"]
-        # English labels wrap between words, never inside one.
-        self.assertIn("Ministry of<br>Justice", labels)
-        self.assertIn("Japan Pension<br>Service", labels)
+        # English labels wrap between words, never inside one (a line holds about 20 letters).
+        self.assertIn("Ministry of Justice", labels)
+        self.assertIn("Ministry of Health,<br>Labour and Welfare", labels)
         # No Japanese punctuation in the scope line, the chart titles or the controls.
         scope_line = re.search(r"<p class=\"insight-scope\" data-scope>(.*?)</p>", body, re.S).group(1)
         self.assertIsNone(JAPANESE_PUNCTUATION.search(scope_line), scope_line)
