@@ -149,3 +149,13 @@ class MinistryChartTests(PortfolioTestCase):
         table = self.table(page, "staffing")
         self.assertIn("Ministry of Justice", table)
         self.assertNotIn("法務省", table)
+
+    def test_in_english_the_budget_execution_page_names_ministries_in_english(self):
+        self.login()
+        page = self.client.get(reverse("contracts:execution"), {"fiscal_year": 2025}, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(page.status_code, 200)
+        body = page.content.decode()
+        self.assertIn("Ministry of Justice", body)
+        main = body.split("<main", 1)[-1]
+        for japanese in ("法務省", "厚生労働省"):
+            self.assertNotIn(japanese, main)
