@@ -219,7 +219,7 @@ def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str, link=_n
     return Chart(
         name="budget_by_ministry",
         title=_("Budget by ministry, %(year)s") % {"year": _fy(fiscal_year, lang)},
-        description=" ".join([
+        description=(" " if lang.startswith("en") else "").join([
             _("Initial budget of each ministry's own systems; independent administrative agencies and local "
               "governments are grouped."),
             str(order_note),
