@@ -555,7 +555,10 @@ def system_propose(request, system_id: str):
 def project_propose(request, project_id: str):
     """The owning ministry proposes a change of a project's Digital Agency designation (重点, 報告頻度)."""
     project = _project_for(request, project_id, edit=True)
-    form = ProposalForm(request.POST or None, designations=services.PROJECT_DESIGNATIONS)
+    # The choices open on the project's current designations, so a proposal changes one thing on purpose.
+    form = ProposalForm(request.POST or None, designations=services.PROJECT_DESIGNATIONS, initial={
+        "field": "reporting_frequency", "important": "true" if project.important else "false",
+        "reporting_frequency": project.reporting_frequency})
     if request.method == "POST" and form.is_valid():
         try:
             services.designation_propose(actor=Actor.from_request(request), project=project,
