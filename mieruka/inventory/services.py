@@ -315,7 +315,10 @@ def designation_decide(
     if not actor_is_digital_agency(actor):
         raise PermissionRefused("提案を判断できるのはデジタル庁（管理者・分析担当）だけです",
                                 "Only the Digital Agency (administrators, analysts) decides proposals")
-    proposal = DesignationProposal.objects.select_for_update().select_related("system", "project").get(pk=proposal.pk)
+    # Lock the proposal row only: its system or project is a nullable (outer) join, which PostgreSQL
+    # cannot lock FOR UPDATE.
+    proposal = (DesignationProposal.objects.select_for_update(of=("self",)).select_related("system", "project")
+                .get(pk=proposal.pk))
     if proposal.status != ProposalStatus.PENDING:
         raise ApplicationError("この提案は判断済みです", "This proposal has already been decided")
     reason = (reason or "").strip()
