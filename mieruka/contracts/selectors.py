@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
+from mieruka.core.errors import local_name
 from mieruka.core.permissions import scope_queryset
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.choices import Hosting
@@ -20,8 +21,9 @@ from .models import CloudUsage, Contract
 
 def _ministries():
     """Every organization (pk → parent, code, name) and a function giving the code of the top of its tree."""
-    organizations = {pk: (parent, code, name) for pk, parent, code, name in
-                     Organization.objects.values_list("id", "parent_id", "code", "name_ja")}
+    # Names in the reader's language: the procurement and execution charts label ministries with them.
+    organizations = {pk: (parent, code, local_name(name_ja, name_en)) for pk, parent, code, name_ja, name_en in
+                     Organization.objects.values_list("id", "parent_id", "code", "name_ja", "name_en")}
 
     def top(pk):
         seen = set()

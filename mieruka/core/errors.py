@@ -49,6 +49,21 @@ def both_languages(ja: str, en: str) -> str:
     return f"{ja} / {en}"
 
 
+def local_name(name_ja: str | None, name_en: str | None = "") -> str:
+    """A record's name in the reader's language: its English name on English pages where it has one, the
+    Japanese one otherwise (a name is data, not a message: it has no translation to fall back on)."""
+    if english_is_active() and name_en:
+        return name_en
+    return name_ja or name_en or ""
+
+
+def name_of(record) -> str:
+    """`local_name` of a model instance, a dataclass or a `values()` row (mapping with name_ja/name_en)."""
+    if isinstance(record, dict):
+        return local_name(record.get("name_ja"), record.get("name_en"))
+    return local_name(getattr(record, "name_ja", ""), getattr(record, "name_en", ""))
+
+
 # For messages defined when a module loads (class attributes, constants): chosen when shown.
 bilingual_lazy = lazy(bilingual, str)
 

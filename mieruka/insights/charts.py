@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 from mieruka.core.formatting import spreadsheet_safe
@@ -35,6 +36,7 @@ class Chart:
     description: str = ""
     notes: list[str] = field(default_factory=list)
     list_url: str = ""  # the list of every record behind the chart (its bars link to their own slices)
+    controls: list[tuple[str, str]] = field(default_factory=list)  # (label, URL): other views of the chart
 
     def __post_init__(self):
         readable(self.figure)
@@ -119,14 +121,35 @@ def readable(figure: dict) -> dict:
         labels = trace.get(category_axis[0])
         if isinstance(labels, list) and any(isinstance(v, str) and len(v) > WRAP_AT for v in labels):
             trace[category_axis[0]] = [wrap_label(v) for v in labels]
+    if horizontal:
+        # Each bar gets the height its wrapped label needs, so labels of two or three lines never overlap
+        # (an English ministry name wraps onto three lines on a phone).
+        # Plotly gives every bar the same band and centres its label on it, so two neighbouring labels
+        # clear each other when the band holds half of each.
+        labels = next((t.get("y") for t in data if t.get("type") == "bar" and isinstance(t.get("y"), list)), [])
+        lines = [str(v).count("<br>") + 1 for v in labels]
+        widest = max(((a + b) / 2 for a, b in zip(lines, lines[1:], strict=False)), default=1)
+        needed = int(len(labels) * (LINE_HEIGHT * widest + 6)) + 120
+        if widest > 1 and layout.get("height", 0) < needed:
+            layout["height"] = needed
     return figure
+
+
+LINE_HEIGHT = 15  # px per line of a 13 px axis label
 
 
 WRAP_AT = 14
 
 
 def wrap_label(value, width: int = WRAP_AT):
-    """A long axis label on several lines (Plotly breaks lines at <br>); Japanese has no spaces to break at."""
+    """A long axis label on several lines (Plotly breaks lines at <br>). English breaks between words;
+    Japanese has no spaces to break at, so it breaks every `width` characters."""
     if not isinstance(value, str) or len(value) <= width:
         return value
+    if " " in value.strip() and len(value) <= round(width * 1.4):
+        return value
+    if " " in value.strip():
+        # Latin letters are about half as wide as kanji: a line holds more of them.
+        return "<br>".join(textwrap.wrap(value, width=round(width * 1.4), break_long_words=True,
+                                         break_on_hyphens=False))
     return "<br>".join(value[i:i + width] for i in range(0, len(value), width))

@@ -47,11 +47,16 @@ CATEGORY_FILTER = {"development": "development", "operation": "operation", "tota
 
 
 def budget_link(scope, *, fiscal_year: int, stage: str = "initial", category: str | None = None,
-                organization: str | None = None, classification: str | None = None) -> str:
-    """Systems with a budget line of `category` in `fiscal_year` at `stage`: their total is the figure."""
-    return systems_url(organization=_organization(scope, organization), classification=classification,
-                       fy=fiscal_year, stage=stage, has_budget=CATEGORY_FILTER.get(category, "any"),
-                       cols=list(BUDGET_COLUMNS), sort="-budget")
+                organization: str | None = None, classification: str | None = None,
+                entity: str | None = None) -> str:
+    """Systems with a budget line of `category` in `fiscal_year` at `stage`: their total is the figure.
+
+    `entity` narrows to one kind of owner (`national`, `independent_agency`, `local_government`), as the
+    ministry chart groups them; a member of an expanded group passes its own code with `scope` None.
+    """
+    return systems_url(organization=_organization(scope, organization), entity=entity,
+                       classification=classification, fy=fiscal_year, stage=stage,
+                       has_budget=CATEGORY_FILTER.get(category, "any"), cols=list(BUDGET_COLUMNS), sort="-budget")
 
 
 def operation_link(scope, *, fiscal_year: int, organization: str | None = None) -> str:

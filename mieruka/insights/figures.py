@@ -11,9 +11,12 @@ from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from mieruka.budgets.choices import BudgetCategory, BudgetStage
+from mieruka.core.errors import local_name, name_of
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.inventory.choices import SystemClassification
 from mieruka.inventory.taxonomy import BY_CODE as FUNCTIONS_BY_CODE
+from mieruka.organizations.choices import EntityGroup
+from mieruka.organizations.selectors import ENTITY_GROUPS
 
 from .charts import PALETTE, Chart, Column, layout, millions
 
@@ -38,18 +41,24 @@ def _no_link(**_kwargs):
 
 
 def budget_by_year(*, totals: dict, years: list[int], lang: str, link=_no_link) -> Chart:
-    """`link(fiscal_year=, stage=, category=)` gives the URL of the systems behind one amount."""
+    """`link(fiscal_year=, stage=, category=)` gives the URL of the systems behind one amount.
+
+    The supplementary budget (補正) is a stage of its own beside the initial one, where the data has it.
+    """
+    stages = TREND_STAGES
+    if any(totals.get((fy, cat, "supplementary")) for fy in years for cat in CATEGORIES):
+        stages = ("request", "initial", "supplementary", "executed")
     rows = []
     for fy in years:
         for cat in CATEGORIES:
             row = {"fiscal_year": fy, "category": _category(cat),
-                   "links": {stage: link(fiscal_year=fy, stage=stage, category=cat) for stage in TREND_STAGES}}
-            for stage in TREND_STAGES:
+                   "links": {stage: link(fiscal_year=fy, stage=stage, category=cat) for stage in stages}}
+            for stage in stages:
                 row[stage] = totals.get((fy, cat, stage), 0)
             rows.append(row)
     x = [
-        [_fy(fy, lang) for fy in years for _s in TREND_STAGES],
-        [_stage(s) for _fy_ in years for s in TREND_STAGES],
+        [_fy(fy, lang) for fy in years for _s in stages],
+        [_stage(s) for _fy_ in years for s in stages],
     ]
     data = [
         {
@@ -57,8 +66,8 @@ def budget_by_year(*, totals: dict, years: list[int], lang: str, link=_no_link) 
             "name": _category(cat),
             "x": x,
             "marker": {"color": PALETTE[i]},
-            "y": [millions(totals.get((fy, cat, s), 0)) for fy in years for s in TREND_STAGES],
-            "customdata": [link(fiscal_year=fy, stage=s, category=cat) for fy in years for s in TREND_STAGES],
+            "y": [millions(totals.get((fy, cat, s), 0)) for fy in years for s in stages],
+            "customdata": [link(fiscal_year=fy, stage=s, category=cat) for fy in years for s in stages],
             "hovertemplate": "%{x}<br>%{y:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
         }
         for i, cat in enumerate(CATEGORIES)
@@ -70,7 +79,7 @@ def budget_by_year(*, totals: dict, years: list[int], lang: str, link=_no_link) 
         columns=[
             Column("fiscal_year", _("Fiscal year"), "fiscal_year"),
             Column("category", _("Category")),
-            *[Column(s, _stage(s), "yen") for s in TREND_STAGES],
+            *[Column(s, _stage(s), "yen") for s in stages],
         ],
         rows=rows,
         figure={"data": data, "layout": layout(y_title=_("million yen"), barmode="stack")},
@@ -123,44 +132,114 @@ def execution_rate(*, totals: dict, years: list[int], lang: str, link=_no_link) 
     )
 
 
-def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str, link=_no_link) -> Chart:
-    """`link(organization=, category=)` gives the URL of a ministry's systems behind one amount."""
-    rows = [{**r, "links": {key: link(organization=r["code"], category=cat)
-                            for key, cat in (("name", None), ("development", "development"),
-                                             ("operation", "operation"), ("total", None))}} for r in rows]
-    names = [r["name"] for r in rows]
+MINISTRY_SORTS = ("order", "amount")
+
+
+def _paren(text: str, inner, lang: str) -> str:
+    # Japanese pages write （）, English ones " ()": no Japanese punctuation on an English page.
+    return f"{text} ({inner})" if lang.startswith("en") else f"{text}（{inner}）"
+
+
+def ministry_rows(rows: list[dict], *, lang: str, sort: str = "order", expanded: tuple[str, ...] = ()) -> list[dict]:
+    """The ministry chart's rows: each ministry's own systems, the 独法 and local governments each as one
+    row (`group`, with `members`) unless their group is in `expanded`, in 建制順 or by amount."""
+    out, groups = [], {}
+    for r in rows:
+        name = local_name(r["name"], r.get("name_en"))
+        if r["group"] and r["group"] not in expanded:
+            g = groups.get(r["group"])
+            if g is None:
+                g = groups[r["group"]] = {"code": "", "group": r["group"], "members": 0, "order": r["order"],
+                                          "development": 0, "operation": 0, "supplementary": 0, "total": 0}
+                out.append(g)
+            g["members"] += 1
+            for key in ("development", "operation", "supplementary", "total"):
+                g[key] += r[key]
+            continue
+        out.append({**r, "name": name, "member": bool(r["group"])})
+    for g in groups.values():
+        g["name"] = _paren(str(EntityGroup(g["group"]).label), g["members"], lang)
+    if sort == "amount":
+        out.sort(key=lambda r: (-(r["total"] + r["supplementary"]), r["code"]))
+    return out
+
+
+def budget_by_ministry(*, rows: list[dict], fiscal_year: int, lang: str, link=_no_link, sort: str = "order",
+                       expanded: tuple[str, ...] = (), expand_link=None) -> Chart:
+    """`link(organization=, category=, stage=, entity=, member=)` gives the URL of the systems behind one
+    amount; `expand_link(group, expand)` the page with a group shown by member (or grouped again)."""
+    shown = ministry_rows(rows, lang=lang, sort=sort, expanded=expanded)
+    with_supplementary = any(r["supplementary"] for r in shown)
+
+    def links(r):
+        if r.get("members"):  # a grouped bar: every owner of that kind in the selection
+            where = {"organization": None, "entity": r["group"]}
+        elif r.get("member"):  # one 独法 or local government of an expanded group: its own subtree
+            where = {"organization": r["code"], "member": True}
+        else:  # a ministry's own systems, without its 独法
+            where = {"organization": r["code"], "entity": "national"}
+        out = {key: link(category=cat, **where) for key, cat in (("name", None), ("development", "development"),
+                                                               ("operation", "operation"), ("total", None))}
+        out["supplementary"] = link(category=None, stage="supplementary", **where)
+        return out
+
+    shown = [{**r, "links": links(r)} for r in shown]
+    names = [r["name"] for r in shown]
+    traces = [(cat, _category(cat)) for cat in CATEGORIES]
+    if with_supplementary:
+        traces.append(("supplementary", _stage("supplementary")))
     data = [
         {
             "type": "bar",
             "orientation": "h",
-            "name": _category(cat),
+            "name": label,
             "y": names,
-            "x": [millions(r[cat]) for r in rows],
-            "customdata": [r["links"][cat] for r in rows],
-            "marker": {"color": PALETTE[i]},
+            "x": [millions(r[key]) for r in shown],
+            "customdata": [r["links"][key] for r in shown],
+            "marker": {"color": PALETTE[i if key != "supplementary" else 3]},
             "hovertemplate": "%{y}<br>%{x:,.1f} " + _("million yen") + "<extra>%{fullData.name}</extra>",
         }
-        for i, cat in enumerate(CATEGORIES)
+        for i, (key, label) in enumerate(traces)
     ]
+    controls = []
+    if expand_link is not None:
+        present = {r["group"] for r in rows if r["group"]}
+        for group in ENTITY_GROUPS:
+            if group not in present:
+                continue
+            label = str(EntityGroup(group).label)
+            if group in expanded:
+                controls.append((_("Show %(group)s as one bar") % {"group": label}, expand_link(group, False)))
+            else:
+                n = sum(1 for r in rows if r["group"] == group)
+                controls.append((_("Show the %(n)d members of %(group)s") % {"n": n, "group": label},
+                                 expand_link(group, True)))
+    order_note = (_("Sorted by amount, largest first.") if sort == "amount"
+                  else _("Listed in the official order of ministries (建制順)."))
     return Chart(
         name="budget_by_ministry",
-        title=_("Initial budget by ministry (official order), %(year)s") % {"year": _fy(fiscal_year, lang)},
-        description=_(
-            "Systems are counted under their top-level organization, listed in the official order (建制順)."
-        ),
+        title=_("Budget by ministry, %(year)s") % {"year": _fy(fiscal_year, lang)},
+        description=(" " if lang.startswith("en") else "").join([
+            _("Initial budget of each ministry's own systems; independent administrative agencies and local "
+              "governments are grouped."),
+            str(order_note),
+            *([_("The supplementary budget (補正) is shown separately.")] if with_supplementary else []),
+        ]),
         columns=[
             Column("name", _("Ministry")),
             Column("development", _category("development"), "yen"),
             Column("operation", _category("operation"), "yen"),
-            Column("total", _("Total"), "yen"),
+            Column("total", _("Initial budget"), "yen"),
+            *([Column("supplementary", _stage("supplementary"), "yen")] if with_supplementary else []),
         ],
-        rows=rows,
+        rows=shown,
+        controls=controls,
         figure={
             "data": data,
             "layout": layout(
                 x_title=_("million yen"),
                 barmode="stack",
-                height=max(300, 28 * len(rows) + 120),
+                height=max(300, 28 * len(shown) + 120),
                 yaxis={"autorange": "reversed", "automargin": True},
             ),
         },
@@ -276,10 +355,13 @@ def largest_operating_costs(*, rows: list[dict], fiscal_year: int, lang: str, li
     """Each row links to its system; `link()` gives the whole list sorted by operating cost."""
     from django.urls import reverse
 
+    rows = [{**r, "name": local_name(r["name"], r.get("name_en")),
+             "organization": local_name(r["organization"], r.get("organization_en"))} for r in rows]
+
     rows = [{**r, "links": {"system_id": reverse("inventory:system_detail", args=[r["system_id"]]),
                             "name": reverse("inventory:system_detail", args=[r["system_id"]]),
                             "total": reverse("inventory:system_detail", args=[r["system_id"]])}} for r in rows]
-    labels = [f"{r['system_id']} {r['name']}" for r in rows]
+    labels = [f"{r['system_id']} {r['name']}" for r in rows]  # already in the reader's language (below)
     data = [
         {
             "type": "bar",
@@ -414,7 +496,7 @@ def staffing_scatter(*, assessment: dict) -> Chart:
             {
                 "project_id": project["project_id"],
                 "name": project["name_ja"],
-                "organization": project["organization__name_ja"] or "",
+                "organization": local_name(project["organization__name_ja"], project.get("organization__name_en")),
                 "operating_cost": a.operating_cost,
                 "internal": a.internal,
                 "external": a.external,
@@ -482,7 +564,7 @@ def function_label(code: str) -> str:
     spec = FUNCTIONS_BY_CODE.get(code)
     if spec is None:
         return code
-    return spec.name_ja if (get_language() or "ja").startswith("ja") else spec.name_en
+    return name_of(spec)
 
 
 def reason_text(reason) -> str:
@@ -495,4 +577,5 @@ def reason_text(reason) -> str:
     elif reason.kind == "function_tags":
         values = [function_label(v) for v in values]
     label = _(REASON_LABELS.get(reason.kind, reason.kind))
-    return f"{label}: {'、'.join(values)}"
+    separator = ", " if (get_language() or "ja").startswith("en") else "、"
+    return f"{label}: {separator.join(values)}"

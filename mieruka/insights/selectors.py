@@ -19,10 +19,12 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
+from mieruka.core.errors import local_name
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
+from mieruka.organizations.selectors import entity_groups
 
 from . import conf, graph, similarity, staffing
 from .choices import ClusterVerdict, PairVerdict
@@ -41,6 +43,13 @@ class OrgNode:
     name_ja: str
     parent_id: int | None
     order: int | None
+    name_en: str = ""
+    kind: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English pages show `name_en` where it exists)."""
+        return local_name(self.name_ja, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ class OrgTree:
         def walk(parent, depth):
             for pk in self.children.get(parent, ()):
                 node = self.nodes[pk]
-                out.append((node.code, "　" * depth + node.name_ja))
+                out.append((node.code, "\u00a0\u00a0" * depth + node.label))
                 walk(pk, depth + 1)
 
         walk(None, 0)
@@ -85,7 +94,7 @@ class OrgTree:
 def organization_tree() -> OrgTree:
     nodes, children = {}, defaultdict(list)
     for row in Organization.objects.order_by("order", "code").values(
-        "id", "code", "name_ja", "parent_id", "order"
+        "id", "code", "name_ja", "name_en", "kind", "parent_id", "order"
     ):
         node = OrgNode(**row)
         nodes[node.id] = node
@@ -157,36 +166,44 @@ def budget_by_year(*, scope: Scope) -> dict[tuple[int, str, str], int]:
 
 
 def budget_by_owner(*, scope: Scope) -> list[dict]:
-    """The selected year's initial budget by (organization, classification, category), one grouped query."""
+    """The selected year's initial and supplementary budget by (organization, classification, category,
+    stage), one grouped query."""
     return list(
         _budget_lines(scope)
-        .filter(fiscal_year=scope.fiscal_year, stage="initial")
-        .values("category", org=F("system__organization_id"), classification=F("system__classification"))
+        .filter(fiscal_year=scope.fiscal_year, stage__in=("initial", "supplementary"))
+        .values("category", "stage", org=F("system__organization_id"), classification=F("system__classification"))
         .annotate(total=Sum("amount_yen"))
     )
 
 
 def budget_by_ministry(*, scope: Scope, owner_rows: list[dict]) -> list[dict]:
-    """Initial budget by top-level organization, in 建制順, split into development and operation."""
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"development": 0, "operation": 0})
+    """Initial budget (development, operation) and supplementary budget by owner: each top-level
+    organization's own systems, and each 独法 or local government (with `group`, which the chart shows as
+    one bar unless expanded). In 建制順; a 独法 under a ministry comes after the ministries."""
+    groups = entity_groups({pk: (n.parent_id, n.kind) for pk, n in scope.tree.nodes.items()})
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"development": 0, "operation": 0, "supplementary": 0})
     for row in owner_rows:
-        totals[scope.tree.root_of(row["org"])][row["category"]] += row["total"] or 0
-    return [
-        {
-            "code": node.code,
-            "name": node.name_ja,
-            **totals[node.id],
-            "total": totals[node.id]["development"] + totals[node.id]["operation"],
-        }
-        for node in scope.tree.roots_in_order()
-        if node.id in totals
-    ]
+        group = groups.get(row["org"])
+        owner = group[1] if group else scope.tree.root_of(row["org"])
+        key = row["category"] if row["stage"] == "initial" else "supplementary"
+        totals[owner][key] += row["total"] or 0
+    rows = []
+    for pk, amounts in totals.items():
+        node = scope.tree.nodes[pk]
+        rows.append({
+            "code": node.code, "name": node.name_ja, "name_en": node.name_en, "order": node.order,
+            "group": groups[pk][0] if pk in groups else "", **amounts,
+            "total": amounts["development"] + amounts["operation"],
+        })
+    rows.sort(key=lambda r: (bool(r["group"]), r["order"] is None, r["order"] or 0, r["code"]))
+    return rows
 
 
 def budget_by_classification(*, owner_rows: list[dict]) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = defaultdict(lambda: {"development": 0, "operation": 0})
     for row in owner_rows:
-        totals[row["classification"]][row["category"]] += row["total"] or 0
+        if row["stage"] == "initial":
+            totals[row["classification"]][row["category"]] += row["total"] or 0
     return dict(totals)
 
 
@@ -207,8 +224,10 @@ def largest_operating_costs(*, scope: Scope, limit: int = 15) -> list[dict]:
             {
                 "system_id": system.system_id,
                 "name": system.name_ja,
+                "name_en": system.name_en,
                 "total": row["total"],
                 "organization": scope.tree.nodes[system.organization_id].name_ja,
+                "organization_en": scope.tree.nodes[system.organization_id].name_en,
             }
         )
     return out
@@ -375,7 +394,7 @@ def dashboard_data(*, scope: Scope) -> dict:
     """
     seconds = conf.dashboard_cache_seconds()
     key = (
-        f"insights:dashboard:{portfolio_version()}:{scope.fiscal_year}:"
+        f"insights:dashboard:2:{portfolio_version()}:{scope.fiscal_year}:"
         f"{scope.organization.id if scope.organization else '-'}"
     )
     if seconds:
@@ -717,13 +736,13 @@ def cluster_summaries(*, groups: list[list[int]], fiscal_year: int | None = None
     ordered = sorted(ids)
     # One label lookup for the page: `get_hosting_display()` per member re-translates every choice.
     hosting_labels = {value: str(label) for value, label in InformationSystem._meta.get_field("hosting").flatchoices}
-    fields = ("pk", "system_id", "name_ja", "organization_id", "hosting")
+    fields = ("pk", "system_id", "name_ja", "name_en", "organization_id", "hosting")
     for start in range(0, len(ordered), 5000):  # chunks keep under the database's parameter limit
         chunk = InformationSystem.objects.filter(id__in=ordered[start : start + 5000]).values_list(*fields)
-        for pk, system_id, name_ja, organization_id, hosting in chunk:
+        for pk, system_id, name_ja, name_en, organization_id, hosting in chunk:
             root = tree.nodes[tree.root_of(organization_id)]
             systems[pk] = {
-                "pk": pk, "system_id": system_id, "name_ja": name_ja, "ministry": root.name_ja,
+                "pk": pk, "system_id": system_id, "name_ja": name_ja, "name_en": name_en, "ministry": root.label,
                 "ministry_code": root.code, "cost": costs.get(pk), "hosting": hosting_labels.get(hosting, hosting),
                 "platforms": sorted(platforms.get(pk, [])),
             }
@@ -821,7 +840,7 @@ def ranked_clusters(
 def system_summaries(*, ids) -> dict[int, dict]:
     """Name, ID and organization of systems, for lists of pairs and graphs."""
     rows = InformationSystem.objects.filter(id__in=list(ids)).values(
-        "id", "system_id", "name_ja", "organization__name_ja", "organization_id"
+        "id", "system_id", "name_ja", "name_en", "organization__name_ja", "organization__name_en", "organization_id"
     )
     return {r["id"]: r for r in rows}
 
@@ -996,9 +1015,9 @@ def system_neighbourhood(*, system: InformationSystem, hops: int, tree: OrgTree)
         frontier = nxt
     rows = {r["id"]: {**r, "depth": depth[r["id"]], "root": tree.root_of(r["organization_id"])}
             for r in InformationSystem.objects.filter(pk__in=list(depth))
-            .values("id", "system_id", "name_ja", "organization_id", "status")}
+            .values("id", "system_id", "name_ja", "name_en", "organization_id", "status")}
     edges = [(a, b, kind) for a, b, kind in links if a in rows and b in rows]
-    platforms = list(system.platforms.order_by("code").values("id", "code", "name_ja"))
+    platforms = list(system.platforms.order_by("code").values("id", "code", "name_ja", "name_en"))
     return {"center": system.pk, "systems": rows, "edges": edges, "platforms": platforms, "hops": hops,
             "roots": {pk: tree.nodes[pk] for pk in {r["root"] for r in rows.values()} if pk in tree.nodes}}
 
@@ -1025,7 +1044,7 @@ def impact_of(*, node: tuple[str, int], tree: OrgTree) -> dict:
         root = tree.nodes[tree.root_of(row["organization_id"])]
         entry = orgs.setdefault(
             root.id,
-            {"code": root.code, "name": root.name_ja, "order": root.order, "direct": 0, "indirect": 0},
+            {"code": root.code, "name": root.label, "order": root.order, "direct": 0, "indirect": 0},
         )
         entry["direct" if row["depth"] == 1 else "indirect"] += 1
     return {
@@ -1049,11 +1068,11 @@ def architecture_graph(
     count = systems.count()
     if count > conf.GRAPH_MAX_SYSTEMS:
         return {"too_many": count, "systems": [], "platforms": [], "edges": [], "positions": {}}
-    rows = list(systems.values("id", "system_id", "name_ja", "organization_id"))
+    rows = list(systems.values("id", "system_id", "name_ja", "name_en", "organization_id"))
     ids = {r["id"] for r in rows}
     edges = architecture_edges(system_ids=ids)
     platform_ids = sorted({b[1] for _a, b in edges if b[0] == "platform"})
-    platforms = list(SharedPlatform.objects.filter(id__in=platform_ids).values("id", "code", "name_ja"))
+    platforms = list(SharedPlatform.objects.filter(id__in=platform_ids).values("id", "code", "name_ja", "name_en"))
     by_root: dict[int, list] = defaultdict(list)
     for r in rows:
         r["root"] = tree.root_of(r["organization_id"])
@@ -1088,7 +1107,7 @@ def platform_adoption_matrix(*, tree: OrgTree, scope_ids: tuple[int, ...] | None
         .order_by()
     )
     totals = systems.values_list("organization_id").annotate(n=Count("id"))
-    platforms = list(SharedPlatform.objects.order_by("code").values("id", "code", "name_ja"))
+    platforms = list(SharedPlatform.objects.order_by("code").values("id", "code", "name_ja", "name_en"))
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for org_id, pf_id, n in uses:
         counts[tree.root_of(org_id)][pf_id] += n
@@ -1102,7 +1121,7 @@ def platform_adoption_matrix(*, tree: OrgTree, scope_ids: tuple[int, ...] | None
         rows.append(
             {
                 "code": node.code,
-                "name": node.name_ja,
+                "name": node.label,
                 "systems": system_totals[node.id],
                 "cells": [counts[node.id].get(p["id"], 0) for p in platforms],
             }
@@ -1136,7 +1155,8 @@ def project_operating_costs(*, scope: Scope, projects=None) -> list[dict]:
     per_project: dict[int, float] = defaultdict(float)
     for project, system in links:
         per_project[project] += (costs.get(system) or 0) / share_count[system]
-    keys = ("id", "project_id", "name_ja", "organization__name_ja", "pjmo_staff", "pjmo_external")
+    keys = ("id", "project_id", "name_ja", "organization__name_ja", "organization__name_en", "pjmo_staff",
+            "pjmo_external")
     return [
         {**dict(zip(keys, row, strict=True)), "operating_cost": int(round(per_project.get(row[0], 0)))}
         for row in projects.values_list(*keys)

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mieruka.core.audit import Actor
-from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.errors import ApplicationError, bilingual, name_of
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.choices import InterfaceKind
 from mieruka.inventory.models import InformationSystem, SharedPlatform
+from mieruka.organizations.selectors import ENTITY_GROUPS
 
 from . import bundle, charts, conf, drilldown, exports, figures, selectors, services
 from .choices import ClusterVerdict, PairVerdict
@@ -141,14 +142,19 @@ def dashboard(request):
     lang = get_language() or "ja"
     data = selectors.dashboard_data(scope=scope)
     fy = scope.fiscal_year
+    ministry_sort = request.GET.get("ministry_sort")
+    ministry_sort = ministry_sort if ministry_sort in figures.MINISTRY_SORTS else "order"
+    expanded = tuple(g for g in ENTITY_GROUPS if g in request.GET.getlist("expand"))
     chart_list = [
         figures.budget_by_year(totals=data["by_year"], years=scope.years, lang=lang,
                                link=lambda **kw: drilldown.budget_link(scope, **kw)),
         figures.execution_rate(totals=data["by_year"], years=scope.years, lang=lang,
                                link=lambda fiscal_year: drilldown.budget_link(
                                    scope, fiscal_year=fiscal_year, stage="executed")),
-        figures.budget_by_ministry(rows=data["by_ministry"], fiscal_year=fy, lang=lang,
-                                   link=lambda **kw: drilldown.budget_link(scope, fiscal_year=fy, **kw)),
+        figures.budget_by_ministry(
+            rows=data["by_ministry"], fiscal_year=fy, lang=lang, sort=ministry_sort, expanded=expanded,
+            link=lambda member=False, **kw: drilldown.budget_link(None if member else scope, fiscal_year=fy, **kw),
+            expand_link=lambda group, expand: _expand_url(request, expanded, group, expand)),
         figures.budget_by_classification(
             totals=data["by_classification"], fiscal_year=fy, lang=lang,
             link=lambda **kw: drilldown.budget_link(scope, fiscal_year=fy, **kw),
@@ -161,7 +167,19 @@ def dashboard(request):
         figures.risk_overview(counts=data["risk"], flagged_projects=data["flagged_projects"], conf=conf,
                               link=lambda signal: drilldown.signal_link(scope, fiscal_year=fy, signal=signal)),
     ]
-    return _csv_or_page(request, chart_list, "insights/dashboard.html", _filter_context(scope, year_choices))
+    return _csv_or_page(request, chart_list, "insights/dashboard.html", {
+        **_filter_context(scope, year_choices), "ministry_sort": ministry_sort, "expanded": expanded,
+        "ministry_sorts": [("order", _("Official order (建制順)")), ("amount", _("Amount, largest first"))],
+    })
+
+
+def _expand_url(request, expanded: tuple[str, ...], group: str, expand: bool) -> str:
+    """The dashboard as it is, with one owner group shown by member (or grouped again): kept in the URL."""
+    params = request.GET.copy()
+    params.setlist("expand", [g for g in (*expanded, group) if expand or g != group])
+    params.pop("format", None)
+    params.pop("chart", None)
+    return f"{request.path}?{params.urlencode()}#chart-budget_by_ministry"
 
 
 @login_required
@@ -280,16 +298,16 @@ def _neighbourhood_chart(data: dict) -> charts.Chart:
         mid_x.append((ax + bx) / 2)
         mid_y.append((ay + by) / 2)
         mid_text.append(str(kinds.get(kind, kind)))
-        rows.append({"from": f"{systems[a]['system_id']} {systems[a]['name_ja']}", "kind": str(kinds.get(kind, kind)),
-                     "to": f"{systems[b]['system_id']} {systems[b]['name_ja']}",
+        rows.append({"from": f"{systems[a]['system_id']} {name_of(systems[a])}", "kind": str(kinds.get(kind, kind)),
+                     "to": f"{systems[b]['system_id']} {name_of(systems[b])}",
                      "hops": max(systems[a]["depth"], systems[b]["depth"])})
     center = ("system", data["center"])
     use_x, use_y = [], []
     for p in data["platforms"]:
         use_x += [pos[center][0], pos[("platform", p["id"])][0], None]
         use_y += [pos[center][1], pos[("platform", p["id"])][1], None]
-        rows.append({"from": f"{systems[data['center']]['system_id']} {systems[data['center']]['name_ja']}",
-                     "kind": _("uses platform"), "to": p["name_ja"], "hops": 1})
+        rows.append({"from": f"{systems[data['center']]['system_id']} {name_of(systems[data['center']])}",
+                     "kind": _("uses platform"), "to": name_of(p), "hops": 1})
     traces = [
         {"type": "scatter", "mode": "lines", "name": _("Interfaces"), "x": line_x, "y": line_y,
          "line": {"color": "#b04a00", "width": 1.5}, "hoverinfo": "skip"},
@@ -298,12 +316,12 @@ def _neighbourhood_chart(data: dict) -> charts.Chart:
         {"type": "scatter", "mode": "text", "name": _("Kind of interface"), "x": mid_x, "y": mid_y, "text": mid_text,
          "textfont": {"size": 10, "color": "#8a4b00"}, "hoverinfo": "skip", "showlegend": False},
     ]
-    for i, (root_id, root) in enumerate(sorted(data["roots"].items(), key=lambda item: item[1].name_ja)):
+    for i, (root_id, root) in enumerate(sorted(data["roots"].items(), key=lambda item: item[1].label)):
         members = [pk for pk, r in systems.items() if r["root"] == root_id]
         traces.append({
-            "type": "scatter", "mode": "markers+text", "name": root.name_ja,
+            "type": "scatter", "mode": "markers+text", "name": root.label,
             "x": [pos[("system", pk)][0] for pk in members], "y": [pos[("system", pk)][1] for pk in members],
-            "text": [f"{systems[pk]['system_id']}<br>{charts.wrap_label(systems[pk]['name_ja'], 12)}" for pk in members],
+            "text": [f"{systems[pk]['system_id']}<br>{charts.wrap_label(name_of(systems[pk]), 12)}" for pk in members],
             "textposition": "bottom center", "textfont": {"size": 11},
             "customdata": [f"system:{systems[pk]['system_id']}" for pk in members],
             "marker": {"size": [18 if pk == data["center"] else 11 for pk in members],
@@ -315,7 +333,7 @@ def _neighbourhood_chart(data: dict) -> charts.Chart:
             "type": "scatter", "mode": "markers+text", "name": _("Shared platforms"),
             "x": [pos[("platform", p["id"])][0] for p in data["platforms"]],
             "y": [pos[("platform", p["id"])][1] for p in data["platforms"]],
-            "text": [p["name_ja"] for p in data["platforms"]], "textposition": "top center",
+            "text": [name_of(p) for p in data["platforms"]], "textposition": "top center",
             "customdata": [f"platform:{p['code']}" for p in data["platforms"]],
             "marker": {"size": 14, "symbol": "square", "color": "#1a1a1a"},
             "hovertemplate": "%{text}<extra></extra>",
@@ -323,7 +341,7 @@ def _neighbourhood_chart(data: dict) -> charts.Chart:
     focus = systems[data["center"]]
     return charts.Chart(
         name="architecture_graph",
-        title=_("Neighbourhood of %(system)s") % {"system": f"{focus['system_id']} {focus['name_ja']}"},
+        title=_("Neighbourhood of %(system)s") % {"system": f"{focus['system_id']} {name_of(focus)}"},
         description=_("Systems linked to it by interfaces, up to %(hops)d hops out (one ring per hop), and "
                       "the shared platforms it uses.") % {"hops": data["hops"]},
         columns=[charts.Column("from", _("From system")), charts.Column("kind", _("Link")),
@@ -352,11 +370,11 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
         target = platforms[b[1]] if b[0] == "platform" else systems[b[1]]
         rows.append(
             {
-                "from": f"{dep['system_id']} {dep['name_ja']}",
+                "from": f"{dep['system_id']} {name_of(dep)}",
                 "kind": _("uses platform") if b[0] == "platform" else _("interface"),
-                "to": f"{target['code']} {target['name_ja']}"
+                "to": f"{target['code']} {name_of(target)}"
                 if b[0] == "platform"
-                else f"{target['system_id']} {target['name_ja']}",
+                else f"{target['system_id']} {name_of(target)}",
             }
         )
     traces = [
@@ -386,10 +404,10 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": root.name_ja,
+                "name": root.label,
                 "x": [pos[("system", r["id"])][0] for r in members],
                 "y": [pos[("system", r["id"])][1] for r in members],
-                "text": [f"{r['system_id']} {r['name_ja']}" for r in members],
+                "text": [f"{r['system_id']} {name_of(r)}" for r in members],
                 "customdata": [f"system:{r['system_id']}" for r in members],
                 "marker": {"size": 9, "color": charts.PALETTE[i % len(charts.PALETTE)]},
                 "hovertemplate": "%{text}<extra>%{fullData.name}</extra>",
@@ -404,7 +422,7 @@ def _graph_chart(data: dict, tree) -> charts.Chart:
                 "name": _("Shared platforms"),
                 "x": [pos[("platform", p["id"])][0] for p in plist],
                 "y": [pos[("platform", p["id"])][1] for p in plist],
-                "text": [p["name_ja"] for p in plist],
+                "text": [name_of(p) for p in plist],
                 "textposition": "top center",
                 "customdata": [f"platform:{p['code']}" for p in plist],
                 "marker": {"size": 16, "symbol": "square", "color": "#1a1a1a"},
@@ -505,7 +523,7 @@ def similar(request):
             "min_total": min_total or "",
             "cluster_verdict": cluster_verdict,
             "cluster_verdicts": ClusterVerdict.choices,
-            "ministries": [(n.code, n.name_ja) for n in selectors.organization_tree().roots_in_order()],
+            "ministries": [(n.code, n.label) for n in selectors.organization_tree().roots_in_order()],
             "cluster_query": _query_without(request, "page", "format"),
             "verdicts": PairVerdict.choices,
             "can_decide": _can_decide(request.user),

@@ -69,9 +69,9 @@ class PreviousSystemIdAdmin(AuditedModelAdmin):
 class DesignationProposalAdmin(AuditedModelAdmin):
     """Read-only here: proposals are made and decided on their pages, where the rules apply."""
 
-    list_display = ("system", "field", "proposed_value", "status", "proposed_by", "decided_by")
+    list_display = ("system", "project", "field", "proposed_value", "status", "proposed_by", "decided_by")
     list_filter = ("field", "status")
-    list_select_related = ("system", "proposed_by", "decided_by")
+    list_select_related = ("system", "project", "proposed_by", "decided_by")
     scope_field = "system__organization"
 
     def has_add_permission(self, request):

@@ -53,10 +53,12 @@ class InterfaceKind(models.TextChoices):
 
 
 class DesignationField(models.TextChoices):
-    """The Digital Agency's designations of a system; only Digital Agency roles change them."""
+    """The Digital Agency's designations of a system or project; only Digital Agency roles change them."""
 
     IMPORTANT = "important", _("Important project (重点)")
     CLASSIFICATION = "classification", _("Classification (区分)")
+    # A project's: it decides when its status reports count as overdue.
+    REPORTING_FREQUENCY = "reporting_frequency", _("Reporting frequency (報告頻度)")
 
 
 class ProposalStatus(models.TextChoices):

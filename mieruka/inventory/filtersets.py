@@ -25,7 +25,12 @@ from mieruka.core.errors import bilingual
 from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.search import search_terms
 from mieruka.core.selectors import field_changes
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
+from mieruka.organizations.choices import EntityGroup
+from mieruka.organizations.selectors import (
+    organization_code_choices_tree,
+    organization_entity_groups,
+    organization_subtree_filter,
+)
 
 from .choices import (
     Architecture,
@@ -193,6 +198,10 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
         method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
     )
+    # The dashboard's grouped bars (独立行政法人等, 地方公共団体) and the ministries' own share link here.
+    entity = django_filters.ChoiceFilter(
+        label=_("Kind of owner"), choices=EntityGroup.choices, method="filter_entity", empty_label=_("All"),
+    )
     classification = django_filters.ChoiceFilter(
         label=_("Classification"), choices=SystemClassification.choices, empty_label=_("All"),
     )
@@ -358,6 +367,12 @@ class InformationSystemFilterSet(django_filters.FilterSet):
                               pks=queryset.order_by().values("id"))
         then = [pk for pk, changes in moves.items() if changes[0][1] == value]
         return queryset.filter((Q(hosting=value) & ~Q(pk__in=list(moves))) | Q(pk__in=then))
+
+    def filter_entity(self, queryset, name, value):
+        grouped = organization_entity_groups()
+        if value == EntityGroup.NATIONAL:
+            return queryset.exclude(organization_id__in=list(grouped))
+        return queryset.filter(organization_id__in=[pk for pk, (group, _e) in grouped.items() if group == value])
 
     def filter_active(self, queryset, name, value):
         if value == "yes":

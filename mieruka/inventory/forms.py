@@ -11,7 +11,7 @@ from mieruka.core.errors import bilingual, bilingual_lazy
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import organization_choices_tree
 
-from .choices import DesignationField, InterfaceKind, SystemClassification, UserGroup
+from .choices import DesignationField, InterfaceKind, ReportingFrequency, SystemClassification, UserGroup
 from .models import BusinessFunction, InformationSystem, Project, SharedPlatform
 
 # Mieruka's wording of Django's messages (in the page's language, chosen when shown).
@@ -62,7 +62,7 @@ def _organization_tree_choices():
     return [("", "---------"), *organization_choices_tree()]
 
 
-def limit_form_to_user(form, user, *, designations: tuple[str, ...]) -> None:
+def limit_form_to_user(form, user, *, designations: tuple[str, ...], page=None) -> None:
     """Fit a system or project form to the person: only organizations they may choose, and the Digital
     Agency's designations shown but not editable unless they are the Digital Agency."""
     from mieruka.core.permissions import editable_organization_ids, is_digital_agency
@@ -74,8 +74,8 @@ def limit_form_to_user(form, user, *, designations: tuple[str, ...]) -> None:
         for name in designations:
             if name in form.fields:
                 form.fields[name].disabled = True
-                form.fields[name].help_text = _("Designated by the Digital Agency; propose a change from the "
-                                                "system's page.")
+                form.fields[name].help_text = page or _("Designated by the Digital Agency; propose a change "
+                                                        "from the system's page.")
 
 
 class ListTextareaField(forms.CharField):
@@ -230,7 +230,8 @@ class ProjectForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
     def __init__(self, *args, editing: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_reason_field(required=editing)
-        limit_form_to_user(self, user, designations=("important",))
+        limit_form_to_user(self, user, designations=("important", "reporting_frequency"),
+                           page=_("Designated by the Digital Agency; propose a change from the project's page."))
         if self.instance.pk and not self.is_bound:
             self.initial["system_ids"] = list(self.instance.systems.order_by("system_id")
                                               .values_list("system_id", flat=True))
@@ -402,15 +403,25 @@ class RetireForm(BilingualFormMixin, forms.Form):
 
 
 class ProposalForm(BilingualFormMixin, forms.Form):
-    """A PJMO proposes a change of a Digital Agency designation of its system."""
+    """A PJMO proposes a change of a Digital Agency designation of its system (or, with
+    `designations=PROJECT_DESIGNATIONS`, of its project)."""
 
     field = forms.ChoiceField(label=_("Designation"), choices=DesignationField.choices)
     important = forms.TypedChoiceField(label=_("Important project (重点)"), required=False,
                                        choices=[("true", _("Yes")), ("false", _("No"))])
     classification = forms.ChoiceField(label=_("Classification"), choices=SystemClassification.choices,
                                        required=False)
+    reporting_frequency = forms.ChoiceField(label=_("Reporting frequency"), choices=ReportingFrequency.choices,
+                                            required=False)
     reason = forms.CharField(label=_("Reason for the proposal"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=2000)
+
+    def __init__(self, *args, designations: tuple[str, ...] = ("important", "classification"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [c for c in DesignationField.choices if c[0] in designations]
+        for name in ("important", "classification", "reporting_frequency"):
+            if name not in designations:
+                del self.fields[name]
 
     def proposed_value(self):
         field = self.cleaned_data["field"]

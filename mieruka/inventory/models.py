@@ -201,14 +201,17 @@ class PreviousSystemId(TimestampedModel):
 
 
 class DesignationProposal(TimestampedModel):
-    """A ministry's proposal to change a Digital Agency designation of its system (重点, 区分).
+    """A ministry's proposal to change a Digital Agency designation of its system (重点, 区分) or of its
+    project (重点, 報告頻度).
 
     The designations are the Digital Agency's to set; a PJMO proposes, the Digital Agency accepts
     (the change is then applied) or declines, giving its reason either way.
     """
 
     system = models.ForeignKey(InformationSystem, verbose_name=_("system"), on_delete=models.CASCADE,
-                               related_name="designation_proposals")
+                               related_name="designation_proposals", null=True, blank=True)
+    project = models.ForeignKey("inventory.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="designation_proposals", null=True, blank=True)
     field = models.CharField(_("designation"), max_length=24, choices=DesignationField.choices)
     current_value = models.CharField(_("value when proposed"), max_length=32, blank=True)
     proposed_value = models.CharField(_("proposed value"), max_length=32)
@@ -229,13 +232,22 @@ class DesignationProposal(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="proposal_reason_not_blank"),
             models.CheckConstraint(
+                condition=Q(system__isnull=False, project__isnull=True) | Q(system__isnull=True, project__isnull=False),
+                name="proposal_for_a_system_or_a_project",
+            ),
+            models.CheckConstraint(
                 condition=Q(status="pending") | (Q(decided_at__isnull=False) & ~Q(decision_reason="")),
                 name="proposal_decided_with_reason",
             ),
         ]
 
     def __str__(self):
-        return f"{self.system.system_id} {self.get_field_display()} → {self.proposed_value_label}"
+        return f"{self.subject} {self.get_field_display()} → {self.proposed_value_label}"
+
+    @property
+    def subject(self):
+        """The system or project the proposal is about."""
+        return self.system if self.system_id else self.project
 
     @property
     def proposed_value_label(self) -> str:
@@ -246,13 +258,15 @@ class DesignationProposal(TimestampedModel):
         return designation_value_label(self.field, self.current_value)
 
     def audit_related_object(self):
-        return self.system
+        return self.subject
 
 
 def designation_value_label(field: str, value: str) -> str:
     """How a stored designation value reads: 重点 yes/no, or the classification's label."""
     if field == DesignationField.IMPORTANT:
         return str(_("Yes") if value == "true" else _("No"))
+    if field == DesignationField.REPORTING_FREQUENCY:
+        return str(ReportingFrequency(value).label) if value in ReportingFrequency.values else value
     if value in SystemClassification.values:
         return str(SystemClassification(value).label)
     return value

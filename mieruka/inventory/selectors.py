@@ -57,8 +57,8 @@ def system_by_any_id(*, queryset: QuerySet[InformationSystem], system_id: str) -
 
 
 def proposal_list() -> QuerySet[DesignationProposal]:
-    return DesignationProposal.objects.select_related("system", "system__organization", "proposed_by",
-                                                      "decided_by")
+    return DesignationProposal.objects.select_related("system", "system__organization", "project",
+                                                      "project__organization", "proposed_by", "decided_by")
 
 
 def system_get(*, system_id: str) -> InformationSystem:

@@ -21,7 +21,7 @@ from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError, PermissionRefused, bilingual
 from mieruka.core.permissions import actor_is_administrator, actor_is_digital_agency
 
-from .choices import DesignationField, ProposalStatus, SystemClassification, SystemStatus
+from .choices import DesignationField, ProposalStatus, ReportingFrequency, SystemClassification, SystemStatus
 from .models import DesignationProposal, InformationSystem, Interface, PreviousSystemId, Project
 
 SYSTEM_FIELDS = {
@@ -30,9 +30,15 @@ SYSTEM_FIELDS = {
     "retirement_reason", "successor", "function_tags",
     "processing_class", "architecture", "consolidation", "platform_integration",
 }
-# Designations that are the Digital Agency's to make (重点プロジェクト, 区分); ministries propose changes.
+# Designations that are the Digital Agency's to make (重点プロジェクト, 区分, and a project's reporting
+# frequency, which moves when its status reports count as overdue); ministries propose changes.
 SYSTEM_DESIGNATIONS = ("important", "classification")
-PROJECT_DESIGNATIONS = ("important",)
+PROJECT_DESIGNATIONS = ("important", "reporting_frequency")
+DESIGNATION_LABELS = {
+    "important": ("重点プロジェクトの指定", "important-project designation (重点)"),
+    "classification": ("区分", "classification (区分)"),
+    "reporting_frequency": ("報告頻度", "reporting frequency (報告頻度)"),
+}
 # The classifications a ministry may give a system it registers itself: the others say the Digital
 # Agency runs or co-runs the system, which only the Digital Agency can designate.
 MINISTRY_CLASSIFICATIONS = frozenset({
@@ -65,9 +71,7 @@ def _check_designations(*, actor: Actor, instance, data: dict, fields: tuple[str
         return
     for field in fields:
         if field in data and data[field] != getattr(instance, field):
-            if field == "important":
-                raise _designation_refused("重点プロジェクトの指定", "important-project designation (重点)")
-            raise _designation_refused("区分", "classification (区分)")
+            raise _designation_refused(*DESIGNATION_LABELS[field])
 
 
 def _check_new_designations(*, actor: Actor, data: dict) -> None:
@@ -207,8 +211,12 @@ def system_delete(*, actor: Actor, system: InformationSystem, reason: str = "") 
 def project_create(*, actor: Actor, data: dict, reason: str = "") -> Project:
     """Register a new project (validated, audited); only the Digital Agency makes it 重点."""
     data = _only(data, PROJECT_FIELDS)
-    if data.get("important") and not actor_is_digital_agency(actor):
-        raise _designation_refused("重点プロジェクトの指定", "important-project designation (重点)")
+    if not actor_is_digital_agency(actor):
+        if data.get("important"):
+            raise _designation_refused(*DESIGNATION_LABELS["important"])
+        # A ministry's new project reports at the default frequency until the Digital Agency sets another.
+        if data.get("reporting_frequency") not in (None, "", ReportingFrequency.QUARTERLY):
+            raise _designation_refused(*DESIGNATION_LABELS["reporting_frequency"])
     return audited_create(actor=actor, model=Project, data=data, reason=reason)
 
 
@@ -262,31 +270,40 @@ def _stored_value(field: str, value) -> str:
 
 @transaction.atomic
 def designation_propose(
-    *, actor: Actor, system: InformationSystem, field: str, proposed_value, reason: str,
+    *, actor: Actor, system: InformationSystem | None = None, project: Project | None = None, field: str,
+    proposed_value, reason: str,
 ) -> DesignationProposal:
-    """A ministry proposes a change of a Digital Agency designation of its system (audited)."""
+    """A ministry proposes a change of a Digital Agency designation of its system or project (audited)."""
     from mieruka.core.permissions import can_edit_organization
 
-    if not can_edit_organization(actor.user, system.organization_id):
-        raise PermissionRefused("この組織のシステムについて提案する権限がありません",
-                                "You may not propose changes for this organization's systems")
-    if field not in DesignationField.values:
+    subject = system if system is not None else project
+    if subject is None or (system is not None and project is not None):
+        raise ApplicationError("提案の対象（システムかプロジェクトのどちらか）を指定してください",
+                               "Name the system or the project the proposal is for (one of them)")
+    if not can_edit_organization(actor.user, subject.organization_id):
+        raise PermissionRefused("この組織のシステム・プロジェクトについて提案する権限がありません",
+                                "You may not propose changes for this organization's systems and projects")
+    allowed = SYSTEM_DESIGNATIONS if system is not None else PROJECT_DESIGNATIONS
+    if field not in allowed:
         raise ApplicationError(f"提案できない項目です（{field}）", f"This field cannot be proposed ({field})")
     value = _stored_value(field, proposed_value)
     if field == DesignationField.CLASSIFICATION and value not in SystemClassification.values:
         raise ApplicationError(f"区分の値が不正です（{value}）", f"Unknown classification ({value})")
-    current = _stored_value(field, getattr(system, field))
+    if field == DesignationField.REPORTING_FREQUENCY and value not in ReportingFrequency.values:
+        raise ApplicationError(f"報告頻度の値が不正です（{value}）", f"Unknown reporting frequency ({value})")
+    current = _stored_value(field, getattr(subject, field))
     if value == current:
         raise ApplicationError("現在の指定と同じ値です", "That is already the current designation")
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("提案の理由を入力してください", "Give the reason for the proposal")
-    if DesignationProposal.objects.filter(system=system, field=field, status=ProposalStatus.PENDING).exists():
+    if DesignationProposal.objects.filter(system=system, project=project, field=field,
+                                          status=ProposalStatus.PENDING).exists():
         raise ApplicationError("この項目には判断待ちの提案が既にあります",
                                "There is already a pending proposal for this designation")
     return audited_create(actor=actor, model=DesignationProposal, reason=reason, data={
-        "system": system, "field": field, "current_value": current, "proposed_value": value, "reason": reason,
-        "proposed_by": actor.user,
+        "system": system, "project": project, "field": field, "current_value": current, "proposed_value": value,
+        "reason": reason, "proposed_by": actor.user,
     })
 
 
@@ -298,7 +315,10 @@ def designation_decide(
     if not actor_is_digital_agency(actor):
         raise PermissionRefused("提案を判断できるのはデジタル庁（管理者・分析担当）だけです",
                                 "Only the Digital Agency (administrators, analysts) decides proposals")
-    proposal = DesignationProposal.objects.select_for_update().select_related("system").get(pk=proposal.pk)
+    # Lock the proposal row only: its system or project is a nullable (outer) join, which PostgreSQL
+    # cannot lock FOR UPDATE.
+    proposal = (DesignationProposal.objects.select_for_update(of=("self",)).select_related("system", "project")
+                .get(pk=proposal.pk))
     if proposal.status != ProposalStatus.PENDING:
         raise ApplicationError("この提案は判断済みです", "This proposal has already been decided")
     reason = (reason or "").strip()
@@ -307,7 +327,7 @@ def designation_decide(
     if accept:
         value = proposal.proposed_value == "true" if proposal.field == DesignationField.IMPORTANT \
             else proposal.proposed_value
-        audited_update(actor=actor, instance=proposal.system, data={proposal.field: value}, reason=reason)
+        audited_update(actor=actor, instance=proposal.subject, data={proposal.field: value}, reason=reason)
     return audited_update(actor=actor, instance=proposal, reason=reason, data={
         "status": ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED, "decided_by": actor.user,
         "decided_at": timezone.now(), "decision_reason": reason,

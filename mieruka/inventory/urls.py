@@ -26,4 +26,5 @@ urlpatterns = [
     path("projects/<str:project_id>/", views.project_detail, name="project_detail"),
     path("projects/<str:project_id>/edit/", views.project_edit, name="project_edit"),
     path("projects/<str:project_id>/delete/", views.project_delete, name="project_delete"),
+    path("projects/<str:project_id>/propose/", views.project_propose, name="project_propose"),
 ]

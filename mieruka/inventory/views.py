@@ -552,9 +552,35 @@ def system_propose(request, system_id: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def project_propose(request, project_id: str):
+    """The owning ministry proposes a change of a project's Digital Agency designation (重点, 報告頻度)."""
+    project = _project_for(request, project_id, edit=True)
+    # The choices open on the project's current designations, so a proposal changes one thing on purpose.
+    form = ProposalForm(request.POST or None, designations=services.PROJECT_DESIGNATIONS, initial={
+        "field": "reporting_frequency", "important": "true" if project.important else "false",
+        "reporting_frequency": project.reporting_frequency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.designation_propose(actor=Actor.from_request(request), project=project,
+                                         field=form.cleaned_data["field"], proposed_value=form.proposed_value(),
+                                         reason=form.cleaned_data["reason"])
+        except (ValidationError, ApplicationError) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The proposal was sent to the Digital Agency."))
+            return redirect(project)
+    return render(request, "inventory/project_propose.html", {
+        "project": project, "form": form,
+        "proposals": project.designation_proposals.select_related("proposed_by", "decided_by"),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def proposal_list(request):
     """Designation proposals: the Digital Agency decides pending ones; ministries see their own."""
-    proposals = scope_queryset(request.user, selectors.proposal_list(), organization_field="system__organization")
+    proposals = (scope_queryset(request.user, selectors.proposal_list(), organization_field="system__organization")
+                 | scope_queryset(request.user, selectors.proposal_list(), organization_field="project__organization"))
     form = DecideProposalForm(request.POST or None)
     if request.method == "POST":
         if not is_digital_agency(request.user):
@@ -646,6 +672,8 @@ def project_detail(request, project_id: str):
         "op_total": op_total,
         "history": selectors.history_with_diffs(instance=project, limit=10, user=request.user),
         "can_edit": can_edit_organization(request.user, project.organization_id),
+        "can_decide": is_digital_agency(request.user),
+        "pending_proposals": project.designation_proposals.filter(status="pending").exists(),
         "panels": project_panels.render_slots(request, project=project),
     })
 

@@ -13,3 +13,11 @@ class OrganizationKind(models.TextChoices):
     SPECIAL_CORPORATION = "special_corporation", _("Special public corporation")
     LOCAL_GOVERNMENT = "local_government", _("Local government")
     OTHER = "other", _("Other")
+
+
+class EntityGroup(models.TextChoices):
+    """Who owns a system, as portfolio charts group owners (`selectors.entity_groups`)."""
+
+    NATIONAL = "national", _("Ministries and agencies (national government)")
+    INDEPENDENT_AGENCY = "independent_agency", _("Independent administrative agencies etc.")
+    LOCAL_GOVERNMENT = "local_government", _("Local governments")

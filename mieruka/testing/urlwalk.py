@@ -84,7 +84,7 @@ def _records():
         # Webhooks are for administrators; "in scope" is a subscription owned by someone of the organization.
         **{f"api:webhook-{v}": (WebhookSubscription.objects.all(), "user__mieruka_role__organization",
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
-        **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
+        **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete", "propose")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
         "agencies:ministry": (Organization.objects.filter(kind__in=("ministry", "digital_agency")), "id",
                               lambda o: {"code": o.code}),

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mieruka.core import formatting
-from mieruka.core.errors import english_is_active
+from mieruka.core.errors import english_is_active, local_name, name_of
 
 register = template.Library()
 
@@ -74,8 +74,13 @@ def overdue(due_on, done=False):
 @register.filter
 def name(obj):
     """A record's name in the page's language: its English name on English pages where it has one."""
-    english = getattr(obj, "name_en", "") if english_is_active() else ""
-    return english or getattr(obj, "name_ja", "")
+    return name_of(obj)
+
+
+@register.filter
+def organization_name(row):
+    """The organization's name of a `values()` row (organization__name_ja / organization__name_en)."""
+    return local_name(row.get("organization__name_ja"), row.get("organization__name_en")) if row else ""
 
 
 # Punctuation that differs between the languages: 、 and （） on Japanese pages, ", " and " ()" on English ones.

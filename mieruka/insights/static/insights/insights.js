@@ -3,10 +3,28 @@
 (function () {
   "use strict";
 
+  // Below this width (a phone held upright) labels shrink and margins tighten, so a chart keeps its plot
+  // area and its labels do not run into each other.
+  var NARROW = 520;
+
+  function narrow(layout, data) {
+    // Columns a dozen pixels wide cannot carry a number: the table and the hover still give it.
+    data.forEach(function (trace) {
+      var many = trace.type === "bar" && trace.orientation !== "h" && (trace.y || []).length > 12;
+      if (many) { trace.textposition = "none"; }
+    });
+    layout.font = Object.assign({}, layout.font || {}, { size: 11 });
+    layout.margin = Object.assign({}, layout.margin || {}, { l: 8, r: 8 });
+    ["xaxis", "yaxis"].forEach(function (name) {
+      if (layout[name]) { layout[name].tickfont = Object.assign({}, layout[name].tickfont || {}, { size: 10 }); }
+    });
+  }
+
   function draw(container) {
     var source = document.getElementById(container.dataset.figure);
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
+    if (container.clientWidth && container.clientWidth < NARROW) { narrow(figure.layout || {}, figure.data || []); }
     var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang || "ja" };
     window.Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
       container.dataset.rendered = "true";
