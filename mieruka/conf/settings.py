@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "mieruka.monitoring",
     "mieruka.plans",
     "mieruka.reporting",
+    "mieruka.municipal",
     "mieruka.api",
 ]
 
