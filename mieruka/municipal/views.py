@@ -41,8 +41,7 @@ def dashboard(request):
         code = p.local_government_code
         rows.append({
             "prefecture": p, "total": cells.get((p.pk, None)), "url": list_url(prefecture=code),
-            "cells": [(cells.get((p.pk, a.pk)), list_url(prefecture=code, area=a.code),
-                       list_url(prefecture=code, area=a.code, status="completed")) for a in grid["areas"]],
+            "cells": [(a, cells.get((p.pk, a.pk)), list_url(prefecture=code, area=a.code)) for a in grid["areas"]],
         })
     areas = [{"area": a, "cell": cells.get((None, a.pk)), "url": list_url(area=a.code),
               "status_urls": [(s, (cells.get((None, a.pk)) or selectors.Cell()).by_status.get(s, 0),
