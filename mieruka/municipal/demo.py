@@ -73,7 +73,7 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         size = rng.lognormvariate(0, 0.9)
         for i, area in enumerate(areas):
             baseline = int(round(rng.uniform(3, 12) * size * 1_000_000 / 1000)) * 1000
-            m = MunicipalMigration(organization=org, business_area=area, vendor=vendor, package=package,
+            m = MunicipalMigration(organization=org, prefecture_id=org.parent_id, business_area=area, vendor=vendor, package=package,
                                    current_system=f"{area.name_ja}システム", baseline_cost_yen=baseline)
             if i in specific_areas:
                 m.specific_support = True

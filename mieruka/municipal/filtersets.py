@@ -26,7 +26,7 @@ class MunicipalMigrationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_q")
 
     def filter_prefecture(self, queryset: QuerySet, name, value):
-        return queryset.filter(organization__parent__local_government_code=value.strip())
+        return queryset.filter(prefecture__local_government_code=value.strip())
 
     def filter_municipality(self, queryset: QuerySet, name, value):
         return queryset.filter(organization__local_government_code=value.strip())

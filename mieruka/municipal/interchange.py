@@ -182,7 +182,7 @@ def migrations_import(*, actor: Actor, content: bytes, name: str, reason: str = 
         instance = stored.get(key)
         before = None
         if instance is None:
-            instance = MunicipalMigration(organization=org, business_area=area)
+            instance = MunicipalMigration(organization=org, prefecture_id=org.parent_id, business_area=area)
         else:
             before = serialize_object(instance)
             if all(getattr(instance, k) == v for k, v in data.items()):

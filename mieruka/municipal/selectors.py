@@ -68,12 +68,12 @@ def progress_grid(*, user, today: datetime.date) -> dict:
     """
     behind = behind_schedule_q(today=today)
     rows = (scope_queryset(user, MunicipalMigration.objects.all()).order_by()
-            .values("organization__parent_id", "business_area_id", "status")
+            .values("prefecture_id", "business_area_id", "status")
             .annotate(n=Count("id"), specific=Count("id", filter=Q(specific_support=True)),
                       behind=Count("id", filter=behind)))
     cells: dict[tuple, Cell] = defaultdict(Cell)
     for r in rows:
-        for key in ((r["organization__parent_id"], r["business_area_id"]), (r["organization__parent_id"], None),
+        for key in ((r["prefecture_id"], r["business_area_id"]), (r["prefecture_id"], None),
                     (None, r["business_area_id"]), (None, None)):
             cell = cells[key]
             cell.total += r["n"]
