@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MigrationStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
-    PLANNING = "planning", _("Planning")
+    PLANNING = "planning", pgettext_lazy("migration", "Planning")
     MIGRATING = "migrating", _("Migrating")
     COMPLETED = "completed", _("Migration completed")
 

@@ -55,6 +55,7 @@ def _records():
     from mieruka.core.models import ObjectChange, SavedView
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.monitoring.models import StatusReport
+    from mieruka.municipal.models import MunicipalMigration
     from mieruka.organizations.models import Organization
     from mieruka.plans.models import Decision, Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
@@ -85,6 +86,7 @@ def _records():
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
+        "municipal:edit": (MunicipalMigration.objects.all(), "organization", lambda o: {"pk": o.pk}),
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
         **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",
