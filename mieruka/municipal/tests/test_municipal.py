@@ -195,3 +195,23 @@ class ImportTest(MunicipalTestCase):
         document = json.loads(writers.json_bytes(portfolio_export()))
         self.assertEqual(len(document["municipal_migrations"]), 6)
         self.assertEqual(document["municipal_migrations"][0]["local_government_code"], CHIYODA)
+
+
+class DemoTest(MunicipalTestCase):
+    def test_the_demo_writes_20_records_per_municipality_with_the_same_trail_as_the_services(self):
+        import random
+
+        from mieruka.core.audit import serialize_object
+        from mieruka.municipal.demo import municipal_demo_generate
+
+        MunicipalMigration.objects.all().delete()
+        counts = municipal_demo_generate(rng=random.Random(3), actor=self.actor_of_operator(),
+                                         today=datetime.date(2026, 9, 30))
+        self.assertEqual(MunicipalMigration.objects.count(), 3 * 20)
+        self.assertEqual(counts["基幹業務の移行 / municipal migrations"], 60)
+        for m in MunicipalMigration.objects.all():
+            row = ObjectChange.objects.get(changed_object_type__model="municipalmigration", changed_object_id=m.pk,
+                                           action="create", reason="デモデータの生成")
+            self.assertEqual(row.postchange_data, serialize_object(m))
+            self.assertEqual(row.object_repr, str(m))
+            m.full_clean()  # every generated record obeys the model's rules
