@@ -86,7 +86,8 @@ def _records():
                                 lambda o: {"pk": o.pk}) for v in ("detail", "deliveries")},
         **{f"inventory:project_{v}": project for v in ("detail", "edit", "delete")},
         "organizations:detail": (Organization.objects.all(), "id", lambda o: {"code": o.code}),
-        "municipal:edit": (MunicipalMigration.objects.all(), "organization", lambda o: {"pk": o.pk}),
+        **{name: (MunicipalMigration.objects.all(), "organization", lambda o: {"pk": o.pk})
+           for name in ("municipal:edit", "api:municipal-migration-detail")},
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
         **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",

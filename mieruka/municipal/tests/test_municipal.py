@@ -215,3 +215,23 @@ class DemoTest(MunicipalTestCase):
             self.assertEqual(row.postchange_data, serialize_object(m))
             self.assertEqual(row.object_repr, str(m))
             m.full_clean()  # every generated record obeys the model's rules
+
+
+class ApiTest(MunicipalTestCase):
+    def test_the_endpoint_filters_like_the_list_and_tags_each_record(self):
+        self.login(self.analyst)
+        data = self.client.get("/api/v1/municipal-migrations/", {"prefecture": "130001", "status": "completed"}).json()
+        self.assertEqual(data["count"], 2)
+        record = self.records[(CHIYODA, "juki")]
+        response = self.client.get(f"/api/v1/municipal-migrations/{record.pk}/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["ETag"])
+
+    def test_a_municipality_pjmo_sees_only_its_own_and_cannot_write(self):
+        self.client.force_login(self.pjmo_chiyoda)
+        data = self.client.get("/api/v1/municipal-migrations/").json()
+        self.assertEqual(data["count"], 2)
+        other = self.records[("271004", "juki")]
+        self.assertEqual(self.client.get(f"/api/v1/municipal-migrations/{other.pk}/").status_code, 404)
+        self.assertEqual(self.client.post("/api/v1/municipal-migrations/", {}, content_type="application/json"
+                                          ).status_code, 405)
