@@ -15,3 +15,9 @@ class MunicipalConfig(AppConfig):
         from .interchange import MIGRATIONS_TABLE, migration_export_rows
 
         export_table_register(MIGRATIONS_TABLE, migration_export_rows)
+        # Campaigns may ask municipalities for these records, pre-filled like every return.
+        from mieruka.reporting.fields import record_type_register
+
+        from .reporting import MUNICIPAL_MIGRATION
+
+        record_type_register(MUNICIPAL_MIGRATION)

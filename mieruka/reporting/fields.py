@@ -52,6 +52,9 @@ class RecordType:
     # confirmed unchanged is still a new report for the campaign's period).
     writes_every_answer: bool = False
     fields: tuple[AskableField, ...] = field(default_factory=tuple)
+    # A record type registered by a higher app (`record_type_register`) writes accepted answers through
+    # that app's services: `writer(actor=, record=, changes=, reason=)`. Reading uses the model's fields.
+    writer: Callable[..., None] | None = None
 
     @property
     def model(self) -> type[Model]:
@@ -148,6 +151,17 @@ STATUS_REPORTS = RecordType(
 
 RECORD_TYPES: dict[str, RecordType] = {rt.key: rt for rt in (SYSTEM, PROJECT, BUDGET, STATUS_REPORTS)}
 FIELDS: dict[str, AskableField] = {f.key: f for rt in RECORD_TYPES.values() for f in rt.fields}
+
+
+def record_type_register(record_type: RecordType) -> None:
+    """Add a higher app's record type (from its AppConfig.ready), so this app never imports that one.
+
+    Its records are those whose `organization` lies in the return's subtree; its values are read from the
+    model's fields and written by its `writer`."""
+    if record_type.writer is None:
+        raise ValueError(f"record type {record_type.key} needs a writer")
+    RECORD_TYPES[record_type.key] = record_type
+    FIELDS.update({f.key: f for f in record_type.fields})
 
 
 def field_get(key: str) -> AskableField:
@@ -361,6 +375,10 @@ def apply_changes(*, actor, record_type: str, record: Model, changes: dict[str, 
     For status reports `changes` holds every answer of the record (see `RecordType.writes_every_answer`).
     """
     if not changes:
+        return
+    writer = RECORD_TYPES[record_type].writer
+    if writer is not None:
+        writer(actor=actor, record=record, changes=changes, reason=reason)
         return
     if record_type == "status_reports":
         file_status_report(actor=actor, project=record, values=changes, period_end=period_end,

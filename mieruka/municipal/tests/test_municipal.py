@@ -235,3 +235,31 @@ class ApiTest(MunicipalTestCase):
         self.assertEqual(self.client.get(f"/api/v1/municipal-migrations/{other.pk}/").status_code, 404)
         self.assertEqual(self.client.post("/api/v1/municipal-migrations/", {}, content_type="application/json"
                                           ).status_code, 405)
+
+
+class ReportingTest(MunicipalTestCase):
+    def test_a_campaign_asks_a_prefecture_for_its_municipalities_records_pre_filled_and_writes_accepted_answers(self):
+        from mieruka.reporting import services as reporting
+
+        actor = self.actor()
+        campaign = reporting.campaign_create(
+            actor=actor, title="基幹業務システム標準化の状況調査", fields=["municipal_migration.vendor",
+                                                                "municipal_migration.status"],
+            organizations=[self.tokyo], due_on=datetime.date(2099, 3, 31))
+        reporting.campaign_open(actor=actor, campaign=campaign)
+        ret = campaign.returns.get()
+        items = list(ret.items.order_by("pk"))
+        self.assertEqual(len(items), 4 * 2)  # 千代田区 and 新宿区, two areas each, two fields
+        status = {i.object_id: i.prefilled for i in items if i.field == "municipal_migration.status"}
+        self.assertEqual(status[self.records[(CHIYODA, "juki")].pk], "completed")
+        vendor_item = next(i for i in items if i.field == "municipal_migration.vendor"
+                           and i.object_id == self.records[(CHIYODA, "koseki")].pk)
+        reporting.return_save(actor=self.actor(self.pjmo_tokyo), ret=ret, answers={vendor_item.pk: "株式会社電算"},
+                              confirm_item_ids=[i.pk for i in items if i.pk != vendor_item.pk])
+        reporting.return_submit(actor=self.actor(self.pjmo_tokyo), ret=ret)
+        reporting.return_accept(actor=actor, ret=ret)
+        record = self.records[(CHIYODA, "koseki")]
+        record.refresh_from_db()
+        self.assertEqual(record.vendor, "株式会社電算")
+        self.assertTrue(ObjectChange.objects.filter(changed_object_id=record.pk, action="update",
+                                                    changed_object_type__model="municipalmigration").exists())
