@@ -263,3 +263,21 @@ class ReportingTest(MunicipalTestCase):
         self.assertEqual(record.vendor, "株式会社電算")
         self.assertTrue(ObjectChange.objects.filter(changed_object_id=record.pk, action="update",
                                                     changed_object_type__model="municipalmigration").exists())
+
+
+class CommandTest(MunicipalTestCase):
+    def test_the_import_command_names_the_bad_row_and_the_export_command_writes_the_table(self):
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import CommandError, call_command
+
+        with tempfile.TemporaryDirectory() as folder:
+            bad = Path(folder) / "m.csv"
+            bad.write_text("local_government_code,business_area,status\n131016,kaigo,done\n", encoding="utf-8")
+            with self.assertRaises(CommandError) as caught:
+                call_command("municipal", "import", str(bad))
+            self.assertIn("row 2, status", str(caught.exception))
+            out = Path(folder) / "out.csv"
+            call_command("municipal", "export", "--out", str(out))
+            self.assertEqual(len(out.read_text(encoding="utf-8-sig").splitlines()), 1 + 6)
