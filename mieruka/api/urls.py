@@ -15,6 +15,7 @@ from mieruka.insights.api.views import SimilarPairViewSet
 from mieruka.interchange.api.views import ImportViewSet
 from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, SharedPlatformViewSet, SystemViewSet
 from mieruka.monitoring.api.views import StatusReportViewSet
+from mieruka.municipal.api.views import MunicipalMigrationViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
 from mieruka.plans.api.views import DecisionViewSet, PlanViewSet
 from mieruka.reporting.api.views import CampaignViewSet, ReturnViewSet
@@ -40,6 +41,7 @@ router.register("interfaces", InterfaceViewSet, basename="interface")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
+router.register("municipal-migrations", MunicipalMigrationViewSet, basename="municipal-migration")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("status-reports", StatusReportViewSet, basename="status-report")

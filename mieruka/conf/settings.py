@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "mieruka.plans",
     "mieruka.reporting",
     "mieruka.agencies",
+    "mieruka.municipal",
     "mieruka.api",
 ]
 

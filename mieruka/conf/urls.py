@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("mieruka.plans.urls")),
     path("reporting/", include("mieruka.reporting.urls")),
     path("agencies/", include("mieruka.agencies.urls")),
+    path("municipal/", include("mieruka.municipal.urls")),
     path("tasks/", include("mieruka.tasks.urls")),
     path("", include("mieruka.inventory.urls")),
     path("", include("mieruka.core.urls")),

@@ -37,6 +37,7 @@ from mieruka.core.models import ObjectChange
 from mieruka.core.selectors import demo_reference_date_forget
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
 from mieruka.inventory.taxonomy import suggest_functions
+from mieruka.municipal.models import BusinessArea
 from mieruka.organizations.models import Organization
 
 from . import data, planning, relations
@@ -65,6 +66,7 @@ EXTENSIONS: list[str] = [
     "mieruka.demo.contracts.contracts_demo_generate",
     "mieruka.demo.contracts.cloud_usage_demo_generate",
     "mieruka.agencies.demo.agencies_demo_generate",
+    "mieruka.municipal.demo.municipal_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 
@@ -182,7 +184,7 @@ _NON_PORTFOLIO_APPS = {"auth", "contenttypes", "sessions", "admin", "core"}
 
 
 # Controlled vocabularies loaded by a data migration: reference data, not portfolio data, so reset keeps them.
-_REFERENCE_MODELS = {BusinessFunction}
+_REFERENCE_MODELS = {BusinessFunction, BusinessArea}
 
 
 def _is_portfolio(model: type[models.Model]) -> bool:

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from . import schema
+from . import registry, schema
 
 READABLE_SUFFIXES = (".csv", ".xlsx", ".json")
 STANDARD, IT_DASHBOARD = "standard", "it_dashboard"
@@ -532,6 +532,8 @@ def read_json(source: Source, limits: Limits | None = None) -> tuple[list[RawTab
     for key, items in document.items():
         if key == "format":
             continue
+        if key in registry.EXPORT_TABLES:
+            continue  # imported by the app that registered it
         table = schema.TABLES.get(key) or schema.table_for_label(key)
         name = f"{source.name} ({key})"
         if table is None:

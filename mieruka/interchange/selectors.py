@@ -23,7 +23,7 @@ from mieruka.plans.models import Decision, Initiative
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
 
-from . import schema
+from . import registry, schema
 from .models import ImportBatch
 from .validation import Known
 
@@ -389,6 +389,8 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     oversight["plans"].sort(key=lambda r: (r["plan_code"], r["initiative_code"]))
     oversight["decisions"].sort(key=lambda r: (r["decided_on"], r["system_id"], r["project_id"], r["kind"]))
     tables.update(oversight)
+    for name, entry in registry.EXPORT_TABLES.items():
+        tables[name] = list(entry.rows())
     return tables
 
 

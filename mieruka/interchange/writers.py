@@ -12,7 +12,7 @@ import json
 import zipfile
 from collections.abc import Iterable
 
-from . import schema, values
+from . import registry, schema, values
 
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens Japanese text correctly; imports accept both
 
@@ -50,6 +50,12 @@ def json_document(tables: dict[str, list[dict]], *, public: bool = False) -> dic
         columns = _columns(name, public)
         document[name] = [{c.name: values.to_json(record.get(c.name)) for c in columns}
                           for record in tables.get(name, [])]
+    if not public:
+        # Tables of higher apps (registry.py): internal, never open data.
+        for name, entry in registry.EXPORT_TABLES.items():
+            if name in tables:
+                document[name] = [{c.name: values.to_json(record.get(c.name)) for c in entry.table.columns}
+                                  for record in tables[name]]
     return document
 
 

@@ -52,7 +52,7 @@ class RecordType:
     # confirmed unchanged is still a new report for the campaign's period).
     writes_every_answer: bool = False
     fields: tuple[AskableField, ...] = field(default_factory=tuple)
-    # A record type registered by a higher app (`register_record_type`) brings its own reading, writing and
+    # A record type registered by a higher app (`record_type_register`) brings its own reading, writing and
     # choice of records, so this module never imports that app: `reader(records=, names=, fiscal_year=)`
     # returns {pk: {name: value}}, `writer(actor=, record=, changes=, fiscal_year=, reason=)` writes through
     # the app's services, `records(queryset)` narrows the records a return asks about.
@@ -157,8 +157,11 @@ RECORD_TYPES: dict[str, RecordType] = {rt.key: rt for rt in (SYSTEM, PROJECT, BU
 FIELDS: dict[str, AskableField] = {f.key: f for rt in RECORD_TYPES.values() for f in rt.fields}
 
 
-def register_record_type(rt: RecordType) -> None:
-    """Add a higher app's record type (and its fields) to what campaigns may ask; idempotent per key."""
+def record_type_register(rt: RecordType) -> None:
+    """Add a higher app's record type (and its fields) to what campaigns may ask, from its AppConfig.ready,
+    so this app never imports that one; idempotent per key."""
+    if rt.writer is None:
+        raise ValueError(f"record type {rt.key} needs a writer")
     for key in [k for k, f in FIELDS.items() if f.record_type == rt.key]:
         del FIELDS[key]
     RECORD_TYPES[rt.key] = rt

@@ -56,6 +56,7 @@ def _records():
     from mieruka.core.models import ObjectChange, SavedView
     from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
     from mieruka.monitoring.models import StatusReport
+    from mieruka.municipal.models import MunicipalMigration
     from mieruka.organizations.models import Organization
     from mieruka.plans.models import Decision, Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
@@ -89,6 +90,8 @@ def _records():
         "agencies:ministry": (Organization.objects.filter(kind__in=("ministry", "digital_agency")), "id",
                               lambda o: {"code": o.code}),
         "agencies:gss_detail": (GssMigration.objects.all(), "organization", lambda o: {"lan_code": o.lan_code}),
+        **{name: (MunicipalMigration.objects.all(), "organization", lambda o: {"pk": o.pk})
+           for name in ("municipal:edit", "api:municipal-migration-detail")},
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
         **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",

@@ -434,7 +434,13 @@ class DemoResetTest(TestCase):
         # The kept organizations keep their one create row; nothing else of the old run remains.
         assert ObjectChange.objects.filter(changed_object_type__model="organization",
                                            changed_object_id=health.pk).count() == 1
-        assert Organization.objects.count() == len(planning.plan_organizations())
+        plans = planning.plan_organizations()
+        # Besides the planned ones, the municipal demo adds the prefectures of the demo's municipalities
+        # (宮城県 for 仙台市, …) and nothing else.
+        added = Organization.objects.exclude(code__in=[p.code for p in plans])
+        assert set(added.values_list("kind", flat=True)) <= {"local_government"}
+        assert not added.filter(parent__isnull=False).exists()
+        assert Organization.objects.count() == len(plans) + added.count()
 
 
 class LargeDemoPlanTest(SimpleTestCase):
