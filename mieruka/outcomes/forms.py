@@ -31,6 +31,7 @@ class ServiceForm(BilingualFormMixin, _ReasonMixin, forms.ModelForm):
     """A service and the systems that serve it. Its code and organization are fixed once it exists."""
 
     organization = OrganizationTreeChoiceField(label=_("Organization"))
+    url = forms.URLField(label=_("web page"), required=False, assume_scheme="https")
     system_ids = ListTextareaField(label=_("Systems (system IDs)"), required=False,
                                    help_text=_("One system ID per line (or separated by ;)."))
 

@@ -34,10 +34,11 @@ def _top_of():
 
 def service_visible_list(*, user) -> QuerySet[Service]:
     """The services this person may read, with their organization, systems and indicator count."""
+    # Only the systems the reader may see: a ministry's service may run on another ministry's system.
+    systems = scope_queryset(user, InformationSystem.objects.only("id", "system_id", "name_ja", "name_en",
+                                                                  "organization_id").order_by("system_id"))
     return scope_queryset(user, Service.objects.select_related("organization").prefetch_related(
-        Prefetch("systems", queryset=InformationSystem.objects.only("id", "system_id", "name_ja", "name_en")
-                 .order_by("system_id"))
-    ).annotate(kpi_count=Count("kpis", distinct=True)))
+        Prefetch("systems", queryset=systems)).annotate(kpi_count=Count("kpis", distinct=True)))
 
 
 def service_get(*, user, code: str) -> Service | None:

@@ -225,7 +225,8 @@ def kpi_create(request):
     owner = service.organization_id if service else project.organization_id
     if not services.can_edit_outcomes(request.user, owner):
         raise PermissionDenied(_("You may not change this indicator."))
-    form = KpiForm(request.POST or None)
+    # The indicator's owner is known before validation, so the model's own checks see it.
+    form = KpiForm(request.POST or None, instance=Kpi(service=service, project=project, organization_id=owner))
     if request.method == "POST" and form.is_valid():
         try:
             kpi = services.kpi_create(actor=Actor.from_request(request), reason=form.cleaned_data.get("reason", ""),

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from mieruka.core.errors import ApplicationError, PermissionRefused
 from mieruka.core.models import ObjectChange
-from mieruka.core.errors import PermissionRefused
 from mieruka.outcomes import services
 from mieruka.outcomes.models import Kpi, KpiValue, Service
 from mieruka.testing import factories
@@ -99,7 +99,7 @@ class OutcomeServicesTest(PortfolioTestCase):
 
     def test_an_indicator_cannot_be_its_own_higher_goal(self):
         k = kpi(code="K-S", project=self.project)
-        with self.assertRaises(Exception):
+        with self.assertRaises(ApplicationError):
             services.kpi_update(actor=self.actor(), kpi=k, data={"derived_from": [k]})
 
     def test_higher_goals_link_both_ways(self):
@@ -125,6 +125,6 @@ class OutcomeServicesTest(PortfolioTestCase):
 
     def test_a_withheld_actual_with_a_number_is_refused(self):
         k = kpi(code="K-WN", project=self.project)
-        with self.assertRaises(Exception):
+        with self.assertRaises(ApplicationError):
             services.kpi_value_set(actor=self.actor(), kpi=k, fiscal_year=2024, target=None, actual=Decimal("1"),
                                    actual_withheld=True)
