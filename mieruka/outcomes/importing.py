@@ -59,6 +59,10 @@ SERVICE_KPI_COLUMNS = ("kpi_code", "service_code", "project_id", "level", "term"
                        "unit", "direction", "standard", "target_year", "target_value", "derived_from",
                        "fiscal_year", "target", "actual")
 
+# Matched after NFKC folding (full-width brackets and slashes become ASCII), as headers are.
+_RS_INDEX = {unicodedata.normalize("NFKC", k).lower(): v for k, v in RS_HEADERS.items()}
+_RS_DESCRIPTIVE = {unicodedata.normalize("NFKC", k) for k in RS_DESCRIPTIVE}
+
 KINDS = {"アクティビティ": (KpiLevel.ACTIVITY, ""), "アウトプット": (KpiLevel.OUTPUT, ""),
          "アウトカム": (KpiLevel.OUTCOME, ""), "短期アウトカム": (KpiLevel.OUTCOME, KpiTerm.SHORT),
          "中期アウトカム": (KpiLevel.OUTCOME, KpiTerm.MID), "長期アウトカム": (KpiLevel.OUTCOME, KpiTerm.LONG)}
@@ -127,7 +131,8 @@ def _number(text: str) -> Decimal:
         raise ValueError from exc
     if not number.is_finite() or abs(number) >= Decimal("1e15"):
         raise ValueError
-    return number
+    # Three decimal places, as stored: an unchanged value then compares equal and is not rewritten.
+    return number.quantize(Decimal("0.001"))
 
 
 def _fiscal_year(text: str) -> int:
@@ -340,7 +345,7 @@ def read(text: str) -> _Reader:
             names.append(year)
             years.append(year)
         else:
-            names.append(RS_HEADERS.get(h.lower()) or (None if h in RS_DESCRIPTIVE else ""))
+            names.append(_RS_INDEX.get(h.lower()) or (None if h in _RS_DESCRIPTIVE else ""))
         if names[-1] == "" or (interchange and names[-1] is None):
             reader.error(1, h or "—", "不明な列です", "Unknown column")
     if not interchange and not {"kind", "row_kind"} <= set(names):

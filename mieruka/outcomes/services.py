@@ -135,6 +135,8 @@ def kpi_value_set(*, actor: Actor, kpi: Kpi, fiscal_year: int, target: Decimal |
     if actual_withheld and actual is not None:
         raise ApplicationError("非公表の実績値に数値は入れられません",
                                "A withheld actual cannot also have a value")
+    # As stored (three places), so an unchanged year compares equal and records no change.
+    target, actual = (None if v is None else Decimal(v).quantize(Decimal("0.001")) for v in (target, actual))
     existing = KpiValue.objects.select_for_update().filter(kpi=kpi, fiscal_year=fiscal_year).first()
     if target is None and actual is None and not actual_withheld:
         if existing is not None:
