@@ -147,7 +147,8 @@ def _fiscal_year(text: str) -> int:
 
 
 class _Reader:
-    def __init__(self):
+    def __init__(self, *, check_references: bool = True):
+        self.check_references = check_references
         self.errors: list[RowError] = []
         self.projects = {p.project_id: p for p in Project.objects.select_related("organization")}
         self.services = {s.code: s for s in Service.objects.select_related("organization")}
@@ -158,6 +159,8 @@ class _Reader:
 
     def target_of(self, row: int, values: dict) -> tuple[Service | None, Project | None]:
         code, pid = values.get("service_code", ""), values.get("project_id", "") or values.get("rs_project_id", "")
+        if not self.check_references and (code or pid):
+            return self.services.get(code), self.projects.get(pid)
         if code:
             if code not in self.services:
                 self.error(row, "service_code", f"サービス {code} はありません", f"No service {code}")
@@ -191,7 +194,7 @@ class _Reader:
         for name in ("goal", "name_ja", "name_en", "unit"):
             if values.get(name):
                 indicator.data.setdefault(name, values[name])
-        direction = values.get("direction", "")
+        direction = _norm(values.get("direction", ""))
         if direction:
             if direction not in DIRECTIONS:
                 self.error(row, "direction", f"上向き・下向きのいずれかです（{direction}）",
@@ -221,7 +224,7 @@ def _read_rs(reader: _Reader, rows: list[tuple[int, dict]], years: list[str]) ->
         if not any(values.values()):
             continue
         service, project = reader.target_of(row, values)
-        number, kind = values.get("number", ""), values.get("kind", "")
+        number, kind = _norm(values.get("number", "")), _norm(values.get("kind", ""))
         if kind not in KINDS:
             reader.error(row, "種別", f"アクティビティ・アウトプット・アウトカムのいずれかです（{kind or '空欄'}）",
                          f"One of アクティビティ, アウトプット, アウトカム ({kind or 'blank'})")
@@ -231,7 +234,7 @@ def _read_rs(reader: _Reader, rows: list[tuple[int, dict]], years: list[str]) ->
             continue
         level, term = KINDS[kind]
         if values.get("term"):
-            term = TERMS.get(values["term"].replace("アウトカム", ""))
+            term = TERMS.get(_norm(values["term"]).replace("アウトカム", ""))
             if term is None:
                 reader.error(row, "アウトカムの期間", f"短期・中期・長期のいずれかです（{values['term']}）",
                              f"One of 短期, 中期, 長期 ({values['term']})")
@@ -245,7 +248,7 @@ def _read_rs(reader: _Reader, rows: list[tuple[int, dict]], years: list[str]) ->
             indicator = reader.indicators[code] = Indicator(code=code, row=row, service=service, project=project,
                                                             data={"level": level, "term": term or ""})
         reader.common(row, values, indicator)
-        row_kind = next((v for k, v in ROW_KINDS.items() if k in values.get("row_kind", "")), None)
+        row_kind = next((v for k, v in ROW_KINDS.items() if k in _norm(values.get("row_kind", ""))), None)
         if row_kind is None:
             reader.error(row, "目標年度／目標値／実績値／達成率",
                          f"目標年度・目標値・実績値・達成率のいずれかです（{values.get('row_kind') or '空欄'}）",
@@ -323,9 +326,10 @@ def _read_service_kpis(reader: _Reader, rows: list[tuple[int, dict]]) -> None:
             indicator.actuals[year] = None if actual == "withheld" else actual
 
 
-def read(text: str) -> _Reader:
-    """Parse a 3-1 or `service_kpis` CSV into indicators, collecting every error."""
-    reader = _Reader()
+def read(text: str, *, check_references: bool = True) -> _Reader:
+    """Parse a 3-1 or `service_kpis` CSV into indicators, collecting every error; without
+    `check_references`, services and projects not (yet) stored are not reported."""
+    reader = _Reader(check_references=check_references)
     lines = list(csv.reader(io.StringIO(text)))
     if not lines:
         reader.error(1, "—", "ファイルが空です", "The file is empty")
@@ -353,7 +357,8 @@ def read(text: str) -> _Reader:
                      "The RS 3-1 columns (種別, 目標年度／目標値／実績値／達成率) are missing")
     if reader.errors:
         return reader
-    rows = [(number, {n: _norm(v) for n, v in zip(names, line, strict=False) if n})
+    # Free text is kept as written; codes, choices and numbers are folded where they are read.
+    rows = [(number, {n: (v or "").strip() for n, v in zip(names, line, strict=False) if n})
             for number, line in enumerate(lines[1:], start=2)]
     if interchange:
         _read_service_kpis(reader, rows)

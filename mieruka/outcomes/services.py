@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from mieruka.core.audit import Actor, audited_create, audited_delete, audited_update
-from mieruka.core.choices import Role
+from mieruka.core.choices import ChangeSource, Role
 from mieruka.core.errors import ApplicationError, PermissionRefused
 from mieruka.core.permissions import (
     actor_is_digital_agency,
@@ -38,7 +38,9 @@ def can_create_services(user) -> bool:
 
 
 def _require_editor(actor: Actor, organization_id: int | None) -> None:
-    if actor_is_digital_agency(actor) or can_edit_outcomes(actor.user, organization_id):
+    # An import run at the command line without an account is the server's operator, like `cli` and `demo`.
+    operator_import = actor.user is None and actor.source == ChangeSource.IMPORT
+    if operator_import or actor_is_digital_agency(actor) or can_edit_outcomes(actor.user, organization_id):
         return
     raise PermissionRefused("この組織のサービス・指標を登録・変更する権限がありません",
                             "You may not create or change services or indicators of this organization")
