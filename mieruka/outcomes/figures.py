@@ -20,9 +20,12 @@ def off_target_figure(*, ministries: list[dict], lang: str) -> dict:
         "data": [
             {"type": "bar", "orientation": "h", "name": _("Off target"), "y": names,
              "x": [m["off_target"] for m in ministries], "marker": {"color": OFF_COLOUR},
+             # A bar opens the indicators it counts (insights.js follows `customdata`; the table has the links).
+             "customdata": [m.get("off_url", "") for m in ministries],
              "hovertemplate": "%{y}<br>%{x}<extra>%{fullData.name}</extra>"},
             {"type": "bar", "orientation": "h", "name": _("On target"), "y": names,
              "x": [m["rated"] - m["off_target"] for m in ministries], "marker": {"color": ON_COLOUR},
+             "customdata": [m.get("rated_url", "") for m in ministries],
              "hovertemplate": "%{y}<br>%{x}<extra>%{fullData.name}</extra>"},
         ],
         "layout": {
