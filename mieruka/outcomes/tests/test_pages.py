@@ -130,3 +130,21 @@ class OutcomePagesTest(PortfolioTestCase):
         self.client.cookies["django_language"] = "en"
         page = self.client.get("/outcomes/kpis/SVC-HW-ON/", HTTP_ACCEPT_LANGUAGE="en")
         self.assertContains(page, "Short-term outcome")
+
+    def test_the_lists_and_the_dashboard_make_as_many_queries_for_many_records_as_for_few(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(self.analyst)
+        counts = []
+        for n in (0, 5):
+            for i in range(n):
+                s = service(code=f"SVC-Q{i}", organization=self.mhlw, systems=[self.system])
+                kpi(code=f"SVC-Q{i}-K", service=s, values=[(2025, 10, 9)])
+            row = []
+            for url in ("/outcomes/", "/outcomes/kpis/", "/outcomes/services/"):
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                row.append(len(queries))
+            counts.append(row)
+        self.assertEqual(counts[0], counts[1])
