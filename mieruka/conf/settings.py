@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "mieruka.inventory",
     "mieruka.budgets",
     "mieruka.contracts",
+    "mieruka.outcomes",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",

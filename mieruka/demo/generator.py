@@ -67,6 +67,7 @@ EXTENSIONS: list[str] = [
     "mieruka.demo.contracts.cloud_usage_demo_generate",
     "mieruka.agencies.demo.agencies_demo_generate",
     "mieruka.municipal.demo.municipal_demo_generate",
+    "mieruka.outcomes.demo.outcomes_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 

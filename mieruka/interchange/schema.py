@@ -661,6 +661,58 @@ CLOUD_USAGE = Table(
     help_ja="ガバメントクラウドの月別利用料（従量課金）", help_en="Monthly government-cloud charges (pay per use)",
 )
 
+# --- service outcomes (docs/outcomes.md): indicators of services and projects, the RS logic model --------
+
+KPI_LEVELS = _choices(("activity", "アクティビティ", "Activity"), ("output", "アウトプット", "Output"),
+                      ("outcome", "アウトカム", "Outcome"))
+KPI_TERMS = _choices(("short", "短期", "Short-term"), ("mid", "中期", "Mid-term"), ("long", "長期", "Long-term"))
+KPI_DIRECTIONS = _choices(("higher", "上向き", "Higher is better"), ("lower", "下向き", "Lower is better"))
+KPI_STANDARDS = _choices(("online_rate", "オンライン完結率", "Online completion rate"),
+                         ("usage", "利用件数", "Usage (cases)"), ("satisfaction", "利用者満足度", "User satisfaction"))
+
+SERVICE_KPIS = Table(
+    "service_kpis", "成果指標",
+    (
+        Column("kpi_code", "指標コード", CODE, required=True, max_length=32),
+        Column("service_code", "サービスコード", CODE, max_length=32,
+               help_ja="行政サービスの指標ならそのコード（プロジェクトIDとどちらか一方）",
+               help_en="The service measured (either this or the project ID)"),
+        Column("project_id", "プロジェクトID", CODE, max_length=32, aliases=("予算事業ID",)),
+        Column("level", "種別", CHOICE, required=True, choices=KPI_LEVELS,
+               aliases=("種別（アクティビティ・アウトプット・アウトカム）",)),
+        Column("term", "アウトカムの期間", CHOICE, choices=KPI_TERMS, help_ja="アウトカムは必須",
+               help_en="Required for an outcome"),
+        Column("goal", "活動目標／成果目標", TEXT, max_length=300, aliases=("アクティビティ／活動目標／成果目標",)),
+        Column("name_ja", "活動指標／成果指標", TEXT, required=True, max_length=200),
+        Column("name_en", "指標名（英語）", TEXT, max_length=200),
+        Column("unit", "単位", TEXT, required=True, max_length=32),
+        Column("direction", "改善の上向き／下向き", CHOICE, required=True, choices=KPI_DIRECTIONS),
+        Column("standard", "標準指標", CHOICE, choices=KPI_STANDARDS, extension=True,
+               help_ja="すべてのサービスに共通の指標", help_en="The measures every service has"),
+        Column("target_year", "目標年度", FISCAL_YEAR, **_FY_HELP),
+        Column("target_value", "目標値", DECIMAL, help_ja="目標年度の目標値", help_en="The target in the target year"),
+        Column("derived_from", "派生元", CODE_LIST, extension=True,
+               help_ja="上位目標の指標コード（派生元 → 派生先）", help_en="Indicator codes of the higher goals"),
+        Column("fiscal_year", "年度", FISCAL_YEAR, **_FY_HELP),
+        Column("target", "当該年度の目標値", DECIMAL),
+        Column("actual", "実績値", DECIMAL, withheld=True,
+               help_ja="実績値" + _WITHHELD_HELP_JA, help_en="The year's actual" + _WITHHELD_HELP_EN),
+    ),
+    key=("kpi_code", "fiscal_year"), public=False,
+    help_ja="サービス・プロジェクトの成果指標と年度別の目標値・実績値（RS 3-1に対応。達成率は計算）",
+    help_en="Indicators of services and projects with targets and actuals by year (RS 3-1; the achievement rate "
+            "is computed)",
+)
+# Tables Mieruka exports that the interchange importer does not read: each has its own app's importer
+# (service_kpis: the outcomes import, which also reads the RS 3-1 layout).
+EXPORT_ONLY_TABLES: dict[str, Table] = {t.name: t for t in (SERVICE_KPIS,)}
+
+
+def any_table(name: str) -> Table:
+    """A table of the importer or an export-only one."""
+    return TABLES.get(name) or EXPORT_ONLY_TABLES[name]
+
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS,
     DECISIONS)}
@@ -706,7 +758,7 @@ def normalize_label(text: object) -> str:
 def table_for_label(label: str) -> Table | None:
     """A table by its English or Japanese name (file stem or sheet name)."""
     wanted = normalize_label(label)
-    for table in TABLES.values():
+    for table in (*TABLES.values(), *EXPORT_ONLY_TABLES.values()):
         if wanted in (table.name, normalize_label(table.ja)):
             return table
     return None

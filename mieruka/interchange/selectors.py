@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.models import CloudUsage, Contract
@@ -19,6 +19,7 @@ from mieruka.inventory.filtersets import InformationSystemFilterSet
 from mieruka.inventory.models import InformationSystem, Interface, PreviousSystemId, Project, SharedPlatform
 from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.organizations.models import Organization
+from mieruka.outcomes.models import Kpi
 from mieruka.plans.models import Decision, Initiative
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
@@ -391,7 +392,29 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     tables.update(oversight)
     for name, entry in registry.EXPORT_TABLES.items():
         tables[name] = list(entry.rows())
+    tables["service_kpis"] = _service_kpis(pks, project_pks)
     return tables
+
+
+def _service_kpis(system_pks: set[int] | None, project_pks: set[int] | None) -> list[dict]:
+    """One record per indicator and fiscal year (an indicator without years gets one record with no year).
+
+    A filtered export keeps the indicators of its projects and of the services its systems serve."""
+    kpis = Kpi.objects.select_related("service", "project").prefetch_related("values", "derived_from")
+    if system_pks is not None:
+        kpis = kpis.filter(Q(project_id__in=project_pks or ()) | Q(service__systems__in=system_pks)).distinct()
+    out = []
+    for k in kpis.order_by("code"):
+        base = {"kpi_code": k.code, "service_code": k.service.code if k.service else "",
+                "project_id": k.project.project_id if k.project else "", "level": k.level, "term": k.term,
+                "goal": k.goal, "name_ja": k.name_ja, "name_en": k.name_en, "unit": k.unit,
+                "direction": k.direction, "standard": k.standard, "target_year": k.target_year,
+                "target_value": k.target_value, "derived_from": sorted(p.code for p in k.derived_from.all())}
+        years = sorted(k.values.all(), key=lambda v: v.fiscal_year)
+        for v in years or [None]:
+            out.append({**base, "fiscal_year": v.fiscal_year if v else None, "target": v.target if v else None,
+                        "actual": (schema.WITHHELD if v.actual_withheld else v.actual) if v else None})
+    return out
 
 
 def _public_subset(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:

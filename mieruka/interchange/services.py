@@ -7,6 +7,8 @@ unchanged and writes no audit entries.
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -31,6 +33,7 @@ from mieruka.inventory.models import BusinessFunction, InformationSystem, Interf
 from mieruka.monitoring import risk
 from mieruka.monitoring.models import Baseline, StatusReport
 from mieruka.organizations.models import Organization
+from mieruka.outcomes import importing
 from mieruka.plans.models import Decision, Initiative, MidTermPlan
 from mieruka.reviews.checklists import checklist_for_phase
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
@@ -76,6 +79,9 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
     with nullcontext() if dry_run else transaction.atomic():
         say("reading / 読み込み中")
         raw_tables, issues = readers.read_sources(sources, limits=readers.Limits.from_settings(settings))
+        # Tables with an importer of their own (service_kpis) are written after the rest, which they refer to.
+        own = [t for t in raw_tables if t.table.name in schema.EXPORT_ONLY_TABLES]
+        raw_tables = [t for t in raw_tables if t.table.name not in schema.EXPORT_ONLY_TABLES]
         existing = selectors.portfolio_existing()
         known = selectors.interchange_known(existing=existing)
         say("validating / 検証中")
@@ -87,6 +93,8 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
             return result
         result.plan = planning.plan(parsed, existing)
         if dry_run:
+            # Their references may be to records of the same files, not yet written: only their form is checked.
+            result.issues = [i for t in own for i in _own_table_issues(t, actor=actor, check_only=True, reason=reason)]
             result.elapsed = time.perf_counter() - started
             return result
         say("writing / 書き込み中")
@@ -96,11 +104,43 @@ def portfolio_import(*, actor: Actor, sources: list[Source], dry_run: bool = Fal
         except (IntegrityError, ValidationError) as exc:
             raise ApplicationError(f"データベースの制約に違反したため、何も取り込みませんでした（{exc}）",
                                    f"Nothing was imported: a database constraint was violated ({exc})") from exc
+        result.issues = [i for t in own for i in _own_table_issues(t, actor=actor, check_only=False, reason=reason)]
+        if result.issues:
+            transaction.set_rollback(True)  # all or nothing: the tables written before go too
+            result.batch = None
+            result.elapsed = time.perf_counter() - started
+            return result
         result.applied = True
         result.elapsed = time.perf_counter() - started
         result.batch.elapsed_seconds = result.elapsed
         result.batch.save(update_fields=["elapsed_seconds"])
     return result
+
+
+def _as_text(cell) -> str:
+    """A cell as a CSV field: a JSON list as `;`-separated, nothing as blank."""
+    if isinstance(cell, list):
+        return ";".join(map(str, cell))
+    return "" if cell is None else str(cell)
+
+
+def _own_table_issues(raw, *, actor: Actor, check_only: bool, reason: str) -> list:
+    """Hand a table with its own importer (service_kpis → the outcomes import) its rows as CSV text; its
+    problems as issues of this import."""
+    rows = [[_as_text(c) for c in cells] for _, cells in raw.rows()]
+    if not rows:
+        return list(raw.row_issues)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(raw.headers)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    if check_only:
+        errors = importing.read(importing.decode(data), check_references=False).errors
+    else:
+        errors = importing.kpis_import(actor=actor, data=data, reason=reason).errors
+    return [*raw.row_issues, *(readers.Issue(raw.source, e.row, e.field, "", e.message_ja, e.message_en)
+                               for e in errors)]
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens Japanese text correctly
 
 
 def _columns(table: str, public: bool) -> list[schema.Column]:
-    return [c for c in schema.TABLES[table].columns if c.public or not public]
+    return [c for c in schema.any_table(table).columns if c.public or not public]
 
 
 def header_names(columns: list[schema.Column], lang: str) -> list[str]:
@@ -46,7 +46,7 @@ def write_csv(stream, table: str, records: Iterable[dict], *, public: bool = Fal
 
 def json_document(tables: dict[str, list[dict]], *, public: bool = False) -> dict:
     document: dict = {"format": schema.FORMAT_ID}
-    for name in schema.PUBLIC_TABLE_ORDER if public else schema.TABLE_ORDER:
+    for name in schema.PUBLIC_TABLE_ORDER if public else (*schema.TABLE_ORDER, *schema.EXPORT_ONLY_TABLES):
         columns = _columns(name, public)
         document[name] = [{c.name: values.to_json(record.get(c.name)) for c in columns}
                           for record in tables.get(name, [])]

@@ -17,6 +17,7 @@ Points per factor (the score is their sum, capped at 100):
 | overdue status reports, as months without a report (periods × 1, 3 or 12 by frequency) | ≥ 6: 20, ≥ 3: 10 |
 | open high-severity findings | ≥ 3: 20, ≥ 1: 10 |
 | PJMO staff (FTE) per ¥100M of operating cost, when that cost is ≥ ¥100M | < 0.5: 15, < 1.0: 8 |
+| outcome indicators of the project off target in their latest year with an actual (only when the project has a rated outcome indicator) | ≥ 1: 10 |
 
 Level: score ≥ 40 is red, ≥ 20 amber, otherwise green.
 
@@ -183,6 +184,10 @@ class RiskFacts:
     forecast_cost_withheld: bool = False
     baseline_cost_withheld: bool = False
     as_of: datetime.date | None = None
+    # Outcome indicators (outcomes app) with a rate in their latest year, and the codes of those off target;
+    # None when the project has none, and the factor is then left out of the explanation.
+    outcome_kpis_rated: int | None = None
+    outcome_kpis_off_target: tuple[str, ...] = ()
 
 
 def _pct(forecast: int, baseline: int) -> float:
@@ -266,6 +271,8 @@ COST_TIERS = [(20, 25), (10, 15), (5, 5)]
 MONTHS_PER_PERIOD = {MONTHLY: 1, QUARTERLY: 3, ANNUAL: 12}
 OVERDUE_MONTH_TIERS = [(6, 20), (3, 10)]  # months of reporting missing
 SCHEDULE_TIERS = [(180, 25), (90, 15), (30, 5)]
+# Outcomes matter, but a lagging indicator alone should make a project amber at most, not red.
+OUTCOME_KPI_POINTS = 10
 
 
 def _variance_factors(code, label, current, original, tiers, fmt, over, unknown) -> list[Factor]:
@@ -348,6 +355,15 @@ def compute_risk(facts: RiskFacts) -> RiskResult:
         points = 15 if ratio < 0.5 else 8 if ratio < 1.0 else 0
         factors.append(Factor("staffing", "運用等経費1億円当たりPJMO人員", "PJMO staff per ¥100M operating cost",
                               f"{ratio:.2f}", points, "体制が手薄" if points else "", "thin team" if points else ""))
+
+    if facts.outcome_kpis_rated:
+        off = facts.outcome_kpis_off_target
+        codes = "、".join(off[:5]) + ("…" if len(off) > 5 else "")
+        factors.append(Factor(
+            "outcome_kpis", "成果指標（アウトカム）の目標未達", "Outcome indicators off target",
+            f"{len(off)}/{facts.outcome_kpis_rated}", OUTCOME_KPI_POINTS if off else 0,
+            f"出典: 成果指標 {codes}" if off else "出典: 成果指標（いずれも目標達成）",
+            f"source: indicators {codes.replace('、', ', ')}" if off else "source: outcome indicators (all on target)"))
 
     score = min(100, sum(f.points for f in factors))
     level = RED if score >= RED_AT else AMBER if score >= AMBER_AT else GREEN

@@ -12,6 +12,7 @@ from mieruka.budgets.models import BudgetLine
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.permissions import scope_queryset
 from mieruka.inventory.models import Project
+from mieruka.outcomes.selectors import project_outcome_facts
 from mieruka.reviews.choices import OPEN_STATUSES, Severity
 from mieruka.reviews.models import Finding
 
@@ -157,6 +158,8 @@ def risk_facts_for_projects(*, projects: list[Project], today: datetime.date) ->
         .order_by().values_list("project_id").annotate(n=Count("id"))
     )
 
+    outcomes = project_outcome_facts(project_ids=ids, up_to_year=fy)
+
     facts = {}
     for p in projects:
         def total(year, stages, categories=("development", "operation"), pid=p.pk):
@@ -176,6 +179,8 @@ def risk_facts_for_projects(*, projects: list[Project], today: datetime.date) ->
             execution_rate=rate, execution_year=closed_fy if rate is not None else None,
             open_high_findings=high.get(p.pk, 0),
             pjmo_fte=None if p.pjmo_total is None else float(p.pjmo_total), operating_cost_yen=operating,
+            outcome_kpis_rated=outcomes[p.pk].total if p.pk in outcomes else None,
+            outcome_kpis_off_target=outcomes[p.pk].off_target if p.pk in outcomes else (),
         )
     return facts
 
@@ -230,6 +235,10 @@ def project_monitoring(*, project: Project, today: datetime.date, as_of: datetim
         "baselines": history, "current_baselines": previous,
         "overdue": overdue_reports(projects=[project], today=as_of), "as_of": as_of,
         "staff_per_100m": risk.staff_per_100m(facts.pjmo_fte, facts.operating_cost_yen),
+        # The outcome indicators the signal read (the page links them as the factor's source).
+        "outcome_kpis": list(project.outcome_kpis.filter(code__in=facts.outcome_kpis_off_target).order_by("code"))
+        if facts.outcome_kpis_off_target else [],
+        "uses_outcome_kpis": facts.outcome_kpis_rated is not None,
     }
 
 

@@ -58,6 +58,7 @@ def _records():
     from mieruka.monitoring.models import StatusReport
     from mieruka.municipal.models import MunicipalMigration
     from mieruka.organizations.models import Organization
+    from mieruka.outcomes.models import Kpi, Service
     from mieruka.plans.models import Decision, Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.reviews.models import Finding, Review
@@ -92,6 +93,10 @@ def _records():
         "agencies:gss_detail": (GssMigration.objects.all(), "organization", lambda o: {"lan_code": o.lan_code}),
         **{name: (MunicipalMigration.objects.all(), "organization", lambda o: {"pk": o.pk})
            for name in ("municipal:edit", "api:municipal-migration-detail")},
+        **{f"outcomes:service_{v}": (Service.objects.all(), "organization", lambda o: {"code": o.code})
+           for v in ("detail", "edit")},
+        **{f"outcomes:kpi_{v}": (Kpi.objects.all(), "organization", lambda o: {"code": o.code})
+           for v in ("detail", "edit", "value")},
         **{f"plans:{v}": (MidTermPlan.objects.all(), "organization", lambda o: {"code": o.code})
            for v in ("detail", "edit", "initiative_create")},
         **{f"plans:initiative_{v}": (Initiative.objects.select_related("plan"), "plan__organization",
@@ -229,6 +234,12 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
         "insights:similar": [{"show": "all"}, {"show": "decided"}, {"min_score": "0"}, org],
         "insights:staffing": [org, {"fiscal_year": fiscal_year}, {"format": "csv", "chart": "staffing"}],
         "insights:architecture": [org, {"impact": "S00001"}, {"format": "csv", "chart": "architecture_graph"}],
+        "outcomes:dashboard": [{"threshold": "95"}, {"threshold": "0"}],
+        "outcomes:kpi_list": [org, {"off_target": "yes"}, {"level": "outcome", "term": "short"},
+                              {"standard": "online_rate", "threshold": "100"}, {"rated": "yes"}, {"level": "nonsense"},
+                              {"service": "SVC-HW"}, {"project": "P00001"}],
+        "outcomes:service_list": [org, {"q": "申請"}],
+        "outcomes:kpi_create": [{"service": "SVC-HW"}, {"service": "SVC-PASSPORT"}, {"project": "P00001"}],
         "plans:decision_list": [{"fiscal_year": fiscal_year}, {"fiscal_year": fiscal_year + 1}],
         "reviews:list": [{"state": "submitted"}, {"q": "P"}, {"fiscal_year": fiscal_year}],
         "reviews:finding_search": [{"q": "経費"}, {"category": "cost"}, {"phase": "operation"}],

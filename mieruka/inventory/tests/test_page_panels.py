@@ -23,9 +23,9 @@ class PanelRegistrationTest(PortfolioTestCase):
                                          organization=self.mhlw)
 
     def test_the_apps_register_their_panels_on_the_system_and_project_pages(self):
-        self.assertEqual(system_panels.names(), ["agencies.inventory", "insights.consolidation", "plans.decision",
-                                                 "reporting.freshness"])
-        self.assertEqual(project_panels.names(), ["plans.decision", "reporting.freshness"])
+        self.assertEqual(system_panels.names(), ["agencies.inventory", "insights.consolidation", "outcomes.services",
+                                                 "plans.decision", "reporting.freshness"])
+        self.assertEqual(project_panels.names(), ["outcomes.kpis", "plans.decision", "reporting.freshness"])
         self.assertEqual(sorted(system_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
         self.assertEqual(sorted(project_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
 
@@ -86,8 +86,10 @@ class PanelRegistrationTest(PortfolioTestCase):
             self.client.get(url)
 
 
-QUERIES_SYSTEM_PAGE = 21
-QUERIES_PROJECT_PAGE = 13
+# Each includes outcomes' panel (the services a system serves, a project's indicators): its query and the
+# reader's scope.
+QUERIES_SYSTEM_PAGE = 23
+QUERIES_PROJECT_PAGE = 15
 
 
 def _templates_with_extra():

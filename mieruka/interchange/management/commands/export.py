@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 (out / name).write_bytes(content)
         elif options["format"] == "csv":
             out.mkdir(parents=True, exist_ok=True)
-            for name in schema.TABLE_ORDER:
+            for name in (*schema.TABLE_ORDER, *schema.EXPORT_ONLY_TABLES):
                 (out / f"{name}.csv").write_bytes(writers.csv_bytes(name, tables[name], lang=options["headers"]))
         elif options["format"] == "xlsx":
             out.write_bytes(writers.xlsx_bytes(tables, lang=options["headers"]))
