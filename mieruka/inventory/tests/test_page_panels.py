@@ -87,9 +87,9 @@ class PanelRegistrationTest(PortfolioTestCase):
 
 
 # Each includes outcomes' panel (the services a system serves, a project's indicators): its query and the
-# reader's scope.
+# reader's scope; the project page also asks whether a designation proposal is pending.
 QUERIES_SYSTEM_PAGE = 23
-QUERIES_PROJECT_PAGE = 15
+QUERIES_PROJECT_PAGE = 16
 
 
 def _templates_with_extra():
