@@ -20,6 +20,9 @@ from mieruka.reviews.checklists import checklist_for_phase
 from . import schema, values
 from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
 
+# The award-rate column's limit (max_digits=6, two places), as `parse_rate` bounds a rate typed in.
+MAX_AWARD_RATE = 10_000
+
 
 @dataclass
 class Known:
@@ -831,6 +834,11 @@ def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], 
                 out.add(source, row, "award_rate", given,
                         f"落札率が契約金額÷予定価格（{computed}%）と合いません",
                         f"The award rate does not match amount ÷ estimated price ({computed}%)")
+            if computed >= MAX_AWARD_RATE:
+                # The column holds six digits (9999.99 %): an estimate this far below the amount is a typing error.
+                out.add(source, row, "estimated_price_yen", estimate,
+                        f"契約金額が予定価格の100倍以上です（落札率 {computed}%）",
+                        f"The contract amount is 100 times the estimated price or more (award rate {computed}%)")
             record["award_rate"] = computed
         if "method" in record and "bidders_count" in record:
             bidders = record["bidders_count"]
