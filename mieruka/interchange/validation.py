@@ -179,6 +179,7 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
     table = raw.table
     positions = [(i, table.column(name)) for i, name in enumerate(raw.columns) if name]
     lookups = {c.name: values.choice_lookup(c) for _, c in positions if c.choices}
+    parsers = {c.name: values.cell_parser(c, lookups.get(c.name)) for _, c in positions}
     headers = {c.name: _header_of(raw, c.name) for _, c in positions}
     unnamed = [i for i, name in enumerate(raw.columns) if name is None]
     target.present |= raw.present
@@ -190,7 +191,7 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
             if raw.spreadsheet and isinstance(value, str):
                 value = values.unneutralize(value)
             try:
-                parsed = values.parse_cell(value, column, lookups.get(column.name))
+                parsed = parsers[column.name](value)
             except values.CellError as exc:
                 out.add(raw.source, number, headers[column.name], value, exc.reason_ja, exc.reason_en)
                 ok = False
