@@ -358,6 +358,7 @@ def display(value) -> str:
 # --- many rows ---------------------------------------------------------------------------------------
 
 _PLAIN_CODE = re.compile(r"[!-~]+")  # printable ASCII without spaces: NFKC and strip leave it as it is
+_PLAIN_CODE_LIST = re.compile(r"[!-:<-~]+(?:;[!-:<-~]+)*")  # the same, separated by semicolons
 CACHE_LIMIT = 20_000  # distinct text values remembered per column
 
 
@@ -380,7 +381,14 @@ def cell_parser(column: schema.Column, lookup: dict[str, str] | None = None):
             cache[raw] = value
         return value
 
-    if kind == schema.CODE and not column.withheld:
+    if kind == schema.CODE_LIST:
+        def parse(raw):
+            if type(raw) is str and _PLAIN_CODE_LIST.fullmatch(raw):
+                items = raw.split(";")
+                if limit is None or all(len(item) <= limit for item in items):
+                    return items
+            return parse_cell(raw, column, lookup)
+    elif kind == schema.CODE and not column.withheld:
         def parse(raw):
             if type(raw) is str:
                 if raw in cache:
