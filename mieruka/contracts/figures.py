@@ -63,11 +63,13 @@ def single_bid_by_year_figure(points: list[dict], *, lang: str) -> dict:
 def top_vendors_figure(vendors: list[dict], *, lang: str) -> dict:
     """Horizontal bars of the top vendors' total amount in 億円, labelled in 億円/百万円."""
     vendors = list(reversed(vendors))
-    unit = _("100 million yen")
+    # The axis in the unit of the labels: 億円 in Japanese, billions in English.
+    english = lang.startswith("en")
+    divisor, unit = (1_000_000_000, _("billion yen")) if english else (100_000_000, _("100 million yen"))
     return {
         "data": [{
             "type": "bar", "orientation": "h", "y": [v["name"] for v in vendors],
-            "x": [round(v["amount"] / 100_000_000, 2) for v in vendors],
+            "x": [round(v["amount"] / divisor, 3) for v in vendors],
             "text": [yen_compact(v["amount"], lang=lang) for v in vendors], "textposition": "outside",
             "cliponaxis": False, "marker": {"color": BLUE}, "customdata": [v["url"] for v in vendors],
             "meta": {"count": [v["count"] for v in vendors], "amount": [v["amount"] for v in vendors]},
@@ -75,7 +77,7 @@ def top_vendors_figure(vendors: list[dict], *, lang: str) -> dict:
         }],
         "layout": _layout(height=max(240, 34 * len(vendors) + 80), left=260,
                           xaxis={"title": {"text": unit}, "rangemode": "tozero", "separatethousands": True,
-                                 "range": [0, max([v["amount"] / 100_000_000 for v in vendors] + [1]) * 1.3]},
+                                 "range": [0, max([v["amount"] / divisor for v in vendors] + [0.01]) * 1.3]},
                           yaxis={"type": "category", "automargin": True}),
     }
 

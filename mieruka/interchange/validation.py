@@ -32,6 +32,7 @@ class Known:
     """Identifiers already in the database."""
 
     organization_parents: dict[str, str] = field(default_factory=dict)  # code → parent code ("" if none)
+    organization_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (parent code, name_ja)
     system_organizations: dict[str, str] = field(default_factory=dict)  # system_id → organization code
     platform_codes: set[str] = field(default_factory=set)
     project_phases: dict[str, str] = field(default_factory=dict)  # project_id → phase
@@ -63,9 +64,13 @@ class Parsed:
 class _Collector:
     def __init__(self):
         self.issues: list[Issue] = []
+        # A sheet in a published layout is reported under its own headers (法人番号, not vendor_corporate_number):
+        # its reader never saw the interchange names.
+        self.published_headers: dict[str, dict[str, str]] = {}
 
     def add(self, source, row, column, value, reason_ja, reason_en):
         text = "" if value is None else values._text(value)
+        column = self.published_headers.get(source, {}).get(column, column)
         self.issues.append(Issue(source, row, column, text[:200], reason_ja, reason_en))
 
 
@@ -110,8 +115,12 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         _merge_classifications(parsed["systems"], classified)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
+    organization_names = {(parent, unicodedata.normalize("NFKC", name).strip()): code
+                          for code, (parent, name) in known.organization_names.items()}
+    organization_names.update({(record.get("parent_code") or "", unicodedata.normalize("NFKC", record["name_ja"]).strip()): key[0]
+                               for key, record in parsed["organizations"].records.items() if record.get("name_ja")})
     for raw in by_table["contracts"]:
-        _parse_generic(raw, parsed["contracts"], out)
+        _parse_generic(raw, parsed["contracts"], out, organization_names=organization_names)
     project_ids = set(known.project_phases) | {key[0] for key in parsed["projects"].records}
     _check_contracts(parsed["contracts"], system_organizations, organization_codes, project_ids, out)
     for raw in by_table["cloud_usage"]:
@@ -178,12 +187,15 @@ def _follow_renames(target: ParsedTable, aliases: dict[str, str], out: _Collecto
         target.where[new_key] = where[key]
 
 
-def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
+def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
+                   organization_names: dict[tuple[str, str], str] | None = None) -> None:
     table = raw.table
     positions = [(i, table.column(name)) for i, name in enumerate(raw.columns) if name]
     lookups = {c.name: values.choice_lookup(c) for _, c in positions if c.choices}
     parsers = {c.name: values.cell_parser(c, lookups.get(c.name)) for _, c in positions}
     headers = {c.name: _header_of(raw, c.name) for _, c in positions}
+    if raw.layout == PUBLISHED_SPENDING:
+        out.published_headers[raw.source] = headers
     unnamed = [i for i, name in enumerate(raw.columns) if name is None]
     target.present |= raw.present
     reported_unnamed = False
@@ -191,6 +203,10 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
     plan = [(i, column.name, parsers[column.name], column.required, column.kind == schema.CODE_LIST)
             for i, column in positions]
     spreadsheet, unneutralize, CellError = raw.spreadsheet, values.unneutralize, values.CellError
+    # An RS 支出先 sheet names its ministry (府省庁) and bureau (局・庁) in words, not by code.
+    labels = [schema.normalize_label(str(h)) for h in raw.headers]
+    named_ministry = labels.index("府省庁") if "府省庁" in labels else None
+    named_bureau = labels.index("局・庁") if "局・庁" in labels else None
     for number, cells in raw.rows():
         record, ok = {}, True
         width = len(cells)
@@ -222,6 +238,15 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
         if not ok:
             continue
         if raw.layout == PUBLISHED_SPENDING:
+            if not record.get("organization_code") and named_ministry is not None:
+                code = _organization_named(cells, named_ministry, named_bureau, organization_names or {})
+                if code is None:
+                    i = named_ministry
+                    out.add(raw.source, number, raw.headers[i], cells[i] if i < len(cells) else "",
+                            "この名前の府省庁（局・庁）が見つかりません。組織コードの列を加えることもできます",
+                            "No ministry (or bureau) of this name; a column 組織コード may be added instead")
+                    continue
+                record["organization_code"] = code
             record["contract_number"] = published_contract_number(record)
         key = tuple(record[k] for k in table.key)
         if key in target.records:
@@ -232,6 +257,19 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
             continue
         target.records[key] = record
         target.where[key] = (raw.source, number)
+
+
+def _organization_named(cells, ministry: int, bureau: int | None, names: dict[tuple[str, str], str]) -> str | None:
+    """The code of the organization a row names: the bureau under its ministry when it is one we know, else
+    the ministry itself. `names` maps (parent code, Japanese name) → code ("" for a ministry's parent)."""
+    def text(i):
+        value = cells[i] if i is not None and i < len(cells) else ""
+        return unicodedata.normalize("NFKC", str(value or "")).strip()
+
+    code = names.get(("", text(ministry)))
+    if code is None:
+        return None
+    return names.get((code, text(bureau)), code) if text(bureau) else code
 
 
 def published_contract_number(record: dict) -> str:
