@@ -82,25 +82,32 @@ def top_vendors_figure(vendors: list[dict], *, lang: str) -> dict:
     }
 
 
-def vendor_share_figure(vendors: list[dict], ministries: list[tuple[str, str]]) -> dict:
-    """A heat map: each top vendor's share (%) of each ministry's contract amount; blank where it has none."""
+def vendor_share_figure(vendors: list[dict], ministries: list[tuple[str, str]], totals: list[int], *,
+                        limit: int = 15) -> dict:
+    """A heat map: each top vendor's share (%) of each ministry's contract amount; blank where it has none.
+
+    Only the `limit` ministries with the largest contract amount get a column, in their usual order, so every
+    column keeps a readable label; the table under the chart has them all."""
+    largest = sorted(range(len(ministries)), key=lambda i: -totals[i])[:limit]
+    columns = sorted(largest)
     z, text, urls, counts, amounts = [], [], [], [], []
     for v in reversed(vendors):
-        z.append([float(s["share"]) if s else None for s in v["shares"]])
-        text.append([f"{s['share']}%" if s else "" for s in v["shares"]])
-        urls.append([s["url"] if s else "" for s in v["shares"]])
-        counts.append([s["count"] if s else 0 for s in v["shares"]])
-        amounts.append([s["amount"] if s else 0 for s in v["shares"]])
+        shares = [v["shares"][i] for i in columns]
+        z.append([float(s["share"]) if s else None for s in shares])
+        text.append([f"{s['share']}%" if s else "" for s in shares])
+        urls.append([s["url"] if s else "" for s in shares])
+        counts.append([s["count"] if s else 0 for s in shares])
+        amounts.append([s["amount"] if s else 0 for s in shares])
     return {
         "data": [{
-            "type": "heatmap", "x": [name for _, name in ministries], "y": [v["name"] for v in reversed(vendors)],
+            "type": "heatmap", "x": [ministries[i][1] for i in columns], "y": [v["name"] for v in reversed(vendors)],
             "z": z, "text": text, "texttemplate": "%{text}", "customdata": urls, "hoverongaps": False,
             "colorscale": [[0, "#e8f0f8"], [1, BLUE]], "zmin": 0, "xgap": 2, "ygap": 2,
             "colorbar": {"title": {"text": "%"}}, "meta": {"count": counts, "amount": amounts},
             "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
         }],
         "layout": _layout(height=max(260, 34 * len(vendors) + 120), left=260, bottom=110,
-                          xaxis={"type": "category", "automargin": True, "tickangle": -40, "side": "bottom"},
+                          xaxis={"type": "category", "automargin": True, "tickangle": -40, "dtick": 1},
                           yaxis={"type": "category", "automargin": True}),
     }
 

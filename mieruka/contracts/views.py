@@ -182,7 +182,8 @@ def procurement_insight(request):
         "single-bid-years": figures_.single_bid_by_year_figure(
             [{**p, "url": p["single_url"]} for p in year_points], lang=lang) if year_points else None,
         "top-vendors": figures_.top_vendors_figure(vendor_rows, lang=lang) if vendor_rows else None,
-        "vendor-shares": figures_.vendor_share_figure(vendor_rows, vendor_labels) if vendor_rows else None,
+        "vendor-shares": figures_.vendor_share_figure(
+            vendor_rows, vendor_labels, [ministry_totals.get(m, 0) for m in vendor_ministries]) if vendor_rows else None,
         "lock-in": figures_.lock_in_figure(locks, lang=lang) if locks else None,
         "award-rates": figures_.award_rate_figure(bands) if rated else None,
     }
