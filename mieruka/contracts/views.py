@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mieruka.core.formatting import spreadsheet_safe
@@ -21,6 +22,7 @@ from mieruka.inventory.selectors import current_fiscal_year, history_with_diffs
 from mieruka.inventory.views import paginate, sort_headers
 
 from . import cloud, execution, insight, selectors
+from . import figures as figures_
 from .filtersets import ContractFilterSet
 from .forms import InsightForm
 
@@ -156,10 +158,40 @@ def procurement_insight(request):
     for band in bands:
         band["url"] = _list_url(rate_min=band["low"], rate_max=band["high"], fiscal_year=fy)
         band["share"] = _percent(band["count"], rated)
+        band["label"] = (_("%(low)s%% or more") % {"low": band["low"]} if band["high"] is None
+                         else _("%(low)s%% to under %(high)s%%") % {"low": band["low"], "high": band["high"]})
+
+    # The charts: the same figures as the tables, each bar linking to the same list.
+    lang = get_language() or "ja"
+    ministry_points, year_points = [], []
+    for r in share_rows:
+        single = sum(c["single"] for c in r["cells"])
+        competitive = sum(c["competitive"] for c in r["cells"])
+        if r["ministry"] and competitive:
+            ministry_points.append({
+                "label": r["name"], "single": single, "competitive": competitive,
+                "share": _percent(single, competitive),
+                "url": _list_url(organization=r["ministry"], fiscal_year=fy, competitive="yes", single_bid="yes")})
+        if not r["ministry"]:
+            year_points = [{"year": year, **c} for year, c in zip(shares["years"], r["cells"], strict=True)
+                           if c["competitive"]]
+    vendor_labels = [(m, names.get(m, m)) for m in vendor_ministries]
+    figures = {
+        "single-bid-ministries": figures_.single_bid_by_ministry_figure(
+            ministry_points) if ministry_points else None,
+        "single-bid-years": figures_.single_bid_by_year_figure(
+            [{**p, "url": p["single_url"]} for p in year_points], lang=lang) if year_points else None,
+        "top-vendors": figures_.top_vendors_figure(vendor_rows, lang=lang) if vendor_rows else None,
+        "vendor-shares": figures_.vendor_share_figure(
+            vendor_rows, vendor_labels, [ministry_totals.get(m, 0) for m in vendor_ministries]) if vendor_rows else None,
+        "lock-in": figures_.lock_in_figure(locks, lang=lang) if locks else None,
+        "award-rates": figures_.award_rate_figure(bands) if rated else None,
+    }
     return render(request, "contracts/insight.html", {
+        "figures": figures, "ministry_points": ministry_points, "year_points": year_points,
         "form": form, "fiscal_year": fy, "min_years": min_years, "total": len(rows),
         "years": shares["years"], "share_rows": share_rows,
-        "vendor_rows": vendor_rows, "vendor_ministries": [(m, names.get(m, m)) for m in vendor_ministries],
+        "vendor_rows": vendor_rows, "vendor_ministries": vendor_labels,
         "ministry_totals": [ministry_totals.get(m, 0) for m in vendor_ministries],
         "locks": locks, "bands": bands, "without_rate": without_rate,
     })

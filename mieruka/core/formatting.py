@@ -54,6 +54,26 @@ def yen_in(amount: int | None, unit: str) -> str:
     return f"{sign}{value:,}"
 
 
+def yen_compact(amount: int | None, *, lang: str = "ja") -> str:
+    """Money in the unit a reader scans quickest: 億円 from 1億 up (one decimal), 百万円 below, with separators.
+
+    1,234,500,000 → 12.3億円 (¥1.23 bn); 45,600,000 → 46百万円 (¥46 m). Exact yen belong in a tooltip beside it.
+    """
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    english = lang.startswith("en")
+    if value >= 100_000_000:
+        if english:
+            return f"{sign}¥{(value + 5_000_000) // 10_000_000 / 100:,.2f} bn"
+        return f"{sign}{(value + 5_000_000) // 10_000_000 / 10:,.1f}億円"
+    millions = (value + 500_000) // 1_000_000
+    if not millions:
+        sign = ""
+    return f"{sign}¥{millions:,} m" if english else f"{sign}{millions:,}百万円"
+
+
 def yen_exact(amount: int | None) -> str:
     return "" if amount is None else f"{amount:,}円"
 

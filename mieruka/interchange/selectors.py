@@ -318,6 +318,8 @@ def interchange_known(*, existing: dict[str, dict]) -> Known:
     """The identifiers validation checks references against."""
     return Known(
         organization_parents={key[0]: record["parent_code"] for key, (_, record) in existing["organizations"].items()},
+        organization_names={key[0]: (record["parent_code"] or "", record["name_ja"])
+                            for key, (_, record) in existing["organizations"].items()},
         system_organizations={key[0]: record["organization_code"] for key, (_, record) in existing["systems"].items()},
         platform_codes=set(SharedPlatform.objects.values_list("code", flat=True)),
         project_phases={key[0]: record["phase"] for key, (_, record) in existing["projects"].items()},

@@ -20,12 +20,19 @@ from mieruka.reviews.checklists import checklist_for_phase
 from . import schema, values
 from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
 
+# A million contracts name a few thousand vendors: check each 法人番号 once.
+_corporate_number_ok = functools.lru_cache(maxsize=8192)(corporate_number_is_valid)
+
+# The award-rate column's limit (max_digits=6, two places), as `parse_rate` bounds a rate typed in.
+MAX_AWARD_RATE = 10_000
+
 
 @dataclass
 class Known:
     """Identifiers already in the database."""
 
     organization_parents: dict[str, str] = field(default_factory=dict)  # code → parent code ("" if none)
+    organization_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (parent code, name_ja)
     system_organizations: dict[str, str] = field(default_factory=dict)  # system_id → organization code
     platform_codes: set[str] = field(default_factory=set)
     project_phases: dict[str, str] = field(default_factory=dict)  # project_id → phase
@@ -57,9 +64,13 @@ class Parsed:
 class _Collector:
     def __init__(self):
         self.issues: list[Issue] = []
+        # A sheet in a published layout is reported under its own headers (法人番号, not vendor_corporate_number):
+        # its reader never saw the interchange names.
+        self.published_headers: dict[str, dict[str, str]] = {}
 
     def add(self, source, row, column, value, reason_ja, reason_en):
         text = "" if value is None else values._text(value)
+        column = self.published_headers.get(source, {}).get(column, column)
         self.issues.append(Issue(source, row, column, text[:200], reason_ja, reason_en))
 
 
@@ -104,8 +115,12 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         _merge_classifications(parsed["systems"], classified)
     _check_projects(parsed["projects"], system_organizations, organization_codes, out)
     _check_interfaces(parsed["interfaces"], system_organizations, out)
+    organization_names = {(parent, unicodedata.normalize("NFKC", name).strip()): code
+                          for code, (parent, name) in known.organization_names.items()}
+    organization_names.update({(record.get("parent_code") or "", unicodedata.normalize("NFKC", record["name_ja"]).strip()): key[0]
+                               for key, record in parsed["organizations"].records.items() if record.get("name_ja")})
     for raw in by_table["contracts"]:
-        _parse_generic(raw, parsed["contracts"], out)
+        _parse_generic(raw, parsed["contracts"], out, organization_names=organization_names)
     project_ids = set(known.project_phases) | {key[0] for key in parsed["projects"].records}
     _check_contracts(parsed["contracts"], system_organizations, organization_codes, project_ids, out)
     for raw in by_table["cloud_usage"]:
@@ -172,33 +187,46 @@ def _follow_renames(target: ParsedTable, aliases: dict[str, str], out: _Collecto
         target.where[new_key] = where[key]
 
 
-def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
+def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
+                   organization_names: dict[tuple[str, str], str] | None = None) -> None:
     table = raw.table
     positions = [(i, table.column(name)) for i, name in enumerate(raw.columns) if name]
     lookups = {c.name: values.choice_lookup(c) for _, c in positions if c.choices}
+    parsers = {c.name: values.cell_parser(c, lookups.get(c.name)) for _, c in positions}
     headers = {c.name: _header_of(raw, c.name) for _, c in positions}
+    if raw.layout == PUBLISHED_SPENDING:
+        out.published_headers[raw.source] = headers
     unnamed = [i for i, name in enumerate(raw.columns) if name is None]
     target.present |= raw.present
     reported_unnamed = False
+    # One tuple per column, looked up once: a million rows run this loop eighteen million times.
+    plan = [(i, column.name, parsers[column.name], column.required, column.kind == schema.CODE_LIST)
+            for i, column in positions]
+    spreadsheet, unneutralize, CellError = raw.spreadsheet, values.unneutralize, values.CellError
+    # An RS 支出先 sheet names its ministry (府省庁) and bureau (局・庁) in words, not by code.
+    labels = [schema.normalize_label(str(h)) for h in raw.headers]
+    named_ministry = labels.index("府省庁") if "府省庁" in labels else None
+    named_bureau = labels.index("局・庁") if "局・庁" in labels else None
     for number, cells in raw.rows():
         record, ok = {}, True
-        for i, column in positions:
-            value = cells[i] if i < len(cells) else None
-            if raw.spreadsheet and isinstance(value, str):
-                value = values.unneutralize(value)
+        width = len(cells)
+        for i, name, parse, required, code_list in plan:
+            value = cells[i] if i < width else None
+            if spreadsheet and type(value) is str:
+                value = unneutralize(value)
             try:
-                parsed = values.parse_cell(value, column, lookups.get(column.name))
-            except values.CellError as exc:
-                out.add(raw.source, number, headers[column.name], value, exc.reason_ja, exc.reason_en)
+                parsed = parse(value)
+            except CellError as exc:
+                out.add(raw.source, number, headers[name], value, exc.reason_ja, exc.reason_en)
                 ok = False
                 continue
-            if column.required and parsed in ("", None, []):
-                out.add(raw.source, number, headers[column.name], value, "必須の値がありません",
+            if required and parsed in ("", None, []):
+                out.add(raw.source, number, headers[name], value, "必須の値がありません",
                         "A required value is missing")
                 ok = False
-            if column.kind == schema.CODE_LIST:
+            if code_list:
                 parsed = sorted(set(parsed))  # sets: platforms used, systems covered
-            record[column.name] = parsed
+            record[name] = parsed
         if not reported_unnamed:
             for i in unnamed:
                 if i < len(cells) and not values.is_blank(cells[i]) and not raw.headers[i].strip():
@@ -210,6 +238,15 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
         if not ok:
             continue
         if raw.layout == PUBLISHED_SPENDING:
+            if not record.get("organization_code") and named_ministry is not None:
+                code = _organization_named(cells, named_ministry, named_bureau, organization_names or {})
+                if code is None:
+                    i = named_ministry
+                    out.add(raw.source, number, raw.headers[i], cells[i] if i < len(cells) else "",
+                            "この名前の府省庁（局・庁）が見つかりません。組織コードの列を加えることもできます",
+                            "No ministry (or bureau) of this name; a column 組織コード may be added instead")
+                    continue
+                record["organization_code"] = code
             record["contract_number"] = published_contract_number(record)
         key = tuple(record[k] for k in table.key)
         if key in target.records:
@@ -220,6 +257,19 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector) -> None:
             continue
         target.records[key] = record
         target.where[key] = (raw.source, number)
+
+
+def _organization_named(cells, ministry: int, bureau: int | None, names: dict[tuple[str, str], str]) -> str | None:
+    """The code of the organization a row names: the bureau under its ministry when it is one we know, else
+    the ministry itself. `names` maps (parent code, Japanese name) → code ("" for a ministry's parent)."""
+    def text(i):
+        value = cells[i] if i is not None and i < len(cells) else ""
+        return unicodedata.normalize("NFKC", str(value or "")).strip()
+
+    code = names.get(("", text(ministry)))
+    if code is None:
+        return None
+    return names.get((code, text(bureau)), code) if text(bureau) else code
 
 
 def published_contract_number(record: dict) -> str:
@@ -258,7 +308,7 @@ def _check_organizations(target: ParsedTable, known: Known, out: _Collector) -> 
                 seen.add(current)
                 current = parents.get(current, "")
         number = record.get("corporate_number", "")
-        if number and not corporate_number_is_valid(number):
+        if number and not _corporate_number_ok(number):
             reason = ("法人番号のチェックディジットが正しくありません", "Corporate number check digit is wrong") if (
                 len(number) == 13 and number.isdigit()) else ("法人番号は13桁の数字です", "A corporate number has 13 digits")
             out.add(source, row, "corporate_number", number, *reason)
@@ -813,7 +863,7 @@ def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], 
                             "組織コードか対象情報システムIDを入れてください",
                             "Give the organization_code or the system_ids")
         number = record.get("vendor_corporate_number", "")
-        if number and not corporate_number_is_valid(number):
+        if number and not _corporate_number_ok(number):
             reason = ("法人番号のチェックディジットが正しくありません", "Corporate number check digit is wrong") if (
                 len(number) == 13 and number.isdigit()) else ("法人番号は13桁の数字です", "A corporate number has 13 digits")
             out.add(source, row, "vendor_corporate_number", number, *reason)
@@ -831,6 +881,11 @@ def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], 
                 out.add(source, row, "award_rate", given,
                         f"落札率が契約金額÷予定価格（{computed}%）と合いません",
                         f"The award rate does not match amount ÷ estimated price ({computed}%)")
+            if computed >= MAX_AWARD_RATE:
+                # The column holds six digits (9999.99 %): an estimate this far below the amount is a typing error.
+                out.add(source, row, "estimated_price_yen", estimate,
+                        f"契約金額が予定価格の100倍以上です（落札率 {computed}%）",
+                        f"The contract amount is 100 times the estimated price or more (award rate {computed}%)")
             record["award_rate"] = computed
         if "method" in record and "bidders_count" in record:
             bidders = record["bidders_count"]

@@ -4,7 +4,7 @@ import pytest
 
 from mieruka.core.models import UserRole
 from mieruka.testing import factories
-from mieruka.testing.browser import axe_check, login_with_form, screenshot
+from mieruka.testing.browser import axe_check, login_with_form, screenshot, wait_for_charts
 
 from .helpers import contract
 
@@ -37,5 +37,9 @@ def test_the_page_renders_in_japanese_and_passes_axe(browser_page, live_server, 
     login_with_form(browser_page, live_server.url, "analyst", "analyst-pass-9")
     browser_page.goto(f"{live_server.url}{path}")
     assert heading in browser_page.locator("h1").inner_text()
+    if path == "/contracts/insight/":
+        # Every chart drawn (the tables fold under them), and axe run over the drawn charts.
+        assert wait_for_charts(browser_page, minimum=6) == 6
+        assert browser_page.locator("details.insight-chart__table[open]").count() == 0
     screenshot(browser_page, "contracts" + path.replace("/", "-").split("?")[0])
     axe_check(browser_page)

@@ -103,3 +103,50 @@ class InsightPageTest(PortfolioTestCase):
             contract(systems=[factories.system(organization=self.mhlw)], contract_number=f"X-{n}")
         with self.assertNumQueries(8):
             self.client.get(reverse("contracts:insight"))
+
+    def list_totals(self, url):
+        totals = self.client.get(url).context["totals"]
+        return totals["count"], totals["amount"] or 0
+
+    def test_every_bar_bin_and_cell_of_the_charts_opens_a_list_with_its_figure(self):
+        self.login(self.analyst)
+        response = self.client.get(reverse("contracts:insight"))
+        figures = response.context["figures"]
+        assert all(figures.values()), [name for name, f in figures.items() if not f]
+        checked = 0
+        for name, figure in figures.items():
+            trace = figure["data"][0]
+            urls, counts = trace["customdata"], trace["meta"]["count"]
+            amounts = trace["meta"].get("amount")
+            if trace["type"] == "heatmap":  # a grid of cells: flatten, skipping the empty ones
+                cells = [(u, c, a) for ur, cr, ar in zip(urls, counts, amounts, strict=True)
+                         for u, c, a in zip(ur, cr, ar, strict=True) if u]
+            else:
+                cells = list(zip(urls, counts, amounts or [None] * len(urls), strict=True))
+            for url, count, amount in cells:
+                assert url.startswith(reverse("contracts:list") + "?"), (name, url)
+                listed_count, listed_amount = self.list_totals(url)
+                if name in ("single-bid-ministries", "single-bid-years", "award-rates", "lock-in", "top-vendors"):
+                    assert listed_count == count, (name, url)
+                if amount is not None:
+                    assert listed_amount == amount, (name, url)
+                checked += 1
+        # The charts show what the tables show: MHLW's two competitive contracts of 2024, one a single bid.
+        ministries = figures["single-bid-ministries"]["data"][0]
+        assert dict(zip(ministries["y"], ministries["x"], strict=True))["厚生労働省"] == 75.0  # 3 of 4 years' bids
+        assert [len(p["years"]) for p in response.context["locks"]] == figures["lock-in"]["data"][0]["x"]
+        assert sum(figures["award-rates"]["data"][0]["y"]) == 5  # the withheld rate is left out, not a 0
+        assert checked >= 12
+        # Drawn by the insights script, with the amounts in 億円/百万円 and the tables still in the page.
+        html = response.content.decode()
+        assert 'data-figure="fig-vendor-shares"' in html and "insights/insights.js" in html
+        assert "百万円" in html and 'class="insight-chart__table"' in html
+
+
+class CompactYenTest(PortfolioTestCase):
+    def test_amounts_read_in_oku_from_one_oku_up_and_in_millions_below(self):
+        from mieruka.core.formatting import yen_compact
+
+        assert yen_compact(123_456_789_012) == "1,234.6億円" and yen_compact(45_600_000) == "46百万円"
+        assert yen_compact(1_234_500_000, lang="en") == "¥1.23 bn" and yen_compact(None) == ""
+        assert yen_compact(-2_500_000_000) == "-25.0億円" and yen_compact(-400_000) == "0百万円"

@@ -155,8 +155,30 @@ class PublishedLayoutTest(FilesMixin, PortfolioTestCase):
     def test_an_rs_sheet_with_a_bad_row_is_refused_naming_row_and_column(self):
         path = self.write("rs.csv", RS_HEADER
                           + "0001,2025,MHLW,株式会社A,1234567890123,運用,一般競争入札,2,95,,1000\n")
-        self.assert_rejected(path, row=2, column="vendor_corporate_number", value="1234567890123",
-                             reason_en="check digit")
+        # Named as the sheet names it: the reader of a published sheet never saw the interchange names.
+        self.assert_rejected(path, row=2, column="法人番号", value="1234567890123", reason_en="check digit")
+
+    def test_an_rs_sheet_as_published_names_its_ministry_and_bureau_in_words(self):
+        header = ("事業年度,事業番号,府省庁,局・庁,事業名,支出先名,法人番号,契約概要,契約方式等,入札者数,落札率,"
+                  "一者応札・一者応募又は競争性のない随意契約となった理由及び改善策,金額\n")
+        path = self.write("令和7年度_支出先.csv", header
+                          + f"令和7年度,0001,厚生労働省,健康・生活衛生局,保健事業,株式会社A,{VENDOR_A},運用保守,"
+                            "一般競争入札,1,非公表,参入要件が厳しい,\"1,200,000\"\n"
+                          + "令和7年度,0002,厚生労働省,,調査事業,株式会社B,,調査,随意契約,該当なし,－,,300000\n",
+                          encoding="cp932")
+        status, out, err = self.run_import(path)
+        assert status == 0, (out, err)
+        a, b = Contract.objects.get(vendor_name="株式会社A"), Contract.objects.get(vendor_name="株式会社B")
+        assert a.organization == self.mhlw_bureau and a.single_bid and a.award_rate_withheld
+        assert b.organization == self.mhlw and b.bidders_count_withheld and b.award_rate_withheld
+        assert a.award_rate is None and b.bidders_count is None  # withheld, never 0
+
+    def test_an_rs_sheet_naming_an_unknown_ministry_is_refused_naming_row_and_column(self):
+        path = self.write("支出先.csv", "事業年度,府省庁,支出先名,契約概要,契約方式等,入札者数,落札率,金額\n"
+                          "2025,厚生労働省,株式会社A,運用,一般競争入札,2,95,1000\n"
+                          "2025,架空省,株式会社B,運用,一般競争入札,2,95,1000\n", encoding="cp932")
+        self.assert_rejected(path, row=3, column="府省庁", value="架空省", reason_en="No ministry",
+                             reason_ja="府省庁")
 
     def test_it_dashboard_spending_field_names_are_accepted(self):
         path = self.write("spending.csv",

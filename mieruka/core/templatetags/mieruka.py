@@ -26,6 +26,16 @@ def yen(amount, unit="million"):
 
 
 @register.simple_tag
+def yen_compact(amount):
+    """Money in 億円 (from 1億 up) or 百万円, with separators, and the exact yen on hover."""
+    if amount is None:
+        return ""
+    shown = formatting.yen_compact(amount, lang=get_language() or "ja")
+    return format_html('<span class="money" title="{}" data-yen="{}">{}</span>', formatting.yen_exact(amount),
+                       amount, shown)
+
+
+@register.simple_tag
 def yen_unit(unit="million"):
     return {"million": _("million yen"), "thousand": _("thousand yen"), "yen": _("yen")}[unit]
 
@@ -113,3 +123,9 @@ def plain_number(value):
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return value
+
+
+@register.filter
+def thousands(value):
+    """A count with thousands separators (12,345), as the amounts have."""
+    return f"{value:,}" if isinstance(value, int) else value
