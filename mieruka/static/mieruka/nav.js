@@ -36,6 +36,20 @@
       button.focus();
     }
   });
+  // "More": show which of its pages is open, and close it on Escape or a click elsewhere, as a menu would.
+  var more = nav.querySelector(".nav-more details");
+  if (more) {
+    if (more.querySelector("[aria-current]")) { more.querySelector("summary").classList.add("is-current"); }
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) { more.open = false; }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+  }
   var pending = null;
   window.addEventListener("resize", function () {
     if (pending) { window.cancelAnimationFrame(pending); }
