@@ -2,7 +2,7 @@
 
 import pytest
 
-from mieruka.testing.browser import login, screenshot, visit
+from mieruka.testing.browser import axe_check, login, screenshot, visit
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,28 @@ def test_the_header_fits_on_one_line_at_1366_px(browser_page, live_server, djang
     assert page.get_by_role("search").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     screenshot(page, "header-1366", full_page=False)
+
+
+def test_the_pages_used_less_often_open_from_more_and_close_on_escape(browser_page, live_server, django_user_model):
+    page = browser_page
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.go.jp", "x-pass-more")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    login(page, live_server.url, admin)
+    visit(page, f"{live_server.url}/")
+    nav = page.get_by_role("navigation", name="メインナビゲーション")
+    changelog = nav.get_by_role("link", name="変更履歴")
+    assert not changelog.is_visible()
+    nav.get_by_text("その他").click()
+    assert changelog.is_visible()
+    axe_check(page)  # the open list too: contrast and names
+    page.keyboard.press("Escape")
+    assert not changelog.is_visible()
+    nav.get_by_text("その他").click()
+    changelog.click()
+    page.wait_for_url("**/changes/**")
+    # On the page it leads to, "More" is marked as where the reader is.
+    axe_check(page)
+    assert "is-current" in (nav.locator(".nav-more summary").get_attribute("class") or "")
 
 
 def test_a_phone_gets_a_menu_button_that_opens_the_navigation(browser_page, live_server, django_user_model):
