@@ -107,12 +107,14 @@ INSTALLED_APPS = [
     "mieruka.inventory",
     "mieruka.budgets",
     "mieruka.contracts",
+    "mieruka.staffing",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",
     "mieruka.monitoring",
     "mieruka.plans",
     "mieruka.reporting",
+    "mieruka.restraint",
     "mieruka.api",
 ]
 

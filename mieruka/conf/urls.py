@@ -16,6 +16,7 @@ urlpatterns = [
     path("monitoring/", include("mieruka.monitoring.urls")),
     path("plans/", include("mieruka.plans.urls")),
     path("reporting/", include("mieruka.reporting.urls")),
+    path("excessive-requests/", include("mieruka.restraint.urls")),
     path("tasks/", include("mieruka.tasks.urls")),
     path("", include("mieruka.inventory.urls")),
     path("", include("mieruka.core.urls")),
