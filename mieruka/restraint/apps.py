@@ -10,6 +10,7 @@ class RestraintConfig(AppConfig):
     verbose_name = _("Excessive requests")
 
     def ready(self):
+        from mieruka.core.panels import home_panels
         from mieruka.reporting.panels import campaign_panels, survey_panels
 
         from . import panels
@@ -18,3 +19,5 @@ class RestraintConfig(AppConfig):
                                  context=panels.campaign_flags_panel)
         survey_panels.register(name="restraint.survey_flags", template="restraint/includes/survey_flags.html",
                                context=panels.survey_flags_panel)
+        home_panels.register(name="restraint.pending_flags", template="restraint/includes/home_pending_flags.html",
+                             context=panels.home_pending_flags_panel, order=25)

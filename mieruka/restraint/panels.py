@@ -31,3 +31,15 @@ def survey_flags_panel(request, *, survey) -> dict | None:
     if not (flags or flaggable or withdrawn):
         return None
     return {"flags": flags, "flaggable": flaggable, "withdrawn": withdrawn, "survey": survey}
+
+
+def home_pending_flags_panel(request) -> dict | None:
+    """For the 要求制止担当: flags awaiting a decision, oldest first."""
+    from mieruka.core.permissions import is_request_arbiter
+
+    from .choices import FlagStatus
+
+    if not is_request_arbiter(request.user):
+        return None
+    pending = list(selectors.flag_list(user=request.user, status=FlagStatus.PENDING).order_by("created", "id")[:10])
+    return {"flags": pending} if pending else None
