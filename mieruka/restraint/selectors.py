@@ -108,8 +108,9 @@ def campaign_flag_summary(*, campaign, user) -> dict:
     return {"flags": flags, "counts": counts, "total": len(flags)}
 
 
-def requests_addressed(*, user, limit: int = 50) -> dict[str, list]:
-    """For a PJMO: the open requests addressed to its organizations, which it may flag."""
+def requests_addressed(*, user, limit: int = 10) -> dict[str, list]:
+    """For a PJMO: the open requests addressed to its organizations, which it may flag: of each kind the `limit`
+    due first (campaigns and survey questions also offer the flag on their own pages)."""
     if user_role(user) != Role.EDITOR:
         return {}
     ids = visible_organization_ids(user) or set()

@@ -48,9 +48,10 @@ def target_for(kind: str, pk) -> object | None:
     if model is None:
         return None
     try:
-        return model.objects.filter(pk=int(pk)).first()
+        value = int(pk)
     except (TypeError, ValueError):
         return None
+    return model.objects.filter(pk=value).first() if 0 < value < 2**31 else None
 
 
 def target_label(target) -> str:

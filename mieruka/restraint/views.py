@@ -35,9 +35,10 @@ def _organization(request) -> Organization | None:
 
 def _campaign_id(request) -> int | None:
     try:
-        return int(request.GET["campaign"])
+        value = int(request.GET["campaign"])
     except (KeyError, ValueError):
         return None
+    return value if 0 < value < 2**31 else None  # beyond any key: no query that the database would refuse
 
 
 @login_required

@@ -48,13 +48,15 @@ def staffing_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
         total = Decimal(max(8, round(systems * rng.uniform(1.6, 2.6))))
         share = Decimal(str(rng.uniform(0.32, 0.42) if org.kind == "digital_agency" else rng.uniform(0.12, 0.22)))
         target_share = share + Decimal(str(rng.uniform(0.12, 0.2)))
+        rate = Decimal(str(rng.uniform(0.018, 0.045)))  # points of in-house share gained a year
         for year in range(FIRST_YEAR, last_year + 1):
             step = year - FIRST_YEAR
             grown = total * (1 + Decimal("0.04") * step)
-            internal_share = min(target_share, share + Decimal(str(rng.uniform(0.015, 0.035))) * step)
+            # Some ministries keep pace with their target, others fall behind: the page has both to show.
+            internal_share = min(target_share, share + rate * step)
             internal = (grown * internal_share / quarter).quantize(Decimal("1")) * quarter
             external = ((grown - internal) / quarter).quantize(Decimal("1")) * quarter
-            target = (grown * (share + (target_share - share) * (step + 1) / (last_year - FIRST_YEAR + 1))
+            target = (grown * (share + (target_share - share) * step / (last_year - FIRST_YEAR + 1))
                       / quarter).quantize(Decimal("1")) * quarter
             rows.append(DigitalStaffing(organization=org, fiscal_year=year, internal_fte=internal,
                                         external_fte=external, internal_target_fte=target))

@@ -45,7 +45,7 @@ def test_a_flag_is_raised_and_decided_and_staffing_is_drawn(browser_page, live_s
     login(page, live_server.url, officer)
     visit(page, f"{live_server.url}{flag.get_absolute_url()}")
     page.get_by_label("要求を取り下げる（取下げ）").check()
-    page.get_by_label("判断の理由").fill("重複のため取り下げる")
+    page.get_by_label("判断理由").fill("重複のため取り下げる")
     page.get_by_role("button", name="判断を記録").click()
     page.wait_for_load_state("load")
     axe_check(page)
