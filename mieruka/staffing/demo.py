@@ -8,6 +8,7 @@ import random
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 
 from mieruka.core.audit import Actor, audit_record_many
 from mieruka.core.choices import ChangeAction
@@ -62,5 +63,8 @@ def staffing_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
                                         external_fte=external, internal_target_fte=target))
     DigitalStaffing.objects.bulk_create(rows, batch_size=1000)
     created = list(DigitalStaffing.objects.select_related("organization").order_by("pk"))
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=created)
+    # Dated by the demo's day, as every generated change is, so the same seed gives the same trail.
+    recorded = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=20), datetime.time(10)),
+                                   timezone.get_default_timezone())
+    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=created, time=recorded)
     return {"digital staffing rows": len(created)}
