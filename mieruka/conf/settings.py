@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "mieruka.budgets",
     "mieruka.contracts",
     "mieruka.outcomes",
+    "mieruka.staffing",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "mieruka.reporting",
     "mieruka.agencies",
     "mieruka.municipal",
+    "mieruka.restraint",
     "mieruka.api",
 ]
 

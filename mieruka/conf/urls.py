@@ -19,6 +19,7 @@ urlpatterns = [
     path("reporting/", include("mieruka.reporting.urls")),
     path("agencies/", include("mieruka.agencies.urls")),
     path("municipal/", include("mieruka.municipal.urls")),
+    path("excessive-requests/", include("mieruka.restraint.urls")),
     path("tasks/", include("mieruka.tasks.urls")),
     path("", include("mieruka.inventory.urls")),
     path("", include("mieruka.core.urls")),

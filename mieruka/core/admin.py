@@ -135,8 +135,8 @@ class ObjectChangeAdmin(admin.ModelAdmin):
 
 @admin.register(UserRole)
 class UserRoleAdmin(AuditedModelAdmin):
-    list_display = ("user", "role", "organization", "clearance")
-    list_filter = ("role", "clearance")
+    list_display = ("user", "role", "organization", "clearance", "request_arbiter")
+    list_filter = ("role", "clearance", "request_arbiter")
     search_fields = ("user__username", "organization__name_ja")
     autocomplete_fields = ("user", "organization")
     list_select_related = ("user", "organization")

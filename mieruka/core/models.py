@@ -127,6 +127,12 @@ class UserRole(models.Model):
         _("clearance for restricted fields"), default=False,
         help_text=_("Security-related facts and internal notes are shown only with clearance."),
     )
+    # The designation 要求制止担当: decides on requests flagged as excessive (withdraw, trim or uphold).
+    # A Digital Agency designation, so only administrators and analysts may carry it.
+    request_arbiter = models.BooleanField(
+        _("excessive-request officer (要求制止担当)"), default=False,
+        help_text=_("Decides on reports and explanations flagged as excessive: withdraw, trim or uphold."),
+    )
 
     class Meta:
         ordering = ["user__username"]
@@ -136,6 +142,10 @@ class UserRole(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(role__in=["editor", "viewer"]) | models.Q(organization__isnull=False),
                 name="ministry_role_has_organization",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(request_arbiter=False) | models.Q(role__in=["admin", "analyst"]),
+                name="request_arbiter_is_digital_agency",
             ),
         ]
 

@@ -67,6 +67,13 @@ def is_digital_agency(user) -> bool:
     return user_role(user) in DIGITAL_AGENCY_ROLES
 
 
+def is_request_arbiter(user) -> bool:
+    """Whether the person holds the 要求制止担当 designation (a Digital Agency role with the flag set)."""
+    if user_role(user) not in DIGITAL_AGENCY_ROLES or not _has_role_row(user):
+        return False
+    return bool(user.mieruka_role.request_arbiter)
+
+
 def _operator_run(actor) -> bool:
     # A command-line or demo run without an account is the server's operator, who administers it.
     return actor.user is None and actor.source in ("cli", "demo")
@@ -79,6 +86,10 @@ def actor_is_administrator(actor) -> bool:
 
 def actor_is_digital_agency(actor) -> bool:
     return _operator_run(actor) or is_digital_agency(actor.user)
+
+
+def actor_is_request_arbiter(actor) -> bool:
+    return _operator_run(actor) or is_request_arbiter(actor.user)
 
 
 def scope_queryset(user, queryset: QuerySet, *, organization_field: str = "organization") -> QuerySet:

@@ -1105,11 +1105,14 @@ class DemoUser:
     organization_code: str = ""
     superuser: bool = False
     email: str = field(default="")
+    # The 要求制止担当 designation (decides on requests flagged as excessive).
+    request_arbiter: bool = False
 
 
 DEMO_USERS = [
     DemoUser("admin", "デジタル庁 管理者", "Digital Agency administrator", "admin", "DA", superuser=True),
-    DemoUser("analyst", "分析担当（PMO）", "Portfolio analyst (PMO)", "analyst", "DA"),
+    DemoUser("analyst", "分析担当（PMO）・要求制止担当", "Portfolio analyst (PMO), excessive-request officer", "analyst",
+             "DA", request_arbiter=True),
     DemoUser("reviewer", "レビュー担当", "Reviewer", "reviewer", "DA"),
     DemoUser("pjmo_mhlw", "PJMO（厚生労働省）", "PJMO, Ministry of Health, Labour and Welfare", "editor", "MHLW"),
     DemoUser("pjmo_moj", "PJMO（法務省）", "PJMO, Ministry of Justice", "editor", "MOJ"),

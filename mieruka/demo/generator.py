@@ -68,6 +68,8 @@ EXTENSIONS: list[str] = [
     "mieruka.agencies.demo.agencies_demo_generate",
     "mieruka.municipal.demo.municipal_demo_generate",
     "mieruka.outcomes.demo.outcomes_demo_generate",
+    "mieruka.staffing.demo.staffing_demo_generate",
+    "mieruka.restraint.demo.restraint_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 
@@ -300,7 +302,8 @@ def demo_users_ensure(*, actor: Actor | None = None,
             org = orgs.get(spec.organization_code)
             if org is not None and not UserRole.objects.filter(user=user).exists():
                 role = UserRole.objects.create(user=user, role=spec.role, organization=org,
-                                               clearance=spec.role in ("admin", "analyst", "reviewer"))
+                                               clearance=spec.role in ("admin", "analyst", "reviewer"),
+                                               request_arbiter=spec.request_arbiter)
                 audit_record(actor=actor, action=ChangeAction.CREATE, instance=role, before=None,
                              after=serialize_object(role), reason=REASON_DEMO_LOGIN, time=time)
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staffing_views, views
 
 app_name = "insights"
 urlpatterns = [
@@ -10,5 +10,8 @@ urlpatterns = [
     path("similar/clusters/decide/", views.cluster_decide, name="cluster_decide"),
     path("architecture/", views.architecture, name="architecture"),
     path("staffing/", views.staffing, name="staffing"),
+    path("staffing/digital/", staffing_views.digital_staffing, name="digital_staffing"),
+    path("staffing/digital/<str:code>/<int:fiscal_year>/", staffing_views.digital_staffing_edit,
+         name="digital_staffing_edit"),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
 ]

@@ -712,9 +712,28 @@ def any_table(name: str) -> Table:
     """A table of the importer or an export-only one."""
     return TABLES.get(name) or EXPORT_ONLY_TABLES[name]
 
+# --- digital staffing (docs/insights.md#digital-staffing): 内製 / 外部委託 per ministry and year ---------
+DIGITAL_STAFFING = Table(
+    "digital_staffing", "デジタル人材",
+    (
+        Column("organization_code", "組織コード", CODE, required=True, max_length=32),
+        Column("fiscal_year", "年度", FISCAL_YEAR, required=True),
+        Column("internal_fte", "内製人員数", DECIMAL, required=True,
+               help_ja="府省の職員（常勤換算、小数可）", help_en="The ministry's own staff, full-time equivalent"),
+        Column("external_fte", "外部委託人員数", DECIMAL, required=True,
+               help_ja="委託・外部人材（常勤換算、小数可）", help_en="Contractors and external support, FTE"),
+        Column("internal_target_fte", "内製目標人員数", DECIMAL,
+               help_ja="その年度の内製人員の目標（空欄は目標なし）", help_en="In-house target for the year; blank: none"),
+        Column("note", "備考", TEXT),
+    ),
+    key=("organization_code", "fiscal_year"),
+    help_ja="府省ごと・年度ごとのデジタル人材（内製・外部委託）と内製目標",
+    help_en="Digital staff per ministry and fiscal year (in-house, external) against the in-house target",
+    public=False,
+)
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS,
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, DIGITAL_STAFFING, REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS,
     DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)

@@ -23,6 +23,7 @@ from mieruka.outcomes.models import Kpi
 from mieruka.plans.models import Decision, Initiative
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
+from mieruka.staffing.models import DigitalStaffing
 
 from . import registry, schema
 from .models import ImportBatch
@@ -170,6 +171,13 @@ def _cloud_usage(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
                    "amount_yen": amount}
 
 
+def _digital_staffing() -> Iterator[tuple[int, dict]]:
+    for pk, code, fy, internal, external, target, note in DigitalStaffing.objects.order_by().values_list(
+            "id", "organization__code", "fiscal_year", "internal_fte", "external_fte", "internal_target_fte", "note"):
+        yield pk, {"organization_code": code, "fiscal_year": fy, "internal_fte": internal, "external_fte": external,
+                   "internal_target_fte": target, "note": note}
+
+
 # --- oversight tables ------------------------------------------------------------------------------
 
 def _reviews(project_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
@@ -306,7 +314,7 @@ def portfolio_existing() -> dict[str, dict]:
     for name, rows in (("organizations", _organizations()), ("systems", _systems(None)),
                        ("projects", _projects(None)), ("interfaces", _interfaces(None)),
                        ("contracts", _contracts(None, None)), ("cloud_usage", _cloud_usage(None)),
-                       *_oversight_rows(None, None).items()):
+                       ("digital_staffing", _digital_staffing()), *_oversight_rows(None, None).items()):
         key_fields = schema.TABLES[name].key
         existing[name] = {tuple(record[k] for k in key_fields): (pk, record) for pk, record in rows}
     existing["budgets"] = {(sid, fy, cat, stage, appr): (pk, amount)
@@ -374,7 +382,10 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     tables = {"organizations": organizations, "systems": systems, "budgets": budget_records,
               "projects": projects, "interfaces": interfaces, "contracts": contracts,
               "cloud_usage": sorted((record for _, record in _cloud_usage(pks)),
-                                    key=lambda r: tuple(r[k] for k in schema.CLOUD_USAGE.key))}
+                                    key=lambda r: tuple(r[k] for k in schema.CLOUD_USAGE.key)),
+              # Staffing is per ministry, not per system: a filtered export carries it whole, like organizations.
+              "digital_staffing": sorted((record for _, record in _digital_staffing()),
+                                         key=lambda r: (r["organization_code"], r["fiscal_year"]))}
     if public:
         # The oversight tables are internal working records, never open data.
         return _public_subset(tables)

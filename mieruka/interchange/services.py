@@ -39,6 +39,7 @@ from mieruka.reviews.checklists import checklist_for_phase
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
 from mieruka.reviews.services import findings_carry_forward
+from mieruka.staffing.services import digital_staffing_set
 
 from . import planning, readers, schema, selectors, validation
 from .bulk import BulkWriter, json_value, snapshot_fields
@@ -174,6 +175,7 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
         say("contracts, cloud usage / 契約・クラウド利用料")
         _write_contracts(writer, parsed, plan, existing, org_pks, system_pks, project_pks)
         _write_cloud_usage(writer, parsed, plan, existing, system_pks)
+    _write_digital_staffing(actor=actor, parsed=parsed, plan=plan, reason=reason)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     say("committing / 確定中")
     return batch
@@ -435,6 +437,21 @@ def _write_cloud_usage(writer, parsed, plan, existing, system_pks) -> None:
 
     _generic_write(writer, model=CloudUsage, table="cloud_usage", parsed=parsed, plan=plan, existing=existing,
                    new_ids=new_ids, to_row=to_row, represent=represent, related=lambda values: values["system_id"])
+
+
+def _write_digital_staffing(*, actor: Actor, parsed, plan: planning.Plan, reason: str) -> None:
+    """Staffing per ministry and year, one by one through `digital_staffing_set` (a few hundred rows at most)."""
+    table_plan = plan.tables["digital_staffing"]
+    if table_plan.is_empty:
+        return
+    records = parsed.tables["digital_staffing"].records
+    organizations = Organization.objects.in_bulk({key[0] for key in records}, field_name="code")
+    for key in table_plan.create + table_plan.update:
+        r = records[key]
+        digital_staffing_set(actor=actor, organization=organizations[r["organization_code"]],
+                             fiscal_year=r["fiscal_year"], internal_fte=r["internal_fte"],
+                             external_fte=r["external_fte"], internal_target_fte=r.get("internal_target_fte"),
+                             note=r.get("note") or "", reason=reason)
 
 
 # --- oversight tables: few rows, written one by one through the audited ORM helpers ------------------

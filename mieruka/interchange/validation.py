@@ -16,6 +16,7 @@ from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 from mieruka.monitoring import risk
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
+from mieruka.staffing.models import FTE_LIMIT as STAFFING_FTE_LIMIT
 
 from . import schema, values
 from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
@@ -132,6 +133,18 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         if record["month"].day != 1:
             out.add(source, row, "month", record["month"], "利用月は1日の日付で指定してください（例 2025-04-01）",
                     "Give the month as its first day (e.g. 2025-04-01)")
+    for raw in by_table["digital_staffing"]:
+        _parse_generic(raw, parsed["digital_staffing"], out)
+    for key, record in parsed["digital_staffing"].records.items():
+        source, row = parsed["digital_staffing"].where[key]
+        if record["organization_code"] not in organization_codes:
+            out.add(source, row, "organization_code", record["organization_code"], "組織コードが見つかりません",
+                    "Unknown organization")
+        for column in ("internal_fte", "external_fte", "internal_target_fte"):
+            value = record.get(column)
+            if value is not None and value > STAFFING_FTE_LIMIT:
+                out.add(source, row, column, value, f"{STAFFING_FTE_LIMIT:,}以下の値にしてください",
+                        f"At most {STAFFING_FTE_LIMIT:,}")
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)

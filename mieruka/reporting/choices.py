@@ -9,6 +9,8 @@ class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", pgettext_lazy("campaign", "Open")
     CLOSED = "closed", pgettext_lazy("campaign", "Closed")
+    # Stopped as an excessive request (度を越えた要求): its returns are no longer due.
+    WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
 
 
 class ReturnStatus(models.TextChoices):
@@ -69,6 +71,8 @@ RETURN_TRANSITIONS: dict[tuple[str, str], str] = {
 CAMPAIGN_TRANSITIONS: dict[tuple[str, str], str] = {
     (CampaignStatus.DRAFT, "open"): CampaignStatus.OPEN,
     (CampaignStatus.OPEN, "close"): CampaignStatus.CLOSED,
+    (CampaignStatus.DRAFT, "withdraw"): CampaignStatus.WITHDRAWN,
+    (CampaignStatus.OPEN, "withdraw"): CampaignStatus.WITHDRAWN,
 }
 
 SURVEY_TRANSITIONS: dict[tuple[str, str], str] = {

@@ -228,6 +228,9 @@ class Question(models.Model):
     kind = models.CharField(_("type"), max_length=8, choices=QuestionKind.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
+    # Set when the question is withdrawn as excessive (度を越えた要求): it is no longer asked or shown
+    # on the answer page, and left out of the results; answers already given are kept.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["survey_id", "position", "id"]
@@ -239,6 +242,12 @@ class Question(models.Model):
 
     def __str__(self):
         return f"Q{self.position}. {self.text}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:survey_detail", args=[self.survey_id]) + f"#q{self.pk}"
+
+    def audit_related_object(self):
+        return self.survey
 
 
 class SurveyRecipient(models.Model):

@@ -9,12 +9,18 @@ from __future__ import annotations
 from django.utils import timezone
 
 from mieruka.core.choices import Role
+from mieruka.core.panels import PanelRegistry
 from mieruka.core.permissions import user_role
 
 from . import selectors
 from .templatetags.reporting import freshness_context
 
 PORTFOLIO_ROLES = (Role.ADMIN, Role.ANALYST)
+
+# Reporting's own pages, where higher apps add what they know of a campaign or survey (the excessive-request
+# flags of `restraint`): `context(request, campaign=…, returns=…)` and `context(request, survey=…)`.
+campaign_panels = PanelRegistry()
+survey_panels = PanelRegistry()
 
 
 def my_returns_panel(request) -> dict | None:

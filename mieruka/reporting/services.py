@@ -22,7 +22,7 @@ from mieruka.core.audit import Actor, audit_record, serialize_object
 from mieruka.core.choices import ChangeAction, ChangeSource, Role
 from mieruka.core.errors import ApplicationError, bilingual, both_languages
 from mieruka.core.notifications import notification_send
-from mieruka.core.permissions import can_edit_organization, user_role
+from mieruka.core.permissions import actor_is_digital_agency, can_edit_organization, user_role
 from mieruka.organizations.models import Organization
 
 from . import fields as registry
@@ -286,6 +286,27 @@ def campaign_close(*, actor: Actor, campaign: Campaign, now: datetime.datetime |
     campaign.closed_at = now or timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
     _audit_status(actor=actor, instance=campaign, before=before)
+    return campaign
+
+
+@transaction.atomic
+def campaign_withdraw(*, actor: Actor, campaign: Campaign, reason: str,
+                      now: datetime.datetime | None = None) -> Campaign:
+    """Withdraw a campaign judged excessive: its returns are no longer due and no reminders go out.
+
+    The Digital Agency decides (the excessive-request procedure calls this); the returns and answers
+    already given are kept.
+    """
+    if not actor_is_digital_agency(actor):
+        raise PermissionDenied(bilingual("報告依頼の取下げはデジタル庁が行います",
+                                         "Only the Digital Agency may withdraw a campaign"))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = serialize_object(campaign)
+    campaign.status = _transition(CAMPAIGN_TRANSITIONS, campaign.status, "withdraw",
+                                  what_ja="報告依頼", what_en="campaign")
+    campaign.closed_at = now or timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    _audit_status(actor=actor, instance=campaign, before=before, reason=reason)
     return campaign
 
 

@@ -49,7 +49,8 @@ def survey_aggregate(*, survey: Survey, recipients: list[SurveyRecipient]) -> li
             "question__position", "recipient_id"):
         answers.setdefault(a.question_id, []).append(a)
     out = []
-    for q in survey.questions.all():
+    # A withdrawn question is no longer asked: its results are left out too.
+    for q in survey.questions.filter(withdrawn_at__isnull=True):
         rows = [a for a in answers.get(q.pk, []) if a.value not in (None, "", [])]
         item = {"question": q, "answered": len(rows), "respondents": len(submitted)}
         if q.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
@@ -83,7 +84,7 @@ def survey_aggregate(*, survey: Survey, recipients: list[SurveyRecipient]) -> li
 
 def survey_export_rows(*, survey: Survey, recipients: list[SurveyRecipient]) -> tuple[list[str], list[list]]:
     """One row per recipient organization, one column per question (lists joined with ';')."""
-    questions = list(survey.questions.all())
+    questions = list(survey.questions.filter(withdrawn_at__isnull=True))
     header = ["organization_code", "organization", "submitted_at"] + [f"Q{q.position} {q.text}" for q in questions]
     answers: dict[tuple[int, int], object] = {}
     for rid, qid, value in Answer.objects.filter(recipient__in=recipients).values_list(

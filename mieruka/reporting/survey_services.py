@@ -14,7 +14,7 @@ from mieruka.core.audit import Actor, audit_record, serialize_object
 from mieruka.core.choices import ChangeAction, Role
 from mieruka.core.errors import ApplicationError, bilingual, both_languages
 from mieruka.core.notifications import notification_send
-from mieruka.core.permissions import can_edit_organization, user_role
+from mieruka.core.permissions import actor_is_digital_agency, can_edit_organization, user_role
 from mieruka.organizations.models import Organization
 
 from .choices import SURVEY_TRANSITIONS, QuestionKind, SurveyStatus
@@ -146,7 +146,7 @@ def survey_answer_save(*, actor: Actor, recipient: SurveyRecipient, values: dict
         raise PermissionDenied(bilingual("この調査に回答する権限がありません", "You may not answer this survey"))
     if recipient.survey.status != SurveyStatus.OPEN:
         raise ApplicationError("この調査は受付中ではありません", "This survey is not open")
-    questions = {q.pk: q for q in recipient.survey.questions.all()}
+    questions = {q.pk: q for q in recipient.survey.questions.filter(withdrawn_at__isnull=True)}
     existing = {a.question_id: a for a in recipient.answers.all()}
     files = files or {}
     for qid, question in questions.items():
@@ -184,3 +184,40 @@ def survey_answer_save(*, actor: Actor, recipient: SurveyRecipient, values: dict
         recipient.submitted_at, recipient.submitted_by = now or timezone.now(), actor.user
         recipient.save(update_fields=["submitted_at", "submitted_by"])
     return recipient
+
+
+def _require_digital_agency(actor: Actor) -> None:
+    if not actor_is_digital_agency(actor):
+        raise PermissionDenied(bilingual("質問の取下げ・縮小はデジタル庁が行います",
+                                         "Only the Digital Agency may withdraw or trim a question"))
+
+
+@transaction.atomic
+def question_withdraw(*, actor: Actor, question: Question, reason: str,
+                      now: datetime.datetime | None = None) -> Question:
+    """Withdraw a question judged excessive: no longer asked, shown or counted (answers given are kept)."""
+    _require_digital_agency(actor)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.withdrawn_at is not None:
+        return question
+    before = serialize_object(question)
+    question.withdrawn_at = now or timezone.now()
+    question.save(update_fields=["withdrawn_at"])
+    audit_record(actor=actor, action=ChangeAction.UPDATE, instance=question, before=before,
+                 after=serialize_object(question), reason=reason)
+    return question
+
+
+@transaction.atomic
+def question_trim(*, actor: Actor, question: Question, reason: str) -> Question:
+    """Trim a question judged excessive: it stays, but becomes optional (a response may leave it blank)."""
+    _require_digital_agency(actor)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not question.required:
+        return question
+    before = serialize_object(question)
+    question.required = False
+    question.save(update_fields=["required"])
+    audit_record(actor=actor, action=ChangeAction.UPDATE, instance=question, before=before,
+                 after=serialize_object(question), reason=reason)
+    return question

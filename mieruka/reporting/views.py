@@ -29,6 +29,7 @@ from . import fields as registry
 from .choices import CampaignStatus, ReturnStatus, SurveyStatus
 from .forms import CampaignForm, QuestionFormSet, ReturnForm, SendBackForm, SurveyAnswerForm, SurveyForm
 from .models import Answer, Campaign, Return, Survey, SurveyRecipient
+from .panels import campaign_panels, survey_panels
 
 RECORDS_PER_PAGE = 20
 
@@ -117,6 +118,7 @@ def campaign_detail(request, pk: int):
         "record_types": registry.RECORD_TYPES,
         "organizations": campaign.organizations.all(), "duplicates": duplicates,
         "is_admin": _is_admin(request.user),
+        "panels": campaign_panels.render_list(request, campaign=campaign, returns=returns),
     })
 
 
@@ -327,6 +329,7 @@ def survey_detail(request, pk: int):
         "survey": survey, "recipients": recipients, "is_admin": _is_admin(request.user),
         "results": survey_selectors.survey_aggregate(survey=survey, recipients=recipients),
         "questions": list(survey.questions.all()),
+        "panels": survey_panels.render_list(request, survey=survey),
     })
 
 
@@ -353,7 +356,7 @@ def survey_answer(request, pk: int):
         raise Http404("survey response")
     editable = (survey_services.can_answer_survey(request.user, recipient)
                 and recipient.survey.status == SurveyStatus.OPEN)
-    questions = list(recipient.survey.questions.all())
+    questions = list(recipient.survey.questions.filter(withdrawn_at__isnull=True))
     answers = {a.question_id: a for a in recipient.answers.all()}
     form = SurveyAnswerForm(request.POST or None, request.FILES or None, questions=questions, answers=answers,
                             editable=editable)

@@ -24,7 +24,7 @@ from mieruka.core.audit import (
 from mieruka.core.choices import ChangeAction, Role
 from mieruka.core.errors import ApplicationError, PermissionRefused
 from mieruka.core.notifications import notification_send
-from mieruka.core.permissions import user_role
+from mieruka.core.permissions import actor_is_digital_agency, user_role
 
 from . import access
 from .checklists import checklist_for_phase
@@ -343,6 +343,23 @@ def finding_update(
         _notify_finding_owner(finding)
     if data.get("status") in OPEN_STATUSES:
         findings_carry_forward(actor=actor, project=finding.project)
+    return finding
+
+
+@transaction.atomic
+def finding_withdraw(*, actor: Actor, finding: Finding, reason: str) -> Finding:
+    """Withdraw a finding the Digital Agency judged an excessive request: closed as withdrawn, not carried forward.
+
+    The reason is kept as the finding's response (a withdrawn finding needs one) and on the change.
+    """
+    if not actor_is_digital_agency(actor):
+        _forbid("指摘事項の取下げはデジタル庁が行います", "Only the Digital Agency may withdraw a finding")
+    finding = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
+    if finding.status == FindingStatus.WITHDRAWN:
+        return finding
+    response = (finding.response + "\n\n" if finding.response else "") + reason
+    audited_update(actor=actor, instance=finding, reason=reason,
+                   data={"status": FindingStatus.WITHDRAWN, "closed_on": _today(), "response": response})
     return finding
 
 

@@ -61,7 +61,9 @@ def _records():
     from mieruka.outcomes.models import Kpi, Service
     from mieruka.plans.models import Decision, Initiative, MidTermPlan
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
+    from mieruka.restraint.models import ExcessiveRequestFlag, ExplanationRequest
     from mieruka.reviews.models import Finding, Review
+    from mieruka.staffing.models import DigitalStaffing
     from mieruka.tasks.models import TaskRun
 
     system = (InformationSystem.objects.all(), "organization", lambda o: {"system_id": o.system_id})
@@ -140,6 +142,11 @@ def _records():
         # A saved view is its owner's alone: "in scope" is one of someone of the person's organization.
         "inventory:saved_view_delete": (SavedView.objects.all(), "owner__mieruka_role__organization",
                                         lambda o: {"list_name": o.list_name, "pk": o.pk}),
+        "insights:digital_staffing_edit": (DigitalStaffing.objects.select_related("organization"), "organization",
+                                           lambda o: {"code": o.organization.code, "fiscal_year": o.fiscal_year}),
+        **{f"restraint:flag_{v}": (ExcessiveRequestFlag.objects.all(), "organization", lambda o: {"pk": o.pk})
+           for v in ("detail", "decide")},
+        "restraint:explanation_detail": (ExplanationRequest.objects.all(), "organization", lambda o: {"pk": o.pk}),
         "interchange:batch_detail": (ObjectChange.objects.filter(changed_object_type__model="informationsystem"),
                                      "informationsystem", lambda o: {"request_id": o.request_id}),
     }
@@ -233,6 +240,9 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
                 "cloud_adoption", "largest_operating_costs", "risk_overview", "platform_matrix")]],
         "insights:similar": [{"show": "all"}, {"show": "decided"}, {"min_score": "0"}, org],
         "insights:staffing": [org, {"fiscal_year": fiscal_year}, {"format": "csv", "chart": "staffing"}],
+        "insights:digital_staffing": [org, {"fiscal_year": fiscal_year}, {"format": "csv"}],
+        "restraint:index": [org, {"status": "pending"}, {"kind": "campaign"}, {"campaign": "1"}],
+        "restraint:flag_create": [{"target": "campaign:1"}, {"target": "question:1"}, {"target": "no:such"}],
         "insights:architecture": [org, {"impact": "S00001"}, {"format": "csv", "chart": "architecture_graph"}],
         "outcomes:dashboard": [{"threshold": "95"}, {"threshold": "0"}],
         "outcomes:kpi_list": [org, {"off_target": "yes"}, {"level": "outcome", "term": "short"},

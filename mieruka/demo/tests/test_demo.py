@@ -54,6 +54,10 @@ def portfolio_snapshot() -> dict:
                 value = out[f.name]
                 out[f.name] = (sorted(str(name_of(target, pk)) for pk in value) if f.many_to_many
                                else name_of(target, value) if value is not None else None)
+        # A generic relation's object ID is the target's primary key; the target is named by the record itself.
+        for f in model._meta.private_fields:
+            if f.__class__.__name__ == "GenericForeignKey" and f.fk_field in out:
+                out[f.fk_field] = "#"
         return tuple(sorted((k, str(v)) for k, v in out.items()))
 
     def rows(qs, *fields) -> list[tuple]:
