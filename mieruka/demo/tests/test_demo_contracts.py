@@ -71,3 +71,15 @@ class DemoCloudUsageTest(TestCase):
             assert system.cloud_usage.values("month").distinct().count() >= 12
         assert not CloudUsage.objects.exclude(system__hosting="government_cloud").exists()
         assert ObjectChange.objects.filter(changed_object_type__model="cloudusage").count() == CloudUsage.objects.count()
+
+    def test_each_charge_has_the_trail_row_the_audit_helper_would_write(self):
+        from mieruka.core.audit import serialize_object
+
+        for usage in CloudUsage.objects.select_related("system").order_by("?")[:25]:
+            change = ObjectChange.objects.get(changed_object_type__model="cloudusage", changed_object_id=usage.pk)
+            assert change.action == "create" and change.prechange_data is None
+            assert change.postchange_data == serialize_object(usage)
+            assert change.object_repr == str(usage)
+            assert (change.related_object_type.model, change.related_object_id) == ("informationsystem", usage.system_id)
+            # Known when the bill arrives: early in the month after the one charged.
+            assert change.time.date() > usage.month
