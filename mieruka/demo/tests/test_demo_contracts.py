@@ -83,3 +83,23 @@ class DemoCloudUsageTest(TestCase):
             assert (change.related_object_type.model, change.related_object_id) == ("informationsystem", usage.system_id)
             # Known when the bill arrives: early in the month after the one charged.
             assert change.time.date() > usage.month
+
+
+class DemoContractTrailTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        demo_portfolio_generate(systems=60, seed=3)
+
+    def test_each_contract_has_the_trail_row_the_audit_helper_would_write(self):
+        from mieruka.core.audit import serialize_object
+
+        contracts = list(Contract.objects.prefetch_related("systems"))
+        assert contracts
+        changes = {c.changed_object_id: c for c in ObjectChange.objects.filter(changed_object_type__model="contract")}
+        assert len(changes) == len(contracts)
+        for contract in contracts:
+            change = changes[contract.pk]
+            assert change.postchange_data == serialize_object(contract)
+            assert change.object_repr == str(contract)
+            assert change.related_object_id is None
+            assert change.time.date() <= contract.starts_on
