@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from mieruka.budgets.choices import BudgetCategory
 from mieruka.core.errors import bilingual
 from mieruka.inventory.filtersets import FiscalYearChoiceFilter, fiscal_year_choices, keyword_q
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
+from mieruka.organizations.filters import OrganizationCodeFilter
+from mieruka.organizations.selectors import organization_subtree_filter
 
 from .choices import COMPETITIVE_METHODS, ContractMethod
 from .models import CloudUsage, Contract
@@ -51,8 +52,8 @@ class ContractFilterSet(django_filters.FilterSet):
         label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Searches contract numbers, titles and vendor names; separate several words with spaces."),
     )
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method="filter_organization", empty_label=_("All organizations"),
     )
     system = django_filters.CharFilter(label=_("System ID"), method="filter_system")
@@ -128,8 +129,8 @@ class CloudUsageFilterSet(django_filters.FilterSet):
     """Cloud charges by system, organization subtree, fiscal year or month range, account and category."""
 
     system = django_filters.CharFilter(label=_("System ID"), field_name="system__system_id")
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method="filter_organization",
     )
     fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"), method="filter_fiscal_year",

@@ -26,8 +26,8 @@ from mieruka.core.formatting import fiscal_year_label
 from mieruka.core.search import search_terms
 from mieruka.core.selectors import field_changes
 from mieruka.organizations.choices import EntityGroup
+from mieruka.organizations.filters import OrganizationCodeFilter
 from mieruka.organizations.selectors import (
-    organization_code_choices_tree,
     organization_entity_groups,
     organization_subtree_filter,
 )
@@ -194,8 +194,8 @@ class InformationSystemFilterSet(django_filters.FilterSet):
         label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Searches system IDs, names and purpose; separate several words with spaces."),
     )
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
     )
     # The dashboard's grouped bars (独立行政法人等, 地方公共団体) and the ministries' own share link here.
@@ -419,8 +419,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("Keyword"), method="filter_keyword", widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Searches project IDs, names, purpose and KPI; separate several words with spaces."),
     )
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method=_filter_organization_subtree, field_name="organization_id", empty_label=_("All organizations"),
     )
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=ProjectPhase.choices, empty_label=_("All"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
+from mieruka.organizations.filters import OrganizationCodeFilter
+from mieruka.organizations.selectors import organization_subtree_filter
 
 from .choices import Rating
 from .models import StatusReport
@@ -15,8 +16,8 @@ class StatusReportFilterSet(django_filters.FilterSet):
     """Reports of one project or of an organization's subtree, by overall rating and period."""
 
     project = django_filters.CharFilter(field_name="project__project_id", label=_("Project ID"))
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method="filter_organization", empty_label=_("All organizations"),
     )
     overall = django_filters.ChoiceFilter(label=_("Overall rating"), choices=Rating.choices, empty_label=_("All"))

@@ -149,12 +149,18 @@ def organization_overview_rows(*, fiscal_year: int) -> list[dict]:
 
 
 def organization_code_choices_tree() -> list[tuple[str, str]]:
-    """(code, indented name) in tree order, for filters whose URLs should stay readable (?organization=MHLW)."""
+    """(code, indented name) in tree order, for filters whose URLs should stay readable (?organization=MHLW).
+
+    Municipalities (a local government under another, its prefecture) are left out: the prefecture stands
+    for them, and `filters.OrganizationCodeFilter` still accepts their codes."""
     english = english_is_active()
-    return [(o.code, "　" * depth + ((english and o.name_en) or o.name_ja)) for o, depth in organization_tree(
-        organizations=list(Organization.objects.order_by("order", "code").only(
-            "id", "code", "name_ja", "name_en", "parent_id", "order"))
-    )]
+    organizations = list(Organization.objects.order_by("order", "code").only(
+        "id", "code", "name_ja", "name_en", "parent_id", "order", "kind"))
+    kinds = {o.pk: o.kind for o in organizations}
+    local = OrganizationKind.LOCAL_GOVERNMENT
+    shown = [o for o in organizations if not (o.kind == local and kinds.get(o.parent_id) == local)]
+    return [(o.code, "　" * depth + ((english and o.name_en) or o.name_ja))
+            for o, depth in organization_tree(organizations=shown)]
 
 
 def supervising_ministry_of(*, organization: Organization, parents: dict[int, Organization] | None = None):

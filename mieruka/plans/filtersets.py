@@ -5,15 +5,16 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
+from mieruka.organizations.filters import OrganizationCodeFilter
+from mieruka.organizations.selectors import organization_subtree_filter
 
 from .choices import DecisionKind
 from .models import Decision, MidTermPlan
 
 
 def _organization_filter(method: str):
-    return django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    return OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method=method, empty_label=_("All organizations"),
     )
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mieruka.inventory.choices import ProjectPhase
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
+from mieruka.organizations.filters import OrganizationCodeFilter
+from mieruka.organizations.selectors import organization_subtree_filter
 
 from .choices import FindingCategory, FindingKind, FindingStatus, ReviewStage, ReviewState, Severity
 from .models import Finding, Review
@@ -41,8 +42,8 @@ class ReviewFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=ReviewState.choices, empty_label=_("All"))
     fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), choices=fiscal_year_choices,
                                                    empty_label=_("All"))
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method=_subtree("project__organization_id"), empty_label=_("All organizations"),
     )
     follow_up = django_filters.ChoiceFilter(label=_("Follow-up"), choices=Review._meta.get_field("follow_up").choices,
@@ -109,8 +110,8 @@ class FindingFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FindingKind.choices, empty_label=_("All"))
     fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), field_name="review__fiscal_year",
                                                    choices=fiscal_year_choices, empty_label=_("All"))
-    organization = django_filters.ChoiceFilter(
-        label=_("Organization (including sub-organizations)"), choices=organization_code_choices_tree,
+    organization = OrganizationCodeFilter(
+        label=_("Organization (including sub-organizations)"),
         method=_subtree("project__organization_id"), empty_label=_("All organizations"),
     )
 

@@ -1,10 +1,12 @@
 """The organization filter every list shares: an organization's own rows and those of everything below it."""
 
 from django.test import TestCase
+from django.urls import reverse
 
 from mieruka.inventory.models import InformationSystem, Project
-from mieruka.organizations.selectors import organization_subtree_filter
+from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_filter
 from mieruka.testing import factories
+from mieruka.testing.base import PortfolioTestCase
 
 
 class SubtreeFilterTests(TestCase):
@@ -40,3 +42,35 @@ class SubtreeFilterTests(TestCase):
         rows = organization_subtree_filter(Project.objects.all(), code="MOF",
                                            fields=("organization_id", "systems__organization_id"))
         self.assertEqual(list(rows.values_list("project_id", flat=True)), [project.project_id])
+
+
+class MunicipalitiesInTheOrganizationFilterTests(PortfolioTestCase):
+    """A municipality is reached through its prefecture in the select, and by its code in a link."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.tokyo = factories.organization(code="LG-130001", name_ja="東京都", kind="local_government")
+        cls.chiyoda = factories.organization(code="LG-131016", name_ja="千代田区", kind="local_government",
+                                             parent=cls.tokyo)
+        cls.ward_system = factories.system(organization=cls.chiyoda)
+        cls.national = factories.system(organization=factories.organization(code="MOJ-X"))
+
+    def test_the_select_offers_the_prefecture_but_not_its_municipalities(self):
+        codes = [code for code, _label in organization_code_choices_tree()]
+        self.assertIn("LG-130001", codes)
+        self.assertNotIn("LG-131016", codes)
+
+    def test_a_link_naming_a_municipality_lists_its_systems_and_shows_it_chosen(self):
+        self.login(self.admin)
+        response = self.client.get(reverse("inventory:system_list"), {"organization": "LG-131016"})
+        self.assertEqual([s.system_id for s in response.context["page"].object_list], [self.ward_system.system_id])
+        self.assertContains(response, '<option value="LG-131016" selected>千代田区</option>', html=True)
+        by_prefecture = self.client.get(reverse("inventory:system_list"), {"organization": "LG-130001"})
+        self.assertEqual([s.system_id for s in by_prefecture.context["page"].object_list],
+                         [self.ward_system.system_id])
+
+    def test_an_unknown_code_in_a_link_is_named_as_the_filter_error(self):
+        self.login(self.admin)
+        response = self.client.get(reverse("inventory:system_list"), {"organization": "LG-999999"})
+        self.assertContains(response, "選択肢にない値です（LG-999999）")

@@ -2,8 +2,9 @@
 
 import django_filters
 
+from mieruka.organizations.filters import OrganizationCodeFilter
 from mieruka.organizations.models import Organization
-from mieruka.organizations.selectors import organization_code_choices_tree, organization_subtree_ids
+from mieruka.organizations.selectors import organization_subtree_ids
 
 from ..choices import CampaignStatus, ReturnStatus
 from ..models import Campaign, Return
@@ -27,7 +28,7 @@ class ReturnFilterSet(django_filters.FilterSet):
 
     campaign = django_filters.NumberFilter(field_name="campaign_id", min_value=1, max_value=10**18,
                                            label="Campaign ID")
-    organization = django_filters.ChoiceFilter(choices=organization_code_choices_tree, method="filter_organization",
+    organization = OrganizationCodeFilter( method="filter_organization",
                                                label="Organization code (including sub-organizations)")
     status = django_filters.ChoiceFilter(choices=ReturnStatus.choices)
 
