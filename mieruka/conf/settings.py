@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "mieruka.inventory",
     "mieruka.budgets",
     "mieruka.contracts",
+    "mieruka.security",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",
@@ -443,3 +444,11 @@ TASKS = {
     }
 }
 # --- end of background tasks ---------------------------------------------------------------------------
+
+
+# Days to fix a continuous-diagnosis finding (常時診断) by severity, e.g.
+# MIERUKA_SECURITY_SLA_DAYS=critical=7,high=30,medium=90,low=180 (docs/security.md); unnamed ones keep the default.
+SECURITY_SLA_DAYS = {
+    key.strip(): int(value) for key, _sep, value in (
+        item.partition("=") for item in env_list("MIERUKA_SECURITY_SLA_DAYS")) if value.strip().isdigit()
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("mieruka.api.urls")),
     path("organizations/", include("mieruka.organizations.urls")),
     path("contracts/", include("mieruka.contracts.urls")),
+    path("security/", include("mieruka.security.urls")),
     path("interchange/", include("mieruka.interchange.urls")),
     path("insights/", include("mieruka.insights.urls")),
     path("reviews/", include("mieruka.reviews.urls")),

@@ -64,6 +64,7 @@ EXTENSIONS: list[str] = [
     "mieruka.reporting.demo.reporting_demo_generate",
     "mieruka.demo.contracts.contracts_demo_generate",
     "mieruka.demo.contracts.cloud_usage_demo_generate",
+    "mieruka.security.demo.security_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 

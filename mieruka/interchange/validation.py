@@ -117,6 +117,10 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
         if record["month"].day != 1:
             out.add(source, row, "month", record["month"], "利用月は1日の日付で指定してください（例 2025-04-01）",
                     "Give the month as its first day (e.g. 2025-04-01)")
+    for raw in by_table["security_findings"]:
+        _parse_generic(raw, parsed["security_findings"], out)
+    _follow_renames(parsed["security_findings"], known.previous_system_ids, out)
+    _check_security_findings(parsed["security_findings"], system_organizations, out)
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
@@ -843,3 +847,23 @@ def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], 
         elif "single_bid" in record:
             # Without the method and bidders in the file, the stored contract decides; the column is ignored.
             del record["single_bid"]
+
+
+def _check_security_findings(target: ParsedTable, system_organizations: dict[str, str], out: _Collector) -> None:
+    """References and the date and status rules of every security finding row (as the model's own rules)."""
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        if "system_id" in record and record["system_id"] not in system_organizations:
+            out.add(source, row, "system_id", record["system_id"], "情報システムIDが見つかりません", "Unknown system")
+        found, due, fixed = record.get("found_on"), record.get("due_on"), record.get("fixed_on")
+        if found and due and due < found:
+            out.add(source, row, "due_on", due, "対応期限は発見日より後にしてください",
+                    "The due date must not be before the date found")
+        if found and fixed and fixed < found:
+            out.add(source, row, "fixed_on", fixed, "修正日は発見日より後にしてください",
+                    "The fix date must not be before the date found")
+        if record.get("status") == "fixed" and not fixed:
+            out.add(source, row, "fixed_on", fixed, "修正済みには修正日が必要です", "A fixed finding needs its fix date")
+        if record.get("status") == "accepted" and not (record.get("acceptance_reason") or "").strip():
+            out.add(source, row, "acceptance_reason", "", "リスク受容には理由が必要です",
+                    "An accepted risk needs its reason")
