@@ -16,6 +16,7 @@ from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 from mieruka.monitoring import risk
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
+from mieruka.security import sla
 
 from . import schema, values
 from .readers import IT_DASHBOARD, IT_DASHBOARD_BASIC, PUBLISHED_SPENDING, Issue, RawTable
@@ -856,6 +857,9 @@ def _check_security_findings(target: ParsedTable, system_organizations: dict[str
         if "system_id" in record and record["system_id"] not in system_organizations:
             out.add(source, row, "system_id", record["system_id"], "情報システムIDが見つかりません", "Unknown system")
         found, due, fixed = record.get("found_on"), record.get("due_on"), record.get("fixed_on")
+        if "due_on" in record and due is None and found and record.get("severity"):
+            # A blank due date is the severity's SLA, computed here so that importing it again changes nothing.
+            record["due_on"] = due = sla.due_date(severity=record["severity"], found_on=found)
         if found and due and due < found:
             out.add(source, row, "due_on", due, "対応期限は発見日より後にしてください",
                     "The due date must not be before the date found")

@@ -15,7 +15,7 @@ class AssessmentKind(models.TextChoices):
 class AssessmentResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     PASSED_WITH_FINDINGS = "passed_with_findings", _("Passed with findings")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("assessment", "Failed")
     IN_PROGRESS = "in_progress", pgettext_lazy("assessment", "In progress")
     # ISMAP: whether the cloud service is on the ISMAP list (ISMAPクラウドサービスリスト).
     LISTED = "listed", _("Listed on ISMAP")

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.core.errors import bilingual
 from mieruka.organizations.models import Organization
@@ -26,7 +27,7 @@ class SecurityFindingFilterSet(django_filters.FilterSet):
         method="filter_organization", empty_label=_("All organizations"),
     )
     system = django_filters.CharFilter(label=_("System ID"), field_name="system__system_id")
-    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=_("All"))
+    severity = django_filters.ChoiceFilter(label=pgettext_lazy("security finding", "Severity"), choices=Severity.choices, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Finding status"), choices=FindingStatus.choices,
                                          empty_label=_("All"))
     open = django_filters.ChoiceFilter(label=_("Still open"), choices=YES_NO, method="filter_open",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mieruka.core.errors import bilingual
 from mieruka.core.models import TimestampedModel
@@ -78,7 +79,7 @@ class SecurityFinding(TimestampedModel):
     system = models.ForeignKey("inventory.InformationSystem", verbose_name=_("system"), on_delete=models.CASCADE,
                                related_name="security_findings")
     title = models.CharField(_("finding title"), max_length=300)
-    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    severity = models.CharField(pgettext_lazy("security finding", "severity"), max_length=16, choices=Severity.choices)
     found_on = models.DateField(_("date found"))
     due_on = models.DateField(_("due date"))
     fixed_on = models.DateField(_("date fixed"), null=True, blank=True)

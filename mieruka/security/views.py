@@ -38,7 +38,10 @@ def _require_reader(request) -> None:
 
 
 def _as_of(request) -> datetime.date:
-    asked = parse_date(request.GET.get("as_of") or "") if request.GET.get("as_of") else None
+    try:
+        asked = parse_date(request.GET.get("as_of") or "")
+    except ValueError:  # well formed but no such day (2026-13-01): the data's date, as for a blank one
+        asked = None
     return selectors.security_as_of(asked=asked)
 
 
