@@ -14,6 +14,7 @@ from mieruka.organizations.selectors import organization_code_choices_tree, orga
 
 from .choices import OPEN_STATUSES, FindingStatus, Severity
 from .models import SecurityFinding
+from .selectors import security_as_of
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -41,9 +42,10 @@ class SecurityFindingFilterSet(django_filters.FilterSet):
         model = SecurityFinding
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, as_of, **kwargs):
+    def __init__(self, data=None, queryset=None, *, as_of=None, **kwargs):
         super().__init__(data=data if data is not None else {}, queryset=queryset, **kwargs)
-        self.default_as_of = as_of
+        # The API builds the FilterSet itself: then the data's date.
+        self.default_as_of = as_of or security_as_of()
         for field in self.form.fields.values():
             field.error_messages.update({
                 "invalid_choice": bilingual("選択肢にない値です（%(value)s）", "Not one of the choices (%(value)s)"),

@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("findings/", views.finding_list, name="finding_list"),
     path("findings.csv", views.finding_export, name="finding_export"),
-    path("systems/<str:system_id>/", views.system_security, name="system"),
+    path("system/<str:system_id>/", views.system_security, name="system"),
 ]

@@ -156,3 +156,29 @@ class ExportTest(SecurityTestCase):
         self.login(self.admin)
         for url in (reverse("inventory:system_export"), "/api/v1/systems/export/?format=json"):
             self.assertNotIn(MHLW_TITLE, body(self.client.get(url)), url)
+
+
+class ApiTest(SecurityTestCase):
+    def get(self, user, url):
+        _, key = token_create(user=user, name="t", days=1)
+        return self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def test_the_api_lists_findings_in_scope_and_refuses_others(self):
+        ids = [r["finding_id"] for r in self.get(self.analyst, "/api/v1/security-findings/").json()["results"]]
+        self.assertEqual(sorted(ids), ["SEC-1", "SEC-2", "SEC-3"])
+        ids = [r["finding_id"] for r in self.get(self.pjmo, "/api/v1/security-findings/").json()["results"]]
+        self.assertEqual(sorted(ids), ["SEC-1", "SEC-3"])
+        self.assertEqual(self.get(self.pjmo, "/api/v1/security-findings/SEC-2/").status_code, 404)
+        past = self.get(self.admin, "/api/v1/security-findings/?past_sla=yes&as_of=2026-09-30").json()
+        self.assertEqual(past["count"], 2)
+        for user in (self.viewer, self.cleared_viewer, self.uncleared):
+            response = self.get(user, "/api/v1/security-findings/")
+            self.assertEqual(response.status_code, 403, user)
+            self.assertIn("message_en", response.json()["error"])
+            self.assertEqual(self.get(user, "/api/v1/security-findings/export/?format=csv").status_code, 403)
+        self.assertIn(self.client.get("/api/v1/security-findings/").status_code, (401, 403))
+
+    def test_the_api_export_is_scoped(self):
+        text = body(self.get(self.pjmo, "/api/v1/security-findings/export/?format=csv"))
+        self.assertIn(MHLW_TITLE, text)
+        self.assertNotIn(MOJ_TITLE, text)
