@@ -45,6 +45,9 @@ def _as_of(request) -> datetime.date:
     return selectors.security_as_of(asked=asked)
 
 
+SYSTEMS_SHOWN = 30
+
+
 @login_required
 def dashboard(request):
     """Open findings past their SLA, by ministry and by system; each figure links to the findings behind it."""
@@ -58,6 +61,9 @@ def dashboard(request):
         m["open_url"] = f"{base}?organization={m['organization'].code}&open=yes"
         for s in Severity.values:
             m[f"{s}_url"] = f"{m['past_url']}&severity={s}"
+    # The systems with the most past-SLA findings; the rest are one link away, in the findings list.
+    data["systems_total"] = len(data["systems"])
+    data["systems"] = data["systems"][:SYSTEMS_SHOWN]
     for s in data["systems"]:
         s["past_url"] = f"{base}?system={s['system_id']}&past_sla=yes&as_of={day}"
     return render(request, "security/dashboard.html", {
