@@ -20,6 +20,7 @@ from mieruka.organizations.api.views import OrganizationViewSet
 from mieruka.plans.api.views import DecisionViewSet, PlanViewSet
 from mieruka.reporting.api.views import CampaignViewSet, ReturnViewSet
 from mieruka.reviews.api.views import FindingViewSet, ReviewViewSet
+from mieruka.security.api.views import SecurityFindingViewSet
 from mieruka.tasks.api.views import TaskRunViewSet
 
 from . import views
@@ -42,6 +43,7 @@ router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
 router.register("municipal-migrations", MunicipalMigrationViewSet, basename="municipal-migration")
+router.register("security-findings", SecurityFindingViewSet, basename="security-finding")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("status-reports", StatusReportViewSet, basename="status-report")

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "mieruka.contracts",
     "mieruka.outcomes",
     "mieruka.staffing",
+    "mieruka.security",
     "mieruka.interchange",
     "mieruka.insights",
     "mieruka.reviews",
@@ -448,3 +449,11 @@ TASKS = {
     }
 }
 # --- end of background tasks ---------------------------------------------------------------------------
+
+
+# Days to fix a continuous-diagnosis finding (常時診断) by severity, e.g.
+# MIERUKA_SECURITY_SLA_DAYS=critical=7,high=30,medium=90,low=180 (docs/security.md); unnamed ones keep the default.
+SECURITY_SLA_DAYS = {
+    key.strip(): int(value) for key, _sep, value in (
+        item.partition("=") for item in env_list("MIERUKA_SECURITY_SLA_DAYS")) if value.strip().isdigit()
+}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organizations/", include("mieruka.organizations.urls")),
     path("contracts/", include("mieruka.contracts.urls")),
     path("outcomes/", include("mieruka.outcomes.urls")),
+    path("security/", include("mieruka.security.urls")),
     path("interchange/", include("mieruka.interchange.urls")),
     path("insights/", include("mieruka.insights.urls")),
     path("reviews/", include("mieruka.reviews.urls")),

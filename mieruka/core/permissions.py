@@ -130,6 +130,24 @@ def hidden_fields(user, model) -> frozenset[str]:
     return RESTRICTED_FIELDS.get(model._meta.label_lower, frozenset())
 
 
+# Models whose records as a whole are restricted (security findings, assessments): higher apps add their
+# `app_label.modelname` from `AppConfig.ready()`, so core never imports them. Their records, and their rows
+# in the change log and in histories, are shown only to `can_read_restricted_records` people.
+RESTRICTED_MODELS: set[str] = set()
+
+
+def can_read_restricted_records(user) -> bool:
+    """Whether the person may read restricted records at all (still within their scope): administrators,
+    cleared portfolio-wide readers (analysts, reviewers with clearance) and ministry editors (the PJMO, for
+    their own subtree). Never viewers, whatever their clearance, and never anonymous visitors."""
+    role = user_role(user)
+    if role in (Role.ADMIN, Role.EDITOR):
+        return True
+    if role in (Role.ANALYST, Role.REVIEWER):
+        return bool(user.mieruka_role.clearance)
+    return False
+
+
 def reads_everything(user) -> bool:
     return visible_organization_ids(user) is None
 

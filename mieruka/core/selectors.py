@@ -15,6 +15,20 @@ def change_list() -> QuerySet[ObjectChange]:
     return ObjectChange.objects.select_related("user", "changed_object_type")
 
 
+def changes_readable_by(queryset: QuerySet[ObjectChange], *, user) -> QuerySet[ObjectChange]:
+    """`queryset` without the changes to restricted models (`permissions.RESTRICTED_MODELS`) unless the
+    person may read such records; scope is applied by the caller."""
+    from .permissions import RESTRICTED_MODELS, can_read_restricted_records
+
+    if not RESTRICTED_MODELS or can_read_restricted_records(user):
+        return queryset
+    restricted = Q()
+    for label in sorted(RESTRICTED_MODELS):
+        app_label, model = label.split(".")
+        restricted |= Q(changed_object_type__app_label=app_label, changed_object_type__model=model)
+    return queryset.exclude(restricted)
+
+
 def change_list_for_user(*, user):
     """The changes a user may read: everything for portfolio-wide roles; for ministry roles, changes to
     records their organization subtree owns (or owned before or after the change), to those
@@ -24,7 +38,7 @@ def change_list_for_user(*, user):
 
     from .permissions import visible_organization_ids
 
-    queryset = change_list()
+    queryset = changes_readable_by(change_list(), user=user)
     ids = visible_organization_ids(user)
     if ids is None:
         return queryset

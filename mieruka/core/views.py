@@ -21,7 +21,13 @@ from .errors import bilingual, parse_query_int
 from .formatting import fiscal_year_of
 from .history import change_fields, changes_with_fields, group_batches
 from .panels import home_panels
-from .permissions import can_read_object, reads_everything, visible_organization_ids
+from .permissions import (
+    RESTRICTED_MODELS,
+    can_read_object,
+    can_read_restricted_records,
+    reads_everything,
+    visible_organization_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -145,16 +151,19 @@ def object_history(request, model: str, pk: int):
         model_class = apps.get_model(model)
     except (LookupError, ValueError) as exc:
         raise Http404(model) from exc
+    if model_class._meta.label_lower in RESTRICTED_MODELS and not can_read_restricted_records(request.user):
+        raise Http404(model)  # not even the record's name: security findings are not the person's to see
     ct = ContentType.objects.get_for_model(model_class)
     instance = model_class._default_manager.filter(pk=pk).first()
     if instance is not None:
         if not can_read_object(request.user, instance):
             raise Http404(f"{model} {pk}")
-        qs = selectors.object_history(instance=instance)
+        qs = selectors.changes_readable_by(selectors.object_history(instance=instance), user=request.user)
     else:
         _require_reads_everything(request)
         # A deleted record still has its history.
-        qs = selectors.change_list().filter(changed_object_type=ct, changed_object_id=pk)
+        qs = selectors.changes_readable_by(
+            selectors.change_list().filter(changed_object_type=ct, changed_object_id=pk), user=request.user)
         if not qs.exists():
             raise Http404(f"{model} {pk}")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

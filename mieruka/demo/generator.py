@@ -70,6 +70,7 @@ EXTENSIONS: list[str] = [
     "mieruka.outcomes.demo.outcomes_demo_generate",
     "mieruka.staffing.demo.staffing_demo_generate",
     "mieruka.restraint.demo.restraint_demo_generate",
+    "mieruka.security.demo.security_demo_generate",
 ]
 _BATCH_NAMESPACE = uuid.UUID("6f1c9a3e-3b7d-4d0e-9a51-6d656d6f6465")
 

@@ -732,9 +732,40 @@ DIGITAL_STAFFING = Table(
     public=False,
 )
 
+# --- security by design (docs/security.md): restricted, never in open data ------------------------------
+
+SECURITY_SEVERITIES = _choices(("critical", "緊急", "Critical"), ("high", "高", "High"), ("medium", "中", "Medium"),
+                               ("low", "低", "Low"))
+SECURITY_STATUSES = _choices(("open", "未対応", "Open"), ("in_progress", "対応中", "In progress"),
+                             ("fixed", "修正済み", "Fixed"), ("accepted", "リスク受容", "Risk accepted"))
+
+SECURITY_FINDINGS = Table(
+    "security_findings", "セキュリティ指摘",
+    (
+        Column("finding_id", "指摘ID", CODE, required=True, max_length=64, public=False,
+               help_ja="指摘を一意に識別するID", help_en="Identifies the finding, unique"),
+        Column("system_id", "情報システムID", CODE, required=True, max_length=32, public=False),
+        Column("title", "指摘内容", TEXT, required=True, max_length=300, public=False),
+        Column("severity", "深刻度", CHOICE, required=True, choices=SECURITY_SEVERITIES, public=False),
+        Column("found_on", "発見日", DATE, required=True, public=False),
+        Column("due_on", "対応期限", DATE, public=False,
+               help_ja="空欄なら深刻度ごとの対応期限（SLA）から計算", help_en="Blank: from the severity's SLA"),
+        Column("fixed_on", "修正日", DATE, public=False, help_ja="修正済みなら必須", help_en="Required when fixed"),
+        Column("status", "対応状況", CHOICE, required=True, choices=SECURITY_STATUSES, public=False),
+        Column("acceptance_reason", "リスク受容の理由", TEXT, public=False,
+               help_ja="リスク受容なら必須", help_en="Required when the risk is accepted"),
+        Column("source", "診断元", TEXT, max_length=200, public=False,
+               help_ja="常時診断・脆弱性診断などの出所", help_en="Where it was found (continuous diagnosis, an assessment)"),
+        Column("notes", "備考", TEXT, public=False),
+    ),
+    key=("finding_id",), public=False,
+    help_ja="常時診断・対応の指摘（クリアランスのある担当者と当該PJMOのみ。オープンデータには含めない）",
+    help_en="Continuous-diagnosis findings (cleared roles and the system's PJMO only; never open data)",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, DIGITAL_STAFFING, REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS,
-    DECISIONS)}
+    ORGANIZATIONS, SYSTEMS, BUDGETS, PROJECTS, INTERFACES, CONTRACTS, CLOUD_USAGE, DIGITAL_STAFFING, SECURITY_FINDINGS,
+    REVIEWS, FINDINGS, STATUS_REPORTS, BASELINES, PLANS, DECISIONS)}
 # Dependency order: a row may refer only to tables before it (or, for organizations, to itself).
 TABLE_ORDER = tuple(TABLES)
 # The tables of open data (the oversight tables are internal).

@@ -23,6 +23,8 @@ from mieruka.outcomes.models import Kpi
 from mieruka.plans.models import Decision, Initiative
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
+from mieruka.security.models import SecurityFinding
+from mieruka.security.selectors import security_scope
 from mieruka.staffing.models import DigitalStaffing
 
 from . import registry, schema
@@ -176,6 +178,18 @@ def _digital_staffing() -> Iterator[tuple[int, dict]]:
             "id", "organization__code", "fiscal_year", "internal_fte", "external_fte", "internal_target_fte", "note"):
         yield pk, {"organization_code": code, "fiscal_year": fy, "internal_fte": internal, "external_fte": external,
                    "internal_target_fte": target, "note": note}
+def _security_findings(system_pks: set[int] | None) -> Iterator[tuple[int, dict]]:
+    queryset = SecurityFinding.objects.order_by()
+    if system_pks is not None:
+        queryset = queryset.filter(system_id__in=system_pks)
+    for pk, finding_id, system_id, *rest in queryset.values_list(
+            "id", "finding_id", "system__system_id", *SECURITY_FINDING_FIELDS):
+        yield pk, {"finding_id": finding_id, "system_id": system_id, **dict(zip(SECURITY_FINDING_FIELDS, rest,
+                                                                                strict=True))}
+
+
+SECURITY_FINDING_FIELDS = ("title", "severity", "found_on", "due_on", "fixed_on", "status", "acceptance_reason",
+                           "source", "notes")
 
 
 # --- oversight tables ------------------------------------------------------------------------------
@@ -314,7 +328,9 @@ def portfolio_existing() -> dict[str, dict]:
     for name, rows in (("organizations", _organizations()), ("systems", _systems(None)),
                        ("projects", _projects(None)), ("interfaces", _interfaces(None)),
                        ("contracts", _contracts(None, None)), ("cloud_usage", _cloud_usage(None)),
-                       ("digital_staffing", _digital_staffing()), *_oversight_rows(None, None).items()):
+                       ("digital_staffing", _digital_staffing()),
+                       ("security_findings", _security_findings(None)),
+                       *_oversight_rows(None, None).items()):
         key_fields = schema.TABLES[name].key
         existing[name] = {tuple(record[k] for k in key_fields): (pk, record) for pk, record in rows}
     existing["budgets"] = {(sid, fy, cat, stage, appr): (pk, amount)
@@ -361,11 +377,13 @@ def system_filter_pks(*, filters: dict | None) -> set[int] | None:
     return set(filterset.qs.values_list("pk", flat=True))
 
 
-def portfolio_export(*, filters: dict | None = None, public: bool = False) -> dict[str, list[dict]]:
+def portfolio_export(*, filters: dict | None = None, public: bool = False, user=None) -> dict[str, list[dict]]:
     """Every table as canonical records in a stable order; filtered like the systems page if asked.
 
     A filtered export keeps all organizations (systems and projects refer to them) and only the budgets,
     projects and interfaces of the chosen systems, so it can be imported on its own.
+    Security findings are restricted: never in open data, and with `user` only those that person may read
+    (none for viewers and uncleared roles); without `user` the caller is the server's operator.
     """
     pks = system_filter_pks(filters=filters)
     organizations = [record for _, record in _organizations()]
@@ -406,6 +424,11 @@ def portfolio_export(*, filters: dict | None = None, public: bool = False) -> di
     for name, entry in registry.EXPORT_TABLES.items():
         tables[name] = list(entry.rows())
     tables["service_kpis"] = _service_kpis(pks, project_pks)
+    findings = _security_findings(pks)
+    if user is not None:
+        readable = set(security_scope(SecurityFinding.objects.all(), user=user).values_list("pk", flat=True))
+        findings = ((pk, record) for pk, record in findings if pk in readable)
+    tables["security_findings"] = sorted((record for _, record in findings), key=lambda r: r["finding_id"])
     return tables
 
 

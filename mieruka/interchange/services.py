@@ -39,6 +39,8 @@ from mieruka.reviews.checklists import checklist_for_phase
 from mieruka.reviews.choices import STAGE_ORDER, ChecklistAnswer
 from mieruka.reviews.models import ChecklistItem, Finding, Review
 from mieruka.reviews.services import findings_carry_forward
+from mieruka.security.models import SecurityFinding
+from mieruka.security.services import finding_create, finding_update
 from mieruka.staffing.services import digital_staffing_set
 
 from . import planning, readers, schema, selectors, validation
@@ -176,6 +178,7 @@ def _apply(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, files: 
         _write_contracts(writer, parsed, plan, existing, org_pks, system_pks, project_pks)
         _write_cloud_usage(writer, parsed, plan, existing, system_pks)
     _write_digital_staffing(actor=actor, parsed=parsed, plan=plan, reason=reason)
+    _write_security_findings(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     _write_oversight(actor=actor, parsed=parsed, plan=plan, existing=existing, reason=reason)
     say("committing / 確定中")
     return batch
@@ -452,6 +455,26 @@ def _write_digital_staffing(*, actor: Actor, parsed, plan: planning.Plan, reason
                              fiscal_year=r["fiscal_year"], internal_fte=r["internal_fte"],
                              external_fte=r["external_fte"], internal_target_fte=r.get("internal_target_fte"),
                              note=r.get("note") or "", reason=reason)
+
+
+def _write_security_findings(*, actor: Actor, parsed, plan: planning.Plan, existing: dict, reason: str) -> None:
+    """Security findings, one by one through the security services (which set a blank due date from the SLA)."""
+    table_plan = plan.tables["security_findings"]
+    if table_plan.is_empty:
+        return
+    records = parsed.tables["security_findings"].records
+    systems = InformationSystem.objects.in_bulk({r["system_id"] for r in records.values() if r.get("system_id")},
+                                                field_name="system_id")
+    for key in table_plan.create + table_plan.update:
+        data = dict(records[key])
+        data.pop("finding_id")
+        if "system_id" in data:
+            data["system"] = systems[data.pop("system_id")]
+        stored = existing["security_findings"].get(key)
+        if stored is None:
+            finding_create(actor=actor, data={"finding_id": key[0], **data}, reason=reason)
+        else:
+            finding_update(actor=actor, finding=SecurityFinding.objects.get(pk=stored[0]), data=data, reason=reason)
 
 
 # --- oversight tables: few rows, written one by one through the audited ORM helpers ------------------

@@ -16,6 +16,7 @@ from mieruka.contracts.rules import RATE_TOLERANCE, award_rate_of, is_single_bid
 from mieruka.monitoring import risk
 from mieruka.organizations.validators import corporate_number_is_valid, local_government_code_is_valid
 from mieruka.reviews.checklists import checklist_for_phase
+from mieruka.security import sla
 from mieruka.staffing.models import FTE_LIMIT as STAFFING_FTE_LIMIT
 
 from . import schema, values
@@ -145,6 +146,10 @@ def validate(raw_tables: list[RawTable], known: Known, progress=None) -> tuple[P
             if value is not None and value > STAFFING_FTE_LIMIT:
                 out.add(source, row, column, value, f"{STAFFING_FTE_LIMIT:,}以下の値にしてください",
                         f"At most {STAFFING_FTE_LIMIT:,}")
+    for raw in by_table["security_findings"]:
+        _parse_generic(raw, parsed["security_findings"], out)
+    _follow_renames(parsed["security_findings"], known.previous_system_ids, out)
+    _check_security_findings(parsed["security_findings"], system_organizations, out)
     for name in schema.OVERSIGHT_TABLES:
         for raw in by_table[name]:
             _parse_generic(raw, parsed[name], out)
@@ -911,3 +916,26 @@ def _check_contracts(target: ParsedTable, system_organizations: dict[str, str], 
         elif "single_bid" in record:
             # Without the method and bidders in the file, the stored contract decides; the column is ignored.
             del record["single_bid"]
+
+
+def _check_security_findings(target: ParsedTable, system_organizations: dict[str, str], out: _Collector) -> None:
+    """References and the date and status rules of every security finding row (as the model's own rules)."""
+    for key, record in target.records.items():
+        source, row = target.where[key]
+        if "system_id" in record and record["system_id"] not in system_organizations:
+            out.add(source, row, "system_id", record["system_id"], "情報システムIDが見つかりません", "Unknown system")
+        found, due, fixed = record.get("found_on"), record.get("due_on"), record.get("fixed_on")
+        if "due_on" in record and due is None and found and record.get("severity"):
+            # A blank due date is the severity's SLA, computed here so that importing it again changes nothing.
+            record["due_on"] = due = sla.due_date(severity=record["severity"], found_on=found)
+        if found and due and due < found:
+            out.add(source, row, "due_on", due, "対応期限は発見日より後にしてください",
+                    "The due date must not be before the date found")
+        if found and fixed and fixed < found:
+            out.add(source, row, "fixed_on", fixed, "修正日は発見日より後にしてください",
+                    "The fix date must not be before the date found")
+        if record.get("status") == "fixed" and not fixed:
+            out.add(source, row, "fixed_on", fixed, "修正済みには修正日が必要です", "A fixed finding needs its fix date")
+        if record.get("status") == "accepted" and not (record.get("acceptance_reason") or "").strip():
+            out.add(source, row, "acceptance_reason", "", "リスク受容には理由が必要です",
+                    "An accepted risk needs its reason")

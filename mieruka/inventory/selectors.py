@@ -17,7 +17,12 @@ from mieruka.budgets.selectors import (
 )
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.history import ValueFormatter, changes_with_fields
-from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
+from mieruka.core.selectors import (
+    changes_readable_by,
+    object_history,
+    object_state_as_of,
+    related_states_as_of,
+)
 from mieruka.organizations.models import Organization
 
 from .models import (
@@ -100,7 +105,8 @@ def history_with_diffs(*, instance, limit: int = 10, user=None) -> list[dict]:
     Fields the `user` may not see (restricted fields without clearance) are left out of the diff."""
     return [{"change": change, "diffs": fields,
              "model_name": model._meta.verbose_name if (model := change.changed_object_type.model_class()) else ""}
-            for change, fields in changes_with_fields(object_history(instance=instance)[:limit], user=user)]
+            for change, fields in changes_with_fields(
+                changes_readable_by(object_history(instance=instance), user=user)[:limit], user=user)]
 
 
 def system_as_of(*, system: InformationSystem, when: datetime.date, hidden: frozenset = frozenset()) -> dict | None:

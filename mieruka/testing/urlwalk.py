@@ -121,6 +121,7 @@ def _records():
         "api:system-detail": system,
         "api:system-as-of": system,
         "contracts:system_cloud": system,
+        "security:system": system,
         **{name: (Contract.objects.all(), "organization", lambda o: {"contract_number": o.contract_number})
            for name in ("contracts:detail", "api:contract-detail")},
         "api:project-detail": project,
@@ -265,6 +266,10 @@ def queries_for(route: Route, *, other_organization: str, fiscal_year: int) -> l
         "api:schema": [{"format": "json"}],
         "api:system-export": [{**org, "format": "csv"}, {"format": "xlsx", "important": "yes"}, {"format": "json"}],
         "api:contract-export": [{"format": "csv"}, {"format": "json", **org}],
+        "security:dashboard": [{"as_of": "2026-01-01"}, {"as_of": "not-a-date"}],
+        "security:finding_list": [org, {"past_sla": "yes"}, {"severity": "critical", "open": "yes"},
+                                  {"system": "S00001"}, {"as_of": "2026-13-01"}, {"status": "nonsense"}],
+        "security:finding_export": [org, {"past_sla": "yes", "as_of": "2026-01-01"}],
         "api:review-list": [org, {"limit": "1000"}, {"state": "submitted"}],
         "api:finding-list": [org, {"limit": "1000"}, {"q": "経費"}],
         "api:status-report-list": [org, {"limit": "1000"}],

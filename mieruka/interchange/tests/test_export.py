@@ -135,6 +135,7 @@ class ExportTest(FilesMixin, PortfolioTestCase):
         self.run_export("--template", "--out", path)
         workbook = openpyxl.load_workbook(path)
         assert workbook.sheetnames == ["説明", "組織", "情報システム", "予算", "プロジェクト", "連携", "契約", "クラウド利用料", "デジタル人材",
+                                       "セキュリティ指摘",
                                        "レビュー", "指摘事項", "状況報告", "ベースライン", "中長期計画", "判断"]
         systems = workbook["情報システム"]
         headers = [c.value for c in systems[1]]

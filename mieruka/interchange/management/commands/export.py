@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--open-data", action="store_true",
                             help="the public subset as CSV and JSON with a data dictionary")
         parser.add_argument("--template", action="store_true", help="an empty XLSX template with dropdowns")
+        parser.add_argument("--user", help="export as this person may read: security findings only if they "
+                                             "may read them (the operator, without --user, reads all)")
         parser.add_argument("--headers", choices=("en", "ja"), default="en",
                             help="header language of CSV and XLSX (default en)")
         group = parser.add_argument_group("filters (as on the systems page)")
@@ -45,7 +47,14 @@ class Command(BaseCommand):
             return
         filters = {name: options[name] for name in SYSTEM_FILTERS if options.get(name)}
         try:
-            tables = portfolio_export(filters=filters, public=options["open_data"])
+            user = None
+            if options.get("user"):
+                from django.contrib.auth import get_user_model
+
+                user = get_user_model().objects.filter(username=options["user"]).first()
+                if user is None:
+                    raise CommandError(f"ユーザーが見つかりません / no such user: {options['user']}")
+            tables = portfolio_export(filters=filters, public=options["open_data"], user=user)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         if options["open_data"]:
