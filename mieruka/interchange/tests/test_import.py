@@ -120,7 +120,7 @@ class ImportTest(FilesMixin, PortfolioTestCase):
         assert batch.total_changed == 0
         assert {name: c["unchanged"] for name, c in batch.counts.items()} == {
             "organizations": 2, "systems": 1, "budgets": 1, "projects": 0, "interfaces": 0, "contracts": 0,
-            "cloud_usage": 0, "security_findings": 0, "reviews": 0,
+            "cloud_usage": 0, "digital_staffing": 0, "security_findings": 0, "reviews": 0,
             "findings": 0, "status_reports": 0, "baselines": 0, "plans": 0, "decisions": 0}
 
     def test_a_dry_run_lists_creates_updates_and_field_changes_and_writes_nothing(self):

@@ -24,7 +24,7 @@ class PanelRegistrationTest(PortfolioTestCase):
 
     def test_the_apps_register_their_panels_on_the_system_and_project_pages(self):
         self.assertEqual(system_panels.names(), ["agencies.inventory", "insights.consolidation", "outcomes.services",
-                                                 "plans.decision", "reporting.freshness"])
+                                                 "plans.decision", "reporting.freshness", "security.summary"])
         self.assertEqual(project_panels.names(), ["outcomes.kpis", "plans.decision", "reporting.freshness"])
         self.assertEqual(sorted(system_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
         self.assertEqual(sorted(project_list_extras._loaders), ["plans.decisions", "reporting.freshness"])
@@ -87,8 +87,9 @@ class PanelRegistrationTest(PortfolioTestCase):
 
 
 # Each includes outcomes' panel (the services a system serves, a project's indicators): its query and the
-# reader's scope; the project page also asks whether a designation proposal is pending.
-QUERIES_SYSTEM_PAGE = 23
+# reader's scope; the project page also asks whether a designation proposal is pending. The system page also
+# carries security's summary (the reader's clearance, assessments, open findings and the checklist).
+QUERIES_SYSTEM_PAGE = 27
 QUERIES_PROJECT_PAGE = 16
 
 
