@@ -17,6 +17,12 @@ class AgenciesConfig(AppConfig):
         from . import inventory_form, panels
 
         record_type_register(inventory_form.AGENCY_INVENTORY)
+        # The full JSON export carries `gss_migrations` through the interchange's table registry.
+        from mieruka.interchange.registry import export_table_register
+
+        from .interchange import GSS_TABLE, gss_export_rows
+
+        export_table_register(GSS_TABLE, gss_export_rows)
         register_template(inventory_form.TEMPLATE)
         system_panels.register(name="agencies.inventory", template="agencies/includes/system_panel.html",
                                context=panels.system_inventory_panel, slot="main", order=40)

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError
+from mieruka.interchange import schema
 from mieruka.interchange.values import CellError, is_blank, parse_code, parse_date, parse_nonnegative_integer
 from mieruka.organizations.models import Organization
 
@@ -196,6 +197,36 @@ def gss_migrations_rows(queryset=None) -> list[dict[str, object]]:
             "staff_count": "" if m.staff_count is None else m.staff_count, "note": m.note,
         })
     return out
+
+
+# The same table as the interchange schema sees it, for the full JSON export (`mieruka export --format json`,
+# through the interchange's table registry); the CSV above stays the way to import it.
+GSS_TABLE = schema.Table(
+    TABLE, "GSS移行",
+    (
+        schema.Column("lan_code", "LANコード", schema.CODE, required=True, max_length=32),
+        schema.Column("name_ja", "LAN名", schema.TEXT, required=True, max_length=200),
+        schema.Column("organization_code", "組織コード", schema.CODE, required=True, max_length=32),
+        schema.Column("status", "状態", schema.CHOICE, required=True, choices=tuple(
+            schema.Choice(code, ja, en) for code, ja, en in (
+                ("not_scheduled", "未定", "Not scheduled"), ("planned", "移行予定", "Planned"),
+                ("migrating", "移行中", "Migrating"), ("merged", "移行済み", "Merged")))),
+        schema.Column("planned_on", "移行予定日", schema.DATE),
+        schema.Column("merged_on", "移行日", schema.DATE),
+        schema.Column("staff_count", "利用職員数", schema.INTEGER),
+        schema.Column("note", "備考", schema.TEXT),
+    ),
+    key=("lan_code",), public=False,
+    help_ja="府省LANのGSSへの移行予定日と移行日", help_en="Each ministry LAN's planned and actual merger into GSS",
+)
+
+
+def gss_export_rows():
+    """Canonical records of every LAN, for the JSON export (dates as dates, blanks as None)."""
+    for m in GssMigration.objects.select_related("organization").order_by("organization__order", "lan_code"):
+        yield {"lan_code": m.lan_code, "name_ja": m.name_ja, "organization_code": m.organization.code,
+               "status": m.status, "planned_on": m.planned_on, "merged_on": m.merged_on,
+               "staff_count": m.staff_count, "note": m.note}
 
 
 def gss_migrations_csv(queryset=None) -> str:

@@ -80,3 +80,20 @@ class GssInterchangeTest(AgenciesTestCase):
         out = io.StringIO()
         call_command("gss_migrations", "export", stdout=out)
         self.assertIn("DA-LAN,デジタル庁LAN,DA,merged,2021-09-01,2021-09-01", out.getvalue())
+
+    def test_the_full_json_export_carries_the_lans(self):
+        import io
+        import json
+        import tempfile
+        from pathlib import Path
+
+        GssMigration.objects.create(lan_code="DA-LAN", name_ja="デジタル庁LAN", organization=self.digital_agency,
+                                    status="merged", planned_on=datetime.date(2021, 9, 1),
+                                    merged_on=datetime.date(2021, 9, 1))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "all.json"
+            call_command("export", "--format", "json", "--out", str(path), stdout=io.StringIO())
+            document = json.loads(path.read_text(encoding="utf-8"))
+        self.assertEqual(document["gss_migrations"], [
+            {"lan_code": "DA-LAN", "name_ja": "デジタル庁LAN", "organization_code": "DA", "status": "merged",
+             "planned_on": "2021-09-01", "merged_on": "2021-09-01", "staff_count": None, "note": ""}])
