@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import defaultdict
 
 from django.utils import timezone
 
-from mieruka.core.audit import Actor, audit_record_many
-from mieruka.core.choices import ChangeAction
+from mieruka.core.audit import Actor, audit_trail_insert
 from mieruka.inventory.models import InformationSystem
 
 from . import sla, zerotrust
@@ -45,14 +43,10 @@ def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
 
 
 def _audit(instances, *, actor: Actor, today: datetime.date, day_of) -> int:
-    by_day: dict[datetime.date, list] = defaultdict(list)
-    for obj in instances:
-        by_day[min(day_of(obj), today)].append(obj)
-    written = 0
-    for day, batch in sorted(by_day.items()):
-        written += audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=batch,
-                                     time=_at(day, today), reason="デモデータの生成")
-    return written
+    # In the order of their dates, as the trail would have grown.
+    ordered = sorted(instances, key=lambda obj: (min(day_of(obj), today), obj.pk))
+    return audit_trail_insert(actor=actor, instances=ordered, time_of=lambda obj: _at(day_of(obj), today),
+                              reason="デモデータの生成")
 
 
 def security_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.date | None = None) -> dict:

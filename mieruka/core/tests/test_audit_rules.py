@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
-from django.test import RequestFactory
+from django.test import RequestFactory, TestCase
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.audit import (
@@ -167,3 +167,32 @@ def test_decimal_and_uuid_values_are_stored_as_text():
     assert _json_value(uuid.UUID(int=1)) == "00000000-0000-0000-0000-000000000001"
     assert _json_value(datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)) == "2026-01-02T03:04:00+00:00"
     assert _json_value(7) == 7
+
+
+class AuditTrailInsertTests(TestCase):
+    """The generators' fast trail writes the rows the audit helper would."""
+
+    def test_it_writes_what_audit_record_many_writes_dated_per_record(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from mieruka.contracts.models import CloudUsage
+        from mieruka.core.audit import Actor, audit_record_many, audit_trail_insert
+        from mieruka.core.models import ObjectChange
+        from mieruka.testing import factories
+
+        system = factories.system()
+        rows = [CloudUsage.objects.create(system=system, month=datetime.date(2026, m, 1), account="1",
+                                          service_category="compute", amount_yen=1000 * m) for m in (4, 5)]
+        fast, slow = Actor(user=None, name="demo", source="demo"), Actor(user=None, name="demo", source="demo")
+        when = timezone.make_aware(datetime.datetime(2026, 6, 5, 9))
+        self.assertEqual(audit_trail_insert(actor=fast, instances=rows, time_of=lambda r: when, reason="生成"), 2)
+        audit_record_many(actor=slow, action="create", instances=rows, time=when, reason="生成")
+        fields = ("time", "user_name", "source", "action", "changed_object_type", "changed_object_id",
+                  "related_object_type", "related_object_id", "object_repr", "prechange_data", "postchange_data",
+                  "reason")
+        written = [list(ObjectChange.objects.filter(request_id=a.request_id).order_by("id").values_list(*fields))
+                   for a in (fast, slow)]
+        self.assertEqual(written[0], written[1])
+        self.assertEqual(written[0][0][7], system.pk)  # against its system
