@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
+from mieruka.agencies.api.views import GssMigrationViewSet
 from mieruka.budgets.api.views import BudgetLineViewSet
 from mieruka.contracts.api.views import CloudUsageViewSet, ContractViewSet
 from mieruka.core.api.views import ObjectChangeViewSet
@@ -17,10 +18,12 @@ from mieruka.inventory.api.views import InterfaceViewSet, ProjectViewSet, Shared
 from mieruka.monitoring.api.views import StatusReportViewSet
 from mieruka.municipal.api.views import MunicipalMigrationViewSet
 from mieruka.organizations.api.views import OrganizationViewSet
+from mieruka.outcomes.api.views import KpiViewSet, ServiceViewSet
 from mieruka.plans.api.views import DecisionViewSet, PlanViewSet
 from mieruka.reporting.api.views import CampaignViewSet, ReturnViewSet
 from mieruka.reviews.api.views import FindingViewSet, ReviewViewSet
 from mieruka.security.api.views import SecurityFindingViewSet
+from mieruka.staffing.api.views import DigitalStaffingViewSet
 from mieruka.tasks.api.views import TaskRunViewSet
 
 from . import views
@@ -43,6 +46,10 @@ router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("cloud-usage", CloudUsageViewSet, basename="cloud-usage")
 router.register("municipal-migrations", MunicipalMigrationViewSet, basename="municipal-migration")
+router.register("gss-migrations", GssMigrationViewSet, basename="gss-migration")
+router.register("services", ServiceViewSet, basename="service")
+router.register("kpis", KpiViewSet, basename="kpi")
+router.register("digital-staffing", DigitalStaffingViewSet, basename="digital-staffing")
 router.register("security-findings", SecurityFindingViewSet, basename="security-finding")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("findings", FindingViewSet, basename="finding")
