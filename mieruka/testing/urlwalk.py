@@ -63,6 +63,7 @@ def _records():
     from mieruka.reporting.models import Answer, Campaign, Return, Survey, SurveyRecipient
     from mieruka.restraint.models import ExcessiveRequestFlag, ExplanationRequest
     from mieruka.reviews.models import Finding, Review
+    from mieruka.security.models import SecurityFinding
     from mieruka.staffing.models import DigitalStaffing
     from mieruka.tasks.models import TaskRun
 
@@ -122,6 +123,8 @@ def _records():
         "api:system-as-of": system,
         "contracts:system_cloud": system,
         "security:system": system,
+        "api:security-finding-detail": (SecurityFinding.objects.all(), "system__organization",
+                                        lambda o: {"finding_id": o.finding_id}),
         **{name: (Contract.objects.all(), "organization", lambda o: {"contract_number": o.contract_number})
            for name in ("contracts:detail", "api:contract-detail")},
         "api:project-detail": project,

@@ -22,8 +22,9 @@ class RootAndStatusTest(ApiTestCase):
         # Imports and webhooks are for administrators only.
         admin_only = {"imports", "webhooks"}
         for name, url in body["endpoints"].items():
-            # Cross-ministry analyses are for portfolio-wide readers; a ministry viewer is refused there.
-            expected = 403 if name == "similar-pairs" or name in admin_only else 200
+            # Cross-ministry analyses are for portfolio-wide readers, and security findings for cleared roles
+            # and the system's own PJMO: a ministry viewer is refused there.
+            expected = 403 if name in ("similar-pairs", "security-findings") or name in admin_only else 200
             assert client.get(url).status_code == expected, url
         analyst = self.api(self.analyst)
         for name, url in analyst.get("/api/v1/").json()["endpoints"].items():
