@@ -14,7 +14,8 @@ from mieruka.core.permissions import _operator_run, can_edit_organization
 from mieruka.organizations.models import Organization
 
 from . import sources
-from .models import MunicipalMigration
+from .data import BUSINESS_AREAS
+from .models import BusinessArea, MunicipalMigration
 
 REASON_LOAD = "全国地方公共団体コード（JIS X 0402）による市区町村の登録"
 # Local governments sort after the national organizations, in code order (北海道 first, 沖縄県 last).
@@ -27,6 +28,14 @@ def organization_code_of(lg_code: str) -> str:
 
 
 @transaction.atomic
+def business_areas_ensure() -> None:
+    """The 20 business areas, as their data migration loads them: reference data, not audited. Loading the
+    municipalities makes sure of them, since a database emptied after its migrations (a test flushing its
+    tables) would otherwise have municipalities and nothing to migrate."""
+    for code, number, ja, en in BUSINESS_AREAS:
+        BusinessArea.objects.update_or_create(code=code, defaults={"number": number, "name_ja": ja, "name_en": en})
+
+
 def municipalities_load(*, actor: Actor, only: set[str] | None = None,
                         time: datetime.datetime | None = None) -> dict[str, int]:
     """Create or update the 47 prefectures and 1,741 municipalities as organizations, audited in bulk.
@@ -35,6 +44,7 @@ def municipalities_load(*, actor: Actor, only: set[str] | None = None,
     地方公共団体コード (or organization code) are reused and keep their other fields; loading twice changes
     nothing the second time. `only` limits the load to some six-digit codes (and their prefectures).
     """
+    business_areas_ensure()
     entries = sources.official_list()
     if only is not None:
         wanted = set(only) | {sources.Municipality(c, "", "", "").prefecture_code for c in only}

@@ -125,6 +125,10 @@ def _records():
         "security:system": system,
         "api:security-finding-detail": (SecurityFinding.objects.all(), "system__organization",
                                         lambda o: {"finding_id": o.finding_id}),
+        "api:gss-migration-detail": (GssMigration.objects.all(), "organization", lambda o: {"lan_code": o.lan_code}),
+        "api:service-detail": (Service.objects.all(), "organization", lambda o: {"code": o.code}),
+        "api:kpi-detail": (Kpi.objects.all(), "organization", lambda o: {"code": o.code}),
+        "api:digital-staffing-detail": (DigitalStaffing.objects.all(), "organization", lambda o: {"pk": o.pk}),
         **{name: (Contract.objects.all(), "organization", lambda o: {"contract_number": o.contract_number})
            for name in ("contracts:detail", "api:contract-detail")},
         "api:project-detail": project,
