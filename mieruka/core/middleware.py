@@ -153,3 +153,9 @@ class QueryStringLimitMiddleware:
                         f"検索条件 {name[:40]} が長すぎます（{len(value):,}文字、上限{self.MAX_VALUE_LENGTH:,}文字）",
                         f"The query parameter {name[:40]} is too long ({len(value):,} characters; "
                         f"at most {self.MAX_VALUE_LENGTH:,})", parameter=name[:40])
+                # No text column can hold a NUL (PostgreSQL refuses it inside the query): a value with one
+                # can match nothing, so it is refused here rather than failing deep in a view.
+                if "\x00" in value:
+                    raise BadQuery(f"検索条件 {name[:40]} に使えない文字（NUL）が含まれています",
+                                   f"The query parameter {name[:40]} contains a character that is not allowed (NUL)",
+                                   parameter=name[:40])

@@ -91,6 +91,8 @@ class QueryStringTest(TestCase):
             ("/systems/", {"q": " ".join(f"t{i}" for i in range(MAX_SEARCH_TERMS + 1))}),
             ("/reviews/findings/", {"q": " ".join(f"t{i}" for i in range(MAX_SEARCH_TERMS + 1))}),
             ("/systems/", {"status": ["operation"] * (QueryStringLimitMiddleware.MAX_PARAMETERS + 1)}),
+            ("/insights/architecture/", {"system": "\x00"}),  # PostgreSQL cannot compare a NUL
+            ("/systems/", {"q": "a\x00b"}),
         ]
         for url, query in cases:
             with self.subTest(url=url, query=str(query)[:60]):
@@ -102,6 +104,8 @@ class QueryStringTest(TestCase):
         assert "fiscal_year は 1989〜2100 の整数" in body and "fiscal_year must be a whole number" not in body
         body = self.client.get("/systems/", {"q": " ".join(["a"] * 21)}).content.decode()
         assert "検索語は20語まで" in body and "at most 20 terms" not in body
+        body = self.client.get("/systems/", {"q": "a\x00b"}).content.decode()
+        assert "検索条件 q に使えない文字（NUL）が含まれています" in body
         # In English, the same refusals read in English only.
         english = {"accept-language": "en"}
         body = self.client.get("/plans/decisions/", {"fiscal_year": "-5"}, headers=english).content.decode()
