@@ -18,7 +18,7 @@ from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.choices import COMPETITIVE_METHODS, ContractMethod
 from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.contracts.rules import award_rate_of, is_single_bid
-from mieruka.core.audit import Actor, serialize_object
+from mieruka.core.audit import TRAIL_COLUMNS, Actor, serialize_object
 from mieruka.core.bulk import rows_insert
 from mieruka.core.choices import ChangeAction
 from mieruka.core.formatting import fiscal_year_of
@@ -64,11 +64,6 @@ def vendor_pool() -> list[tuple[str, str, int]]:
     """(name, 法人番号, weight) of every demo vendor."""
     return [(name, corporate_number(10_001_000_000 + 1_117 * i), weight)
             for i, (name, weight) in enumerate(VENDORS, start=1)]
-
-
-_TRAIL_COLUMNS = ["time", "user", "user_name", "request_id", "source", "action", "changed_object_type",
-                  "changed_object_id", "related_object_type", "related_object_id", "object_repr", "prechange_data",
-                  "postchange_data", "reason"]
 
 
 def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
@@ -162,7 +157,7 @@ def contracts_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         trail.append((_at(contract.starts_on, today), user_pk, actor.name[:150], actor.request_id, actor.source,
                       ChangeAction.CREATE, contract_type, contract.pk, None, None, str(contract)[:200], None, after,
                       "デモデータの生成"))
-    rows_insert(ObjectChange, _TRAIL_COLUMNS, trail)
+    rows_insert(ObjectChange, TRAIL_COLUMNS, trail)
     return {"contracts": len(contracts)}
 
 
@@ -214,5 +209,5 @@ def cloud_usage_demo_generate(*, rng: random.Random, actor: Actor, today: dateti
                       ChangeAction.CREATE, usage_type, ids[(system_pk, month, account, category)], system_type,
                       system_pk, f"{system_id} {month:%Y-%m} {account} {category}"[:200], None, after,
                       "デモデータの生成"))
-    rows_insert(ObjectChange, _TRAIL_COLUMNS, trail)
+    rows_insert(ObjectChange, TRAIL_COLUMNS, trail)
     return {"cloud_usage": len(rows)}

@@ -16,7 +16,7 @@ import random
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from mieruka.core.audit import Actor
+from mieruka.core.audit import TRAIL_COLUMNS, Actor
 from mieruka.core.bulk import rows_insert
 from mieruka.core.choices import ChangeAction
 from mieruka.core.models import ObjectChange
@@ -32,9 +32,6 @@ REASON = "デモデータの生成"
 FIELDS = ("organization", "prefecture", "business_area", "current_system", "vendor", "package", "status",
           "target_on", "completed_on", "specific_support", "specific_support_reason", "specific_support_deadline_fy",
           "baseline_cost_yen", "current_cost_yen")
-AUDIT_COLUMNS = ["time", "user", "user_name", "request_id", "source", "action", "changed_object_type",
-                 "changed_object_id", "related_object_type", "related_object_id", "object_repr", "prechange_data",
-                 "postchange_data", "reason"]
 # Below this many systems the demo is a test's: only the local governments already present are loaded.
 FULL_DEMO_SYSTEMS = 1000
 # (vendor, standard-compliant package, share of municipalities)
@@ -120,7 +117,7 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     ids = dict(((o, a), pk) for pk, o, a in MunicipalMigration.objects.filter(
         organization_id__in=[o.pk for o in municipalities]).values_list("id", "organization_id", "business_area_id"))
     ct = ContentType.objects.get_for_model(MunicipalMigration).pk
-    rows_insert(ObjectChange, AUDIT_COLUMNS, [
+    rows_insert(ObjectChange, TRAIL_COLUMNS, [
         (at, None, actor.name, actor.request_id, actor.source, ChangeAction.CREATE, ct,
          ids[(m["organization"], m["business_area"])], None, None, names[(m["organization"], m["business_area"])][:200],
          None, {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in m.items()}, REASON)
