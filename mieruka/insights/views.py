@@ -130,7 +130,7 @@ def _filter_context(scope, year_choices):
     return {
         "scope": scope,
         "year_choices": year_choices,
-        "organization_choices": scope.tree.choices(),
+        "organization_choices": scope.tree.choices(selected=scope.organization.code if scope.organization else None),
         "selected_organization": scope.organization.code if scope.organization else "",
     }
 
@@ -242,7 +242,7 @@ def architecture(request):
         [matrix, graph_chart],
         "insights/architecture.html",
         {
-            "organization_choices": tree.choices(),
+            "organization_choices": tree.choices(selected=org_code),
             "selected_organization": org_code,
             "platforms": platforms,
             "selected_platform": platform.code if platform else "",
