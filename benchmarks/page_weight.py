@@ -1,16 +1,20 @@
 """Benchmark: page weight and speed of the demo, as a person on this machine would get it.
 
     mieruka demo --if-empty            # the demo portfolio in db.sqlite3 (or DATABASE_URL)
-    python benchmarks/page_weight.py [--runs 5] [--skip-browser]
+    python benchmarks/page_weight.py [--runs 5] [--skip-browser | --skip-server] [--port N]
 
 Two parts, each with a floor measured in the same run:
 1. Server time of every main page, in process (Django's test client, signed in as the demo's analyst, or
    the demo's PJMO for the pages only a PJMO has): the median of `--runs` requests after one warm-up,
    against the target (≤ 200 ms), beside the floor — the login page, which touches no portfolio data.
 2. The dashboard's cold load in headless Chromium (/usr/bin/chromium, through Playwright) against a
-   server on loopback (`manage.py runserver`, production static-file handling through whitenoise):
-   time to the `load` event and bytes transferred with an empty browser cache, against the targets
-   (≤ 1.0 s, ≤ 1.5 MB), beside the floor — the same for the login page.
+   server on loopback (`manage.py runserver` with production settings but plain HTTP, so whitenoise serves
+   the collected, compressed static files; `collectstatic` runs first when a static file changed): time
+   to the `load` event and bytes transferred with an empty browser cache, against the targets
+   (≤ 1.0 s, ≤ 1.5 MB), beside the floor — the same for the login page. The charts draw after `load`,
+   so the time until the last chart is drawn is printed too, and the CPU time of browser and server.
+   Run it under `nice -n -10` on a shared machine: the browser's threads are kept at the benchmark's
+   priority (Chromium sets its renderers' priority itself).
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def server_times(runs: int) -> list[tuple[str, float]]:
     return out
 
 
-def browser_cold_loads() -> None:
+def browser_cold_loads(port: int | None = None) -> None:
     """The dashboard and the floor page with an empty cache, in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
@@ -129,20 +133,25 @@ def browser_cold_loads() -> None:
         return
     import subprocess
 
-    port = free_port()
-    env = {**os.environ, "DEBUG": "0", "MIERUKA_DEV": "1", "PYTHONUNBUFFERED": "1"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    port = port or free_port()
+    # Production settings (hashed, compressed static files served by whitenoise, cached for a year) except
+    # HTTPS, which loopback has not. The secret key is this process's, so the session made here is valid.
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "MIERUKA_DEV")}
+    env.update({"DEBUG": "0", "PYTHONUNBUFFERED": "1", "MIERUKA_ENV_FILE": "", "SECURE_SSL_REDIRECT": "0",
+                "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0"})
+    _collect_static(env)
     log = open(f"/tmp/mieruka-page-weight-{port}.log", "w")
-    # --insecure: runserver serves the static files itself, as whitenoise does in production.
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", "--insecure",
-                               f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base)
         # The session is made before Playwright starts: its event loop makes Django refuse ORM calls.
         cookie = _session_cookie(base, demo_user("analyst"))
-        with sync_playwright() as p:
-            chromium = harness.launch(p)
+        with sync_playwright() as p, _SamePriority():
+            # Renderer backgrounding would lower the page's priority on its own (nice 5 on Linux).
+            chromium = p.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
+                                         args=[*harness.CHROMIUM_ARGS, "--disable-renderer-backgrounding"])
             try:
                 _cold_load(chromium, base, "/login/", None)  # the server's first request loads its code
                 floor = _cold_load(chromium, base, "/login/", None)
@@ -152,14 +161,99 @@ def browser_cold_loads() -> None:
                 chromium.close()
         print("Cold load in headless Chromium, empty cache "
               f"(targets ≤ {LOAD_TARGET_S:.1f} s, ≤ {WEIGHT_TARGET_BYTES / 1e6:.1f} MB)")
-        for label, (seconds, size) in (("login page (floor)", floor), ("dashboard", dash)):
+        for label, (seconds, size, drawn, cpu) in (("login page (floor)", floor), ("dashboard", dash)):
             ok = seconds <= LOAD_TARGET_S and size <= WEIGHT_TARGET_BYTES
-            print(f"  {'ok ' if ok else 'OVER'} {label:<18} {seconds:6.2f} s  {size / 1e6:6.2f} MB  "
-                  f"×{seconds / floor[0]:5.1f} floor time")
+            charts = f"  last chart drawn {drawn:5.2f} s" if drawn is not None else ""
+            print(f"  {'ok ' if ok else 'OVER'} {label:<18} load {seconds:5.2f} s  {size / 1e6:5.2f} MB  "
+                  f"×{seconds / floor[0]:5.1f} floor time{charts}  (CPU {cpu:4.2f} s, browser and server)")
     finally:
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+def _collect_static(env: dict[str, str]) -> None:
+    """`collectstatic` as a deployment runs it, when a static file is newer than the collected ones (the
+    first time it compresses every file, a few minutes on a busy machine)."""
+    import subprocess
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    collected = manifest.stat().st_mtime if manifest.is_file() else 0
+    newest = max(Path(storage.path(path)).stat().st_mtime
+                 for finder in finders.get_finders() for path, storage in finder.list([]))
+    if newest > collected:
+        print("Collecting the static files (production storage: hashed names, compressed)…")
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+
+
+def _cpu_by_pid() -> dict[int, float]:
+    """CPU seconds (user + system) so far of each running descendant: the browser's processes, the server."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in _descendants():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+def _descendants() -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [os.getpid()]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+class _SamePriority:
+    """Keeps every thread of the browser at this process's priority while the pages load.
+
+    Chromium sets its renderers' priority itself (nice 0, or 5 when it deems them in the background),
+    so under `nice -n -10` the page would still compete on equal terms with the rest of the machine
+    while the server and the benchmark did not. A thread renices the browser's threads every 50 ms.
+    """
+
+    def __enter__(self):
+        import threading
+
+        self.nice = os.getpriority(os.PRIO_PROCESS, 0)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def _run(self):
+        while not self.stop.wait(0.05):
+            for pid in _descendants():
+                try:
+                    threads = [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
+                except OSError:
+                    continue
+                for tid in threads:
+                    try:
+                        if os.getpriority(os.PRIO_PROCESS, tid) > self.nice:
+                            os.setpriority(os.PRIO_PROCESS, tid, self.nice)
+                    except OSError:  # gone, or not allowed (only root may raise a priority)
+                        pass
 
 
 def _wait(base: str) -> None:
@@ -179,32 +273,48 @@ def _wait(base: str) -> None:
             time.sleep(0.2)
 
 
-def _cold_load(chromium, base: str, path: str, cookie: dict | None) -> tuple[float, int]:
-    """(seconds to the load event, bytes transferred) for one page in a fresh context (empty cache)."""
+def _cold_load(chromium, base: str, path: str, cookie: dict | None) -> tuple[float, int, float | None, float]:
+    """(seconds to the load event, bytes transferred, seconds until the last chart was drawn or None when
+    the page has none, CPU seconds of the browser and the server) for one page in a fresh context (empty
+    cache)."""
     context = chromium.new_context()
     try:
         if cookie is not None:
             context.add_cookies([cookie])
+        # insights.js marks a chart data-rendered once Plotly has drawn it: note when each one was.
+        context.add_init_script("""window.__drawn = [];
+            new MutationObserver(records => records.forEach(r => {
+                if (r.target.dataset.rendered === 'true') {
+                    window.__drawn.push([r.target.dataset.chart, performance.now()]); }
+            })).observe(document, {attributes: true, attributeFilter: ['data-rendered'], subtree: true});""")
         page = context.new_page()
         # Bytes on the wire (compressed bodies and headers), as Chromium's network panel counts them.
         sizes: list[int] = []
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.on("Network.loadingFinished", lambda event: sizes.append(int(event.get("encodedDataLength", 0))))
+        cpu_before = _cpu_by_pid()
         started = time.perf_counter()
         page.goto(base + path, wait_until="load")
         seconds = time.perf_counter() - started
         if not page.url.endswith(path):
             raise RuntimeError(f"{path} led to {page.url}: not signed in?")
+        charts = page.locator("[data-chart]").count()
+        if charts:
+            page.wait_for_function("n => window.__drawn.length >= n", arg=charts, timeout=120_000)
         page.wait_for_timeout(200)  # the last finished events arrive just after load
         timing = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
             const js = performance.getEntriesByType('resource').filter(e => e.name.includes('plotly'))[0];
-            return {html: n.responseEnd, dom: n.domContentLoadedEventEnd, load: n.loadEventEnd,
-                    bundle: js ? js.responseEnd : null}; }""")
-        print(f"    {path}: HTML received {timing['html']:.0f} ms, chart bundle received "
-              f"{timing['bundle'] or 0:.0f} ms, DOM ready (charts drawn) {timing['dom']:.0f} ms, "
-              f"load {timing['load']:.0f} ms")
-        return seconds, sum(sizes)
+            return {html: n.responseEnd, load: n.loadEventEnd, bundle: js ? js.responseEnd : null,
+                    drawn: window.__drawn}; }""")
+        drawn = timing["drawn"]
+        print(f"    {path}: HTML received {timing['html']:.0f} ms, load {timing['load']:.0f} ms"
+              + (f", chart bundle received {timing['bundle']:.0f} ms" if timing["bundle"] else "")
+              + (f", {len(drawn)} charts drawn {drawn[0][1]:.0f}–{drawn[-1][1]:.0f} ms" if drawn else ""))
+        # The same origin as `seconds`: navigation start (the wall time also holds Playwright's round trip).
+        last = drawn[-1][1] / 1000 + (seconds - timing["load"] / 1000) if drawn else None
+        cpu = sum(spent - cpu_before.get(pid, 0.0) for pid, spent in _cpu_by_pid().items())
+        return seconds, sum(sizes), last, cpu
     finally:
         context.close()
 
@@ -229,11 +339,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-server", action="store_true", help="only the browser part")
+    parser.add_argument("--port", type=int, help="the loopback server's port (default: a free one)")
     args = parser.parse_args()
+    if not os.environ.get("SECRET_KEY"):  # one key for this process and the server it starts
+        import secrets
+
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     setup_django()
-    server_times(args.runs)
+    if not args.skip_server:
+        server_times(args.runs)
     if not args.skip_browser:
-        browser_cold_loads()
+        browser_cold_loads(args.port)
 
 
 if __name__ == "__main__":

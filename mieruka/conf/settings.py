@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: compressed, and cached for a year (hashed names).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the way out (after every middleware below has written them).
+    "mieruka.core.middleware.CompressedPagesMiddleware",
     "mieruka.core.middleware.SecurityHeadersMiddleware",
     "mieruka.core.middleware.QueryStringLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

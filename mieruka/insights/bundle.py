@@ -9,6 +9,8 @@ it and the `brotli` package is installed (every current browser does), gzip othe
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +18,21 @@ from pathlib import Path
 # Brotli quality 5 compresses the 4.8 MB bundle in about a second to within 15 % of the best quality (11),
 # which takes a minute: the first request after an upgrade must not wait that long.
 BROTLI_QUALITY = 5
+
+
+def plotly_path() -> Path | None:
+    """plotly.min.js of the installed `plotly` package, or None when the package is missing."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+
+
+def plotly_version() -> str:
+    try:
+        return importlib.metadata.version("plotly")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
 
 
 def _brotli():

@@ -23,6 +23,7 @@ from mieruka.core.errors import local_name
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
+from mieruka.organizations.choices import OrganizationKind
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import entity_groups
 
@@ -77,13 +78,21 @@ class OrgTree:
     def roots_in_order(self) -> list[OrgNode]:
         return [self.nodes[i] for i in self.children.get(None, [])]
 
-    def choices(self) -> list[tuple[str, str]]:
-        """(code, indented name) in tree order, for the organization filter."""
+    def choices(self, selected: str | None = None) -> list[tuple[str, str]]:
+        """(code, indented name) in tree order, for the organization filter.
+
+        Municipalities (a local government under another, its prefecture) are left out, as in every
+        list's organization filter: 1,741 entries made the dashboard's select 80 KB of its 225 KB. The
+        prefecture stands for them; a municipality named in the URL stays in, so it shows as chosen."""
         out = []
+        local = OrganizationKind.LOCAL_GOVERNMENT
 
         def walk(parent, depth):
             for pk in self.children.get(parent, ()):
                 node = self.nodes[pk]
+                above = self.nodes.get(node.parent_id)
+                if node.kind == local and above is not None and above.kind == local and node.code != selected:
+                    continue
                 out.append((node.code, "\u00a0\u00a0" * depth + node.label))
                 walk(pk, depth + 1)
 

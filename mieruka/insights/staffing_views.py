@@ -23,7 +23,6 @@ from mieruka.staffing.services import can_edit_staffing, digital_staffing_set
 
 from . import charts
 from .staffing_figures import digital_staffing_trend
-from .views import plotly_version
 
 
 def _organization_filter(request) -> Organization | None:
@@ -69,7 +68,7 @@ def digital_staffing(request):
     if visible is not None:
         ministries = ministries.filter(pk__in=visible)
     return render(request, "insights/digital_staffing.html", {
-        "charts": [chart], "plotly_version": plotly_version(), "years": years, "matrix": matrix,
+        "charts": [chart], "years": years, "matrix": matrix,
         "selected_organization": org.code if org else "", "selected_year": year,
         "organization_choices": [(o.code, o) for o in ministries],
         "all_url": reverse("insights:digital_staffing") + ("?" + urlencode(base) if base else ""),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -32,31 +30,17 @@ from . import bundle, charts, conf, drilldown, exports, figures, selectors, serv
 from .choices import ClusterVerdict, PairVerdict
 
 
-def _plotly_path() -> Path:
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise Http404("plotly is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
-
-
-def plotly_version() -> str:
-    try:
-        return importlib.metadata.version("plotly")
-    except importlib.metadata.PackageNotFoundError:
-        return "0"
-
-
 def plotly_js(request):
     """plotly.min.js straight from the installed `plotly` package: offline, never copied into the repo.
 
     The URL carries the package version (?v=…), so the file can be cached for a year.
     """
-    path = _plotly_path()
-    if not path.is_file():
+    path = bundle.plotly_path()
+    if path is None or not path.is_file():
         raise Http404("plotly.min.js not found")
     encoding = bundle.choose_encoding(request.headers.get("Accept-Encoding", ""))
     if encoding:
-        path = bundle.compressed(path, version=plotly_version(), encoding=encoding,
+        path = bundle.compressed(path, version=bundle.plotly_version(), encoding=encoding,
                                  folder=Path(settings.STATIC_ROOT) / "insights-bundle")
     response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8", filename="plotly.min.js")
     if encoding:
@@ -123,14 +107,14 @@ def _csv_or_page(request, chart_list, template, context):
         response = HttpResponse(charts.to_csv(chart), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{chart.name}.csv"'
         return response
-    return render(request, template, {**context, "charts": chart_list, "plotly_version": plotly_version()})
+    return render(request, template, {**context, "charts": chart_list})
 
 
 def _filter_context(scope, year_choices):
     return {
         "scope": scope,
         "year_choices": year_choices,
-        "organization_choices": scope.tree.choices(),
+        "organization_choices": scope.tree.choices(selected=scope.organization.code if scope.organization else None),
         "selected_organization": scope.organization.code if scope.organization else "",
     }
 
@@ -242,7 +226,7 @@ def architecture(request):
         [matrix, graph_chart],
         "insights/architecture.html",
         {
-            "organization_choices": tree.choices(),
+            "organization_choices": tree.choices(selected=org_code),
             "selected_organization": org_code,
             "platforms": platforms,
             "selected_platform": platform.code if platform else "",

@@ -157,9 +157,13 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
 
 
 def wait_for_charts(page, *, minimum: int = 1, timeout: float = 15_000) -> int:
-    """Wait until at least `minimum` Plotly charts have drawn (insights.js marks them data-rendered)."""
+    """Wait until at least `minimum` Plotly charts have drawn (insights.js marks them data-rendered).
+
+    The charts draw one after another once the page has loaded, so each drawn chart is counted once (a
+    chart has several `.main-svg` layers)."""
     page.wait_for_function(
-        "n => document.querySelectorAll('[data-chart][data-rendered=true] .main-svg').length >= n",
+        """n => [...document.querySelectorAll('[data-chart][data-rendered=true]')]
+                 .filter(chart => chart.querySelector('.main-svg')).length >= n""",
         arg=minimum,
         timeout=timeout,
     )

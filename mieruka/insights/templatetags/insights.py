@@ -2,10 +2,15 @@ import math
 from decimal import Decimal
 
 from django import template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from mieruka.core import formatting
 from mieruka.core.templatetags.mieruka import yen
+
+from ..bundle import plotly_version
 
 register = template.Library()
 
@@ -72,3 +77,11 @@ def row_link(row, key):
     """The URL of the records behind one cell of a chart's table (None when it has none)."""
     links = row.get("links") if hasattr(row, "get") else None
     return links.get(key) if links else None
+
+
+@register.simple_tag
+def chart_scripts():
+    """The script that draws a page's charts. It fetches Plotly itself once the page has loaded (from the
+    installed package, the version in the URL so that browsers may cache it for a year)."""
+    return format_html('<script src="{}" data-plotly="{}?v={}" defer></script>',
+                       static("insights/insights.js"), reverse("insights:plotly_js"), plotly_version())

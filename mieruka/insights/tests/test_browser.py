@@ -87,6 +87,26 @@ def test_the_dashboard_draws_its_charts_and_a_filter_changes_the_figures(
     axe_check(page)
 
 
+def test_the_dashboard_is_read_from_its_tables_at_load_and_its_charts_draw_after(
+    browser_page, live_server, portfolio_user
+):
+    page = browser_page
+    login(page, live_server.url, portfolio_user)
+    # What the page offers at its load event: no chart library fetched yet, every table open.
+    page.add_init_script("""window.addEventListener('load', () => { window.atLoad = {
+        plotly: performance.getEntriesByType('resource').some(e => e.name.includes('plotly')),
+        openTables: document.querySelectorAll('details.insight-chart__table[open]').length,
+        drillDownShown: document.querySelector('[data-table=budget_by_ministry] tbody a').offsetParent !== null,
+    }; });""")
+    page.goto(f"{live_server.url}/insights/?fiscal_year=2025")
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.atLoad") == {"plotly": False, "openTables": 7, "drillDownShown": True}
+    assert wait_for_charts(page, minimum=7) == 7
+    # Each chart, once drawn, folds its table under "Table view".
+    assert page.locator("details.insight-chart__table[open]").count() == 0
+    axe_check(page)
+
+
 def test_the_architecture_graph_draws_and_shows_impact(browser_page, live_server, portfolio_user):
     page = browser_page
     login(page, live_server.url, portfolio_user)

@@ -76,6 +76,18 @@ class DashboardTests(PortfolioTestCase):
         rows = self.csv_rows("largest_operating_costs", fiscal_year=2025, organization="MHLW")
         self.assertEqual([r[0] for r in rows[1:]], ["MHLW-001"])
 
+    def test_the_organization_select_offers_a_prefecture_but_not_its_municipalities(self):
+        tokyo = factories.organization(code="LG-130001", name_ja="東京都", kind="local_government")
+        factories.organization(code="LG-131016", name_ja="千代田区", kind="local_government", parent=tokyo)
+        page = self.get(fiscal_year=2025)
+        self.assertContains(page, '<option value="LG-130001">東京都</option>', html=True)
+        self.assertNotContains(page, 'value="LG-131016"')
+        # A link may still name the municipality: it is offered, chosen, and the figures are its own.
+        chosen = self.get(fiscal_year=2025, organization="LG-131016")
+        self.assertContains(chosen, '<option value="LG-131016" selected>\u00a0\u00a0千代田区</option>', html=True)
+        self.assertEqual(self.csv_rows("largest_operating_costs", fiscal_year=2025, organization="LG-131016")[1:],
+                         [])
+
     def test_the_fiscal_year_filter_changes_the_figures(self):
         y2025 = self.csv_rows("largest_operating_costs", fiscal_year=2025)
         y2024 = self.csv_rows("largest_operating_costs", fiscal_year=2024)

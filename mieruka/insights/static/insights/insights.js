@@ -1,7 +1,14 @@
 /* Mieruka insights: draw each chart from its JSON figure with Plotly (served from the installed package).
-   Without Plotly the tables stay open and the page still reads; with it, tables fold under "Table view". */
+   Without Plotly the tables stay open and the page still reads; with it, tables fold under "Table view".
+
+   Plotly is fetched only once the page has loaded (the script tag's data-plotly names it): its 4.8 MB take
+   seconds to compile and draw, and every chart's table already carries the same figures and links, so the
+   page is read and used at once. Charts in view are drawn first, then the rest one per task, so the page
+   keeps answering clicks and scrolling between two charts. */
 (function () {
   "use strict";
+
+  var script = document.currentScript;
 
   // Below this width (a phone held upright) labels shrink and margins tighten, so a chart keeps its plot
   // area and its labels do not run into each other.
@@ -26,7 +33,7 @@
     var figure = JSON.parse(source.textContent);
     if (container.clientWidth && container.clientWidth < NARROW) { narrow(figure.layout || {}, figure.data || []); }
     var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang || "ja" };
-    window.Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
+    var drawn = window.Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
       container.dataset.rendered = "true";
       var details = container.parentNode.querySelector("details.insight-chart__table");
       if (details) { details.open = false; }
@@ -50,20 +57,45 @@
         window.location.search = params.toString() + "#impact";
       });
     }
+    return drawn;
   }
 
-  function init() {
-    var containers = document.querySelectorAll("[data-chart]");
-    if (!window.Plotly) {
-      document.documentElement.classList.add("no-charts");
-      return;
+  function inView(container) {
+    var box = container.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
+
+  function drawAll(containers) {
+    var queue = containers.filter(inView).concat(containers.filter(function (c) { return !inView(c); }));
+    function next() {
+      var container = queue.shift();
+      if (!container) { return; }
+      var later = function () { setTimeout(next, 0); };
+      Promise.resolve(draw(container)).then(later, later);
     }
-    containers.forEach(draw);
+    next();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+  function noCharts() {
+    document.documentElement.classList.add("no-charts");
+  }
+
+  function start() {
+    var containers = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+    if (!containers.length) { return; }
+    if (window.Plotly) { drawAll(containers); return; }
+    var source = script && script.dataset.plotly;
+    if (!source) { noCharts(); return; }
+    var tag = document.createElement("script");
+    tag.src = source;
+    tag.onload = function () { if (window.Plotly) { drawAll(containers); } else { noCharts(); } };
+    tag.onerror = noCharts;
+    document.head.appendChild(tag);
+  }
+
+  if (document.readyState === "complete") {
+    start();
   } else {
-    init();
+    window.addEventListener("load", start);
   }
 })();
