@@ -234,6 +234,29 @@ def audit_trail_insert(
     return len(rows)
 
 
+
+def audit_snapshots_insert(
+    *, actor: Actor, model: type[models.Model], entries: Iterable[tuple], related_model: type[models.Model] | None = None,
+    reason: str = "",
+) -> int:
+    """Creation rows for records written as plain rows, from snapshots the caller made; returns the number written.
+
+    Each entry is `(time, pk, object_repr, snapshot, related_pk)`, `related_pk` a key of `related_model` or
+    None. The snapshot must be what `serialize_object` would give for the saved record (dates as ISO text,
+    foreign keys as keys, many-to-many as sorted keys), so the trail reads the same whichever way a record
+    was written. For the demo's largest tables, which never become model instances.
+    """
+    from .bulk import rows_insert
+
+    user_pk = actor.user.pk if actor.user is not None else None
+    name, changed = actor.name[:150], ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+    related = ContentType.objects.get_for_model(related_model, for_concrete_model=True).pk if related_model else None
+    rows = [(time, user_pk, name, actor.request_id, actor.source, ChangeAction.CREATE, changed, pk,
+             related if related_pk is not None else None, related_pk, object_repr[:200], None, snapshot, reason)
+            for time, pk, object_repr, snapshot, related_pk in entries]
+    rows_insert(ObjectChange, TRAIL_COLUMNS, rows)
+    return len(rows)
+
 def _apply(instance: models.Model, data: dict) -> dict:
     """Set plain fields from `data`; return the many-to-many values to set after saving."""
     m2m = {}
