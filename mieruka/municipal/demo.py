@@ -13,13 +13,10 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from mieruka.core.audit import TRAIL_COLUMNS, Actor
-from mieruka.core.bulk import rows_insert
-from mieruka.core.choices import ChangeAction
-from mieruka.core.models import ObjectChange
+from mieruka.core.audit import Actor, audit_snapshots_insert
+from mieruka.core.bulk import keys_reserve, rows_insert
 from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 
@@ -50,6 +47,10 @@ SUPPORT_REASONS = [
     "現行の共同利用システムからの移行に構成団体間の調整が必要なため",
     "大規模団体で独自の機能からの移行に時間を要するため",
 ]
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -111,15 +112,13 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
             records.append(m)
             names[(org.pk, area.pk)] = f"{org.name_ja} {area.name_ja}"
     # 34,820 rows: plain inserts without model instances (bulk_create and audit_record_many spent some 19 s of
-    # processor time here), then the IDs read back by the natural key the unique constraint guarantees.
-    rows_insert(MunicipalMigration, [*FIELDS, "created", "last_updated"],
-                [(*(m[f] for f in FIELDS), at, at) for m in records])
-    ids = dict(((o, a), pk) for pk, o, a in MunicipalMigration.objects.filter(
-        organization_id__in=[o.pk for o in municipalities]).values_list("id", "organization_id", "business_area_id"))
-    ct = ContentType.objects.get_for_model(MunicipalMigration).pk
-    rows_insert(ObjectChange, TRAIL_COLUMNS, [
-        (at, None, actor.name, actor.request_id, actor.source, ChangeAction.CREATE, ct,
-         ids[(m["organization"], m["business_area"])], None, None, names[(m["organization"], m["business_area"])][:200],
-         None, {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in m.items()}, REASON)
-        for m in records])
+    # processor time here), with their keys reserved beforehand.
+    keys = keys_reserve(MunicipalMigration, len(records))
+    rows_insert(MunicipalMigration, ["id", *FIELDS, "created", "last_updated"],
+                [(pk, *(m[f] for f in FIELDS), at, at) for pk, m in zip(keys, records, strict=True)])
+    # The snapshot is the record itself: its two dates as ISO text, as `serialize_object` gives them.
+    audit_snapshots_insert(actor=actor, model=MunicipalMigration, reason=REASON, entries=(
+        (at, pk, names[(m["organization"], m["business_area"])],
+         {**m, "target_on": _iso(m["target_on"]), "completed_on": _iso(m["completed_on"])}, None)
+        for pk, m in zip(keys, records, strict=True)))
     return {"市区町村 / municipalities": loaded["municipalities"], "基幹業務の移行 / municipal migrations": len(records)}
