@@ -127,7 +127,8 @@ def instances_create(instances: list[models.Model], *, batch_size: int | None = 
         for obj, key in zip(keyless, keys_reserve(model, len(keyless)), strict=True):
             obj.pk = key
     rows_insert(model, [f.name for f in opts.concrete_fields],
-                [tuple(getattr(obj, f.attname) for f in opts.concrete_fields) for obj in instances])
+                [tuple(getattr(obj, f.attname) for f in opts.concrete_fields) for obj in instances],
+                batch_size=batch_size or 5000)
     for obj in instances:
         obj._state.adding = False
         obj._state.db = conn.alias
