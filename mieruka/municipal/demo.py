@@ -73,17 +73,19 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     weights = [w for _v, _p, w in VENDORS]
     records: list[dict] = []
     names: dict[tuple[int, int], str] = {}
+    area_rows = [(area.pk, area.name_ja) for area in areas]
     for org in municipalities:
+        org_pk, prefecture = org.pk, org.parent_id
         vendor, package, _w = rng.choices(VENDORS, weights=weights)[0]
         # Designated municipalities: about one in six, a few areas each.
         designated = rng.random() < 0.16
         specific_areas = set(rng.sample(range(len(areas)), rng.randint(1, 8))) if designated else set()
         late = rng.random() < 0.12  # a municipality that slipped without a designation
         size = rng.lognormvariate(0, 0.9)
-        for i, area in enumerate(areas):
+        for i, (area_pk, area_name) in enumerate(area_rows):
             baseline = int(round(rng.uniform(3, 12) * size * 1_000_000 / 1000)) * 1000
-            m = {"organization": org.pk, "prefecture": org.parent_id, "business_area": area.pk,
-                 "current_system": f"{area.name_ja}システム", "vendor": vendor, "package": package,
+            m = {"organization": org_pk, "prefecture": prefecture, "business_area": area_pk,
+                 "current_system": f"{area_name}システム", "vendor": vendor, "package": package,
                  "status": MigrationStatus.COMPLETED, "target_on": None, "completed_on": None,
                  "specific_support": False, "specific_support_reason": "", "specific_support_deadline_fy": None,
                  "baseline_cost_yen": baseline, "current_cost_yen": None}
@@ -108,9 +110,9 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                 m["current_cost_yen"] = int(round(baseline * rng.uniform(0.55, 1.05) / 1000)) * 1000
             else:
                 m["current_cost_yen"] = int(round(baseline * rng.uniform(0.95, 1.15) / 1000)) * 1000
-                m["current_system"] = f"{area.name_ja}システム（現行）"
+                m["current_system"] = f"{area_name}システム（現行）"
             records.append(m)
-            names[(org.pk, area.pk)] = f"{org.name_ja} {area.name_ja}"
+            names[(org_pk, area_pk)] = f"{org.name_ja} {area_name}"
     # 34,820 rows: plain inserts without model instances (bulk_create and audit_record_many spent some 19 s of
     # processor time here), with their keys reserved beforehand.
     keys = keys_reserve(MunicipalMigration, len(records))
