@@ -14,13 +14,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from mieruka.core.audit import Actor, audit_record_many
-from mieruka.core.choices import ChangeAction
+from mieruka.core.audit import Actor, audit_trail_insert
+from mieruka.core.bulk import instances_create
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 from mieruka.reporting.choices import CampaignStatus, ItemState, ReturnStatus
-from mieruka.reporting.models import Campaign, Return, ReturnItem
+from mieruka.reporting.models import Campaign, Return
 from mieruka.reporting.services import _build_items, campaign_duplicate_asks, organization_tree_maps
 
 from .choices import AGENCY_KINDS, GssStatus, InventoryForm
@@ -92,9 +92,8 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
             lan_code=f"{code}-LAN", name_ja=name, organization=orgs[code], status=status, planned_on=planned,
             merged_on=merged if status == GssStatus.MERGED else None, staff_count=staff, note=NOTES.get(code, ""),
         ))
-    GssMigration.objects.bulk_create(migrations)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=migrations, time=_at(today),
-                      reason="デモデータの生成")
+    instances_create(migrations)
+    audit_trail_insert(actor=actor, instances=migrations, time_of=lambda _m: _at(today), reason="デモデータの生成")
 
     # 棚卸 entries as accepted from last year's inventory, for about four systems in five.
     systems = list(InformationSystem.objects.filter(organization__kind__in=AGENCY_KINDS).exclude(status="retired")
@@ -119,9 +118,9 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
                 rng.randrange(1, 6) if form == InventoryForm.STANDALONE else None),
             contract_ends_on=D(last_fy + rng.randrange(1, 5), 3, 31) if rng.random() < 0.8 else None,
         ))
-    InventoryEntry.objects.bulk_create(entries, batch_size=1000)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=entries,
-                      time=_at(D(last_fy, 12, 20)), reason=f"{last_fy}年度 独法情報システム棚卸")
+    instances_create(entries)
+    audit_trail_insert(actor=actor, instances=entries, time_of=lambda _e: _at(D(last_fy, 12, 20)),
+                       reason=f"{last_fy}年度 独法情報システム棚卸")
 
     # This year's 棚卸, opened three weeks ago, with returns in every state.
     agencies = [o for o in Organization.objects.filter(kind__in=AGENCY_KINDS).order_by("order", "code")]
@@ -154,8 +153,8 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
             decided_by=actor.user if decided else None,
             send_back_reason="様式の区分（A/B/C）を確認してください" if status == ReturnStatus.SENT_BACK else "",
         ))
-    returns = Return.objects.bulk_create(returns)
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=[campaign], time=campaign.opened_at)
+    returns = instances_create(returns)
+    audit_trail_insert(actor=actor, instances=[campaign], time_of=lambda _c: campaign.opened_at)
     children, _parent = organization_tree_maps()
     items = _build_items(campaign=campaign, returns=returns, children=children)
     status_of = {r.pk: r.status for r in returns}
@@ -169,6 +168,6 @@ def agencies_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
         if status == ReturnStatus.SUBMITTED and item.field == "agency_inventory.operating_cost_yen" \
                 and item.prefilled and rng.random() < 0.4:
             item.state, item.answer = ItemState.CHANGED, int(item.prefilled * rng.choice([0.8, 0.9, 1.1]))
-    ReturnItem.objects.bulk_create(items, batch_size=2000)
+    instances_create(items)
     return {"gss_migrations": len(migrations), "inventory_entries": len(entries), "inventory_returns": len(returns),
             "inventory_items": len(items)}

@@ -8,21 +8,19 @@ Vendor names are fictitious; their 法人番号 are made up but carry a valid ch
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections import defaultdict
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.choices import COMPETITIVE_METHODS, ContractMethod
 from mieruka.contracts.models import CloudUsage, Contract
 from mieruka.contracts.rules import award_rate_of, is_single_bid
-from mieruka.core.audit import TRAIL_COLUMNS, Actor, serialize_object
-from mieruka.core.bulk import rows_insert
-from mieruka.core.choices import ChangeAction
+from mieruka.core.audit import Actor, audit_snapshots_insert, serialize_object
+from mieruka.core.bulk import keys_reserve, rows_insert
 from mieruka.core.formatting import fiscal_year_of
-from mieruka.core.models import ObjectChange
 from mieruka.inventory.models import InformationSystem
 
 # Fictitious vendors, the big system integrators first: their weights make the top five hold about half
@@ -51,6 +49,7 @@ SINGLE_BID_REASONS = (
 SINGLE_BID_SHARE = 0.30
 WITHHELD_SHARE = 0.04
 HISTORY_YEARS = 6
+REASON = "デモデータの生成"
 
 
 def corporate_number(base: int) -> str:
@@ -66,6 +65,8 @@ def vendor_pool() -> list[tuple[str, str, int]]:
             for i, (name, weight) in enumerate(VENDORS, start=1)]
 
 
+# Tens of thousands of rows share a few hundred days.
+@functools.lru_cache(maxsize=4096)
 def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(9, 0)),
                                timezone.get_default_timezone())
@@ -139,25 +140,19 @@ def contracts_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     for contract in contracts:
         contract.created = contract.last_updated = now
         snapshots.append(serialize_object(contract))
-    rows_insert(Contract, [f.name for f in fields], [tuple(f.value_from_object(c) for f in fields) for c in contracts])
-    ids = dict(Contract.objects.values_list("contract_number", "pk"))
-    for contract in contracts:
-        contract.pk = ids[contract.contract_number]
+    for contract, pk in zip(contracts, keys_reserve(Contract, len(contracts)), strict=True):
+        contract.pk = pk
+    rows_insert(Contract, ["id", *(f.name for f in fields)],
+                [(c.pk, *(f.value_from_object(c) for f in fields)) for c in contracts])
     systems_of: dict[int, list[int]] = defaultdict(list)
     for i, system in links:
         systems_of[i].append(system.pk)
     rows_insert(Contract.systems.through, ["contract", "informationsystem"],
                 [(contracts[i].pk, system.pk) for i, system in links])
-    contract_type = ContentType.objects.get_for_model(Contract).pk
-    user_pk = actor.user.pk if actor.user is not None else None
-    trail = []
-    for i in sorted(range(len(contracts)), key=lambda i: (min(contracts[i].starts_on, today), contracts[i].pk)):
-        contract = contracts[i]
-        after = {**snapshots[i], "systems": sorted(systems_of[i])}
-        trail.append((_at(contract.starts_on, today), user_pk, actor.name[:150], actor.request_id, actor.source,
-                      ChangeAction.CREATE, contract_type, contract.pk, None, None, str(contract)[:200], None, after,
-                      "デモデータの生成"))
-    rows_insert(ObjectChange, TRAIL_COLUMNS, trail)
+    order = sorted(range(len(contracts)), key=lambda i: (min(contracts[i].starts_on, today), contracts[i].pk))
+    audit_snapshots_insert(actor=actor, model=Contract, reason=REASON, entries=(
+        (_at(contracts[i].starts_on, today), contracts[i].pk, str(contracts[i]),
+         {**snapshots[i], "systems": sorted(systems_of[i])}, None) for i in order))
     return {"contracts": len(contracts)}
 
 
@@ -191,23 +186,16 @@ def cloud_usage_demo_generate(*, rng: random.Random, actor: Actor, today: dateti
             for category, share in CLOUD_CATEGORIES:
                 rows.append((pk, system_id, month, account, category, int(round(monthly * share, -3))))
     now = timezone.now()
-    rows_insert(CloudUsage, ["system", "month", "account", "service_category", "amount_yen", "created",
-                             "last_updated"], [(pk, month, account, category, amount, now, now)
-                                               for pk, _sid, month, account, category, amount in rows])
-    ids = {(sid, month, account, category): pk for pk, sid, month, account, category in
-           CloudUsage.objects.values_list("pk", "system_id", "month", "account", "service_category")}
-    usage_type = ContentType.objects.get_for_model(CloudUsage).pk
-    system_type = ContentType.objects.get_for_model(InformationSystem).pk
-    user_pk = actor.user.pk if actor.user is not None else None
-    trail = []
-    for system_pk, system_id, month, account, category, amount in rows:
-        # Known when the bill arrives, early in the following month.
-        billed = (month + datetime.timedelta(days=32)).replace(day=5)
-        after = {"system": system_pk, "month": month.isoformat(), "account": account, "service_category": category,
-                 "amount_yen": amount}
-        trail.append((_at(billed, today), user_pk, actor.name[:150], actor.request_id, actor.source,
-                      ChangeAction.CREATE, usage_type, ids[(system_pk, month, account, category)], system_type,
-                      system_pk, f"{system_id} {month:%Y-%m} {account} {category}"[:200], None, after,
-                      "デモデータの生成"))
-    rows_insert(ObjectChange, TRAIL_COLUMNS, trail)
+    keys = keys_reserve(CloudUsage, len(rows))
+    rows_insert(CloudUsage, ["id", "system", "month", "account", "service_category", "amount_yen", "created",
+                             "last_updated"], [(key, pk, month, account, category, amount, now, now)
+                                               for key, (pk, _sid, month, account, category, amount)
+                                               in zip(keys, rows, strict=True)])
+    # Known when the bill arrives, early in the following month.
+    audit_snapshots_insert(actor=actor, model=CloudUsage, related_model=InformationSystem, reason=REASON, entries=(
+        (_at((month + datetime.timedelta(days=32)).replace(day=5), today), key,
+         f"{system_id} {month:%Y-%m} {account} {category}",
+         {"system": system_pk, "month": month.isoformat(), "account": account, "service_category": category,
+          "amount_yen": amount}, system_pk)
+        for key, (system_pk, system_id, month, account, category, amount) in zip(keys, rows, strict=True)))
     return {"cloud_usage": len(rows)}

@@ -13,13 +13,10 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from mieruka.core.audit import TRAIL_COLUMNS, Actor
-from mieruka.core.bulk import rows_insert
-from mieruka.core.choices import ChangeAction
-from mieruka.core.models import ObjectChange
+from mieruka.core.audit import Actor, audit_snapshots_insert
+from mieruka.core.bulk import keys_reserve, rows_insert
 from mieruka.inventory.models import InformationSystem
 from mieruka.organizations.models import Organization
 
@@ -52,6 +49,10 @@ SUPPORT_REASONS = [
 ]
 
 
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def _day(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
@@ -72,17 +73,19 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     weights = [w for _v, _p, w in VENDORS]
     records: list[dict] = []
     names: dict[tuple[int, int], str] = {}
+    area_rows = [(area.pk, area.name_ja) for area in areas]
     for org in municipalities:
+        org_pk, prefecture = org.pk, org.parent_id
         vendor, package, _w = rng.choices(VENDORS, weights=weights)[0]
         # Designated municipalities: about one in six, a few areas each.
         designated = rng.random() < 0.16
         specific_areas = set(rng.sample(range(len(areas)), rng.randint(1, 8))) if designated else set()
         late = rng.random() < 0.12  # a municipality that slipped without a designation
         size = rng.lognormvariate(0, 0.9)
-        for i, area in enumerate(areas):
+        for i, (area_pk, area_name) in enumerate(area_rows):
             baseline = int(round(rng.uniform(3, 12) * size * 1_000_000 / 1000)) * 1000
-            m = {"organization": org.pk, "prefecture": org.parent_id, "business_area": area.pk,
-                 "current_system": f"{area.name_ja}システム", "vendor": vendor, "package": package,
+            m = {"organization": org_pk, "prefecture": prefecture, "business_area": area_pk,
+                 "current_system": f"{area_name}システム", "vendor": vendor, "package": package,
                  "status": MigrationStatus.COMPLETED, "target_on": None, "completed_on": None,
                  "specific_support": False, "specific_support_reason": "", "specific_support_deadline_fy": None,
                  "baseline_cost_yen": baseline, "current_cost_yen": None}
@@ -107,19 +110,17 @@ def municipal_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                 m["current_cost_yen"] = int(round(baseline * rng.uniform(0.55, 1.05) / 1000)) * 1000
             else:
                 m["current_cost_yen"] = int(round(baseline * rng.uniform(0.95, 1.15) / 1000)) * 1000
-                m["current_system"] = f"{area.name_ja}システム（現行）"
+                m["current_system"] = f"{area_name}システム（現行）"
             records.append(m)
-            names[(org.pk, area.pk)] = f"{org.name_ja} {area.name_ja}"
+            names[(org_pk, area_pk)] = f"{org.name_ja} {area_name}"
     # 34,820 rows: plain inserts without model instances (bulk_create and audit_record_many spent some 19 s of
-    # processor time here), then the IDs read back by the natural key the unique constraint guarantees.
-    rows_insert(MunicipalMigration, [*FIELDS, "created", "last_updated"],
-                [(*(m[f] for f in FIELDS), at, at) for m in records])
-    ids = dict(((o, a), pk) for pk, o, a in MunicipalMigration.objects.filter(
-        organization_id__in=[o.pk for o in municipalities]).values_list("id", "organization_id", "business_area_id"))
-    ct = ContentType.objects.get_for_model(MunicipalMigration).pk
-    rows_insert(ObjectChange, TRAIL_COLUMNS, [
-        (at, None, actor.name, actor.request_id, actor.source, ChangeAction.CREATE, ct,
-         ids[(m["organization"], m["business_area"])], None, None, names[(m["organization"], m["business_area"])][:200],
-         None, {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in m.items()}, REASON)
-        for m in records])
+    # processor time here), with their keys reserved beforehand.
+    keys = keys_reserve(MunicipalMigration, len(records))
+    rows_insert(MunicipalMigration, ["id", *FIELDS, "created", "last_updated"],
+                [(pk, *(m[f] for f in FIELDS), at, at) for pk, m in zip(keys, records, strict=True)])
+    # The snapshot is the record itself: its two dates as ISO text, as `serialize_object` gives them.
+    audit_snapshots_insert(actor=actor, model=MunicipalMigration, reason=REASON, entries=(
+        (at, pk, names[(m["organization"], m["business_area"])],
+         {**m, "target_on": _iso(m["target_on"]), "completed_on": _iso(m["completed_on"])}, None)
+        for pk, m in zip(keys, records, strict=True)))
     return {"市区町村 / municipalities": loaded["municipalities"], "基幹業務の移行 / municipal migrations": len(records)}

@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 
 from mieruka.core.audit import Actor, audit_record_many, audited_create, audited_update, serialize_object
+from mieruka.core.bulk import instances_create
 from mieruka.core.choices import ChangeAction
 from mieruka.core.errors import ApplicationError
 from mieruka.core.permissions import _operator_run, can_edit_organization
@@ -77,7 +78,7 @@ def municipalities_load(*, actor: Actor, only: set[str] | None = None,
                     setattr(org, k, v)
                 updated.append(org)
             by_code[e.code] = org
-        Organization.objects.bulk_create(batch)
+        instances_create(batch)
         if level and updated:
             # Municipalities may only point at saved prefectures.
             Organization.objects.bulk_update(updated, ["parent", "order", "local_government_code", "kind"])

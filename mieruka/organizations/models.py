@@ -50,8 +50,12 @@ class Organization(TimestampedModel):
 
     def clean(self):
         # A cycle would make subtree scoping loop forever; the DB constraint only catches the trivial one.
+        # A record not saved yet cannot be anyone's ancestor: skip reading its parent (the demo and the
+        # municipality load create thousands at once).
+        if self.pk is None:
+            return
         ancestor, seen = self.parent, set()
-        while ancestor is not None and self.pk is not None:
+        while ancestor is not None:
             if ancestor.pk == self.pk or ancestor.pk in seen:
                 raise ValidationError(
                     {"parent": bilingual("上位組織が循環しています", "The parent chain forms a cycle")}

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from mieruka.core.audit import Actor, audit_record_many
-from mieruka.core.choices import ChangeAction
+from mieruka.core.audit import Actor, audit_trail_insert
+from mieruka.core.bulk import instances_create
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.inventory.models import InformationSystem, Project
 from mieruka.organizations.models import Organization
@@ -50,7 +50,8 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 def _audit_created(*, actor: Actor, instances: list, on: datetime.date) -> None:
     """CREATE rows for records that became known on `on` (as the services audit a new campaign or survey)."""
-    audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=instances, time=_at(on))
+    moment = _at(on)
+    audit_trail_insert(actor=actor, instances=instances, time_of=lambda _instance: moment)
 
 
 def _top_organizations(limit: int) -> list[Organization]:
@@ -81,7 +82,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     closed.organizations.set(orgs[:4])
     # `created` is stamped with the clock on insert; the demo's campaigns were created when they opened.
     Campaign.objects.filter(pk=closed.pk).update(created=closed.opened_at)
-    closed_returns = Return.objects.bulk_create([
+    closed_returns = instances_create([
         Return(campaign=closed, organization=o, status=ReturnStatus.ACCEPTED,
                started_at=_at(today - datetime.timedelta(days=298 - i)),
                submitted_at=_at(today - datetime.timedelta(days=290 - 3 * i)),
@@ -95,7 +96,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         # Some systems really moved to the government cloud during that campaign.
         if item.field == "system.hosting" and item.prefilled == "government_cloud" and rng.random() < 0.3:
             item.prefilled, item.state = "on_premises", ItemState.CHANGED
-    ReturnItem.objects.bulk_create(items, batch_size=2000)
+    instances_create(items)
     _audit_created(actor=actor, instances=[closed], on=closed.opened_at.date())
 
     # An open campaign sent to every ministry (a campaign asks all of them), with one organization in each
@@ -128,7 +129,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
             decided_by=actor.user if status in (ReturnStatus.ACCEPTED, ReturnStatus.SENT_BACK) else None,
             send_back_reason="執行額が当初予算を大きく上回っています。内訳をご確認ください" if status == ReturnStatus.SENT_BACK else "",
         ))
-    open_returns = Return.objects.bulk_create(open_returns)
+    open_returns = instances_create(open_returns)
     _audit_created(actor=actor, instances=[opened], on=opened.opened_at.date())
     items = _build_items(campaign=opened, returns=open_returns, children=children)
     status_of = {r.pk: r.status for r in open_returns}
@@ -143,7 +144,7 @@ def reporting_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
         if status == ReturnStatus.SUBMITTED and item.field == "project.pjmo_staff" and rng.random() < 0.4:
             base = float(item.prefilled or 1)
             item.state, item.answer = ItemState.CHANGED, f"{base + rng.choice([0.5, 1.0, 2.0]):.2f}"
-    ReturnItem.objects.bulk_create(items, batch_size=2000)
+    instances_create(items)
     reminders = [Reminder(ret=r, kind=ReminderKind.OPENED, sent_on=today - datetime.timedelta(days=20), recipients=1)
                  for r in open_returns + closed_returns]
     reminders += [Reminder(ret=r, kind=ReminderKind.DUE_SOON, sent_on=today - datetime.timedelta(days=1), recipients=1)

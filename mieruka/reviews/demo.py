@@ -10,6 +10,7 @@ so a regenerated demo has the same data and the same trail. Bulk writes with one
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections import defaultdict
 from decimal import Decimal
@@ -18,9 +19,9 @@ from django.db import transaction
 from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
-from mieruka.core.audit import Actor, audit_record_many
-from mieruka.core.bulk import instances_insert
-from mieruka.core.choices import ChangeAction, Role
+from mieruka.core.audit import Actor, audit_trail_insert
+from mieruka.core.bulk import instances_create, instances_insert
+from mieruka.core.choices import Role
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.models import UserRole
 from mieruka.inventory.models import InformationSystem, Project
@@ -60,6 +61,8 @@ PATHS = {
 STEP_DAYS = [0, 3, 14]
 
 
+# Tens of thousands of rows share a few hundred days.
+@functools.lru_cache(maxsize=4096)
 def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
     """A demo time: 09:00 in the portfolio's time zone on `day`, never after `today`."""
     return timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(9, 0)),
@@ -67,15 +70,11 @@ def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
 
 
 def _audit_created(*, actor: Actor, dated: list[tuple[Model, datetime.date]], today: datetime.date) -> int:
-    """One CREATE row per record, timed on the day it became known.
-
-    `audit_record_many` stamps one time on a batch, so records are batched by day (in a stable order).
-    """
-    by_day: dict[datetime.date, list[Model]] = defaultdict(list)
-    for instance, day in dated:
-        by_day[min(day, today)].append(instance)
-    return sum(audit_record_many(actor=actor, action=ChangeAction.CREATE, instances=instances, time=_at(day, today))
-               for day, instances in sorted(by_day.items()))
+    """One CREATE row per record, timed on the day it became known, in the order of those days (stable)."""
+    ordered = sorted(dated, key=lambda pair: min(pair[1], today))
+    times = {id(instance): _at(day, today) for instance, day in ordered}
+    return audit_trail_insert(actor=actor, instances=[instance for instance, _ in ordered],
+                              time_of=lambda instance: times[id(instance)])
 
 
 def _users_by_role() -> tuple[list, dict[int, list]]:
@@ -152,7 +151,7 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
                     review.support_reviewer = rng.choice(reviewers)
             reviews.append(review)
             plan.append((review, start))
-    Review.objects.bulk_create(reviews, batch_size=500)
+    instances_create(reviews)
     counts["reviews"] = len(reviews)
     _audit_created(actor=actor, dated=plan, today=today)
 
@@ -200,7 +199,7 @@ def oversight_demo_generate(*, rng: random.Random, actor: Actor, today: datetime
     # Nobody reads these rows' keys back, so they skip bulk_create's per-value SQL building.
     instances_insert(items)
     instances_insert(transitions)
-    Finding.objects.bulk_create(findings, batch_size=1000)
+    instances_create(findings)
     counts.update(checklist_items=len(items), transitions=len(transitions), findings=len(findings))
 
     # Carry-forward links: each open finding into every later review of its project.
@@ -312,8 +311,8 @@ def _monitoring_demo(*, rng, actor, today, projects, editors, parents) -> dict:
                 forecast_cost_withheld=withheld,
                 forecast_end_on=end + datetime.timedelta(days=round(delay * progress)),
                 filed_by=filer, **ratings))
-    Baseline.objects.bulk_create(baselines, batch_size=1000)
-    StatusReport.objects.bulk_create(reports, batch_size=1000)
+    instances_create(baselines)
+    instances_create(reports)
     # "Recorded at" is stamped with the clock on insert; the demo records each baseline on the day it was set.
     for set_on in sorted({b.set_on for b in baselines}):
         Baseline.objects.filter(pk__in=[b.pk for b in baselines if b.set_on == set_on]).update(
@@ -346,14 +345,14 @@ def _plans_demo(*, rng, actor, today) -> dict:
             initiatives.append((Initiative(plan=plan, code=f"I{n + 1}", title=title, metric="operating_cost",
                                            base_year=2020, target_year=2025, target_reduction_pct=pct,
                                            description="2020年度の運用等経費を基準とする。"), chosen))
-    MidTermPlan.objects.bulk_create(plans)
+    instances_create(plans)
     for initiative, _ in initiatives:
         initiative.plan_id = initiative.plan.pk
-    Initiative.objects.bulk_create([i for i, _ in initiatives])
+    instances_create([i for i, _ in initiatives])
     through = Initiative.systems.through
     for initiative, chosen in initiatives:
         links.extend(through(initiative_id=initiative.pk, informationsystem_id=s) for s in chosen)
-    through.objects.bulk_create(links, batch_size=2000)
+    instances_insert(links)
     prefetch_related_objects([i for i, _ in initiatives], "systems", "projects")
     # A plan and its initiatives are adopted at the start of its first fiscal year.
     _audit_created(actor=actor, dated=[(p, datetime.date(p.start_year, 4, 1)) for p in plans], today=today)

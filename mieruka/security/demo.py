@@ -5,11 +5,13 @@ under the demo actor, dated when each fact became known."""
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 
 from django.utils import timezone
 
 from mieruka.core.audit import Actor, audit_trail_insert
+from mieruka.core.bulk import instances_create
 from mieruka.inventory.models import InformationSystem
 
 from . import sla, zerotrust
@@ -37,6 +39,8 @@ ACCEPT_REASONS = ("次期システムへの移行（今年度末）まで、WAF�
                   "閉域網内のみで利用され、外部から到達しないためリスクを受容する")
 
 
+# Tens of thousands of rows share a few hundred days.
+@functools.lru_cache(maxsize=4096)
 def _at(day: datetime.date, today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(10, 0)),
                                timezone.get_default_timezone())
@@ -119,9 +123,9 @@ def security_demo_generate(*, rng: random.Random, actor: Actor, today: datetime.
                          ReadinessState.DONE if roll < maturity else
                          ReadinessState.PARTIAL if roll < maturity + 0.2 else ReadinessState.NOT_STARTED)
                 checks.append(ZeroTrustCheck(system=system, item=item.code, state=state, checked_on=checked))
-    Assessment.objects.bulk_create(assessments, batch_size=2000)
-    SecurityFinding.objects.bulk_create(findings, batch_size=2000)
-    ZeroTrustCheck.objects.bulk_create(checks, batch_size=2000)
+    instances_create(assessments)
+    instances_create(findings)
+    instances_create(checks)
     _audit(assessments, actor=actor, today=today, day_of=lambda a: a.assessed_on)
     _audit(findings, actor=actor, today=today, day_of=lambda f: f.found_on)
     _audit(checks, actor=actor, today=today, day_of=lambda c: c.checked_on)
