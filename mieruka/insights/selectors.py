@@ -167,7 +167,7 @@ def budget_by_year(*, scope: Scope) -> dict[tuple[int, str, str], int]:
 
 def budget_by_owner(*, scope: Scope) -> list[dict]:
     """The selected year's initial and supplementary budget by (organization, classification, category,
-    stage), one grouped query."""
+    stage), one grouped query (the systems read from the `system_by_owner` index, without their rows)."""
     return list(
         _budget_lines(scope)
         .filter(fiscal_year=scope.fiscal_year, stage__in=("initial", "supplementary"))
