@@ -883,6 +883,8 @@ def similar_listing(*, threshold: float, function: str = "", show: str = SIMILAR
     every member's cost (about a second at 50,000 systems); a page view then reads this entry and one page
     of pairs (`similar_listing_pairs`) instead of every pair.
     """
+    if show != SIMILAR_SHOW_OPEN and show not in PairVerdict.values:
+        show = "all"  # any other value lists every pair; the key holds no text from the request
     key = (f"insights:similar:listing:1:{_listing_version()}:{threshold:.4f}:"
            f"{hashlib.sha1(function.encode()).hexdigest()[:12]}:{show}")
     # The key names the listing's id; this process keeps the listings it used by id, so a request reads

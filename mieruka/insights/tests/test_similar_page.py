@@ -218,3 +218,7 @@ class SimilarPageTests(PortfolioTestCase):
         self.decide("distinct")
         self.assertNotContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
         self.assertContains(self.page(show="distinct"), 'data-pair="MHLW-001-MOJ-001"')
+
+    def test_an_unknown_decision_filter_lists_every_pair(self):
+        everything = self.page(show="all").context["total"]
+        self.assertEqual(self.page(show="x" * 300).context["total"], everything)
