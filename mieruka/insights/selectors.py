@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.errors import local_name
@@ -885,8 +886,9 @@ def similar_listing(*, threshold: float, function: str = "", show: str = SIMILAR
     """
     if show != SIMILAR_SHOW_OPEN and show not in PairVerdict.values:
         show = "all"  # any other value lists every pair; the key holds no text from the request
+    # The clusters' members carry their ministry and hosting in the page's language.
     key = (f"insights:similar:listing:1:{_listing_version()}:{threshold:.4f}:"
-           f"{hashlib.sha1(function.encode()).hexdigest()[:12]}:{show}")
+           f"{hashlib.sha1(function.encode()).hexdigest()[:12]}:{show}:{get_language() or 'ja'}")
     # The key names the listing's id; this process keeps the listings it used by id, so a request reads
     # only the id from the shared cache, and a cleared cache is never answered from the copy here.
     listing_id = cache.get(key)

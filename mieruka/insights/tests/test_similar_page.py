@@ -222,3 +222,9 @@ class SimilarPageTests(PortfolioTestCase):
     def test_an_unknown_decision_filter_lists_every_pair(self):
         everything = self.page(show="all").context["total"]
         self.assertEqual(self.page(show="x" * 300).context["total"], everything)
+
+    def test_the_clusters_show_their_ministries_in_the_page_language(self):
+        self.assertContains(self.page(), "法務省")
+        english = self.client.get(reverse("insights:similar"), HTTP_ACCEPT_LANGUAGE="en")
+        members = english.context["clusters"][0]["members"]
+        self.assertIn("Ministry of Justice", {m["ministry"] for m in members})
