@@ -37,17 +37,23 @@ def timed(client, url):
 
 
 def measure(client, urls, runs):
-    """(first request of each selection, served p50, served p95, uncached p50, uncached p95) in ms."""
+    """(first request after a change: worst wall, its CPU, the most CPU of one selection; served p50, served
+    p95, uncached p50, uncached p95) in ms. On a shared machine wall time includes waiting for a core."""
     from django.core.cache import cache
     from django.test import override_settings
 
     cache.clear()
-    first = [timed(client, url) for url in urls]
+    first, first_cpu = [], []
+    for url in urls:
+        cpu = time.process_time()
+        first.append(timed(client, url))
+        first_cpu.append((time.process_time() - cpu) * 1000)
     served = [timed(client, urls[i % len(urls)]) for i in range(runs)]
     with override_settings(INSIGHTS_DASHBOARD_CACHE_SECONDS=0):
         uncached = [timed(client, urls[i % len(urls)]) for i in range(max(8, runs // 5))]
+    worst = max(range(len(urls)), key=first.__getitem__)
     return (
-        max(first),
+        (first[worst], first_cpu[worst], max(first_cpu)),
         statistics.median(served),
         percentile(served, 0.95),
         statistics.median(uncached),
@@ -62,7 +68,9 @@ def report(label, first, p50, p95, u50, u95):
         f"    served:   p50 {p50:.0f} ms, p95 {p95:.0f} ms (target p95 < {TARGET_P95_MS} ms: {verdict}; "
         f"ratio {p95 / TARGET_P95_MS:.2f})"
     )
-    print(f"    first request after a change (worst of 4 selections): {first:.0f} ms")
+    wall, cpu, most_cpu = first
+    print(f"    first request after a change (worst of 4 selections): {wall:.0f} ms ({cpu:.0f} ms CPU; "
+          f"the most CPU of one selection {most_cpu:.0f} ms; target ≤ 1000 ms)")
     print(f"    uncached: p50 {u50:.0f} ms, p95 {u95:.0f} ms (ratio {u95 / TARGET_P95_MS:.2f})")
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.core.errors import local_name
@@ -176,7 +177,7 @@ def budget_by_year(*, scope: Scope) -> dict[tuple[int, str, str], int]:
 
 def budget_by_owner(*, scope: Scope) -> list[dict]:
     """The selected year's initial and supplementary budget by (organization, classification, category,
-    stage), one grouped query."""
+    stage), one grouped query (the systems read from the `system_by_owner` index, without their rows)."""
     return list(
         _budget_lines(scope)
         .filter(fiscal_year=scope.fiscal_year, stage__in=("initial", "supplementary"))
@@ -520,7 +521,7 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
     """
     threshold = conf.similarity_threshold() if threshold is None else threshold
     stamp = _stamp()
-    key = f"insights:similar:version:{_inventory_version(stamp)}:{threshold:.4f}"
+    key = _version_key(threshold, stamp)
     if use_cache:
         token = cache.get(key)
         pairs = _read_pairs(token) if token is not None else None
@@ -539,6 +540,11 @@ def similar_pairs(*, threshold: float | None = None, use_cache: bool = True) -> 
             _store_base(threshold, records, analysis, token, stamp)
         cache.set(key, token, 600)
     return pairs
+
+
+def _version_key(threshold: float, stamp: dict) -> str:
+    """The cache key naming the token of the current pairs for this inventory version and threshold."""
+    return f"insights:similar:version:{_inventory_version(stamp)}:{threshold:.4f}"
 
 
 def _pairs_key(token: str) -> str:
@@ -810,29 +816,27 @@ def cluster_decisions(*, keys: list[str] | None = None) -> dict[str, ClusterDeci
 CLUSTER_SHOW_OPEN = "open"
 
 
-def ranked_clusters(
-    *,
-    pairs: list[similarity.Pair],
-    ministry: str = "",
-    min_total: int = 0,
-    verdict: str = "",
-    tree: OrgTree | None = None,
-) -> dict:
-    """Clusters of the pairs not judged distinct, ranked by the operating cost at stake, filtered.
-
-    Each cluster carries its `key` (members' primary keys) and the person's `decision` on exactly that
-    member set, if any. `verdict` keeps clusters with that verdict; "open" keeps those nobody has judged
-    (or judged 未判断). `ministry` keeps clusters with a member of that ministry; `min_total` is in yen.
-    """
+def cluster_rows(*, pairs: list[similarity.Pair], tree: OrgTree | None = None) -> dict:
+    """Every cluster of the pairs not judged distinct, ranked by the operating cost at stake, each with its
+    `key` (members' primary keys) and the person's `decision` on exactly that member set, if any."""
     groups = similarity.clusters(pairs_respecting_verdicts(pairs))
     ranked = cluster_summaries(groups=groups, tree=tree)
-    keys = [cluster_member_key(g) for g in groups]
-    decisions = cluster_decisions(keys=keys)
+    # Cluster decisions are made by people and number far fewer than the clusters: read them all rather
+    # than send every cluster's key.
+    decisions = cluster_decisions()
     rows = []
     for cluster in ranked["clusters"]:
         key = cluster_member_key(m["pk"] for m in cluster["members"])
-        decision = decisions.get(key)
-        cluster = {**cluster, "key": key, "decision": decision}
+        rows.append({**cluster, "key": key, "decision": decisions.get(key)})
+    return {"fiscal_year": ranked["fiscal_year"], "clusters": rows}
+
+
+def filter_clusters(rows: list[dict], *, ministry: str = "", min_total: int = 0, verdict: str = "") -> list[dict]:
+    """`verdict` keeps clusters with that verdict; "open" keeps those nobody has judged (or judged 未判断).
+    `ministry` keeps clusters with a member of that ministry; `min_total` is in yen."""
+    out = []
+    for cluster in rows:
+        decision = cluster["decision"]
         current = decision.verdict if decision else ClusterVerdict.UNDECIDED
         if verdict == CLUSTER_SHOW_OPEN and current != ClusterVerdict.UNDECIDED:
             continue
@@ -842,8 +846,131 @@ def ranked_clusters(
             continue
         if ministry and not any(m["ministry_code"] == ministry for m in cluster["members"]):
             continue
-        rows.append(cluster)
-    return {"fiscal_year": ranked["fiscal_year"], "clusters": rows}
+        out.append(cluster)
+    return out
+
+
+def ranked_clusters(
+    *,
+    pairs: list[similarity.Pair],
+    ministry: str = "",
+    min_total: int = 0,
+    verdict: str = "",
+    tree: OrgTree | None = None,
+) -> dict:
+    """Clusters of the pairs not judged distinct, ranked by the operating cost at stake, filtered
+    (`cluster_rows`, then `filter_clusters`)."""
+    ranked = cluster_rows(pairs=pairs, tree=tree)
+    return {"fiscal_year": ranked["fiscal_year"],
+            "clusters": filter_clusters(ranked["clusters"], ministry=ministry, min_total=min_total, verdict=verdict)}
+
+
+SIMILAR_SHOW_OPEN = "open"
+LISTING_SECONDS = 24 * 3600
+
+# The listings this process built or read, by id (the newest few): a page view then costs the version
+# lookups and one page of pairs, not a pass over every pair and cluster.
+_local_listings: dict[str, dict] = {}
+_LOCAL_LISTINGS_KEPT = 8
+
+
+def _listing_version() -> str:
+    """Changes whenever the pairs or what the page shows of them may have: the inventory stamp (systems and
+    their links, as for the pairs themselves), the portfolio (budgets, organizations, every audited write,
+    decisions included) and the newest decision of each kind."""
+    tops = [model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            for model in (PairDecision, ClusterDecision)]
+    return f"{_inventory_version()}:{portfolio_version()}:{tops[0]}.{tops[1]}"
+
+
+def similar_listing(*, threshold: float, function: str = "", show: str = SIMILAR_SHOW_OPEN) -> dict:
+    """What the similar page lists for one filter, kept per (versions, threshold, filter).
+
+    `order` is the listed pairs as positions in the pairs of `token`, best first: `show` "open" leaves out
+    the pairs decided or judged distinct, a verdict keeps the pairs decided so, anything else keeps all;
+    `function` keeps the pairs sharing that business function. `clusters` is `cluster_rows` of those pairs,
+    `by_function` the count of every pair per function. Building it walks every pair and cluster and reads
+    every member's cost (about a second at 50,000 systems); a page view then reads this entry and one page
+    of pairs (`similar_listing_pairs`) instead of every pair.
+    """
+    if show != SIMILAR_SHOW_OPEN and show not in PairVerdict.values:
+        show = "all"  # any other value lists every pair; the key holds no text from the request
+    # The clusters' members carry their ministry and hosting in the page's language.
+    key = (f"insights:similar:listing:1:{_listing_version()}:{threshold:.4f}:"
+           f"{hashlib.sha1(function.encode()).hexdigest()[:12]}:{show}:{get_language() or 'ja'}")
+    # The key names the listing's id; this process keeps the listings it used by id, so a request reads
+    # only the id from the shared cache, and a cleared cache is never answered from the copy here.
+    listing_id = cache.get(key)
+    if listing_id is not None:
+        listing = _local_listings.get(listing_id)
+        if listing is None:
+            listing = cache.get(_listing_key(listing_id))
+            if listing is not None:
+                _keep_listing(listing_id, listing)
+        if listing is not None:
+            return listing
+    pairs = similar_pairs(threshold=threshold)
+    # The token the pairs are kept under in the shared cache (similar_pairs keeps them in this process).
+    token = next((t for t, kept in _local_pairs.items() if kept is pairs), None)
+    positions = list(range(len(pairs)))
+    if function:
+        positions = [i for i in positions if function in pair_function_tags(pairs[i])]
+    decisions = pair_decisions(pairs=[(pairs[i].a, pairs[i].b) for i in positions])
+    if show == SIMILAR_SHOW_OPEN:
+        hidden = pairs_judged_distinct([pairs[i] for i in positions])
+        order = [i for i in positions if (pairs[i].a, pairs[i].b) not in hidden
+                 and (pairs[i].a, pairs[i].b) not in decisions]
+    elif show in PairVerdict.values:
+        order = [i for i in positions
+                 if (pairs[i].a, pairs[i].b) in decisions and decisions[(pairs[i].a, pairs[i].b)].verdict == show]
+    else:
+        order = positions
+    ranked = cluster_rows(pairs=[pairs[i] for i in positions])
+    listing_id = uuid.uuid4().hex
+    listing = {
+        "id": listing_id, "token": token, "order": order, "by_function": pairs_by_function(pairs),
+        "clusters": ranked["clusters"], "fiscal_year": ranked["fiscal_year"],
+        # Without a token (the pairs could not be kept) the listing holds them itself and is not kept.
+        "pairs": pairs if token is None else None,
+    }
+    if token is not None:
+        cache.set(_listing_key(listing_id), listing, LISTING_SECONDS)
+        cache.set(key, listing_id, LISTING_SECONDS)
+        _keep_listing(listing_id, listing)
+    return listing
+
+
+def _listing_key(listing_id: str) -> str:
+    return f"insights:similar:listing:{listing_id}"
+
+
+def _keep_listing(listing_id: str, listing: dict) -> None:
+    while len(_local_listings) >= _LOCAL_LISTINGS_KEPT:
+        del _local_listings[next(iter(_local_listings))]
+    _local_listings[listing_id] = listing
+
+
+def similar_listing_pairs(listing: dict, positions: list[int]) -> list[similarity.Pair] | None:
+    """The pairs at `positions` of the listing (one page): from this process's copy of the pairs when it
+    has one, else from the page's own cache entry, so a worker does not read every pair to show fifty.
+    None when the pairs have left the cache since the listing was made: the listing is then dropped, and
+    `similar_listing` makes a new one."""
+    if listing["pairs"] is not None:
+        return [listing["pairs"][i] for i in positions]
+    token = listing["token"]
+    if token in _local_pairs:
+        return [_local_pairs[token][i] for i in positions]
+    page_key = f"{_listing_key(listing['id'])}:page:{positions[0] if positions else 0}:{len(positions)}"
+    page = cache.get(page_key)
+    if page is None:
+        pairs = _read_pairs(token)  # once: this process keeps them for the pages after
+        if pairs is None:
+            _local_listings.pop(listing["id"], None)
+            cache.delete(_listing_key(listing["id"]))
+            return None
+        page = [pairs[i] for i in positions]
+        cache.set(page_key, page, LISTING_SECONDS)
+    return page
 
 
 def system_summaries(*, ids) -> dict[int, dict]:
@@ -1154,9 +1281,12 @@ def project_operating_costs(*, scope: Scope, projects=None) -> list[dict]:
     share_count: dict[int, int] = defaultdict(int)
     for _project, system in links:
         share_count[system] += 1
+    # Only the systems some project runs: at 50,000 systems most have no project, and converting every
+    # system's total to Python cost more than the query itself.
     costs = dict(
         BudgetLine.objects.order_by()
-        .filter(fiscal_year=scope.fiscal_year, stage="initial", category="operation")
+        .filter(fiscal_year=scope.fiscal_year, stage="initial", category="operation",
+                system_id__in=Project.systems.through.objects.values("informationsystem_id"))
         .values_list("system_id")
         .annotate(total=Sum("amount_yen"))
         .values_list("system_id", "total")

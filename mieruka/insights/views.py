@@ -451,40 +451,36 @@ def similar(request):
     except ValueError:
         messages.error(request, _("The minimum score must be a number between 0 and 1."))
     show = request.GET.get("show", "open")
-    all_pairs = selectors.similar_pairs(threshold=threshold)
     function = request.GET.get("function", "")
-    if function:
-        all_pairs = [p for p in all_pairs if function in selectors.pair_function_tags(p)]
-    decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in all_pairs])
-    if show == "open":
-        pairs = [p for p in selectors.pairs_respecting_verdicts(all_pairs) if (p.a, p.b) not in decisions]
-    elif show in PairVerdict.values:
-        pairs = [p for p in all_pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
-    else:
-        pairs = all_pairs
-    by_function = selectors.pairs_by_function(selectors.similar_pairs(threshold=threshold))
+    listing = selectors.similar_listing(threshold=threshold, function=function, show=show)
     ministry = request.GET.get("ministry", "")
     min_total = _int_or_none(request.GET.get("min_total")) or 0
     cluster_verdict = request.GET.get("cluster_verdict", "")
-    ranked = selectors.ranked_clusters(
-        pairs=all_pairs, ministry=ministry, min_total=min_total, verdict=cluster_verdict
+    cluster_rows = selectors.filter_clusters(
+        listing["clusters"], ministry=ministry, min_total=min_total, verdict=cluster_verdict
     )
-    cluster_rows = ranked["clusters"]
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        return _clusters_download(cluster_rows, ranked["fiscal_year"], export)
+        return _clusters_download(cluster_rows, listing["fiscal_year"], export)
     clusters_page = Paginator(cluster_rows, 30).get_page(request.GET.get("page"))
+    # The listing is shared by every request of this filter: each shown cluster gets its own copy.
+    clusters_page.object_list = [dict(cluster) for cluster in clusters_page.object_list]
     for cluster in clusters_page.object_list:
         # The members as a systems list whose operating-cost total is the cluster's combined cost.
         cluster["list_url"] = drilldown.systems_url(
-            ids=",".join(s["system_id"] for s in cluster["members"]), fy=ranked["fiscal_year"],
+            ids=",".join(s["system_id"] for s in cluster["members"]), fy=listing["fiscal_year"],
             cols=["organization", "operating", "hosting", "platforms"], sort="-operating")
         # A cluster can hold hundreds of systems; the costliest are listed, the rest are in its systems list.
         cluster["shown_members"] = cluster["members"][:CLUSTER_MEMBERS_SHOWN]
         cluster["more_members"] = len(cluster["members"]) - len(cluster["shown_members"])
     # Fifty pairs a page: each row carries a decision form, and a person works down the list from the top.
-    pairs_page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("pairs_page"))
-    shown = pairs_page.object_list
+    pairs_page = Paginator(listing["order"], PAIRS_PER_PAGE).get_page(request.GET.get("pairs_page"))
+    shown = selectors.similar_listing_pairs(listing, list(pairs_page.object_list))
+    if shown is None:  # the kept pairs left the cache since the listing was made: list them again
+        listing = selectors.similar_listing(threshold=threshold, function=function, show=show)
+        pairs_page = Paginator(listing["order"], PAIRS_PER_PAGE).get_page(request.GET.get("pairs_page"))
+        shown = selectors.similar_listing_pairs(listing, list(pairs_page.object_list)) or []
+    decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in shown])
     info = selectors.system_summaries(ids={pk for p in shown for pk in (p.a, p.b)})
     rows = [{"pair": p, "a": info[p.a], "b": info[p.b], "decision": decisions.get((p.a, p.b))} for p in shown]
     return render(
@@ -492,17 +488,17 @@ def similar(request):
         "insights/similar.html",
         {
             "rows": rows,
-            "total": len(pairs),
+            "total": len(listing["order"]),
             "pairs_page": pairs_page,
             "pair_query": _query_without(request, "pairs_page", "format"),
             "threshold": threshold,
             "default_threshold": conf.similarity_threshold(),
             "show": show,
             "function": function,
-            "by_function": by_function,
+            "by_function": listing["by_function"],
             "clusters": clusters_page,
             "cluster_total": len(cluster_rows),
-            "cluster_year": ranked["fiscal_year"],
+            "cluster_year": listing["fiscal_year"],
             "ministry": ministry,
             "min_total": min_total or "",
             "cluster_verdict": cluster_verdict,

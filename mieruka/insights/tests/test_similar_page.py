@@ -189,3 +189,42 @@ class SimilarPageTests(PortfolioTestCase):
         loose = self.page(min_score="0")
         self.assertNotContains(strict, 'data-pair="MHLW-001-MOJ-001"')
         self.assertGreater(loose.context["total"], strict.context["total"])
+
+    def forget_this_process(self):
+        """What another worker holds: nothing of its own, only the shared cache."""
+        selectors._local_pairs.clear()
+        selectors._local_listings.clear()
+
+    def test_another_worker_shows_a_page_of_pairs_without_reading_every_pair(self):
+        everything = self.page(min_score="0").context["rows"]
+        self.forget_this_process()
+        with mock.patch.object(views, "PAIRS_PER_PAGE", 1):
+            self.page(min_score="0", pairs_page="2")  # a worker that had the pairs kept this page
+            self.forget_this_process()
+            second = self.page(min_score="0", pairs_page="2")
+        self.assertEqual([r["pair"] for r in second.context["rows"]], [everything[1]["pair"]])
+        self.assertEqual(second.context["total"], len(everything))
+        self.assertEqual(selectors._local_pairs, {})  # the page came from its own entry
+
+    def test_the_pairs_are_listed_again_when_they_left_the_cache(self):
+        self.assertContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
+        (token,) = selectors._local_pairs
+        cache.delete(selectors._pairs_key(token))
+        self.forget_this_process()
+        self.assertContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
+
+    def test_a_decision_changes_the_listed_pairs_at_once(self):
+        self.assertContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
+        self.decide("distinct")
+        self.assertNotContains(self.page(), 'data-pair="MHLW-001-MOJ-001"')
+        self.assertContains(self.page(show="distinct"), 'data-pair="MHLW-001-MOJ-001"')
+
+    def test_an_unknown_decision_filter_lists_every_pair(self):
+        everything = self.page(show="all").context["total"]
+        self.assertEqual(self.page(show="x" * 300).context["total"], everything)
+
+    def test_the_clusters_show_their_ministries_in_the_page_language(self):
+        self.assertContains(self.page(), "法務省")
+        english = self.client.get(reverse("insights:similar"), HTTP_ACCEPT_LANGUAGE="en")
+        members = english.context["clusters"][0]["members"]
+        self.assertIn("Ministry of Justice", {m["ministry"] for m in members})
