@@ -181,7 +181,11 @@ def baseline_postgres(url: str, rows: dict, request_id) -> float:
     import psycopg
     from psycopg.types.json import Jsonb
 
+    from benchmarks.priority import renice_backend
+
     with psycopg.connect(url) as db:
+        with db.cursor() as cursor:
+            print(f"  raw: {renice_backend(cursor)}", flush=True)
         db.execute("TRUNCATE contracts_contract_systems, contracts_contract, contracts_cloudusage")
         db.execute("DELETE FROM core_objectchange WHERE request_id = %s", [request_id])
         db.commit()
@@ -258,6 +262,12 @@ def main() -> None:
     def progress(message):
         print(f"  [{time.perf_counter() - start:6.1f} s] {message}", flush=True)
 
+    if postgres_url:
+        from benchmarks.priority import renice_backend
+
+        with connection.cursor() as cursor:
+            print(f"  import: {renice_backend(cursor)}", flush=True)
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     cpu_start = time.process_time()
     if os.environ.get("BENCH_PROFILE"):
@@ -307,15 +317,17 @@ def main() -> None:
     print()
     print(f"Import (CSV → validated → {connection.vendor}, audited, one transaction): {elapsed:.1f} s wall, "
           f"{cpu:.1f} s CPU of this process (validation {result.timings.get('validate', 0):.1f} s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores; "
+          f"niceness {os.getpriority(os.PRIO_PROCESS, 0)}")
     print(f"  rows:               {rows:,} ({counts['contracts']['create']:,} contracts with {raw_links:,} system "
           f"links, {counts['cloud_usage']['create']:,} charges) + {audit_rows:,} audit rows")
     print(f"  import:             {rows / elapsed:,.0f} rows/s")
     print(f"  raw {floor}:   {raw:.1f} s wall, {raw_cpu:.1f} s CPU of this process → {rows / raw:,.0f} rows/s "
           "(same rows + same audit rows)")
     print(f"  import / raw:       {elapsed / raw:.2f}× wall (target ≤ 2×: {'met' if elapsed / raw <= 2 else 'NOT met'})"
-          + ("" if postgres_url else f"; {cpu / raw_cpu:.2f}× CPU (SQLite runs in this process: the fair figure "
-                                      "on a busy machine)"))
+          + f"; {cpu / raw_cpu:.2f}× CPU of this process"
+          + (" (PostgreSQL's own CPU not included)" if postgres_url else
+             " (SQLite runs in this process: the fair figure on a busy machine)"))
     print(f"  peak memory (RSS):  {memory_peak:,.0f} MB (before the import: {memory_before:,.0f} MB)")
     if args.keep:
         print(f"kept {work}")

@@ -12,7 +12,8 @@ With a PostgreSQL DATABASE_URL the import runs in a scratch database named after
 dropped and created again), and the floor is a raw psycopg `COPY` of the same rows into the same tables.
 CPU time of this process is printed beside wall time (PostgreSQL's own CPU is not in it).
 
-Target: ≥ 100,000 budget rows/s end to end and a peak under 1.5 GB.
+Target: the import within 1.5× the raw `executemany` of the data and audit rows on SQLite, 2× the raw `COPY` on
+PostgreSQL, and a peak under 1.5 GB.
 """
 
 from __future__ import annotations
@@ -79,19 +80,16 @@ def generate(folder: Path, systems: int, budgets: int, organizations: int = 60) 
             raise SystemExit(f"--budgets at most {systems * per_system} for {systems} systems")
 
 
-def _raw_rows(folder: Path, *, now: str, request_id: str) -> tuple[list, list, list, list]:
-    """The benchmark's files as the rows a raw load writes: organizations, systems, budget lines, and the audit
-    rows the import writes for budget lines (one grouped change per system, see ObjectChange)."""
-    orgs = list(csv.reader(open(folder / "organizations.csv", encoding="utf-8")))[1:]
-    systems = list(csv.reader(open(folder / "systems.csv", encoding="utf-8")))[1:]
+STORED_TABLES = ("organizations_organization", "inventory_sharedplatform", "inventory_informationsystem",
+                 "inventory_informationsystem_platforms")
+AUDIT_COLUMNS = ("time, user_id, user_name, request_id, source, action, changed_object_type_id, changed_object_id, "
+                 "related_object_type_id, related_object_id, object_repr, prechange_data, postchange_data, reason")
+
+
+def _raw_rows(folder: Path, *, system_pk: dict, now: str, request_id: str) -> tuple[list, list]:
+    """The budget file as the rows a raw load writes: the budget lines and the audit rows the import writes for
+    them (one grouped change per system, see ObjectChange)."""
     budgets = list(csv.reader(open(folder / "budgets.csv", encoding="utf-8")))[1:]
-    org_rows = [(i + 1, code, name, "", kind, None, int(order), "", "", now, now)
-                for i, (code, name, kind, order) in enumerate(orgs)]
-    org_pk = {row[1]: row[0] for row in org_rows}
-    system_rows = [(i + 1, sid, name, "", org_pk[org], cls, status, purpose, "[]", "[]", None, hosting,
-                    important == "true", started, None, "", "", now, now)
-                   for i, (sid, name, org, cls, status, hosting, _pf, important, started, purpose) in enumerate(systems)]
-    system_pk = {row[1]: row[0] for row in system_rows}
     budget_rows = [(i + 1, system_pk[sid], int(fy), cat, stage, appr, int(amount), now, now)
                    for i, (sid, fy, cat, stage, amount, appr) in enumerate(budgets)]
     by_system: dict[int, list[str]] = {}
@@ -101,75 +99,97 @@ def _raw_rows(folder: Path, *, now: str, request_id: str) -> tuple[list, list, l
     audit_rows = [(now, None, "bench", request_id, "import", "create", 1, 0, 2, spk, f"S{spk} 予算明細 {len(rows)}件",
                    None, f'{{"fields": {fields}, "records": [{", ".join(rows)}]}}', "")
                   for spk, rows in by_system.items()]
-    return org_rows, system_rows, budget_rows, audit_rows
+    return budget_rows, audit_rows
 
 
-def baseline(db_path: Path, folder: Path) -> dict:
-    """Raw sqlite3 executemany of the same rows into the same tables (same pragmas as Django's connection)."""
-    org_rows, system_rows, budget_rows, audit_rows = _raw_rows(
-        folder, now="2026-01-01 00:00:00", request_id=uuid.uuid4().hex)
+def written_besides(request_id) -> dict:
+    """What the import wrote besides the budget lines, read back as stored (every column as text, which both
+    databases take back into the column's type): the organizations, the shared platforms the systems file
+    named, the systems and their platform links, and the audit rows of all of them (a snapshot each)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from mieruka.budgets.models import BudgetLine
+    from mieruka.core.models import ObjectChange
+
+    request = ObjectChange._meta.get_field("request_id").get_db_prep_value(request_id, connection)
+    budget_type = ContentType.objects.get_for_model(BudgetLine).pk
+    quote = connection.ops.quote_name
+    written = {"tables": []}
+    with connection.cursor() as cursor:
+        for table in STORED_TABLES:
+            names = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            cursor.execute(f"SELECT {', '.join(f'CAST({quote(n)} AS TEXT)' for n in names)} FROM {quote(table)}")
+            written["tables"].append((table, ", ".join(quote(n) for n in names), cursor.fetchall()))
+        cursor.execute(f"SELECT {', '.join(f'CAST({c} AS TEXT)' for c in AUDIT_COLUMNS.split(', '))} "
+                       "FROM core_objectchange WHERE request_id = %s AND changed_object_type_id <> %s",
+                       [request, budget_type])
+        written["audit"] = cursor.fetchall()
+        cursor.execute("SELECT system_id, id FROM inventory_informationsystem")
+        written["system_pk"] = dict(cursor.fetchall())
+        cursor.execute("SELECT COUNT(*) FROM core_objectchange WHERE request_id = %s", [request])
+        written["audit_count"] = cursor.fetchone()[0]
+    return written
+
+
+def _floor_rows(folder: Path, written: dict, *, now: str, request_id: str) -> tuple[list, list]:
+    """(table, columns, rows) of the data rows and of the audit rows: the same the import wrote."""
+    budget_rows, budget_audit = _raw_rows(folder, system_pk=written["system_pk"], now=now, request_id=request_id)
+    audit = written["audit"] + budget_audit
+    if len(audit) != written["audit_count"]:
+        raise SystemExit(f"the floor would write {len(audit):,} audit rows, the import wrote {written['audit_count']:,}")
+    data = [*written["tables"], ("budgets_budgetline", "id, system_id, fiscal_year, category, stage, appropriation, "
+                                 "amount_yen, created, last_updated", budget_rows)]
+    return data, [("core_objectchange", AUDIT_COLUMNS, audit)]
+
+
+def baseline(db_path: Path, folder: Path, written: dict) -> dict:
+    """Raw sqlite3 executemany of the same rows into the same tables (same pragmas as Django's connection, the
+    page cache the import's write phase uses)."""
+    data, audit = _floor_rows(folder, written, now="2026-01-01 00:00:00", request_id=uuid.uuid4().hex)
     results = {}
-    for label, with_audit in (("data rows", False), ("data + grouped audit rows", True)):
+    for label, with_audit in (("data rows", False), ("data + the same audit rows", True)):
         copy = db_path.with_name(f"baseline-{with_audit}.sqlite3")
         shutil.copy(db_path, copy)
         db = sqlite3.connect(copy, isolation_level=None)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        started = time.perf_counter()
+        db.execute("PRAGMA cache_size = -262144")  # as the import's roomy_cache
+        started, cpu = time.perf_counter(), time.process_time()
         db.execute("BEGIN")
-        db.executemany("INSERT INTO organizations_organization (id, code, name_ja, name_en, kind, parent_id, \"order\", "
-                       "corporate_number, local_government_code, created, last_updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       org_rows)
-        db.executemany("INSERT INTO inventory_informationsystem (id, system_id, name_ja, name_en, organization_id, "
-                       "classification, status, purpose, functions, users, annual_users, hosting, important, "
-                       "started_on, retired_on, internal_notes, retirement_reason, created, last_updated) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", system_rows)
-        db.executemany("INSERT INTO budgets_budgetline (id, system_id, fiscal_year, category, stage, appropriation, "
-                       "amount_yen, created, last_updated) VALUES (?,?,?,?,?,?,?,?,?)", budget_rows)
-        if with_audit:
-            db.executemany("INSERT INTO core_objectchange (time, user_id, user_name, request_id, source, action, "
-                           "changed_object_type_id, changed_object_id, related_object_type_id, related_object_id, "
-                           "object_repr, prechange_data, postchange_data, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           audit_rows)
+        for table, columns, rows in data + (audit if with_audit else []):
+            marks = ", ".join("?" * len(columns.split(",")))
+            db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
         db.execute("COMMIT")
-        results[label] = time.perf_counter() - started
+        results[label] = (time.perf_counter() - started, time.process_time() - cpu)
         db.close()
         copy.unlink()
     return results
 
 
-def baseline_postgres(url: str, folder: Path) -> dict:
+def baseline_postgres(url: str, folder: Path, written: dict) -> dict:
     """Raw psycopg COPY of the same rows into the same tables, emptied first (same audit rows as above)."""
     import psycopg
 
-    org_rows, system_rows, budget_rows, audit_rows = _raw_rows(
-        folder, now="2026-01-01 00:00:00+00", request_id=str(uuid.uuid4()))
-    copies = [
-        ("organizations_organization", "id, code, name_ja, name_en, kind, parent_id, \"order\", corporate_number, "
-         "local_government_code, created, last_updated", org_rows),
-        ("inventory_informationsystem", "id, system_id, name_ja, name_en, organization_id, classification, status, "
-         "purpose, functions, users, annual_users, hosting, important, started_on, retired_on, internal_notes, "
-         "retirement_reason, created, last_updated", system_rows),
-        ("budgets_budgetline", "id, system_id, fiscal_year, category, stage, appropriation, amount_yen, created, "
-         "last_updated", budget_rows),
-    ]
-    audit = ("core_objectchange", "time, user_id, user_name, request_id, source, action, changed_object_type_id, "
-             "changed_object_id, related_object_type_id, related_object_id, object_repr, prechange_data, "
-             "postchange_data, reason", audit_rows)
+    from benchmarks.priority import renice_backend
+
+    data, audit = _floor_rows(folder, written, now="2026-01-01 00:00:00+00", request_id=str(uuid.uuid4()))
     results = {}
     with psycopg.connect(url) as db:
-        for label, with_audit in (("data rows", False), ("data + grouped audit rows", True)):
+        with db.cursor() as cursor:
+            print(f"  raw: {renice_backend(cursor)}", flush=True)
+        for label, with_audit in (("data rows", False), ("data + the same audit rows", True)):
             db.execute("TRUNCATE core_objectchange, budgets_budgetline, inventory_informationsystem_platforms, "
-                       "inventory_informationsystem, organizations_organization CASCADE")
+                       "inventory_informationsystem, inventory_sharedplatform, organizations_organization CASCADE")
             db.commit()
-            started = time.perf_counter()
-            for table, columns, rows in copies + ([audit] if with_audit else []):
+            started, cpu = time.perf_counter(), time.process_time()
+            for table, columns, rows in data + (audit if with_audit else []):
                 with db.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             db.commit()
-            results[label] = time.perf_counter() - started
+            results[label] = (time.perf_counter() - started, time.process_time() - cpu)
     return results
 
 
@@ -232,6 +252,12 @@ def main() -> None:
         print(f"  [{now - start:6.1f} s] {message}", flush=True)
         last[0] = now
 
+    if postgres_url:
+        from benchmarks.priority import renice_backend
+
+        with connection.cursor() as cursor:
+            print(f"  import: {renice_backend(cursor)}", flush=True)
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     cpu_start = time.process_time()
     result = portfolio_import(actor=actor, sources=sources, progress=progress)
@@ -247,25 +273,31 @@ def main() -> None:
     from mieruka.core.models import ObjectChange
 
     audit_rows = ObjectChange.objects.filter(request_id=actor.request_id).count()
+    written = written_besides(actor.request_id)
     connection.close()
 
     floor = "COPY" if postgres_url else "executemany"
     print(f"Baseline: raw {floor} of the same rows into the same (empty) tables …", flush=True)
-    raw = baseline_postgres(postgres_url, work) if postgres_url else baseline(empty_copy, work)
+    raw = baseline_postgres(postgres_url, work, written) if postgres_url else baseline(empty_copy, work, written)
 
     print()
     print(f"Import (CSV → validated → {connection.vendor}, audited, one transaction): {elapsed:.1f} s wall, "
           f"{cpu:.1f} s CPU of this process (validation {result.timings.get('validate', 0):.1f} s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores; "
+          f"niceness {os.getpriority(os.PRIO_PROCESS, 0)}")
     print(f"  budget rows:        {budget_rows:,} → {budget_rows / elapsed:,.0f} budget rows/s end to end")
     print(f"  all rows:           {all_rows:,} (+ {audit_rows:,} audit rows) → "
           f"{all_rows / elapsed:,.0f} rows/s")
     print(f"  peak memory (RSS):  {memory_peak:,.0f} MB (before the import: {memory_before:,.0f} MB)")
-    for label, seconds in raw.items():
-        print(f"  raw {floor}, {label}: {seconds:.1f} s → {budget_rows / seconds:,.0f} budget rows/s; "
-              f"import / raw = {elapsed / seconds:.2f}×")
-    target = budget_rows / elapsed >= 100_000 and memory_peak < 1536
-    print(f"Target (≥ 100,000 budget rows/s, < 1.5 GB): {'met' if target else 'NOT met'}")
+    for label, (seconds, raw_cpu) in raw.items():
+        print(f"  raw {floor}, {label}: {seconds:.1f} s wall, {raw_cpu:.1f} s CPU → {budget_rows / seconds:,.0f} "
+              f"budget rows/s; import / raw = {elapsed / seconds:.2f}× wall, {cpu / raw_cpu:.2f}× CPU")
+    # The floor of the target is the raw write of the same data rows with the same audit rows.
+    limit = 2.0 if postgres_url else 1.5
+    ratio = elapsed / raw["data + the same audit rows"][0]
+    target = ratio <= limit and memory_peak < 1536
+    print(f"Target (≤ {limit}× raw {floor} of the data and audit rows, wall; peak < 1.5 GB): "
+          f"{'met' if target else 'NOT met'} ({ratio:.2f}×, {memory_peak:,.0f} MB)")
     if args.keep:
         print(f"kept {work}")
     else:

@@ -14,10 +14,13 @@ rows back.
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import islice
+from json.encoder import c_make_encoder, encode_basestring_ascii
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
@@ -36,6 +39,24 @@ def _identity(text: str) -> str:
     return text
 
 
+def _text_encoder():
+    """`json.dumps` with its defaults, as one C encoder made once: `json.dumps` builds a new one for every
+    call, which is a third of the time of formatting a million flat snapshots. The text is the same."""
+    if c_make_encoder is None:  # a Python without the C accelerator
+        return json.dumps
+    encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False,
+                            True)
+    join = "".join
+
+    def dumps(value) -> str:
+        return join(encode(value, 0))
+
+    return dumps
+
+
+json_text = _text_encoder()
+
+
 def json_value(value):
     """As `mieruka.core.audit._json_value`: what a snapshot stores for a field value."""
     if isinstance(value, datetime.date):
@@ -52,14 +73,28 @@ def snapshot_fields(model: type[models.Model]) -> list[tuple[str, str]]:
 
 
 def _chunks(rows: Iterable, size: int = CHUNK) -> Iterable[list]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):  # taken in C, not one Python step per row
         yield chunk
+
+
+@contextmanager
+def collection_paused():
+    """Hold off Python's cyclic garbage collector for the length of a large import.
+
+    Reading a million rows keeps a million records alive, and each collection of the oldest generation walks
+    all of them again: a tenth of the import's CPU time. The import's rows and records hold no reference
+    cycles, so reference counting frees them as before; only cyclic garbage waits, until the end. The
+    collector is process-wide, so other threads of the process wait too; it is switched back on only if it
+    was on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class BulkWriter:
@@ -140,11 +175,12 @@ class BulkWriter:
     def json_param(self, value, *, serialized: bool = False):
         """A JSON column's query parameter: text on SQLite, Jsonb on PostgreSQL. `serialized` means `value`
         is JSON text already (the budget hot path formats it directly) and goes through as is."""
+        text = value if serialized else json_text(value)
         if self.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 
-            return Jsonb(value, dumps=_identity) if serialized else Jsonb(value)
-        return value if serialized else json.dumps(value)
+            return Jsonb(text, dumps=_identity)
+        return text
 
     def _prepared(self, rows, preparers):
         if not any(preparers):

@@ -230,7 +230,7 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
         width = len(cells)
         for i, name, parse, required, code_list in plan:
             value = cells[i] if i < width else None
-            if spreadsheet and type(value) is str:
+            if spreadsheet and type(value) is str and value[:1] == "'":  # only such a cell can be neutralised
                 value = unneutralize(value)
             try:
                 parsed = parse(value)
