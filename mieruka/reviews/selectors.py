@@ -8,7 +8,8 @@ import unicodedata
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from mieruka.core.permissions import scope_queryset
@@ -21,9 +22,13 @@ from .models import Finding, Review
 
 def review_list(*, user) -> QuerySet[Review]:
     """Reviews the user may read, with what every list row shows, and counts of open findings."""
+    # A subquery per row rather than a join and GROUP BY: grouping every review's full row (project,
+    # organization and both reviewers) before the page is cut took most of the list's time.
+    open_findings = (Finding.objects.filter(review=OuterRef("pk"), status__in=OPEN_STATUSES).order_by()
+                     .values("review").annotate(n=Count("pk")).values("n"))
     qs = (
         Review.objects.select_related("project", "project__organization", "reviewer", "support_reviewer")
-        .annotate(open_findings=Count("findings", filter=Q(findings__status__in=OPEN_STATUSES)))
+        .annotate(open_findings=Coalesce(Subquery(open_findings, output_field=IntegerField()), 0))
     )
     return scope_queryset(user, qs, organization_field="project__organization")
 
