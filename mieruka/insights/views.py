@@ -467,10 +467,11 @@ def similar(request):
     except ValueError:
         messages.error(request, _("The minimum score must be a number between 0 and 1."))
     show = request.GET.get("show", "open")
-    all_pairs = selectors.similar_pairs(threshold=threshold)
+    every_pair = selectors.similar_pairs(threshold=threshold)
     function = request.GET.get("function", "")
+    all_pairs = every_pair
     if function:
-        all_pairs = [p for p in all_pairs if function in selectors.pair_function_tags(p)]
+        all_pairs = [p for p in every_pair if function in selectors.pair_function_tags(p)]
     decisions = selectors.pair_decisions(pairs=[(p.a, p.b) for p in all_pairs])
     if show == "open":
         pairs = [p for p in selectors.pairs_respecting_verdicts(all_pairs) if (p.a, p.b) not in decisions]
@@ -478,12 +479,13 @@ def similar(request):
         pairs = [p for p in all_pairs if (p.a, p.b) in decisions and decisions[(p.a, p.b)].verdict == show]
     else:
         pairs = all_pairs
-    by_function = selectors.pairs_by_function(selectors.similar_pairs(threshold=threshold))
+    by_function = selectors.pairs_by_function(every_pair)
     ministry = request.GET.get("ministry", "")
     min_total = _int_or_none(request.GET.get("min_total")) or 0
     cluster_verdict = request.GET.get("cluster_verdict", "")
+    tree = selectors.organization_tree()  # read once: the clusters and the ministry filter both need it
     ranked = selectors.ranked_clusters(
-        pairs=all_pairs, ministry=ministry, min_total=min_total, verdict=cluster_verdict
+        pairs=all_pairs, ministry=ministry, min_total=min_total, verdict=cluster_verdict, tree=tree
     )
     cluster_rows = ranked["clusters"]
     export = request.GET.get("format")
@@ -523,7 +525,7 @@ def similar(request):
             "min_total": min_total or "",
             "cluster_verdict": cluster_verdict,
             "cluster_verdicts": ClusterVerdict.choices,
-            "ministries": [(n.code, n.label) for n in selectors.organization_tree().roots_in_order()],
+            "ministries": [(n.code, n.label) for n in tree.roots_in_order()],
             "cluster_query": _query_without(request, "page", "format"),
             "verdicts": PairVerdict.choices,
             "can_decide": _can_decide(request.user),
