@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.core.errors import local_name
+from mieruka.core.errors import english_is_active, local_name
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
@@ -80,11 +80,13 @@ class OrgTree:
     def choices(self) -> list[tuple[str, str]]:
         """(code, indented name) in tree order, for the organization filter."""
         out = []
+        english = english_is_active()  # once: `label` asks for every one of two thousand nodes
 
         def walk(parent, depth):
             for pk in self.children.get(parent, ()):
                 node = self.nodes[pk]
-                out.append((node.code, "\u00a0\u00a0" * depth + node.label))
+                label = (english and node.name_en) or node.name_ja or node.name_en or ""
+                out.append((node.code, "\u00a0\u00a0" * depth + label))
                 walk(pk, depth + 1)
 
         walk(None, 0)
