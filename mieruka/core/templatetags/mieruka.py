@@ -1,5 +1,7 @@
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -40,8 +42,14 @@ def yen_compact(amount):
 def options(choices, selected=None):
     """`<option>`s of (value, label) pairs, the one equal to `selected` marked: what a template loop writes,
     in a tenth of the time (the organization filters list two thousand organizations)."""
-    return format_html_join("", '<option value="{}"{}>{}</option>', (
-        (value, mark_safe(" selected") if value == selected else "", label) for value, label in choices))
+    return mark_safe("".join(
+        f'<option value="{_escaped(value)}"{" selected" if value == selected else ""}>{_escaped(label)}</option>'
+        for value, label in choices))
+
+
+def _escaped(value) -> str:
+    """`conditional_escape` without its lazy-string wrapper (called thousands of times by `options`)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 @register.simple_tag
