@@ -161,6 +161,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, with the select boxes of the filter forms written in Python (see the module).
+FORM_RENDERER = "mieruka.core.renderers.FormRenderer"
+
 WSGI_APPLICATION = "mieruka.conf.wsgi.application"
 
 DATABASES = {

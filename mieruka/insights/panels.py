@@ -27,14 +27,15 @@ def similar_to_review_panel(request, *, review):
 
     if review.stage != "pre_request":
         return None
-    systems = list(review.project.systems.all())
+    # The systems' tags and platforms in two queries, not two per system.
+    systems = list(review.project.systems.prefetch_related("function_tags", "platforms"))
     if not systems:
         return None
     drafts = [
         SystemDraft(
             name_ja=s.name_ja, purpose=s.purpose or "", functions=tuple(s.functions or []), users=tuple(s.users or []),
-            organization_id=s.organization_id, function_tag_ids=tuple(s.function_tags.values_list("pk", flat=True)),
-            platform_ids=tuple(s.platforms.values_list("pk", flat=True)),
+            organization_id=s.organization_id, function_tag_ids=tuple(t.pk for t in s.function_tags.all()),
+            platform_ids=tuple(p.pk for p in s.platforms.all()),
         )
         for s in systems
     ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.core.errors import local_name
+from mieruka.core.errors import english_is_active, local_name
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
@@ -87,6 +87,7 @@ class OrgTree:
         prefecture stands for them; a municipality named in the URL stays in, so it shows as chosen."""
         out = []
         local = OrganizationKind.LOCAL_GOVERNMENT
+        english = english_is_active()  # once: `label` asks for every one of two thousand nodes
 
         def walk(parent, depth):
             for pk in self.children.get(parent, ()):
@@ -94,7 +95,8 @@ class OrgTree:
                 above = self.nodes.get(node.parent_id)
                 if node.kind == local and above is not None and above.kind == local and node.code != selected:
                     continue
-                out.append((node.code, "\u00a0\u00a0" * depth + node.label))
+                label = (english and node.name_en) or node.name_ja or node.name_en or ""
+                out.append((node.code, "\u00a0\u00a0" * depth + label))
                 walk(pk, depth + 1)
 
         walk(None, 0)

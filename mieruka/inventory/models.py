@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.errors import bilingual
+from mieruka.core.links import record_url
 from mieruka.core.models import TimestampedModel
 
 from .choices import (
@@ -160,7 +160,7 @@ class InformationSystem(TimestampedModel):
         return f"{self.system_id} {self.name_ja}"
 
     def get_absolute_url(self):
-        return reverse("inventory:system_detail", args=[self.system_id])
+        return record_url("inventory:system_detail", self.system_id)
 
     def clean(self):
         if self.started_on and self.retired_on and self.retired_on < self.started_on:
@@ -330,7 +330,7 @@ class Project(TimestampedModel):
         return f"{self.project_id} {self.name_ja}"
 
     def get_absolute_url(self):
-        return reverse("inventory:project_detail", args=[self.project_id])
+        return record_url("inventory:project_detail", self.project_id)
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mieruka.core.errors import bilingual
+from mieruka.core.links import record_url
 from mieruka.core.models import TimestampedModel
 
 from .choices import OrganizationKind
@@ -46,7 +46,7 @@ class Organization(TimestampedModel):
         return self.name_ja
 
     def get_absolute_url(self):
-        return reverse("organizations:detail", args=[self.code])
+        return record_url("organizations:detail", self.code)
 
     def clean(self):
         # A cycle would make subtree scoping loop forever; the DB constraint only catches the trivial one.

@@ -1,5 +1,8 @@
+import html
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -33,6 +36,20 @@ def yen_compact(amount):
     shown = formatting.yen_compact(amount, lang=get_language() or "ja")
     return format_html('<span class="money" title="{}" data-yen="{}">{}</span>', formatting.yen_exact(amount),
                        amount, shown)
+
+
+@register.simple_tag
+def options(choices, selected=None):
+    """`<option>`s of (value, label) pairs, the one equal to `selected` marked: what a template loop writes,
+    in a tenth of the time (the organization filters list two thousand organizations)."""
+    return mark_safe("".join(
+        f'<option value="{_escaped(value)}"{" selected" if value == selected else ""}>{_escaped(label)}</option>'
+        for value, label in choices))
+
+
+def _escaped(value) -> str:
+    """`conditional_escape` without its lazy-string wrapper (called thousands of times by `options`)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 @register.simple_tag

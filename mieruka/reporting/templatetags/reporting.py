@@ -31,7 +31,8 @@ def freshness_context(request, obj, *, freshness_map=None, confirm=False) -> dic
     else:
         info = selectors.freshness_for([obj])[obj.pk]
     user = getattr(request, "user", None)
-    role = user_role(user) if user is not None else None
+    # The role only matters for the button: list pages show this for every row without one.
+    role = user_role(user) if confirm and user is not None else None
     can_confirm = bool(confirm) and (
         role == Role.ADMIN or (role == Role.EDITOR and can_edit_organization(user, getattr(obj, "organization_id", None)))
     )
