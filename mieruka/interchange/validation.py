@@ -269,7 +269,8 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
         key = tuple(record[k] for k in table.key)
         if key in target.records:
             first_file, first_row = target.where[key]
-            out.add(raw.source, number, headers[table.key[0]], " / ".join(map(str, key)),
+            # A published sheet has no contract-number column: its number is derived, reported under that name.
+            out.add(raw.source, number, headers.get(table.key[0], table.key[0]), " / ".join(map(str, key)),
                     f"キーが重複しています（{first_file} の {first_row} 行目と同じ）",
                     f"Duplicate key (same as row {first_row} of {first_file})")
             continue
