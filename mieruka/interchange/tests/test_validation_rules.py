@@ -908,3 +908,117 @@ def test_rows_refused_while_reading_are_reported_with_the_others():
     parsed, found = validate(raws, known())
     assert [(p.file, p.row, p.column) for p in found] == [("systems.csv", 2, "name_ja")]
     assert list(parsed.tables["systems"].records) == [("S8",)]
+
+
+# --- further cases: spreadsheet apostrophes, JSON cells, columns left out ------------------------------
+
+def test_the_apostrophe_that_export_puts_before_a_formula_is_taken_off_again_but_not_in_json():
+    records = records_of("systems.csv", f"{SYSTEMS}\nS9,'=1+1,MHLW,ministry,operation\n", "systems")
+    assert records[("S9",)]["name_ja"] == "=1+1"
+    document = ('{"format": "mieruka/1", "systems": [{"system_id": "S9", "name_ja": "\'=1+1", "organization_code": "MHLW",'
+                ' "classification": "ministry", "status": "operation"}]}')
+    assert records_of("all.json", document, "systems")[("S9",)]["name_ja"] == "'=1+1"
+
+
+def test_budget_cells_of_a_json_file_may_be_numbers():
+    document = ('{"format": "mieruka/1", "budgets": [{"system_id": "S1", "fiscal_year": 2025, "category": "operation",'
+                ' "stage": "initial", "amount_yen": 7}, {"system_id": "S1", "fiscal_year": 2025, "category": "development",'
+                ' "stage": "initial", "amount_yen": 8}, {"system_id": "S1", "fiscal_year": "R6", "category": "Operation",'
+                ' "stage": "initial", "amount_yen": "9"}]}')
+    parsed, found = run({"all.json": document})
+    assert found == []
+    assert parsed.tables["budgets"].records == {("S1", 2025, "operation", "initial", "ministry"): 7,
+                                                ("S1", 2025, "development", "initial", "ministry"): 8,
+                                                ("S1", 2024, "operation", "initial", "ministry"): 9}
+    assert "amount_yen" in parsed.tables["budgets"].present
+
+
+def test_a_budget_file_missing_a_key_column_is_refused_by_its_header_alone():
+    for header in ("system_id,category,stage,amount_yen", "system_id,fiscal_year,stage,amount_yen",
+                   "fiscal_year,category,stage,amount_yen", "system_id,fiscal_year,category,amount_yen",
+                   "system_id,fiscal_year,category,stage"):
+        raws, read_problems = read_sources([Source(name="budgets.csv", data=f"{header}\nS1,2025,operation,initial\n".encode())])
+        assert [p.reason_en for p in read_problems] == ["A required column is missing"], header
+        parsed, found = validate(raws, known())
+        assert found == [] and parsed.tables["budgets"].records == {}, header
+
+
+def test_a_dashboard_total_is_not_checked_when_a_budget_cell_is_bad():
+    found = problems_of("budgets.csv", f"{DASHBOARD}\nS1,2020,x,1,5,,,,\nS1,2019,1,x,5,,,,\n")
+    assert [f[:2] for f in found] == [(2, "operating_budget"), (3, "development_budget")]
+
+
+def test_of_two_dashboard_list_rows_of_one_year_the_later_wins_and_a_code_beats_a_name():
+    from mieruka.interchange import schema
+    name = next(c for c in schema.SYSTEMS.column("processing_class").choices if c.value == "02").ja
+    parsed, found = run({"systems.csv": f"{BASIC}\nS1,名称,01,,,2025\nS1,名称,03,{name},,2025\n"})
+    assert found == []
+    assert parsed.tables["systems"].records[("S1",)] == {"system_id": "S1", "processing_class": "03"}
+    assert parsed.tables["systems"].where[("S1",)] == ("systems.csv", 3)
+
+
+def test_a_dashboard_list_row_for_a_current_id_is_not_taken_for_a_renamed_one():
+    k = known(previous_system_ids={"S2": "S1"})
+    parsed, found = run({"systems.csv": f"{BASIC}\nS2,名称,04,,,2025\n"}, k)
+    assert found == []
+    assert list(parsed.tables["systems"].records) == [("S2",)]
+
+
+def test_a_contract_file_with_systems_but_no_organization_column_takes_the_first_systems():
+    head = "contract_number,title,vendor_name,method,amount_yen,fiscal_year,category,system_ids\n"
+    records = records_of("contracts.csv", head + "C1,t,v,designated,1,2025,operation,S3;S2\n", "contracts")
+    assert records[("C1",)]["organization_code"] == "MHLW-B"
+
+
+def test_a_published_sheet_without_a_bureau_column_or_with_codes_uses_them():
+    text = "府省庁,title,vendor_name,method,amount_yen,fiscal_year\n法務省,t,v,designated,1,2025\n"
+    [record] = records_of("contracts.csv", text, "contracts").values()
+    assert record["organization_code"] == "MOJ"
+    text = "府省庁,局・庁,組織コード,title,vendor_name,method,amount_yen,fiscal_year\n厚生労働省,年金局,MOJ,t,v,designated,1,2025\n"
+    [record] = records_of("contracts.csv", text, "contracts").values()
+    assert record["organization_code"] == "MOJ"
+    # Descriptive columns of the published sheet are accepted and not read.
+    text = "府省庁,事業名,title,vendor_name,method,amount_yen,fiscal_year\n法務省,登記事業,t,v,designated,1,2025\n"
+    [record] = records_of("contracts.csv", text, "contracts").values()
+    assert record["organization_code"] == "MOJ" and "登記事業" not in record.values()
+
+
+def test_a_stored_organization_name_is_matched_whatever_its_width_and_spacing():
+    k = known(organization_parents={"MOJ": "", "MOJ-B": "MOJ"},
+              organization_names={"MOJ": ("", "法務省\u3000"), "MOJ-B": ("MOJ", " ＡＢ局")})
+    text = "府省庁,局・庁,title,vendor_name,method,amount_yen,fiscal_year\n法務省,AB局,t,v,designated,1,2025\n"
+    [record] = records_of("contracts.csv", text, "contracts", k).values()
+    assert record["organization_code"] == "MOJ-B"
+
+
+def test_a_projects_file_without_the_frequency_column_keeps_the_stored_frequency():
+    k = known(project_frequencies={"PJ-1": "monthly"})
+    _, found = run({"projects.csv": "project_id,name_ja,phase\nPJ-1,一,planning\n",
+                    "status_reports.csv": f"{REPORTS}\nPJ-1,2025-05-31,2025-06-01,green,n\n"}, k)
+    assert found == []
+
+
+def test_a_project_of_a_system_created_by_the_same_import_takes_that_systems_organization():
+    parsed, found = run({"systems.csv": f"{SYSTEMS}\nNEW,名称,MOJ,ministry,operation\n",
+                         "projects.csv": "project_id,name_ja,phase,system_ids\nP1,一,planning,NEW\n"})
+    assert found == []
+    assert parsed.tables["projects"].records[("P1",)]["organization_code"] == "MOJ"
+
+
+def test_a_file_without_a_key_column_is_refused_by_its_header_without_its_rows_being_read():
+    raws, read_problems = read_sources([Source(name="systems.csv", data=(
+        "name_ja,organization_code,classification,status\n名称,NOPE,ministry,operation\n").encode())])
+    assert [(p.column, p.reason_en) for p in read_problems] == [("system_id（情報システムID）", "A required column is missing")]
+    parsed, found = validate(raws, known())
+    assert found == [] and parsed.tables["systems"].records == {}
+
+
+def test_a_decision_file_may_leave_out_the_system_or_the_project_column():
+    parsed, found = run({"decisions.csv": "system_id,kind,rationale,decided_on,decided_by,effective_year\n"
+                                          "S1,stop,r,2025-04-01,会議,2025\n",
+                         "判断.csv": "project_id,kind,rationale,decided_on,decided_by,effective_year\n"
+                                     "PJ-1,stop,r,2025-04-01,会議,2025\nPJ-X,stop,r,2025-04-02,会議,2025\n"})
+    assert found == [("判断.csv", 3, "project_id", "PJ-X", *UNKNOWN_PROJECT)]
+    assert sorted(parsed.tables["decisions"].records) == [("", "PJ-1", D(2025, 4, 1), "stop"),
+                                                          ("", "PJ-X", D(2025, 4, 2), "stop"),
+                                                          ("S1", "", D(2025, 4, 1), "stop")]
