@@ -93,12 +93,13 @@ def test_a_value_under_a_blank_header_is_refused_once_per_file():
 
 
 def test_a_duplicate_key_names_the_first_row_and_keeps_it():
-    text = f"{SYSTEMS}\nS9,一,MHLW,ministry,operation\nS9,二,MHLW,ministry,operation\n"
+    text = f"{SYSTEMS}\nS9,一,MHLW,ministry,operation\nS9,二,MHLW,ministry,operation\nS8,三,MHLW,ministry,operation\n"
     parsed, found = run({"systems.csv": text})
     assert found == [("systems.csv", 3, "system_id", "S9", "キーが重複しています（systems.csv の 2 行目と同じ）",
                       "Duplicate key (same as row 2 of systems.csv)")]
     assert parsed.tables["systems"].records[("S9",)]["name_ja"] == "一"
     assert parsed.tables["systems"].where[("S9",)] == ("systems.csv", 2)
+    assert ("S8",) in parsed.tables["systems"].records
 
 
 def test_a_duplicate_key_across_two_files_names_the_other_file():
@@ -385,12 +386,25 @@ def test_an_it_dashboard_system_list_updates_only_the_classifications_of_known_s
 
 
 def test_an_it_dashboard_system_list_names_each_bad_row():
-    text = f"{BASIC}\n,名称,01,,,\nGHOST,名称,01,,,\nS1,名称,01,,,FY\nS1,名称,7,,,2025\nS2,名称,,,,2025\n"
+    text = f"{BASIC}\n,名称,01,,,\nGHOST,名称,01,,,\nS1,名称,01,,,FY\nS1,名称,7,,,2025\nS2,名称,,,,2025\nS3,名称\n"
     parsed, found = run({"systems.csv": text})
-    assert [f[1:4] for f in found] == [(2, "system_id", ""), (3, "system_id", "GHOST"), (4, "year", "FY"),
-                                       (5, "system_field_code", "7")]
-    assert found[0][4:] == REQUIRED and found[1][4:] == UNKNOWN_SYSTEM
+    assert found == [
+        ("systems.csv", 2, "system_id", "", *REQUIRED), ("systems.csv", 3, "system_id", "GHOST", *UNKNOWN_SYSTEM),
+        ("systems.csv", 4, "year", "FY", "年度の形式が不明です（例: 2025、2025年度、令和7年度、R7）",
+         "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度, R7)"),
+        ("systems.csv", 5, "system_field_code", "7", "情報処理システム分類: 選択肢にない値です（使える値: 01, 02, 03, 04, 05, 99）",
+         "情報処理システム分類 (processing_class): Unknown choice value (allowed: 01, 02, 03, 04, 05, 99)")]
     assert parsed.tables["systems"].records == {}
+
+
+def test_a_dashboard_list_row_without_a_year_counts_as_the_oldest():
+    k = known(system_organizations={"S1": "MHLW", "-S4": "MOJ"})
+    # A cell the export protected with an apostrophe ('-S4) is read as the ID it protects.
+    text = f"{BASIC}\nS1,名称,01,,,\nS1,名称,02,,,2020\nS1,名称,03,,,\n'-S4,名称,04,,,\n"
+    parsed, found = run({"systems.csv": text}, k)
+    assert found == []
+    assert parsed.tables["systems"].records == {("S1",): {"system_id": "S1", "processing_class": "02"},
+                                                ("-S4",): {"system_id": "-S4", "processing_class": "04"}}
 
 
 def test_a_classification_given_by_name_is_read_as_its_code():
@@ -537,15 +551,18 @@ def test_single_bid_is_derived_without_the_column_and_dropped_without_method_or_
 PUBLISHED = "府省庁,局・庁,title,vendor_name,法人番号,method,amount_yen,fiscal_year,category"
 
 
+NO_MINISTRY = ("この名前の府省庁（局・庁）が見つかりません。組織コードの列を加えることもできます",
+               "No ministry (or bureau) of this name; a column 組織コード may be added instead")
+
+
 def test_a_published_sheet_names_its_ministry_and_bureau_in_words():
     text = (f"{PUBLISHED}\n厚生労働省,年金局,t,v,,designated,1,2025,operation\n厚生労働省,,t,v,,designated,2,2025,operation\n"
             "厚生労働省,不明局,t,v,,designated,3,2025,operation\n 法務省 ,,t,v,,designated,4,2025,operation\n"
-            "不明省,,t,v,,designated,5,2025,operation\n")
+            "不明省,,t,v,,designated,5,2025,operation\n法務省,,t,v,,designated,6,2025,operation\n")
     parsed, found = run({"contracts.csv": text})
-    assert [f[1:] for f in found] == [(6, "府省庁", "不明省", "この名前の府省庁（局・庁）が見つかりません。組織コードの列を加えることもできます",
-                                       "No ministry (or bureau) of this name; a column 組織コード may be added instead")]
+    assert found == [("contracts.csv", 6, "府省庁", "不明省", NO_MINISTRY[0], NO_MINISTRY[1])]
     codes = sorted((r["amount_yen"], r["organization_code"]) for r in parsed.tables["contracts"].records.values())
-    assert codes == [(1, "MHLW-B"), (2, "MHLW"), (3, "MHLW"), (4, "MOJ")]
+    assert codes == [(1, "MHLW-B"), (2, "MHLW"), (3, "MHLW"), (4, "MOJ"), (6, "MOJ")]
 
 
 def test_a_published_sheet_may_name_an_organization_the_same_import_creates():
@@ -686,7 +703,7 @@ def test_checklist_answers_become_the_phases_items_in_order():
 
 def test_checklist_items_are_checked_against_the_phase():
     k = known(review_phases={("PJ-1", 2025, "request"): "development"})
-    text = f"{REVIEWS},checklist\nPJ-1,2025,request,draft,RQ-1;=yes;DV-1=yes;DV-1=no;DV-2=maybe\n"
+    text = f"{REVIEWS},checklist\nPJ-1,2025,request,draft,RQ-1;=yes;DV-1=yes;DV-1=no;DV-2=maybe;DV-3==yes\n"
     found = problems_of("reviews.csv", text, k)
     items = "DV-1, DV-2, DV-3, DV-4, DV-5"
     assert found == [
@@ -694,6 +711,8 @@ def test_checklist_items_are_checked_against_the_phase():
         (2, "checklist", "=yes", "「項目コード=回答」の形で書いてください（例: RQ-1=yes）", "Write each item as code=answer (e.g. RQ-1=yes)"),
         (2, "checklist", "DV-1=no", "同じ項目が2回書かれています", "The same item is given twice"),
         (2, "checklist", "DV-2=maybe", "選択肢にない値です（使える値: unanswered, yes, partly, no, na）",
+         "Unknown choice value (allowed: unanswered, yes, partly, no, na)"),
+        (2, "checklist", "DV-3==yes", "選択肢にない値です（使える値: unanswered, yes, partly, no, na）",
          "Unknown choice value (allowed: unanswered, yes, partly, no, na)")]
     text = f"{REVIEWS},phase,checklist\nPJ-1,2025,request,draft,,RQ-1=yes\n"
     assert problems_of("reviews.csv", text, k) == [
@@ -1022,3 +1041,59 @@ def test_a_decision_file_may_leave_out_the_system_or_the_project_column():
     assert sorted(parsed.tables["decisions"].records) == [("", "PJ-1", D(2025, 4, 1), "stop"),
                                                           ("", "PJ-X", D(2025, 4, 2), "stop"),
                                                           ("S1", "", D(2025, 4, 1), "stop")]
+
+
+def test_a_bad_classification_is_reported_under_the_sheets_own_header_and_drops_the_whole_row():
+    text = "system_id,system_name,System_Field_Code,reduction_code,year\nS1,名称,7,1,2025\n"
+    parsed, found = run({"systems.csv": text})
+    assert found == [("systems.csv", 2, "System_Field_Code", "7",
+                      "情報処理システム分類: 選択肢にない値です（使える値: 01, 02, 03, 04, 05, 99）",
+                      "情報処理システム分類 (processing_class): Unknown choice value (allowed: 01, 02, 03, 04, 05, 99)")]
+    assert parsed.tables["systems"].records == {}
+
+
+def test_the_columns_present_are_those_of_every_file_of_the_table():
+    parsed, found = run({"systems.csv": f"{SYSTEMS},hosting\nS9,名称,MHLW,ministry,operation,gss\n",
+                         "more.csv": f"{SYSTEMS},purpose\nS8,名称,MHLW,ministry,operation,目的\n"})
+    assert found == []
+    assert {"hosting", "purpose"} <= parsed.tables["systems"].present
+
+
+def test_a_published_row_that_stops_before_the_bureau_cell_is_its_ministrys():
+    text = "府省庁,title,vendor_name,method,amount_yen,fiscal_year,局・庁\n法務省,t,v,designated,1,2025\n"
+    [record] = records_of("contracts.csv", text, "contracts").values()
+    assert record["organization_code"] == "MOJ"
+
+
+def test_a_row_shorter_than_the_header_has_its_missing_cells_blank():
+    parsed, found = run({"systems.csv": f"{SYSTEMS},hosting,purpose\nS9,名称,MHLW,ministry,operation\nS8,名称,MHLW,ministry\n"})
+    assert found == [("systems.csv", 3, "status", "", *REQUIRED)]
+    assert parsed.tables["systems"].records[("S9",)]["hosting"] == "unknown"
+
+
+def test_every_bad_cell_of_a_row_is_reported_with_what_was_written():
+    found = problems_of("systems.csv", f"{SYSTEMS},hosting\nS9,  ,MHLW,ministry,running,attic\n")
+    assert [f[:3] for f in found] == [(2, "name_ja", "  "), (2, "status", "running"), (2, "hosting", "attic")]
+
+
+def test_a_row_shorter_than_a_trailing_blank_header_is_read():
+    records = records_of("systems.csv", f"{SYSTEMS},\nS9,名称,MHLW,ministry,operation\n", "systems")
+    assert list(records) == [("S9",)]
+
+
+def test_a_published_row_that_stops_before_the_ministry_cell_names_none():
+    text = "title,vendor_name,method,amount_yen,fiscal_year,府省庁\nt,v,designated,1,2025\n"
+    assert problems_of("contracts.csv", text) == [(2, "府省庁", "", *NO_MINISTRY)]
+
+
+def test_a_duplicate_key_is_reported_under_the_files_own_header():
+    text = "情報システムID,情報システム名,組織コード,情報システム区分,状態\nS9,一,MHLW,ministry,operation\nS9,二,MHLW,ministry,operation\n"
+    assert problems_of("systems.csv", text) == [(3, "情報システムID", "S9", "キーが重複しています（systems.csv の 2 行目と同じ）",
+                                                 "Duplicate key (same as row 2 of systems.csv)")]
+
+
+def test_a_duplicate_key_of_several_columns_shows_them_all():
+    text = "from_system_id,to_system_id,kind\nS1,S2,data\nS1,S2,data\n"
+    assert problems_of("interfaces.csv", text) == [(3, "from_system_id", "S1 / S2 / data",
+                                                    "キーが重複しています（interfaces.csv の 2 行目と同じ）",
+                                                    "Duplicate key (same as row 2 of interfaces.csv)")]
