@@ -268,7 +268,10 @@ def test_a_budget_row_with_every_kind_of_problem_names_each():
             "S1,,operation,initial,1,\nS1,FY25-26,operation,initial,1,\nS1,2025,,initial,1,\nS1,2025,operation,,1,\n"
             "S1,2025,cooking,initial,1,\nS1,2025,operation,initial,1,nope\nS1,2025,operation,initial,,\n"
             "S1,2025,operation,initial,-5,\nS1,2025,operation,initial,9999999999999999999,\n")
-    found = problems_of("budgets.csv", text)
+    parsed, found = run({"budgets.csv": text})
+    assert parsed.tables["budgets"].records == {}
+    assert {f[0] for f in found} == {"budgets.csv"}
+    found = [f[1:] for f in found]
     assert [f[:3] for f in found] == [(2, "system_id", ""), (3, "system_id", "GHOST"), (4, "fiscal_year", ""),
                                       (5, "fiscal_year", "FY25-26"), (6, "category", ""), (7, "stage", ""),
                                       (8, "category", "cooking"), (9, "appropriation", "nope"), (10, "amount_yen", ""),
@@ -277,13 +280,17 @@ def test_a_budget_row_with_every_kind_of_problem_names_each():
     assert found[3][3:] == ("年度の形式が不明です（例: 2025、2025年度、令和7年度、R7）",
                             "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度, R7)")
     assert found[4][3:] == REQUIRED and found[5][3:] == REQUIRED and found[8][3:] == REQUIRED
-    assert found[6][4].startswith("Unknown choice value") and found[7][4].startswith("Unknown choice value")
+    assert found[6][3:] == ("選択肢にない値です（使える値: development, operation）",
+                            "Unknown choice value (allowed: development, operation)")
+    assert found[7][4].startswith("Unknown choice value")
     assert found[9][4] == "Must not be negative" and found[10][4].startswith("The number is too large")
 
 
 def test_one_bad_cell_of_a_budget_row_leaves_the_other_cells_checked_too():
     found = problems_of("budgets.csv", f"{BUDGETS}\nGHOST,FY,cooking,nope,x\n")
     assert [f[1] for f in found] == ["system_id", "fiscal_year", "category", "stage", "amount_yen"]
+    found = problems_of("budgets.csv", f"{BUDGETS}\nS1,2025,,nope,1\n")
+    assert [f[1] for f in found] == ["category", "stage"]
 
 
 def test_a_duplicate_budget_line_is_refused_even_when_written_differently():
@@ -352,13 +359,17 @@ def test_an_it_dashboard_budget_sheet_gives_both_lines_and_the_latest_classifica
 def test_an_it_dashboard_sheet_with_bad_cells_names_each():
     text = (f"{DASHBOARD}\nS1,2025,100,20,121,,,,\nS1,2024,,x,,,,,\nS1,2023,1,1,x,,,,\nS1,2022,1,1,2,99X,,,\n"
             "S1,FY,1,1,2,,,,\nGHOST,2025,1,1,2,,,,\nS1,2021,1,1,2,,,3,\n")
-    found = problems_of("budgets.csv", text)
+    parsed, found = run({"budgets.csv": text})
+    assert parsed.tables["budgets"].records == {} and parsed.tables["systems"].records == {}
+    assert {f[0] for f in found} == {"budgets.csv"}
+    found = [f[1:] for f in found]
     assert [f[:3] for f in found] == [(2, "sum_budget", "121"), (3, "operating_budget", ""),
                                       (3, "development_budget", "x"), (4, "sum_budget", "x"),
                                       (5, "system_field_code", "99X"), (6, "year", "FY"), (7, "system_id", "GHOST"),
                                       (8, "reduction_code", "3")]
     assert found[0][3:] == ("合計が運用等経費と整備等経費の和と一致しません", "The total is not operating plus development budget")
     assert found[1][3:] == REQUIRED and found[6][3:] == UNKNOWN_SYSTEM
+    assert found[3][3:] == ("金額は円単位の整数で入力してください", "An amount must be whole yen")
     assert found[4][3:] == ("情報処理システム分類: 選択肢にない値です（使える値: 01, 02, 03, 04, 05, 99）",
                             "情報処理システム分類 (processing_class): Unknown choice value (allowed: 01, 02, 03, 04, 05, 99)")
 
@@ -1097,3 +1108,38 @@ def test_a_duplicate_key_of_several_columns_shows_them_all():
     assert problems_of("interfaces.csv", text) == [(3, "from_system_id", "S1 / S2 / data",
                                                     "キーが重複しています（interfaces.csv の 2 行目と同じ）",
                                                     "Duplicate key (same as row 2 of interfaces.csv)")]
+
+
+def test_a_budget_cell_the_export_protected_with_an_apostrophe_is_read_as_written_before():
+    k = known(system_organizations={"-S4": "MOJ"})
+    records = records_of("budgets.csv", f"{BUDGETS}\n'-S4,2025,operation,initial,1\n", "budgets", k)
+    assert records == {("-S4", 2025, "operation", "initial", "ministry"): 1}
+    records = records_of("budgets.csv", f"{DASHBOARD}\n'-S4,2025,1,2,3,,,,\n", "budgets", k)
+    assert sorted(records) == [("-S4", 2025, "development", "initial", "ministry"),
+                               ("-S4", 2025, "operation", "initial", "ministry")]
+
+
+def test_a_duplicate_of_a_line_read_on_the_common_path_names_that_line():
+    text = f"{BUDGETS}\nS1,2025,operation,initial,1\nS1,2025,development,initial,2\nS1,2025,development,initial,3\n"
+    parsed, found = run({"budgets.csv": text})
+    assert found == [("budgets.csv", 4, "system_id", "S1 / 2025 / development / initial / ministry",
+                      "キーが重複しています（budgets.csv の 3 行目と同じ）", "Duplicate key (same as row 3 of budgets.csv)")]
+    assert parsed.tables["budgets"].where[("S1", 2025, "development", "initial", "ministry")] == ("budgets.csv", 3)
+
+
+def test_a_json_system_id_may_be_a_number_and_a_null_one_is_missing():
+    k = known(system_organizations={"123": "MHLW"})
+    document = ('{"format": "mieruka/1", "budgets": [{"system_id": 123, "fiscal_year": 2025, "category": "operation",'
+                ' "stage": "initial", "amount_yen": 1}, {"system_id": null, "fiscal_year": 2025, "category": "operation",'
+                ' "stage": "initial", "amount_yen": 1}]}')
+    parsed, found = run({"all.json": document}, k)
+    assert [f[1:] for f in found] == [(2, "system_id", "", *REQUIRED)]  # JSON rows count from the first record
+    assert list(parsed.tables["budgets"].records) == [("123", 2025, "operation", "initial", "ministry")]
+
+
+def test_a_dashboard_row_repeating_a_system_and_year_is_a_duplicate():
+    found = problems_of("budgets.csv", f"{DASHBOARD}\nS1,2025,1,2,,,,,\nS1,2025,3,4,,,,,\n")
+    assert found == [(3, "system_id", "S1 / 2025 / operation / initial / ministry",
+                      "キーが重複しています（budgets.csv の 2 行目と同じ）", "Duplicate key (same as row 2 of budgets.csv)"),
+                     (3, "system_id", "S1 / 2025 / development / initial / ministry",
+                      "キーが重複しています（budgets.csv の 2 行目と同じ）", "Duplicate key (same as row 2 of budgets.csv)")]
