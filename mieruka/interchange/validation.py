@@ -209,6 +209,11 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
                    organization_names: dict[tuple[str, str], str] | None = None) -> None:
     table = raw.table
     positions = [(i, table.column(name)) for i, name in enumerate(raw.columns) if name]
+    given = {column.name for _, column in positions}
+    if raw.layout != PUBLISHED_SPENDING and any(k in table.required and k not in given for k in table.key):
+        return  # no row can be keyed; the reader has reported the missing column
+    # A key column that may be left out (a decision's system or project) is blank when it is.
+    blank_keys = [k for k in table.key if k not in given and k not in table.required]
     lookups = {c.name: values.choice_lookup(c) for _, c in positions if c.choices}
     parsers = {c.name: values.cell_parser(c, lookups.get(c.name)) for _, c in positions}
     headers = {c.name: _header_of(raw, c.name) for _, c in positions}
@@ -266,10 +271,13 @@ def _parse_generic(raw: RawTable, target: ParsedTable, out: _Collector,
                     continue
                 record["organization_code"] = code
             record["contract_number"] = published_contract_number(record)
+        for k in blank_keys:
+            record[k] = ""
         key = tuple(record[k] for k in table.key)
         if key in target.records:
             first_file, first_row = target.where[key]
-            out.add(raw.source, number, headers[table.key[0]], " / ".join(map(str, key)),
+            # A published sheet has no contract-number column: its number is derived, reported under that name.
+            out.add(raw.source, number, headers.get(table.key[0], table.key[0]), " / ".join(map(str, key)),
                     f"キーが重複しています（{first_file} の {first_row} 行目と同じ）",
                     f"Duplicate key (same as row {first_row} of {first_file})")
             continue

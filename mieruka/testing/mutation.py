@@ -40,7 +40,8 @@ MODULES: dict[str, list[str]] = {
                                 "mieruka/core/tests/test_restricted_fields.py"],
     "mieruka/interchange/values.py": ["mieruka/interchange/tests/test_values.py",
                                       "mieruka/interchange/tests/test_cell_values.py"],
-    "mieruka/interchange/validation.py": ["mieruka/interchange/tests/test_import_errors.py"],
+    # In memory: test_import_errors.py checks the same rules through the database, a test database per mutant.
+    "mieruka/interchange/validation.py": ["mieruka/interchange/tests/test_validation_rules.py"],
     "mieruka/interchange/services.py": ["mieruka/interchange/tests/test_import.py",
                                         "mieruka/interchange/tests/test_import_atomic.py",
                                         "mieruka/interchange/tests/test_pages.py"],
