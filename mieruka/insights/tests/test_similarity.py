@@ -372,10 +372,9 @@ class ChangedSystemTests(SimpleTestCase):
 class LanguageModelTests(SimpleTestCase):
     """The analyser and the word vectors as loaded (a fresh model, not the one the process keeps)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.model = similarity.LanguageModel()
+    def setUp(self):
+        # In the test itself, not once per class: loading is what these tests check (about a second).
+        self.model = similarity.LanguageModel()
 
     def cosine(self, a, b):
         vectors = self.model.vectors
