@@ -1,5 +1,6 @@
 import numpy as np
 from django.test import SimpleTestCase
+from scipy import sparse
 
 from mieruka.insights import labelled, similarity
 from mieruka.insights.similarity import (
@@ -176,6 +177,39 @@ class SimilarityTests(SimpleTestCase):
         self.assertEqual(similar_pairs([record(1, "会計システム")]), [])
 
 
+class CandidateSearchTests(SimpleTestCase):
+    """The candidate search over unit rows, chunk by chunk (a chunk is 2,000 systems; here two)."""
+
+    def search(self, rows, groups=None, **kwargs):
+        options = {"top_k": 10, "min_cosine": 0.01, "cross_group_only": True, **kwargs}
+        matrix = sparse.csr_matrix(np.asarray(rows, dtype=float))
+        a, b = similarity.candidate_pairs(matrix, np.asarray(groups or range(len(rows))), **options)
+        return sorted(zip(a.tolist(), b.tolist(), strict=True))
+
+    def test_searching_in_chunks_finds_what_one_block_finds_even_after_a_chunk_with_nothing(self):
+        rows = [[0, 0], [0, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0]]  # more systems than features
+        expected = [(2, 3), (2, 6), (3, 6), (4, 5)]
+        self.assertEqual(self.search(rows), expected)
+        self.assertEqual(self.search(rows, chunk=2), expected)
+        self.assertEqual(self.search(rows, chunk=3), expected)
+
+    def test_the_minimum_cosine_is_inclusive_and_applies_across_ministries(self):
+        half = [[1, 0], [0.5, 0.75 ** 0.5]]
+        self.assertEqual(self.search(half, min_cosine=0.5), [(0, 1)])
+        self.assertEqual(self.search(half, min_cosine=0.51), [])
+        self.assertEqual(self.search([[1, 0], [0.001, 1]]), [])
+        self.assertEqual(self.search(half, groups=[1, 1], min_cosine=0.5), [])
+        self.assertEqual(self.search(half, groups=[1, 1], min_cosine=0.5, cross_group_only=False), [(0, 1)])
+        a, b = similarity.candidate_pairs(sparse.csr_matrix(np.asarray([[1.0, 0], [0, 1.0]])), np.asarray([0, 1]),
+                                          top_k=10, min_cosine=0.01, cross_group_only=True)
+        self.assertEqual((a.size, b.size), (0, 0))
+
+    def test_each_system_nominates_only_its_top_k_neighbours(self):
+        rows = [[1, 0], [0.9, 0.19 ** 0.5], [0.8, 0.6], [0.6, 0.8]]
+        self.assertEqual(self.search(rows, top_k=1), [(0, 1), (1, 2), (2, 3)])
+        self.assertEqual(self.search(rows, top_k=3), [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)])
+
+
 class ClusterTests(SimpleTestCase):
     def test_it_joins_pairs_into_clusters_largest_first(self):
         pairs = [
@@ -343,6 +377,7 @@ class ChangedSystemTests(SimpleTestCase):
         empty = [record(1, "システム", group="A"), record(2, "情報システム", group="B")]
         analysis = similarity.analyse(empty)
         self.assertIsNone(analysis.semantic)
+        self.assertEqual(similar_pairs(empty, threshold=0.0, analysis=analysis), [])
         analysis, after = similarity.rescan(analysis, [], record(3, "補助金申請システム", group="C"))
         self.assertEqual((len(analysis.records), after), (3, []))
 
@@ -353,6 +388,10 @@ class ChangedSystemTests(SimpleTestCase):
         self.analysis, self.pairs = analysis, after
         _, after = self.rescan(PORTFOLIO[0])
         self.assertNotIn((1, 2), row_of(after, 1))
+        # Brought back, it takes its own row again and pairs as before.
+        analysis, after = self.rescan(PORTFOLIO[1])
+        self.assertEqual(len(analysis.records), 7)
+        self.assertIn((1, 2), row_of(after, 2))
         # Retiring a system never analysed changes nothing.
         gone = SystemRecord(key=99, name="旧システム")
         analysis, after = similarity.rescan(self.analysis, self.pairs, gone, removed=True)
