@@ -172,6 +172,20 @@ class SimilarityTests(SimpleTestCase):
         self.assertEqual(keys, sorted(keys))
         self.assertTrue(all(p.a < p.b for p in pairs))
 
+    def test_systems_without_a_ministry_are_compared_with_every_other_system(self):
+        recs = [record(1, "電子調達システム", group="MIC"), record(2, "電子調達システム", group=None),
+                record(3, "電子調達システム", group=None)]
+        recs[1] = SystemRecord(**{**vars(recs[1]), "group": None})
+        recs[2] = SystemRecord(**{**vars(recs[2]), "group": None})
+        pairs = similar_pairs(recs, with_reasons=False)
+        self.assertEqual([(p.a, p.b) for p in pairs], [(1, 2), (1, 3), (2, 3)])
+        self.assertTrue(all(p.reasons == () for p in pairs))
+
+    def test_a_word_shared_by_fifty_systems_still_nominates_them(self):
+        # Features of more systems than that (at least 50, or 1 % of the portfolio) nominate nobody.
+        recs = [record(i, "電子調達システム", group=f"G{i}") for i in range(50)]
+        self.assertTrue(similar_pairs(recs, with_reasons=False))
+
     def test_it_handles_an_empty_or_single_portfolio(self):
         self.assertEqual(similar_pairs([]), [])
         self.assertEqual(similar_pairs([record(1, "会計システム")]), [])
