@@ -39,12 +39,22 @@ MODULES: dict[str, list[str]] = {
     "mieruka/core/history.py": ["mieruka/core/tests/test_history_values.py",
                                 "mieruka/core/tests/test_restricted_fields.py"],
     "mieruka/interchange/values.py": ["mieruka/interchange/tests/test_values.py",
-                                      "mieruka/interchange/tests/test_cell_values.py"],
+                                      "mieruka/interchange/tests/test_cell_values.py",
+                                      # the short path of large imports against parse_cell
+                                      "mieruka/interchange/tests/test_cell_parser.py"],
     # In memory: test_import_errors.py checks the same rules through the database, a test database per mutant.
     "mieruka/interchange/validation.py": ["mieruka/interchange/tests/test_validation_rules.py"],
     "mieruka/interchange/services.py": ["mieruka/interchange/tests/test_import.py",
                                         "mieruka/interchange/tests/test_import_atomic.py",
-                                        "mieruka/interchange/tests/test_pages.py"],
+                                        # the page's stored uploads: preview, confirm, validate again, cancel
+                                        # (not the template workbook's 14-second round trip)
+                                        *(f"mieruka/interchange/tests/test_pages.py::ImportPageTest::{t}" for t in (
+                                            "test_staff_upload_a_file_preview_the_differences_and_confirm",
+                                            "test_confirm_validates_again",
+                                            "test_cancel_discards_the_upload_and_changes_nothing",
+                                            "test_another_staff_member_cannot_see_or_confirm_my_upload")),
+                                        # service_kpis, the table with its own importer, all or nothing
+                                        "mieruka/outcomes/tests/test_interchange.py::PortfolioImportOfServiceKpisTest"],
     "mieruka/reporting/selectors.py": ["mieruka/reporting/tests/test_burden.py",
                                        "mieruka/reporting/tests/test_pages.py",
                                        "mieruka/reporting/tests/test_freshness.py"],

@@ -1,4 +1,6 @@
+import numpy as np
 from django.test import SimpleTestCase
+from scipy import sparse
 
 from mieruka.insights import labelled, similarity
 from mieruka.insights.similarity import (
@@ -170,9 +172,56 @@ class SimilarityTests(SimpleTestCase):
         self.assertEqual(keys, sorted(keys))
         self.assertTrue(all(p.a < p.b for p in pairs))
 
+    def test_systems_without_a_ministry_are_compared_with_every_other_system(self):
+        recs = [record(1, "電子調達システム", group="MIC"), record(2, "電子調達システム", group=None),
+                record(3, "電子調達システム", group=None)]
+        recs[1] = SystemRecord(**{**vars(recs[1]), "group": None})
+        recs[2] = SystemRecord(**{**vars(recs[2]), "group": None})
+        pairs = similar_pairs(recs, with_reasons=False)
+        self.assertEqual([(p.a, p.b) for p in pairs], [(1, 2), (1, 3), (2, 3)])
+        self.assertTrue(all(p.reasons == () for p in pairs))
+
+    def test_a_word_shared_by_fifty_systems_still_nominates_them(self):
+        # Features of more systems than that (at least 50, or 1 % of the portfolio) nominate nobody.
+        recs = [record(i, "電子調達システム", group=f"G{i}") for i in range(50)]
+        self.assertTrue(similar_pairs(recs, with_reasons=False))
+
     def test_it_handles_an_empty_or_single_portfolio(self):
         self.assertEqual(similar_pairs([]), [])
         self.assertEqual(similar_pairs([record(1, "会計システム")]), [])
+
+
+class CandidateSearchTests(SimpleTestCase):
+    """The candidate search over unit rows, chunk by chunk (a chunk is 2,000 systems; here two)."""
+
+    def search(self, rows, groups=None, **kwargs):
+        options = {"top_k": 10, "min_cosine": 0.01, "cross_group_only": True, **kwargs}
+        matrix = sparse.csr_matrix(np.asarray(rows, dtype=float))
+        a, b = similarity.candidate_pairs(matrix, np.asarray(groups or range(len(rows))), **options)
+        return sorted(zip(a.tolist(), b.tolist(), strict=True))
+
+    def test_searching_in_chunks_finds_what_one_block_finds_even_after_a_chunk_with_nothing(self):
+        rows = [[0, 0], [0, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0]]  # more systems than features
+        expected = [(2, 3), (2, 6), (3, 6), (4, 5)]
+        self.assertEqual(self.search(rows), expected)
+        self.assertEqual(self.search(rows, chunk=2), expected)
+        self.assertEqual(self.search(rows, chunk=3), expected)
+
+    def test_the_minimum_cosine_is_inclusive_and_applies_across_ministries(self):
+        half = [[1, 0], [0.5, 0.75 ** 0.5]]
+        self.assertEqual(self.search(half, min_cosine=0.5), [(0, 1)])
+        self.assertEqual(self.search(half, min_cosine=0.51), [])
+        self.assertEqual(self.search([[1, 0], [0.001, 1]]), [])
+        self.assertEqual(self.search(half, groups=[1, 1], min_cosine=0.5), [])
+        self.assertEqual(self.search(half, groups=[1, 1], min_cosine=0.5, cross_group_only=False), [(0, 1)])
+        a, b = similarity.candidate_pairs(sparse.csr_matrix(np.asarray([[1.0, 0], [0, 1.0]])), np.asarray([0, 1]),
+                                          top_k=10, min_cosine=0.01, cross_group_only=True)
+        self.assertEqual((a.size, b.size), (0, 0))
+
+    def test_each_system_nominates_only_its_top_k_neighbours(self):
+        rows = [[1, 0], [0.9, 0.19 ** 0.5], [0.8, 0.6], [0.6, 0.8]]
+        self.assertEqual(self.search(rows, top_k=1), [(0, 1), (1, 2), (2, 3)])
+        self.assertEqual(self.search(rows, top_k=3), [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)])
 
 
 class ClusterTests(SimpleTestCase):
@@ -187,6 +236,10 @@ class ClusterTests(SimpleTestCase):
         ]
         self.assertEqual(clusters(pairs), [[4, 5, 6, 9], [1, 2, 3], [7, 8]])
 
+    def test_clusters_of_the_same_size_are_ordered_by_their_first_member(self):
+        pairs = [Pair(2, 3, 0.9), Pair(1, 9, 0.8)]
+        self.assertEqual(clusters(pairs), [[1, 9], [2, 3]])
+
     def test_no_pairs_make_no_clusters(self):
         self.assertEqual(clusters([]), [])
 
@@ -197,3 +250,222 @@ class ClusterOrderTests(SimpleTestCase):
     def test_clusters_are_largest_first_then_by_their_first_member(self):
         pairs = [similarity.Pair(a=a, b=b, score=0.9) for a, b in ((7, 9), (3, 4), (2, 5), (5, 6))]
         self.assertEqual(similarity.clusters(pairs), [[2, 5, 6], [3, 4], [7, 9]])
+
+
+def row_of(pairs, key):
+    return {(p.a, p.b): p.score for p in pairs if key in (p.a, p.b)}
+
+
+class ChangedSystemTests(SimpleTestCase):
+    """A change to one system rescans its row of pairs on the analysis kept from the last full run."""
+
+    THRESHOLD = 0.1
+
+    def setUp(self):
+        self.analysis = similarity.analyse(PORTFOLIO)
+        self.pairs = similar_pairs(PORTFOLIO, threshold=self.THRESHOLD, analysis=self.analysis)
+
+    def rescan(self, record, **kwargs):
+        return similarity.rescan(self.analysis, self.pairs, record, threshold=self.THRESHOLD, **kwargs)
+
+    def assert_same_scores(self, got, expected):
+        self.assertEqual(set(got), set(expected))
+        for pair, score in expected.items():
+            self.assertAlmostEqual(got[pair], score, delta=1e-3, msg=pair)
+
+    def test_a_system_saved_unchanged_keeps_exactly_the_scores_of_the_full_analysis(self):
+        # 天気 and 補助金 point apart in meaning: the system's averaged vector is shorter than one.
+        records = [*PORTFOLIO, record(8, "天気補助金システム", "天気の補助金", "JMA", users=["businesses"]),
+                   record(9, "補助金システム", group="JFC")]
+        full = similarity.analyse(records)
+        pairs = similar_pairs(records, threshold=0.0, analysis=full)
+        for i, system in enumerate(records):
+            analysis, after = similarity.rescan(full, pairs, system, threshold=0.0)
+            expected = row_of(similarity.pairs_of(full, i, threshold=0.0), system.key)
+            self.assertEqual(len(expected), 8)  # every other ministry's system, even at score 0
+            self.assert_same_scores(row_of(after, system.key), expected)
+            self.assertEqual(len(analysis.records), 9)
+
+    def test_after_a_rescan_the_kept_analysis_still_finds_duplicates_by_meaning_in_a_full_run(self):
+        records = [
+            record(1, "相談受付システム", "国民からの相談を電話・ウェブで受け付け、対応履歴を記録する。", "CAA", users=["citizens"]),
+            record(2, "問合せ管理システム（コールセンター）", "制度に関する問合せを受け付け、回答をFAQとして蓄積する。",
+                   "MHLW", users=["citizens"]),
+            record(3, "気象観測データ収集システム", "全国の観測所から気象データを収集する", "JMA"),
+        ]
+        analysis, _ = similarity.rescan(similarity.analyse(records), [], records[0])
+        self.assertEqual([(p.a, p.b) for p in similar_pairs(records, analysis=analysis)], [(1, 2)])
+        # 補助金 and 交付金 share no word, function tag or platform: only their meaning makes them candidates.
+        grants = [record(1, "補助金システム", group="A", tags=["t1"]), record(2, "交付金システム", group="B", tags=["t2"]),
+                  record(3, "気象観測システム", group="C", tags=["t3"])]
+        analysis, _ = similarity.rescan(similarity.analyse(grants), [], grants[1])
+        self.assertIn((1, 2), [(p.a, p.b) for p in similar_pairs(grants, threshold=0.0, analysis=analysis)])
+
+    def test_a_system_reworded_as_another_ministrys_system_becomes_its_exact_duplicate(self):
+        payroll = PORTFOLIO[2]
+        copy = SystemRecord(**{**vars(PORTFOLIO[0]), "key": payroll.key, "group": payroll.group})
+        analysis, after = self.rescan(copy)
+        row = row_of(after, payroll.key)
+        self.assertAlmostEqual(row[(1, 3)], 1.0, delta=1e-3)
+        self.assertAlmostEqual(row[(2, 3)], row_of(self.pairs, 1)[(1, 2)], delta=1e-3)
+        self.assertEqual(analysis.records[2], copy)
+        reasons = {r.kind: set(r.values) for r in next(p for p in after if (p.a, p.b) == (1, 3)).reasons}
+        self.assertEqual(reasons, {r.kind: set(r.values) for r in pair_reasons(PORTFOLIO[0], copy)})
+        self.assertIn("補助金", reasons["name_terms"])
+        self.assertIn("事業者", reasons["purpose_terms"])
+        self.assertEqual((reasons["platforms"], reasons["users"]), ({"GBIZID"}, {"businesses"}))
+        # A name alone: its words are name terms of the pair, not purpose terms.
+        _, named = self.rescan(SystemRecord(key=3, name="補助金申請受付システム", group=payroll.group))
+        reasons = {r.kind: r.values for r in next(p for p in named if (p.a, p.b) == (1, 3)).reasons}
+        self.assertIn("補助金", reasons["name_terms"])
+        # The pairs of the payroll system are gone; those of the others are kept as they were.
+        self.assertNotIn((3, 6), row_of(after, 3))
+        untouched = {k: v for k, v in row_of(self.pairs, 6).items() if 3 not in k}
+        self.assert_same_scores({k: v for k, v in row_of(after, 6).items() if 3 not in k}, untouched)
+        self.assertEqual([-p.score for p in after], sorted(-p.score for p in after))
+
+    def test_a_new_system_is_scored_against_every_other_ministrys_system(self):
+        weather = PORTFOLIO[4]
+        new = SystemRecord(**{**vars(weather), "key": 8, "group": "JMA"})
+        analysis, after = self.rescan(new)
+        self.assertEqual(len(analysis.records), 8)
+        row = row_of(after, 8)
+        self.assertAlmostEqual(row.pop((5, 8)), 1.0, delta=1e-3)
+        # Its words are all known, so it scores against the rest exactly as the system it copies.
+        copied = {tuple(sorted((8, a if b == 5 else b))): score
+                  for (a, b), score in row_of(similarity.pairs_of(analysis, 4, threshold=self.THRESHOLD), 5).items()
+                  if 8 not in (a, b)}
+        self.assert_same_scores(row, copied)
+        self.assertIn((4, 8), row)
+        # The same system recorded under the same ministry is no duplicate, unless asked for.
+        same_ministry = SystemRecord(**{**vars(weather), "key": 8})
+        _, after = self.rescan(same_ministry)
+        self.assertNotIn((5, 8), row_of(after, 8))
+        _, after = self.rescan(same_ministry, cross_group_only=False)
+        self.assertAlmostEqual(row_of(after, 8)[(5, 8)], 1.0, delta=1e-3)
+
+    def test_new_words_platforms_and_users_of_a_changed_system_count(self):
+        a = SystemRecord(key=8, name="宇宙天気予報配信システム", purpose="太陽フレアの予報を配信する", group="NICT",
+                         platforms=frozenset({"SPACE-PF"}), users=frozenset({"researchers"}))
+        b = SystemRecord(**{**vars(a), "key": 9, "group": "JAXA"})
+        analysis, _ = self.rescan(a)
+        self.analysis = analysis
+        _, after = self.rescan(b)
+        self.assertAlmostEqual(row_of(after, 9)[(8, 9)], 1.0, delta=1e-3)
+        reasons = {r.kind: r.values for r in next(p for p in after if (p.a, p.b) == (8, 9)).reasons}
+        self.assertEqual((reasons["platforms"], reasons["users"]), (("SPACE-PF",), ("researchers",)))
+        self.assertIn("フレア", reasons["purpose_terms"])
+
+    def test_a_new_word_weighs_as_a_word_of_one_system_did_in_the_last_full_run(self):
+        once = [w for w, i in self.analysis.vocab.items() if self.analysis.text_df[i] == 1]
+        rare = self.analysis.prepared.idf[once[0]]
+        self.assertTrue(all(self.analysis.prepared.idf[w] == rare for w in once))
+        # Two changes in a row, each bringing words the last full run did not see.
+        first = SystemRecord(key=6, name="宇宙天気予報システム", group="MOF")
+        second = SystemRecord(key=5, name="火山噴火警報システム", group="MLIT")
+        analysis, _ = self.rescan(first)
+        analysis, _ = similarity.rescan(analysis, [], second, threshold=self.THRESHOLD)
+        for word in ("宇宙", "火山", "噴火"):
+            self.assertNotIn(word, self.analysis.vocab)
+            self.assertAlmostEqual(analysis.prepared.idf[word], rare, places=9)
+        self.assertEqual(analysis.idf_values.size, len(analysis.vocab))
+
+    def test_one_row_of_pairs_keeps_to_other_ministries_unless_asked(self):
+        pair = [record(1, "電子調達システム", group="A"), record(2, "電子調達システム", group="B")]
+        self.assertEqual([(p.a, p.b, p.score) for p in similarity.pairs_of(similarity.analyse(pair), 0)], [(1, 2, 1.0)])
+        same = [record(1, "電子調達システム", group="A"), record(2, "電子調達システム", group="A"),
+                record(3, "会計システム", group="B")]
+        analysis = similarity.analyse(same)
+        self.assertEqual(similarity.pairs_of(analysis, 0, threshold=0.5), [])
+        self.assertEqual([(p.a, p.b) for p in similarity.pairs_of(analysis, 0, threshold=0.5, cross_group_only=False)],
+                         [(1, 2)])
+
+    def test_a_changed_system_without_word_vectors_still_pairs_on_platforms_and_users(self):
+        unknown = SystemRecord(key=8, name="Xqzv Wkpt", group="XX", platforms=frozenset({"GBIZID"}),
+                               users=frozenset({"businesses"}))
+        _, after = self.rescan(unknown)
+        full = row_of(similarity.pairs_of(similarity.analyse([*PORTFOLIO, unknown]), 7, threshold=self.THRESHOLD), 8)
+        self.assertGreater(full[(1, 8)], 0.3)
+        self.assert_same_scores(row_of(after, 8), full)
+        # A portfolio whose names hold no content words has no vectors at all; a real name then joins it.
+        empty = [record(1, "システム", group="A"), record(2, "情報システム", group="B")]
+        analysis = similarity.analyse(empty)
+        self.assertIsNone(analysis.semantic)
+        self.assertEqual(similar_pairs(empty, threshold=0.0, analysis=analysis), [])
+        analysis, after = similarity.rescan(analysis, [], record(3, "補助金申請システム", group="C"))
+        self.assertEqual((len(analysis.records), after), (3, []))
+
+    def test_a_retired_system_leaves_the_pairs_and_matches_nothing_afterwards(self):
+        analysis, after = self.rescan(PORTFOLIO[1], removed=True)
+        self.assertEqual(row_of(after, 2), {})
+        self.assertEqual([p for p in after], [p for p in self.pairs if 2 not in (p.a, p.b)])
+        self.analysis, self.pairs = analysis, after
+        _, after = self.rescan(PORTFOLIO[0])
+        self.assertNotIn((1, 2), row_of(after, 1))
+        # Brought back, it takes its own row again and pairs as before.
+        analysis, after = self.rescan(PORTFOLIO[1])
+        self.assertEqual(len(analysis.records), 7)
+        self.assertIn((1, 2), row_of(after, 2))
+        # Retiring a system never analysed changes nothing.
+        gone = SystemRecord(key=99, name="旧システム")
+        analysis, after = similarity.rescan(self.analysis, self.pairs, gone, removed=True)
+        self.assertIs(analysis, self.analysis)
+        self.assertEqual(len(analysis.records), 7)
+
+    def test_another_process_rescans_from_the_shared_analysis_with_its_own_language_model(self):
+        import pickle
+
+        shared = pickle.loads(pickle.dumps(self.analysis))
+        self.assertIsNone(shared.model)
+        _, after = similarity.rescan(shared, self.pairs, PORTFOLIO[0], threshold=self.THRESHOLD)
+        self.assert_same_scores(row_of(after, 1), row_of(self.pairs, 1))
+
+
+
+class LanguageModelTests(SimpleTestCase):
+    """The analyser and the word vectors as loaded (a fresh model, not the one the process keeps)."""
+
+    def setUp(self):
+        # In the test itself, not once per class: loading is what these tests check (about a second).
+        self.model = similarity.LanguageModel()
+
+    def cosine(self, a, b):
+        vectors = self.model.vectors
+        return float(vectors[self.model.vector_row(a)] @ vectors[self.model.vector_row(b)])
+
+    def test_word_vectors_are_unit_length_and_centred_so_unrelated_words_are_not_close(self):
+        norms = np.linalg.norm(self.model.vectors, axis=1)
+        self.assertTrue(np.allclose(norms, 1.0, atol=1e-5))
+        self.assertGreaterEqual(self.cosine("気象", "観測"), similarity.RELATED_MIN_COSINE)
+        self.assertLess(abs(self.cosine("補助金", "気象")), 0.1)
+        self.assertLess(abs(self.cosine("旅券", "観測")), 0.2)
+
+    def test_the_model_names_its_analyser_and_word_vectors(self):
+        rows, width = self.model.vectors.shape
+        self.assertRegex(str(self.model), r"^SudachiPy \+ SudachiDict core; ja_ginza-[\d.]+ word vectors ")
+        self.assertTrue(str(self.model).endswith(f" word vectors {rows:,}×{width}"))
+        self.assertEqual(width, 300)
+        self.assertGreater(rows, 10_000)
+
+    def test_without_vectors_words_are_still_analysed_into_compounds_and_parts(self):
+        plain = similarity.LanguageModel(vectors=False)
+        self.assertIsNone(plain.vectors)
+        self.assertIsNone(plain.vector_row("補助金"))
+        self.assertEqual(str(plain), "SudachiPy + SudachiDict core")
+        for model in (plain, self.model):
+            self.assertEqual(model.words("人事給与システム"), [similarity.Word("人事給与", ("人事", "給与"))])
+
+    def test_content_words_leave_out_particles_numbers_stop_words_and_one_character_parts(self):
+        analysed = {
+            "HR & Payroll system for the Ministry": [("hr", ()), ("payroll", ()), ("ミニストリー", ())],
+            "問合せ管理": [("問い合わせ", ())],
+            "全国の観測所から気象データを収集する": [("観測所", ("観測",)), ("気象", ()), ("データ", ()), ("収集", ())],
+            "申請を受け付け、審査を行う": [("申請", ()), ("受け付ける", ()), ("審査", ())],
+            "令和7年度の3件": [("令和", ()), ("年度", ())],
+            "ｸﾞﾙｰﾌﾟｳｪｱ": [("グループウェア", ())],
+            "  ": [],
+        }
+        for text, expected in analysed.items():
+            # Twice: the second time the words come from the model's memory of surfaces.
+            for _ in range(2):
+                self.assertEqual([(w.norm, w.parts) for w in self.model.words(text)], expected, text)

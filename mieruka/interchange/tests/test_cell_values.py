@@ -54,6 +54,8 @@ def test_percent_targets_are_read_to_one_decimal_place(raw, value):
     ("100.1", ("-100から100の間にしてください", "Must be between -100 and 100")),
     ("-100.1", ("-100から100の間にしてください", "Must be between -100 and 100")),
     ("%", ("数値で入力してください", "Must be a number")),
+    ("5X%", ("数値で入力してください", "Must be a number")),
+    (True, ("数値ではありません", "Not a number")),
 ])
 def test_bad_percent_targets_are_refused_with_the_reason(raw, reason):
     assert refused(values.parse_percent, raw) == reason
@@ -160,7 +162,7 @@ def test_values_are_written_back_as_text_json_and_in_dry_run_reports():
 
 
 def test_neutralised_text_comes_back_unchanged_but_ordinary_apostrophes_stay():
-    assert values.unneutralize("'=1") == "=1"
+    assert values.unneutralize("'=1") == "=1" and values.unneutralize("'=") == "="
     assert values.unneutralize("'") == "'" and values.unneutralize("'a") == "'a" and values.unneutralize("") == ""
     assert values.neutralize("") == ""
 
@@ -188,3 +190,51 @@ def test_a_spreadsheet_time_of_day_is_kept_in_text_cells():
     assert values.parse_text(datetime.datetime(2025, 4, 1)) == "2025-04-01"
     assert values.parse_boolean(1.0) is True and values.parse_boolean(0) is False
     assert values.parse_percent("1 0 %") == Decimal("10.0")
+
+
+@pytest.mark.parametrize("raw,value", [
+    ("95.5%", Decimal("95.50")), ("１２０．２５％", Decimal("120.25")), (" 87 % ", Decimal("87.00")), (0, Decimal("0.00")),
+    ("95.126", Decimal("95.13")), ("9999.99", Decimal("9999.99")), (2.5, Decimal("2.50")),
+])
+def test_award_rates_may_pass_100_percent_and_are_kept_to_two_places(raw, value):
+    parsed = values.parse_rate(raw)
+    assert parsed == value and str(parsed) == str(value)
+
+
+@pytest.mark.parametrize("raw,reason", [
+    ("-0.01", ("負の数は入力できません", "Must not be negative")),
+    ("10000", ("10000未満にしてください", "Must be below 10000")),
+    ("10000%", ("10000未満にしてください", "Must be below 10000")),
+    ("%", ("数値で入力してください", "Must be a number")),
+    ("95X%", ("数値で入力してください", "Must be a number")),
+    (True, ("数値ではありません", "Not a number")),
+])
+def test_bad_award_rates_are_refused_with_the_reason(raw, reason):
+    assert refused(values.parse_rate, raw) == reason
+
+
+def test_a_withheld_marker_is_stored_as_withheld_only_where_the_column_allows_it():
+    open_rate = column(schema.RATE, withheld=True)
+    for marker in ("非公表", " 該当なし ", "－", "-", "withheld"):
+        assert values.parse_cell(marker, open_rate) == schema.WITHHELD, marker
+    assert values.parse_cell("95%", open_rate) == Decimal("95.00")
+    assert values.parse_cell("", open_rate) is None
+    assert refused(values.parse_cell, "非公表", column=column(schema.RATE)) == ("数値で入力してください",
+                                                                            "Must be a number")
+    assert refused(values.parse_cell, "-", column=column(schema.MONEY))[1] == "An amount must be whole yen"
+    assert values.is_withheld(" 非公表 ") and not values.is_withheld(0) and not values.is_withheld("非公表です")
+
+
+def test_whole_numbers_up_to_the_database_limit_are_kept_and_longer_ones_refused():
+    assert values.parse_nonnegative_integer(str(values.MAX_INTEGER)) == values.MAX_INTEGER == 2**63 - 1
+    assert values.parse_money("1" + "0" * 18) == 10**18
+    too_large = ("大きすぎる数です（上限 9,223,372,036,854,775,807）",
+                 "The number is too large (at most 9,223,372,036,854,775,807)")
+    # Past 4,300 digits Python refuses to convert a string to int: such a cell is refused like any large one.
+    for raw in (str(values.MAX_INTEGER + 1), "9" * 25, "9" * 5000, values.MAX_INTEGER + 1):
+        assert refused(values.parse_nonnegative_integer, raw) == too_large
+
+
+def test_spreadsheet_numbers_one_and_zero_are_booleans():
+    assert values.parse_boolean(0.0) is False and values.parse_boolean(1.0) is True
+    assert refused(values.parse_boolean, 2)[1] == "Must be true or false (1 / 0, ○ / blank)"
