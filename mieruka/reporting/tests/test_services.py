@@ -333,3 +333,16 @@ class CampaignServicesTest(ReportingTestCase):
         c = Confirmation.objects.get()
         self.assertEqual((c.object_id, c.via, c.campaign, c.confirmed_by, c.confirmed_by_name, c.confirmed_at),
                          (self.registry.pk, "campaign", campaign, self.pjmo_other, "pjmo_moj", at(day(-2))))
+
+    def test_a_change_someone_else_also_made_meanwhile_is_confirmed_when_the_return_is_sent_back(self):
+        campaign = self.make_campaign(fields=["system.hosting"])
+        ret = self._ret(campaign)
+        pjmo = self.actor(self.pjmo)
+        item = ret.items.get(object_id=self.pension.pk)
+        services.return_save(actor=pjmo, ret=ret, answers={item.pk: "government_cloud"})
+        services.return_confirm_unchanged(actor=pjmo, ret=ret)
+        services.return_submit(actor=pjmo, ret=ret)
+        InformationSystem.objects.filter(pk=self.pension.pk).update(hosting="government_cloud")
+        services.return_send_back(actor=self.actor(), ret=ret, reason="再確認してください")
+        item.refresh_from_db()
+        self.assertEqual((item.prefilled, item.state, item.answer), ("government_cloud", "confirmed", "government_cloud"))
