@@ -299,6 +299,14 @@ class ReportingSelectorsTest(ReportingTestCase):
                          [("MOJ", 1, 1), ("MHLW", 1, 1)])
         self.assertEqual(selectors.overdue_returns_by_ministry(today=days(-10)), [])
 
+    def test_a_ministrys_overdue_returns_are_listed_most_overdue_first_whenever_their_campaign_opened(self):
+        # Opened after the others but due earlier: it comes first.
+        self.make_campaign(title="後から開始", fields=["system.users"], organizations=[self.mhlw], due_on=days(-15))
+        (mhlw,) = [r for r in selectors.overdue_returns_by_ministry(today=TODAY) if r["ministry"].code == "MHLW"]
+        self.assertEqual([(r.campaign.title, r.days_late) for r in mhlw["returns"]],
+                         [("後から開始", 15), ("締切超過", 10), ("局の締切超過", 3), ("局の締切超過", 3)])
+        self.assertEqual((mhlw["count"], mhlw["max_days_late"]), (4, 15))
+
     def test_the_stalest_systems_in_use_come_first(self):
         stalest = selectors.stalest_systems(user=self.analyst)
         self.assertEqual((stalest["total"], [s.system_id for s in stalest["systems"]], stalest["stale_days"]),
