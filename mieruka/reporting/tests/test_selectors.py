@@ -249,6 +249,9 @@ class ReportingSelectorsTest(ReportingTestCase):
                          ["MHLW-001", "MOJ-002", "MOJ-003"])
         self.assertEqual(ids(selectors.stale_filter(InformationSystem.objects.all(), stale=False)),
                          ["MHLW-000", "MHLW-002", "MIC-001", "MOJ-001"])
+        # Registered long ago but confirmed today: fresh.
+        services.record_confirm(actor=self.actor(self.pjmo), record=self.pension)
+        self.assertEqual(ids(selectors.stale_filter(InformationSystem.objects.all())), ["MOJ-002", "MOJ-003"])
 
     def test_the_dashboard_counts_stale_and_never_confirmed_records_of_systems_in_use(self):
         counts = selectors.stale_counts()
