@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
 from mieruka.core.audit import Actor
+from mieruka.core.bulk import keys_reserve, roomy_cache
 from mieruka.core.models import ObjectChange
 
 CHUNK = 50_000
@@ -112,48 +113,17 @@ class BulkWriter:
         self.audit_count = 0
         self._content_types: dict = {}
 
-    @contextmanager
     def roomy_cache(self, mebibytes: int = 256):
-        """On SQLite, a page cache that holds the index pages a large import touches (the default is 2 MiB).
-
-        Without it every index insertion past the first few thousand rows re-reads pages from the OS.
-        """
-        if self.vendor != "sqlite":
-            yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            previous = int(cursor.fetchone()[0])
-            cursor.execute(f"PRAGMA cache_size = {-mebibytes * 1024}")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {previous}")
+        """On SQLite, a page cache that holds the index pages a large import touches (the core helper)."""
+        return roomy_cache(mebibytes=mebibytes)
 
     # --- primary keys ------------------------------------------------------------------------------
 
     def reserve_ids(self, model: type[models.Model], count: int) -> Sequence[int]:
-        """`count` primary keys no other writer will use."""
-        if count == 0:
-            return []
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                               [table, count])
-                return [row[0] for row in cursor.fetchall()]
-            if self.vendor == "sqlite":
-                # Any write statement takes SQLite's single write lock for the rest of the transaction, so
-                # no other connection can insert between reading the highest ID and using the range.
-                cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
-                cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
-                highest = cursor.fetchone()[0] or 0
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                row = cursor.fetchone()
-                start = max(highest, row[0] if row else 0) + 1
-                return range(start, start + count)
-        raise NotImplementedError(f"Bulk import is not supported on {self.vendor}")
+        """`count` primary keys no other writer will use (the core helper the demo uses too)."""
+        if self.vendor not in ("postgresql", "sqlite"):
+            raise NotImplementedError(f"Bulk import is not supported on {self.vendor}")
+        return keys_reserve(model, count)
 
     # --- rows --------------------------------------------------------------------------------------
 
