@@ -260,6 +260,23 @@ class ReportingSelectorsTest(ReportingTestCase):
         self.assertEqual(selectors.stale_counts(user=self.pjmo_other)["systems"],
                          {"total": 2, "stale": 1, "never_confirmed": 0, "fresh": 1})
 
+    def test_a_system_registered_long_ago_but_confirmed_today_is_counted_fresh(self):
+        services.record_confirm(actor=self.actor(self.pjmo), record=self.pension)
+        self.assertEqual(selectors.stale_counts()["systems"], {"total": 6, "stale": 1, "never_confirmed": 3, "fresh": 5})
+
+    def test_a_projects_confirmation_never_counts_for_the_system_of_the_same_id(self):
+        # Confirmations of systems and projects share one table, told apart by record type only.
+        system = factories.system(pk=900_001, system_id="MIC-900", organization=self.mic)
+        InformationSystem.objects.filter(pk=system.pk).update(created=timezone.make_aware(datetime.datetime(2024, 1, 1)))
+        project = factories.project(pk=900_001, organization=self.mic, systems=[system])
+        services.record_confirm(actor=self.actor(self.admin), record=project)
+        rows = {s.pk: s for s in selectors.freshness_annotate(InformationSystem.objects.all())}
+        self.assertIsNone(rows[system.pk].confirmed_at)
+        self.assertIn("MIC-900", selectors.stale_filter(InformationSystem.objects.all()).values_list("system_id", flat=True))
+        self.assertEqual(selectors.stale_counts()["systems"], {"total": 7, "stale": 3, "never_confirmed": 5, "fresh": 4})
+        self.assertEqual(selectors.stale_counts()["projects"], {"total": 2, "stale": 0, "never_confirmed": 1, "fresh": 2})
+        self.assertTrue(selectors.freshness_for(InformationSystem.objects.filter(pk=system.pk))[system.pk].stale)
+
     @override_settings(MIERUKA_STALE_AFTER_DAYS=500)
     def test_a_longer_stale_period_makes_the_old_confirmation_fresh(self):
         self.assertEqual(selectors.stale_after_days(), 500)
