@@ -1122,3 +1122,7 @@ DEMO_USERS = [
 
 # Demo-only password shared by the demo users: never use the demo data or accounts in production.
 DEMO_PASSWORD = "mieruka-demo"
+# Its hash, made once with Django's default hasher (`make_password(DEMO_PASSWORD, salt=...)`): hashing is
+# slow on purpose (about 0.3 s), and the password is public anyway. Used while that hasher is the
+# configured default and would not ask to update it; a test checks it still matches.
+DEMO_PASSWORD_HASH = "pbkdf2_sha256$1000000$MierukaDemoLogins2026Dec$iM4HngOxmRuv9995H1L76OsPjBphuo2gNWcaFFO77PY="

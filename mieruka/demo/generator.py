@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, prefetch_related_objects
@@ -268,6 +268,15 @@ def demo_portfolio_generate(
     return summary
 
 
+def demo_password_hash() -> str:
+    """The demo password's hash: the one kept with the demo data while it is what the configured default
+    hasher would make (same algorithm and work factor), else a new one."""
+    hasher = get_hasher()
+    if data.DEMO_PASSWORD_HASH.partition("$")[0] == hasher.algorithm and not hasher.must_update(data.DEMO_PASSWORD_HASH):
+        return data.DEMO_PASSWORD_HASH
+    return make_password(data.DEMO_PASSWORD)
+
+
 def demo_users_ensure(*, actor: Actor | None = None,
                       time: datetime.datetime | None = None) -> list[tuple[data.DemoUser, bool]]:
     """Make sure the demo logins exist; returns each with whether it still has the demo password.
@@ -282,8 +291,8 @@ def demo_users_ensure(*, actor: Actor | None = None,
     actor = actor or Actor(user=None, name=DEMO_ACTOR_NAME, source=ChangeSource.DEMO)
     orgs = {o.code: o for o in Organization.objects.filter(code__in=[s.organization_code for s in data.DEMO_USERS])}
     out = []
-    # Hashing a password is slow on purpose (about 0.3 s); the demo people share one password, so it is
-    # hashed once and the hash is given to each new account.
+    # Hashing a password is slow on purpose (about 0.3 s); the demo people share one password, whose hash
+    # is kept with the demo data and given to each new account.
     hashed = None
     with transaction.atomic():
         for spec in data.DEMO_USERS:
@@ -291,9 +300,8 @@ def demo_users_ensure(*, actor: Actor | None = None,
             if user is None:
                 email = spec.email or f"{spec.username}@demo.mieruka.example"
                 create = User.objects.create_superuser if spec.superuser else User.objects.create_user
-                hashed = hashed or make_password(data.DEMO_PASSWORD)
                 user = create(spec.username, email, None)
-                user.password = hashed
+                user.password = hashed = hashed or demo_password_hash()
                 user.save(update_fields=["password"])
                 audit_record(actor=actor, action=ChangeAction.CREATE, instance=user, before=None,
                              after=serialize_object(user), reason=REASON_DEMO_LOGIN, time=time)

@@ -336,6 +336,23 @@ class DemoCommandTest(TestCase):
         assert get_user_model().objects.get(username="admin").is_superuser
         assert not get_user_model().objects.get(username="viewer").is_staff
 
+    @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+    def test_the_kept_hash_of_the_demo_password_is_what_the_default_hasher_accepts_as_current(self):
+        from django.contrib.auth.hashers import check_password, get_hasher
+
+        assert check_password(data.DEMO_PASSWORD, data.DEMO_PASSWORD_HASH)
+        assert not get_hasher().must_update(data.DEMO_PASSWORD_HASH)
+        generator.demo_users_ensure()
+        admin = get_user_model().objects.get(username="admin")
+        assert admin.password == data.DEMO_PASSWORD_HASH
+        assert self.client.login(username="analyst", password=data.DEMO_PASSWORD)
+
+    @FAST_HASHER
+    def test_another_configured_hasher_gets_a_hash_of_its_own(self):
+        generator.demo_users_ensure()
+        admin = get_user_model().objects.get(username="admin")
+        assert admin.password.startswith("md5$") and admin.check_password(data.DEMO_PASSWORD)
+
     @FAST_HASHER
     def test_print_logins_leaves_existing_accounts_and_their_passwords_alone(self):
         self.run_demo("--print-logins", "--force")
