@@ -218,8 +218,8 @@ def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, exist
     converted = [name for name, _ in fields
                  if model._meta.get_field(name).get_internal_type() in ("DateField", "DateTimeField", "DecimalField")]
 
-    def snapshot(values: dict, links) -> dict:
-        data = dict(zip(names, row_values(values), strict=True))
+    def snapshot(values: dict, links, row: tuple | None = None) -> dict:
+        data = dict(zip(names, row_values(values) if row is None else row, strict=True))
         for name in converted:
             data[name] = json_value(data[name])
         for (name, _, _), pks in zip(m2ms, link_lists(links), strict=True):
@@ -232,13 +232,13 @@ def _generic_write(writer: BulkWriter, *, model, table: str, parsed, plan, exist
     for key, pk in zip(table_plan.create, new_ids, strict=True):
         record = planning.full_record(spec, records[key])
         values, links = to_row(record, pk)
-        created.append((pk, values, links, record))
+        created.append((pk, values, row_values(values), links, record))
         for i, pks in enumerate(link_lists(links)):
             links_to_add[i] += [(pk, other) for other in pks or []]
-    writer.insert(model, ["id", *attnames], ((pk, *row_values(v)) for pk, v, _, _ in created))
+    writer.insert(model, ["id", *attnames], ((pk, *row) for pk, _, row, _, _ in created))
     writer.audit(model, ChangeAction.CREATE, (
-        (pk, represent(record), None, snapshot(values, links), related(values) if related else None)
-        for pk, values, links, record in created), related_model=InformationSystem if related else None)
+        (pk, represent(record), None, snapshot(values, links, row), related(values) if related else None)
+        for pk, values, row, links, record in created), related_model=InformationSystem if related else None)
 
     updated = []
     for key in table_plan.update:
