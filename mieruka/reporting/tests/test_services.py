@@ -294,7 +294,8 @@ class CampaignServicesTest(ReportingTestCase):
 
     # ------------------------------------------------------------------ accepting
 
-    def test_someone_else_making_the_same_change_meanwhile_is_not_a_conflict(self):
+    def _submitted_while_someone_else_made_the_same_change(self):
+        """A submitted return moving the pension system to the government cloud, already moved meanwhile."""
         campaign = self.make_campaign(fields=["system.hosting"])
         ret = self._ret(campaign)
         pjmo = self.actor(self.pjmo)
@@ -303,6 +304,10 @@ class CampaignServicesTest(ReportingTestCase):
         services.return_confirm_unchanged(actor=pjmo, ret=ret)
         services.return_submit(actor=pjmo, ret=ret)
         InformationSystem.objects.filter(pk=self.pension.pk).update(hosting="government_cloud")
+        return ret, item
+
+    def test_someone_else_making_the_same_change_meanwhile_is_not_a_conflict(self):
+        ret, _item = self._submitted_while_someone_else_made_the_same_change()
         self.assertEqual(services.return_accept(actor=self.actor(), ret=ret), {"changes": 1, "records": 2})
 
     def test_every_conflict_is_counted_and_a_removed_record_is_one(self):
@@ -335,14 +340,7 @@ class CampaignServicesTest(ReportingTestCase):
                          (self.registry.pk, "campaign", campaign, self.pjmo_other, "pjmo_moj", at(day(-2))))
 
     def test_a_change_someone_else_also_made_meanwhile_is_confirmed_when_the_return_is_sent_back(self):
-        campaign = self.make_campaign(fields=["system.hosting"])
-        ret = self._ret(campaign)
-        pjmo = self.actor(self.pjmo)
-        item = ret.items.get(object_id=self.pension.pk)
-        services.return_save(actor=pjmo, ret=ret, answers={item.pk: "government_cloud"})
-        services.return_confirm_unchanged(actor=pjmo, ret=ret)
-        services.return_submit(actor=pjmo, ret=ret)
-        InformationSystem.objects.filter(pk=self.pension.pk).update(hosting="government_cloud")
+        ret, item = self._submitted_while_someone_else_made_the_same_change()
         services.return_send_back(actor=self.actor(), ret=ret, reason="再確認してください")
         item.refresh_from_db()
         self.assertEqual((item.prefilled, item.state, item.answer), ("government_cloud", "confirmed", "government_cloud"))
