@@ -301,6 +301,9 @@ SPECTACULAR_SETTINGS = {
 
 # Portfolio settings
 MIERUKA_PAGE_SIZE = env_int("MIERUKA_PAGE_SIZE", 50)
+# How long the long lists' counted, totalled and rendered rows are kept for one data version
+# (mieruka.core.listcache); 0 renders every request afresh.
+MIERUKA_LIST_CACHE_SECONDS = env_int("MIERUKA_LIST_CACHE_SECONDS", 600)
 # Import limits (docs/interchange.md, "Limits"): every file, page upload or `mieruka import`, is refused
 # beyond them, with the limit named.
 MIERUKA_IMPORT_MAX_UPLOAD_MB = env_int("MIERUKA_IMPORT_MAX_UPLOAD_MB", 50)

@@ -75,12 +75,21 @@ class ListExtras:
 
     def __init__(self):
         self._loaders: dict[str, Callable] = {}
+        self._versions: dict[str, Callable[[], str]] = {}
 
-    def register(self, *, name: str, loader: Callable) -> None:
+    def register(self, *, name: str, loader: Callable, version: Callable[[], str] | None = None) -> None:
+        """`version()`, when given, is a token that moves whenever what `loader` shows changes without an
+        audited change (a list's cached rows are kept until it moves)."""
         self._loaders[name] = loader
+        if version is not None:
+            self._versions[name] = version
 
     def unregister(self, name: str) -> None:
         self._loaders.pop(name, None)
+        self._versions.pop(name, None)
+
+    def version(self) -> str:
+        return ";".join(f"{name}={self._versions[name]()}" for name in sorted(self._versions))
 
     def load(self, objects) -> dict:
         objects = list(objects)

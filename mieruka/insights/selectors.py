@@ -24,6 +24,7 @@ from mieruka.core.errors import english_is_active, local_name
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.selectors import field_changes
 from mieruka.inventory.models import BusinessFunction, InformationSystem, Interface, Project, SharedPlatform
+from mieruka.inventory.selectors import portfolio_version
 from mieruka.organizations.choices import OrganizationKind
 from mieruka.organizations.models import Organization
 from mieruka.organizations.selectors import entity_groups
@@ -378,24 +379,6 @@ def projects_to_reinforce(*, queryset, fiscal_year: int):
     scope = Scope(fiscal_year=fiscal_year, organization=None, organization_ids=None, tree=tree)
     assessment = staffing_assessment(scope=scope, projects=queryset)
     return queryset.filter(pk__in=[project["id"] for project, a in assessment["rows"] if a.flagged])
-
-
-def portfolio_version() -> str:
-    """A token that changes whenever portfolio data changes: five primary-key lookups, no scans.
-
-    Every write is audited, so the newest change-log row moves with any update or delete; the newest
-    row of each main table also catches records added without an audit row (bulk loads, fixtures).
-    Sign-in rows are left out: they change no figure, and counting them made every login recompute.
-    """
-    from mieruka.core.choices import ChangeSource
-    from mieruka.core.models import ObjectChange
-
-    parts = [
-        qs.order_by("-id").values_list("id", flat=True).first()
-        for qs in (ObjectChange.objects.exclude(source=ChangeSource.AUTH), BudgetLine.objects,
-                   InformationSystem.objects, Project.objects, Organization.objects)
-    ]
-    return ".".join(str(p or 0) for p in parts)
 
 
 def dashboard_data(*, scope: Scope) -> dict:

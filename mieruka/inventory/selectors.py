@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,8 +16,10 @@ from mieruka.budgets.selectors import (
     budget_table_from_states,
     system_budget_subquery,
 )
+from mieruka.core.choices import ChangeSource
 from mieruka.core.formatting import fiscal_year_of
 from mieruka.core.history import ValueFormatter, changes_with_fields
+from mieruka.core.models import ObjectChange
 from mieruka.core.selectors import (
     changes_readable_by,
     object_history,
@@ -307,3 +310,27 @@ def project_search_q(terms: list[str]):
         key="projects", version=_names_version(Project), terms=terms,
         rows=lambda: Project.objects.order_by().values_list("pk", "name_ja").iterator(chunk_size=5000))
     return q | Q(pk__in=by_reading) if by_reading else q
+
+
+def portfolio_version() -> str:
+    """A token that changes whenever portfolio data changes: five primary-key lookups, no scans.
+
+    Every write is audited, so the newest change-log row moves with any update or delete; the newest
+    row of each main table also catches records added without an audit row (bulk loads, fixtures).
+    Sign-in rows are left out: they change no figure, and counting them made every login recompute.
+    """
+    # One statement of five scalar subqueries: this runs on every list and dashboard request.
+    newest = [qs.order_by("-id").values("id")[:1].query.sql_with_params()
+              for qs in (ObjectChange.objects.exclude(source=ChangeSource.AUTH), BudgetLine.objects,
+                         InformationSystem.objects, Project.objects, Organization.objects)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"({sql})" for sql, _ in newest),
+                       [p for _, params in newest for p in params])
+        parts = cursor.fetchone()
+    return ".".join(str(p or 0) for p in parts)
+
+
+def list_version(extras) -> str:
+    """The data version of a list's cached rows (`core.listcache`): the portfolio's, and that of what other
+    apps add to each row (`extras`, a `ListExtras`) outside the audit trail."""
+    return f"{portfolio_version()}|{extras.version()}"

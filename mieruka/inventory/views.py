@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mieruka.budgets.choices import BudgetStage
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError, bilingual
+from mieruka.core.listcache import cached_fragments
 from mieruka.core.pagination import KeysFirstPaginator
 from mieruka.core.permissions import (
     can_edit_organization,
@@ -195,25 +197,42 @@ def follows_renames(view):
     return wrapper
 
 
-def _list_context(request, *, list_name: str, columns: list, page, filterset) -> dict:
-    """What every configurable list shows besides its rows: the chosen columns as sortable headers, the
-    column chooser, the person's saved views and the query string a view, a link or a download keeps."""
-    from mieruka.core.selectors import saved_views_of
-
+def _list_context(request, *, columns: list) -> dict:
+    """What every configurable list shows besides its rows and the same for everyone: the chosen columns
+    (as sortable headers) and the column chooser."""
     chosen = chosen_columns(request.GET, columns)
     keys = {c.key for c in chosen}
+    return {
+        "columns": [c.key for c in chosen],
+        "column_choices": [{"key": c.key, "label": c.label, "checked": c.key in keys} for c in columns],
+    }
+
+
+def _person_list_context(request, *, list_name: str) -> dict:
+    """What a list shows for the person reading it: their saved views, and the query string a view, a link
+    or a download keeps."""
+    from mieruka.core.selectors import saved_views_of
+
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()
     return {
-        "columns": [c.key for c in chosen],
-        "column_choices": [{"key": c.key, "label": c.label, "checked": c.key in keys} for c in columns],
         "saved_views": saved_views_of(owner=request.user, list_name=list_name),
         "list_name": list_name,
         "view_query": query,
         "export_query": query,
         "share_url": request.build_absolute_uri(request.path + (f"?{query}" if query else "")),
     }
+
+
+def _list_fragments(request, results_template: str, context: dict) -> dict[str, str]:
+    """A list's filter form and its rows (totals, pagination, table), rendered for `cached_fragments`.
+
+    Without the context processors: what they add (the menu, the person's role) belongs to the page around
+    the fragments, which are the same for everyone of one scope. The fragments read only the query string."""
+    context = {**context, "request": request}
+    return {"filters": render_to_string("inventory/_list_filters.html", context),
+            "results": render_to_string(results_template, context)}
 
 
 def _headers(request, *, fixed: list, chosen: list, current: str) -> list[dict]:
@@ -223,30 +242,39 @@ def _headers(request, *, fixed: list, chosen: list, current: str) -> list[dict]:
 
 @login_required
 def system_list(request):
-    chosen = chosen_columns(request.GET, SYSTEM_COLUMNS)
-    filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()),
-                                           figures=figures_of(chosen))
-    queryset = filterset.qs
-    page, page_range = paginate(request, queryset)
-    fy, stage = filterset.fiscal_year, filterset.budget_stage
-    totals = selectors.system_list_totals(queryset, fiscal_year=fy, stage=stage, count=page.paginator.count)
-    keys = {c.key for c in chosen}
-    signals = (system_signals.keys_for(queryset=scope_queryset(request.user, InformationSystem.objects.all()),
-                                       pks=[s.pk for s in page.object_list], fiscal_year=fy)
-               if "signals" in keys else {})
+    def build() -> dict[str, str]:
+        chosen = chosen_columns(request.GET, SYSTEM_COLUMNS)
+        filterset = InformationSystemFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.system_list()),
+                                               figures=figures_of(chosen))
+        queryset = filterset.qs
+        page, page_range = paginate(request, queryset)
+        fy, stage = filterset.fiscal_year, filterset.budget_stage
+        totals = selectors.system_list_totals(queryset, fiscal_year=fy, stage=stage, count=page.paginator.count)
+        keys = {c.key for c in chosen}
+        signals = (system_signals.keys_for(queryset=scope_queryset(request.user, InformationSystem.objects.all()),
+                                           pks=[s.pk for s in page.object_list], fiscal_year=fy)
+                   if "signals" in keys else {})
+        return _list_fragments(request, "inventory/_system_results.html", {
+            "filterset": filterset,
+            "filters_help": _("The budget range is compared with the budget (development + operation) of the "
+                              "chosen fiscal year and stage, in million yen (百万円)."),
+            "page": page,
+            "page_range": page_range,
+            "headers": _headers(request, fixed=[("system_id", _("System ID"), False), ("name", _("Name"), False)],
+                                chosen=chosen, current=request.GET.get("sort") or "system_id"),
+            "fiscal_year": fy,
+            "stage_label": BudgetStage(stage).label,
+            "totals": totals,
+            "row_signals": signals,
+            **_list_context(request, columns=SYSTEM_COLUMNS),
+            **_list_extras(page.object_list, kind="systems"),
+        })
+
     return render(request, "inventory/system_list.html", {
-        "filterset": filterset,
-        "page": page,
-        "page_range": page_range,
-        "headers": _headers(request, fixed=[("system_id", _("System ID"), False), ("name", _("Name"), False)],
-                            chosen=chosen, current=request.GET.get("sort") or "system_id"),
-        "fiscal_year": fy,
-        "stage_label": BudgetStage(stage).label,
-        "totals": totals,
-        "row_signals": signals,
+        "fragments": cached_fragments(request, name="systems", version=selectors.list_version(system_list_extras),
+                                      build=build),
         "can_edit": can_edit(request.user, InformationSystem),
-        **_list_context(request, list_name="systems", columns=SYSTEM_COLUMNS, page=page, filterset=filterset),
-        **_list_extras(page.object_list, kind="systems"),
+        **_person_list_context(request, list_name="systems"),
     })
 
 
@@ -613,25 +641,32 @@ def proposal_list(request):
 
 @login_required
 def project_list(request):
-    chosen = chosen_columns(request.GET, PROJECT_COLUMNS)
-    filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list()))
-    fy = filterset.fiscal_year
-    page, page_range = paginate(request, filterset.qs)
-    keys = {c.key for c in chosen}
-    signals = (project_signals.keys_for(queryset=scope_queryset(request.user, Project.objects.all()),
-                                        pks=[p.pk for p in page.object_list], fiscal_year=fy)
-               if "signals" in keys else {})
+    def build() -> dict[str, str]:
+        chosen = chosen_columns(request.GET, PROJECT_COLUMNS)
+        filterset = ProjectFilterSet(request.GET, queryset=scope_queryset(request.user, selectors.project_list()))
+        fy = filterset.fiscal_year
+        page, page_range = paginate(request, filterset.qs)
+        keys = {c.key for c in chosen}
+        signals = (project_signals.keys_for(queryset=scope_queryset(request.user, Project.objects.all()),
+                                            pks=[p.pk for p in page.object_list], fiscal_year=fy)
+                   if "signals" in keys else {})
+        return _list_fragments(request, "inventory/_project_results.html", {
+            "filterset": filterset,
+            "page": page,
+            "page_range": page_range,
+            "headers": _headers(request, fixed=[("project_id", _("Project ID"), False), ("name", _("Name"), False)],
+                                chosen=chosen, current=request.GET.get("sort") or "project_id"),
+            "fiscal_year": fy,
+            "row_signals": signals,
+            **_list_context(request, columns=PROJECT_COLUMNS),
+            **_list_extras(page.object_list, kind="projects"),
+        })
+
     return render(request, "inventory/project_list.html", {
-        "filterset": filterset,
-        "page": page,
-        "page_range": page_range,
-        "headers": _headers(request, fixed=[("project_id", _("Project ID"), False), ("name", _("Name"), False)],
-                            chosen=chosen, current=request.GET.get("sort") or "project_id"),
-        "fiscal_year": fy,
-        "row_signals": signals,
+        "fragments": cached_fragments(request, name="projects", version=selectors.list_version(project_list_extras),
+                                      build=build),
         "can_edit": can_edit(request.user, Project),
-        **_list_context(request, list_name="projects", columns=PROJECT_COLUMNS, page=page, filterset=filterset),
-        **_list_extras(page.object_list, kind="projects"),
+        **_person_list_context(request, list_name="projects"),
     })
 
 

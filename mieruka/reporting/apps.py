@@ -31,4 +31,4 @@ class ReportingConfig(AppConfig):
             registry.register(name="reporting.freshness", template="reporting/includes/freshness_panel.html",
                               context=panels.record_freshness_panel, slot="summary", order=10)
         for extras in (system_list_extras, project_list_extras):
-            extras.register(name="reporting.freshness", loader=panels.list_freshness)
+            extras.register(name="reporting.freshness", loader=panels.list_freshness, version=panels.list_freshness_version)

@@ -188,6 +188,8 @@ class Confirmation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="confirmation_one_per_record"),
         ]
+        # The newest confirmation tells the lists' cache when freshness changed (reporting.panels).
+        indexes = [models.Index(fields=["confirmed_at"], name="confirmation_latest")]
 
     def __str__(self):
         return f"{self.content_type.model} #{self.object_id} {self.confirmed_at:%Y-%m-%d} {self.confirmed_by_name}"

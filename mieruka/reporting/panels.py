@@ -55,3 +55,9 @@ def record_freshness_panel(request, *, system=None, project=None) -> dict:
 def list_freshness(objects) -> dict:
     """For a page of a list: each row's freshness, in one query."""
     return {"fresh": selectors.freshness_for(objects)}
+
+
+def list_freshness_version() -> str:
+    """Confirmations are kept outside the audit trail, so a list's cached rows learn of a new one from
+    the newest confirmation time."""
+    return selectors.latest_confirmation_token()

@@ -362,3 +362,9 @@ def stalest_systems(*, user, limit: int = 10) -> dict:
     rows = list(qs.select_related("organization").annotate(
         reference=Coalesce("confirmed_at", "created")).order_by("reference", "system_id")[:limit])
     return {"total": total, "systems": rows, "stale_days": stale_after_days()}
+
+
+def latest_confirmation_token() -> str:
+    """The time of the newest confirmation ("-" for none): one lookup of the `confirmation_latest` index."""
+    latest = Confirmation.objects.order_by("-confirmed_at").values_list("confirmed_at", flat=True).first()
+    return latest.isoformat() if latest else "-"

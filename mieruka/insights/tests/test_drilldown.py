@@ -12,6 +12,7 @@ from django.urls import reverse
 from mieruka.core.audit import Actor, audited_update
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
+from mieruka.testing.pages import list_totals
 
 from . import portfolio
 
@@ -47,9 +48,9 @@ class DashboardDrillDownTests(PortfolioTestCase):
         if "/projects/" in url:
             digits = text.replace(",", "").strip()
             if digits.isdigit():
-                self.assertEqual(listed.context["page"].paginator.count, int(digits), (chart, url))
+                self.assertEqual(list_totals(listed)["count"], int(digits), (chart, url))
             return
-        totals = listed.context["totals"]
+        totals = list_totals(listed)
         shown = YEN.search(text)
         if shown is None:  # a label cell or a count
             digits = re.sub(r"<[^>]+>|,", "", text).strip()
@@ -113,4 +114,4 @@ class DashboardDrillDownTests(PortfolioTestCase):
         response = self.client.get(reverse("insights:staffing"), {"fiscal_year": 2025})
         flagged = int(re.search(r'data-flagged="(\d+)"', response.content.decode()).group(1))
         url = re.search(r'data-flagged="\d+"><strong><a href="([^"]+)"', response.content.decode()).group(1)
-        self.assertEqual(self.follow(url).context["page"].paginator.count, flagged)
+        self.assertEqual(list_totals(self.follow(url))["count"], flagged)

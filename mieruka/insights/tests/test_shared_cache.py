@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from mieruka.core.models import ObjectChange
-from mieruka.insights.selectors import portfolio_version
+from mieruka.inventory.selectors import portfolio_version
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 from mieruka.testing.processes import clean_env, run_python

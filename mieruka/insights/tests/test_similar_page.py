@@ -13,6 +13,7 @@ from mieruka.insights.models import PairDecision
 from mieruka.insights.panels import consolidation_panel
 from mieruka.insights.selectors import consolidation_candidates_for
 from mieruka.testing.base import PortfolioTestCase
+from mieruka.testing.pages import list_totals
 
 from . import portfolio
 
@@ -92,7 +93,7 @@ class SimilarPageTests(PortfolioTestCase):
         self.assertIsNotNone(more)
         self.assertIn("ほか 1 システム", more.group(2))
         listed = self.client.get(more.group(1).replace("&amp;", "&"))
-        self.assertEqual(listed.context["page"].paginator.count, 3)
+        self.assertEqual(list_totals(listed)["count"], 3)
 
     def test_candidate_pairs_come_a_page_at_a_time_highest_score_first(self):
         everything = self.page(min_score="0").context["rows"]

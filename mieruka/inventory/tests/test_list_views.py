@@ -6,6 +6,7 @@ import io
 import re
 
 import openpyxl
+from django.test import override_settings
 
 from mieruka.core.models import SavedView
 from mieruka.inventory.registry import system_signals
@@ -98,18 +99,21 @@ class ListViewTests(PortfolioTestCase):
         self.assertEqual(self.ids(response), ["SYS-C"])
         self.assertEqual(response.context["totals"]["operation"], 50 * MILLION)
 
+    @override_settings(MIERUKA_LIST_CACHE_SECONDS=0)  # building the rows, not reading them from the cache
     def test_the_page_runs_a_fixed_number_of_queries_with_every_column(self):
         self.login()
         url = "/systems/?" + "&".join(f"cols={c}" for c in (
             "organization", "classification", "status", "hosting", "platforms", "budget", "development",
             "operating", "executed", "rate", "yoy", "signals", "fte", "confirmed")) + "&sort=-yoy"
+        query_count(self.client, "/systems/")  # the first page of a process reads the content types once
         small = query_count(self.client, url)
         for _ in range(6):
             s = factories.system(organization=self.mhlw)
             factories.budget_line(system=s, fiscal_year=THIS_FY)
         self.assertEqual(query_count(self.client, url), small)
-        # The plain list's handful, plus one query per registered signal for the page's signals column.
-        self.assertLessEqual(small, 19 + len(system_signals.all()))
+        # The plain list's handful (with the data version's two lookups), plus one query per registered
+        # signal for the page's signals column.
+        self.assertLessEqual(small, 21 + len(system_signals.all()))
 
     def test_the_csv_download_has_the_views_figure_columns(self):
         self.login()
@@ -144,7 +148,10 @@ class SavedViewTests(PortfolioTestCase):
         self.assertRedirects(response, f"/systems/?{view.query}")
         page = self.client.get(f"/systems/?{view.query}")
         self.assertContains(page, f'href="?{view.query.replace("&", "&amp;")}" aria-current="true">運用費の大きい順</a>')
-        self.assertEqual(page.context["columns"], ["operating", "rate"])
+        # The page was rendered once already (the redirect was followed), so this is the kept copy: it shows
+        # the view's columns all the same.
+        checked = re.findall(r'name="cols" value="(\w+)" checked', page.content.decode())
+        self.assertEqual(checked, ["operating", "rate"])
 
     def test_saving_under_the_same_name_replaces_the_view(self):
         self.login()
@@ -202,9 +209,11 @@ class ProjectListViewTests(PortfolioTestCase):
         sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
         self.assertEqual(list(sheet.values)[1][:4], ("P-COSTLY", "高価", 1, 500 * MILLION))
 
+    @override_settings(MIERUKA_LIST_CACHE_SECONDS=0)  # building the rows, not reading them from the cache
     def test_the_page_runs_a_fixed_number_of_queries(self):
         self.login()
         url = "/projects/?cols=organization&cols=systems&cols=development&cols=budget&cols=staff&sort=-budget"
+        query_count(self.client, "/projects/")  # the first page of a process reads the content types once
         small = query_count(self.client, url)
         for _ in range(5):
             factories.project(organization=self.mhlw, systems=[factories.system(organization=self.mhlw)])
