@@ -465,6 +465,7 @@ def test_a_contract_refers_to_known_systems_projects_and_organizations():
             "C4,運用,ベンダー,general_lowest,100,2025,operation,GHOST,,\n"
             "C5,運用,ベンダー,general_lowest,100,2025,operation,,PJ-1,MOJ\n")
     parsed, found = run({"contracts.csv": text})
+    assert {f[0] for f in found} == {"contracts.csv"}
     assert [f[1:] for f in found] == [
         (2, "system_ids", "GHOST", *UNKNOWN_SYSTEM), (2, "project_id", "PJ-X", *UNKNOWN_PROJECT),
         (2, "organization_code", "NOPE", *UNKNOWN_ORGANIZATION),
@@ -520,7 +521,7 @@ def test_the_award_rate_is_computed_and_a_given_one_must_match_within_the_tolera
                    "C7,t,v,designated,950,2025,operation,MHLW,1000,非公表\nC8,t,v,designated,950,2025,operation,MHLW,,80\n")
     parsed, found = run({"contracts.csv": text})
     mismatch = ("落札率が契約金額÷予定価格（95.00%）と合いません", "The award rate does not match amount ÷ estimated price (95.00%)")
-    assert [f[1:] for f in found] == [(5, "award_rate", "95.70", *mismatch), (6, "award_rate", "94.30", *mismatch)]
+    assert found == [("contracts.csv", 5, "award_rate", "95.70", *mismatch), ("contracts.csv", 6, "award_rate", "94.30", *mismatch)]
     records = parsed.tables["contracts"].records
     assert [records[(f"C{i}",)]["award_rate"] for i in (1, 2, 3, 7)] == [Decimal("95.00")] * 4
     assert records[("C6",)]["award_rate"] == Decimal("90") and records[("C8",)]["award_rate"] == Decimal("80")
@@ -530,6 +531,7 @@ def test_an_amount_100_times_the_estimate_or_more_is_a_typing_error():
     head = f"{CONTRACTS},organization_code,estimated_price_yen\n"
     text = head + "C1,t,v,designated,10000,2025,operation,MHLW,100\nC2,t,v,designated,9999,2025,operation,MHLW,100\n"
     parsed, found = run({"contracts.csv": text})
+    assert {f[0] for f in found} == {"contracts.csv"}
     assert [f[1:] for f in found] == [(2, "estimated_price_yen", "100", "契約金額が予定価格の100倍以上です（落札率 10000.00%）",
                                        "The contract amount is 100 times the estimated price or more (award rate 10000.00%)")]
     assert parsed.tables["contracts"].records[("C2",)]["award_rate"] == Decimal("9999.00")
@@ -543,7 +545,7 @@ def test_single_bid_follows_from_the_method_and_the_bidders():
     parsed, found = run({"contracts.csv": text})
     wrong = ("一者応札は契約方式と入札者数から決まります（競争性のある方式で入札者1者）",
              "Single bidder follows from the method and the bidders (a competitive method, one bidder)")
-    assert [f[1:] for f in found] == [(5, "single_bid", "false", *wrong), (6, "single_bid", "true", *wrong)]
+    assert found == [("contracts.csv", 5, "single_bid", "false", *wrong), ("contracts.csv", 6, "single_bid", "true", *wrong)]
     records = parsed.tables["contracts"].records
     assert [records[(f"C{i}",)]["single_bid"] for i in (1, 2, 3, 6)] == [True, False, False, False]
 
@@ -901,7 +903,8 @@ def test_an_initiative_names_known_systems_and_projects():
     parsed, found = run({"projects.csv": "project_id,name_ja,phase\nPJ-NEW,新,planning\n",
                          "plans.csv": f"{PLANS},system_ids,project_ids\n"
                                       "P1,MHLW,計画,2025,2027,I1,t,total_cost,2024,2025,10,S1;GHOST,PJ-1;PJ-X;PJ-NEW\n"})
-    assert [f[1:] for f in found] == [(2, "system_ids", "GHOST", *UNKNOWN_SYSTEM), (2, "project_ids", "PJ-X", *UNKNOWN_PROJECT)]
+    assert found == [("plans.csv", 2, "system_ids", "GHOST", *UNKNOWN_SYSTEM),
+                     ("plans.csv", 2, "project_ids", "PJ-X", *UNKNOWN_PROJECT)]
 
 
 # --- decisions -----------------------------------------------------------------------------------
@@ -1143,3 +1146,143 @@ def test_a_dashboard_row_repeating_a_system_and_year_is_a_duplicate():
                       "キーが重複しています（budgets.csv の 2 行目と同じ）", "Duplicate key (same as row 2 of budgets.csv)"),
                      (3, "system_id", "S1 / 2025 / development / initial / ministry",
                       "キーが重複しています（budgets.csv の 2 行目と同じ）", "Duplicate key (same as row 2 of budgets.csv)")]
+
+
+# --- further rows: bad cells of every table, rows after a refused one, renames, loops, classifications ---
+
+def test_a_budget_cell_of_spaces_is_missing_and_reported_as_written():
+    found = problems_of("budgets.csv", f"{BUDGETS}\nS1,2025,  ,initial,1\nS1,2025,operation,\u3000,1\n")
+    assert found == [(2, "category", "  ", *REQUIRED), (3, "stage", "\u3000", *REQUIRED)]
+
+
+def test_a_bad_cell_of_the_tables_read_after_the_references_names_file_row_column_and_value():
+    parsed, found = run({
+        "cloud_usage.csv": "system_id,month,account,service_category,amount_yen\nS1,2025-04-01,A,compute,x\n"
+                           "S1,2025-05-01,A,compute,1\n",
+        "digital_staffing.csv": "organization_code,fiscal_year,internal_fte,external_fte\nMHLW,2025,-1,1\nMOJ,2025,1,1\n",
+        "security_findings.csv": f"{FINDINGS}\nF1,S1,t,urgent,2025-04-01,open\nF2,S1,t,low,2025-04-01,open\n",
+        "reviews.csv": f"{REVIEWS}\nPJ-1,FY,request,draft\nPJ-1,2025,request,draft\n"})
+    assert found == [
+        ("cloud_usage.csv", 2, "amount_yen", "x", "金額は円単位の整数で入力してください", "An amount must be whole yen"),
+        ("digital_staffing.csv", 2, "internal_fte", "-1", "負の数は入力できません", "Must not be negative"),
+        ("security_findings.csv", 2, "severity", "urgent", "選択肢にない値です（使える値: critical, high, medium, low）",
+         "Unknown choice value (allowed: critical, high, medium, low)"),
+        ("reviews.csv", 2, "fiscal_year", "FY", "年度の形式が不明です（例: 2025、2025年度、令和7年度、R7）",
+         "Unknown fiscal year format (e.g. 2025, 2025年度, 令和7年度, R7)")]
+    assert list(parsed.tables["cloud_usage"].records) == [("S1", D(2025, 5, 1), "A", "compute")]
+    assert list(parsed.tables["digital_staffing"].records) == [("MOJ", 2025)]
+    assert list(parsed.tables["security_findings"].records) == [("F2",)]
+    assert list(parsed.tables["reviews"].records) == [("PJ-1", 2025, "request")]
+
+
+def test_a_dashboard_row_without_classifications_does_not_stop_the_next_systems():
+    parsed, found = run({"budgets.csv": f"{DASHBOARD}\nS2,2024,1,2,,,,,\nS1,2025,100,20,120,01,,1,\n"})
+    assert found == []
+    assert parsed.tables["systems"].records == {("S1",): {"system_id": "S1", "processing_class": "01",
+                                                          "consolidation": "1"}}
+
+
+def test_classifications_from_a_dashboard_sheet_keep_the_columns_of_the_systems_file():
+    parsed, found = run({"systems.csv": f"{SYSTEMS},hosting\nS1,名称,MHLW,ministry,operation,gss\n",
+                         "budgets.csv": f"{DASHBOARD}\nS1,2025,1,1,2,01,,2,\n"})
+    assert found == []
+    assert {"hosting", "name_ja", "processing_class", "consolidation"} <= parsed.tables["systems"].present
+
+
+def test_organizations_in_a_loop_are_dropped_and_their_other_cells_still_checked():
+    text = (f"{ORGS},corporate_number\nA,A省,ministry,B,2000012160153\nB,B局,bureau,A,\n"
+            "C,C課,division,MHLW,2000012160153\nD,D係,other,NOPE,\nE,E係,other,MHLW,2000012160152\n")
+    parsed, found = run({"organizations.csv": text})
+    cycle = ("上位組織が循環しています", "The parent chain forms a cycle")
+    digit = ("法人番号のチェックディジットが正しくありません", "Corporate number check digit is wrong")
+    assert [f[1:] for f in found] == [(2, "parent_code", "B", *cycle), (2, "corporate_number", "2000012160153", *digit),
+                                      (3, "parent_code", "A", *cycle), (4, "corporate_number", "2000012160153", *digit),
+                                      (5, "parent_code", "NOPE", "上位組織コードが見つかりません", "Unknown parent organization")]
+    assert {f[0] for f in found} == {"organizations.csv"}
+    assert list(parsed.tables["organizations"].records) == [("E",)]
+
+
+def test_a_record_under_its_previous_id_shows_its_whole_key_and_the_rows_after_it_are_kept():
+    k = known(previous_system_ids={"OLD1": "S1", "OLD3": "S3"})
+    again = "改称前のIDと現在のIDで同じレコードが2回あります（{} の 2 行目と同じ）"
+    again_en = "The same record appears under its previous and its current ID (as row 2 of {})"
+    parsed, found = run({"interfaces.csv": "from_system_id,to_system_id,kind\nS1,S3,data\nOLD1,S3,data\nS2,S3,data\n",
+                         "decisions.csv": f"{DECISIONS}\nS1,,stop,,r,2025-04-01,会議,2025\nOLD1,,stop,,r,2025-04-01,会議,2025\n"
+                                          "S2,,stop,,r,2025-04-01,会議,2025\n",
+                         "projects.csv": "project_id,name_ja,phase,system_ids\nPJ-9,新規,planning,OLD3;OLD1\n"}, k)
+    assert found == [("interfaces.csv", 3, "from_system_id", "OLD1 / S3 / data",
+                      again.format("interfaces.csv"), again_en.format("interfaces.csv")),
+                     ("decisions.csv", 3, "system_id", "OLD1 /  / 2025-04-01 / stop",
+                      again.format("decisions.csv"), again_en.format("decisions.csv"))]
+    assert list(parsed.tables["interfaces"].records) == [("S1", "S3", "data"), ("S2", "S3", "data")]
+    assert list(parsed.tables["decisions"].records) == [("S1", "", D(2025, 4, 1), "stop"), ("S2", "", D(2025, 4, 1), "stop")]
+    # Every system of the list under its previous ID: all are read as current IDs.
+    assert parsed.tables["projects"].records[("PJ-9",)]["system_ids"] == ["S1", "S3"]
+
+
+def test_an_organization_above_a_loop_is_refused_too_and_problems_name_their_file():
+    parsed, found = run({"organizations.csv": f"{ORGS},local_government_code\nA,A課,division,B,\nB,B局,bureau,C,\n"
+                                              "C,C局,bureau,B,\nL,L市,local_government,,130002\n"})
+    cycle = ("上位組織が循環しています", "The parent chain forms a cycle")
+    assert found == [("organizations.csv", 2, "parent_code", "B", *cycle), ("organizations.csv", 3, "parent_code", "C", *cycle),
+                     ("organizations.csv", 4, "parent_code", "B", *cycle),
+                     ("organizations.csv", 5, "local_government_code", "130002",
+                      "地方公共団体コードのチェックディジットが正しくありません", "Local government code check digit is wrong")]
+    assert parsed.tables["organizations"].records == {}
+
+
+def test_an_organization_of_a_file_without_parents_may_be_the_parent_of_one_in_another_file():
+    parsed, found = run({"organizations.csv": "organization_code,name_ja,kind\nNEW,新省,ministry\n",
+                         "bureaus.csv": f"{ORGS}\nNEW-B,新局,bureau,NEW\n"})
+    assert found == []
+    assert sorted(parsed.tables["organizations"].records) == [("NEW",), ("NEW-B",)]
+
+
+def test_the_new_platforms_of_every_system_are_listed():
+    text = f"{SYSTEMS},platforms\nS9,名称,MHLW,ministry,operation,APF\nS8,名称,MHLW,ministry,operation,ZPF;GCAS\n" \
+           "S7,名称,MHLW,ministry,operation,\n"
+    parsed, found = run({"systems.csv": text})
+    assert found == [] and parsed.new_platforms == ["APF", "ZPF"]
+
+
+def test_a_project_that_names_its_organization_keeps_it_whatever_its_systems():
+    records = records_of("projects.csv", "project_id,name_ja,phase,system_ids,organization_code\nP1,一,planning,S1,MOJ\n",
+                         "projects")
+    assert records[("P1",)]["organization_code"] == "MOJ"
+
+
+def test_reviews_after_one_of_an_unknown_project_are_still_checked():
+    text = f"{REVIEWS},reviewer\nPJ-X,2025,request,draft,alice\nPJ-1,2025,request,draft,nobody\n"
+    assert problems_of("reviews.csv", text) == [(2, "project_id", "PJ-X", *UNKNOWN_PROJECT),
+                                                (3, "reviewer", "nobody", "ユーザー名が見つかりません", "Unknown user name")]
+
+
+def test_a_review_row_that_gives_its_phase_is_checked_against_that_phases_checklist():
+    k = known(review_phases={("PJ-1", 2025, "request"): "planning"})
+    parsed, found = run({"reviews.csv": f"{REVIEWS},phase,checklist\nPJ-1,2025,request,draft,development,DV-1=yes\n",
+                         "findings.csv": f"{FINDING_ROWS},phase\nPJ-1,2025,request,1,finding,low,cost,t,open,\n"}, k)
+    assert found == []
+    assert parsed.tables["reviews"].records[("PJ-1", 2025, "request")]["checklist"] == ["DV-1=yes"]
+    assert parsed.tables["findings"].records[("PJ-1", 2025, "request", 1)]["phase"] == "development"
+
+
+def test_findings_after_a_refused_one_are_still_checked_and_name_their_file():
+    k = known(review_phases={("PJ-1", 2025, "request"): "requirements"})
+    text = (f"{FINDING_ROWS},owner\nPJ-9,2025,request,1,finding,low,cost,t,open,alice\n"
+            "PJ-1,2025,request,0,finding,low,cost,t,open,alice\nPJ-1,2025,request,1,finding,low,cost,t,open,nobody\n")
+    assert run({"findings.csv": text}, k)[1] == [
+        ("findings.csv", 2, "project_id", "PJ-9 / 2025 / request", "レビューが見つかりません（プロジェクトID・年度・レビュー種別）",
+         "Unknown review (project_id, fiscal_year, stage)"),
+        ("findings.csv", 3, "number", "0", "指摘番号は1以上です", "A finding number starts at 1"),
+        ("findings.csv", 4, "owner", "nobody", "ユーザー名が見つかりません", "Unknown user name")]
+
+
+def test_a_row_for_the_last_stored_finding_updates_it_and_the_next_new_one_follows_it():
+    k = known(review_phases={("PJ-1", 2025, "request"): "requirements"}, finding_counts={("PJ-1", 2025, "request"): 2})
+    text = f"{FINDING_ROWS}\nPJ-1,2025,request,2,finding,low,cost,t,open\nPJ-1,2025,request,3,finding,low,cost,t,open\n"
+    assert problems_of("findings.csv", text, k) == []
+
+
+def test_a_contract_file_with_an_organization_column_but_no_systems_column_checks_the_organization():
+    text = f"{CONTRACTS},organization_code\nC1,t,v,designated,1,2025,operation,NOPE\nC2,t,v,designated,1,2025,operation,MOJ\n"
+    assert problems_of("contracts.csv", text) == [(2, "organization_code", "NOPE", *UNKNOWN_ORGANIZATION)]
