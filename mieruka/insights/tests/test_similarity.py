@@ -191,6 +191,54 @@ class SimilarityTests(SimpleTestCase):
         self.assertEqual(similar_pairs([record(1, "会計システム")]), [])
 
 
+    def test_two_systems_with_the_same_words_score_one_even_when_their_words_mean_different_things(self):
+        # Three words far apart in meaning: their averaged vector is much shorter than one before it is scaled.
+        same = [record(1, "天気・補助金・旅券", group="A"), record(2, "天気・補助金・旅券", group="B"),
+                record(3, "気象観測", group="C")]
+        self.assertEqual(similar_pairs(same)[0].score, 1.0)
+        # So it is after the system is saved again.
+        analysis, pairs = similarity.rescan(similarity.analyse(same), [], same[0])
+        self.assertEqual([(p.a, p.b, p.score) for p in pairs], [(1, 2, 1.0)])
+
+    def test_meanings_further_apart_than_unrelated_count_as_unrelated_not_against_the_pair(self):
+        # 天気 and 補助金 point slightly apart (cosine below 0): the meaning part is 0, the words 0, platform
+        # and users 1 each: (0.15 + 0.05) / (0.30 + 0.30 + 0.15 + 0.05).
+        pair = [record(1, "天気", platforms=["P"], users=["U"]), record(2, "補助金", platforms=["P"], users=["U"])]
+        self.assertEqual([p.score for p in similar_pairs(pair, threshold=0.0)], [0.25])
+
+    def test_a_system_without_words_is_scored_on_what_it_records(self):
+        # 「システム」 alone is no word: the pair is judged on its platform and users, not on missing words.
+        pair = [record(1, "システム", platforms=["P"], users=["U"]), record(2, "補助金システム", platforms=["P"], users=["U"])]
+        self.assertEqual([p.score for p in similar_pairs(pair, threshold=0.0)], [1.0])
+
+    def test_a_platform_recorded_for_one_system_only_is_no_mismatch(self):
+        for first, second in (({"platforms": ["P"]}, {}), ({}, {"platforms": ["P"]}), ({"users": ["U"]}, {})):
+            pair = [record(1, "電子調達システム", **first), record(2, "電子調達システム", **second)]
+            self.assertEqual([p.score for p in similar_pairs(pair)], [1.0], first or second)
+
+    def test_scores_are_given_to_four_decimals(self):
+        scores = [p.score for p in similar_pairs(PORTFOLIO, threshold=0.0)]
+        self.assertTrue(any(s != round(s, 2) for s in scores))
+        self.assertEqual(scores, [round(s, 4) for s in scores])
+
+    def test_a_model_without_word_vectors_leaves_meaning_out(self):
+        plain = similarity.LanguageModel(vectors=False)
+        grants = [record(1, "補助金申請システム"), record(2, "交付金申請システム")]
+        with_vectors = similar_pairs(grants, threshold=0.0)[0]
+        without = similar_pairs(grants, threshold=0.0, model=plain)[0]
+        self.assertIn("related_terms", [r.kind for r in with_vectors.reasons])
+        self.assertNotIn("related_terms", [r.kind for r in without.reasons])
+        self.assertLess(without.score, with_vectors.score)
+
+    def test_each_system_nominates_its_ten_nearest_neighbours(self):
+        # Two sets of eleven copies: each system's ten nearest are the other copies of its own set, so the
+        # two sets, which share one made-up word, are never compared.
+        records = [SystemRecord(key=k, name="", group=k) for k in range(22)]
+        bags = bags_of(*(["xqa", "xqc"] if k < 11 else ["xqa", "xqd"] for k in range(22)))
+        pairs = similar_pairs(records, threshold=0.0, with_reasons=False, bags=bags)
+        self.assertEqual(len(pairs), 2 * 55)
+        self.assertTrue(all((p.a < 11) == (p.b < 11) for p in pairs))
+
 NAME_WORDS = ["旅券", "気象", "道路", "鉄道", "病院", "学校", "統計", "年金"]
 PURPOSE_WORDS = ["河川", "港湾", "空港", "森林", "漁業", "農業", "住宅", "観光"]
 
@@ -243,6 +291,26 @@ class ReasonTests(SimpleTestCase):
         self.assertEqual(set(related[:2]), {"旅券≈パスポート", "補助金≈交付金"} if "補助金≈交付金" in related
                          else {"旅券≈パスポート", "補助金≈助成金"})
         self.assertEqual(set(related[2:]), {"病院≈医療機関", "学校≈大学"})
+
+    def test_a_word_of_one_system_is_related_to_one_word_of_the_other_at_most(self):
+        # 交付金 and 助成金 are both as close to 補助金: the reasons name one of them, whichever side they are on.
+        for a, b in (("補助金", "交付金・助成金"), ("交付金・助成金", "補助金")):
+            related = reasons_of(record(1, a), record(2, b))["related_terms"]
+            self.assertEqual(len(related), 1, related)
+            self.assertIn("補助金", related[0])
+
+    def test_a_word_inside_another_is_no_related_term(self):
+        # ネット and インターネット are close in meaning, but naming one beside the other says nothing new.
+        model = load_language_model()
+        rows = model.vector_row("ネット"), model.vector_row("インターネット")
+        self.assertGreaterEqual(float(model.vectors[rows[0]] @ model.vectors[rows[1]]), similarity.RELATED_MIN_COSINE)
+        self.assertNotIn("related_terms", reasons_of(record(1, "ネット"), record(2, "インターネット")))
+        self.assertNotIn("related_terms", reasons_of(record(1, "インターネット"), record(2, "ネット")))
+
+    def test_words_of_the_recorded_functions_are_purpose_terms(self):
+        a = record(1, "庁内業務システムA", functions=["旅券発給"])
+        b = record(2, "庁内業務システムB", functions=["旅券発給"])
+        self.assertEqual(reasons_of(a, b)["purpose_terms"], ("旅券", "発給"))
 
     def test_suggested_function_tags_come_from_the_name_the_purpose_and_the_recorded_functions(self):
         by_name = record(1, "人事給与システム")
@@ -321,6 +389,12 @@ class CandidateSearchTests(SimpleTestCase):
         self.assertEqual(self.search(rows), expected)
         self.assertEqual(self.search(rows, chunk=2), expected)
         self.assertEqual(self.search(rows, chunk=3), expected)
+
+    def test_a_system_whose_only_neighbour_is_in_another_chunk_still_nominates_it(self):
+        # Row 0's one neighbour is row 3, whose own nearest is row 2: the first chunk holds that one link only.
+        rows = [[1, 0, 0], [0, 0, 0], [0, 1, 0], [0.6, 0.8, 0]]
+        self.assertEqual(self.search(rows, top_k=1), [(0, 3), (2, 3)])
+        self.assertEqual(self.search(rows, top_k=1, chunk=2), [(0, 3), (2, 3)])
 
     def test_the_minimum_cosine_is_inclusive_and_applies_across_ministries(self):
         half = [[1, 0], [0.5, 0.75 ** 0.5]]
@@ -513,6 +587,7 @@ class ChangedSystemTests(SimpleTestCase):
     def test_a_retired_system_leaves_the_pairs_and_matches_nothing_afterwards(self):
         analysis, after = self.rescan(PORTFOLIO[1], removed=True)
         self.assertEqual(row_of(after, 2), {})
+        self.assertEqual(analysis.text_m[1].nnz, 0)  # it keeps no words
         self.assertEqual([p for p in after], [p for p in self.pairs if 2 not in (p.a, p.b)])
         self.analysis, self.pairs = analysis, after
         _, after = self.rescan(PORTFOLIO[0])
@@ -589,3 +664,30 @@ class LanguageModelTests(SimpleTestCase):
             # Twice: the second time the words come from the model's memory of surfaces.
             for _ in range(2):
                 self.assertEqual([(w.norm, w.parts) for w in self.model.words(text)], expected, text)
+
+    def test_words_of_any_length_find_their_row_in_the_vector_table(self):
+        # spaCy's hash reads the UTF-8 in blocks of eight bytes: words of 8, 16, 17 and 24 bytes.
+        for word in ("database", "Fランク大学", "JR北海道バス", "GMOインターネット"):
+            self.assertIsNotNone(self.model.vector_row(word), word)
+
+    def test_the_vector_table_is_centred_and_kept_in_single_precision(self):
+        # Centred: the direction every word shares is taken out, so the average word vector is near zero.
+        self.assertLess(np.linalg.norm(self.model.vectors.mean(axis=0)), 0.05)
+        self.assertEqual(self.model.vectors.dtype, np.float32)
+        analysis = similarity.analyse(PORTFOLIO, model=self.model)
+        self.assertEqual(analysis.semantic.dtype, np.float32)
+
+    def test_without_the_ja_ginza_package_the_model_has_no_word_vectors(self):
+        import tempfile
+        import types
+        from pathlib import Path
+        from unittest import mock
+
+        with tempfile.TemporaryDirectory() as empty:
+            for spec in (None, types.SimpleNamespace(origin=None),
+                         types.SimpleNamespace(origin=str(Path(empty) / "__init__.py"))):
+                with mock.patch.object(similarity.importlib.util, "find_spec", return_value=spec):
+                    model = similarity.LanguageModel()
+                self.assertIsNone(model.vectors, spec)
+                self.assertEqual(str(model), "SudachiPy + SudachiDict core")
+                self.assertEqual([w.norm for w in model.words("補助金申請")], ["補助金", "申請"])
