@@ -691,3 +691,9 @@ class LanguageModelTests(SimpleTestCase):
                 self.assertIsNone(model.vectors, spec)
                 self.assertEqual(str(model), "SudachiPy + SudachiDict core")
                 self.assertEqual([w.norm for w in model.words("補助金申請")], ["補助金", "申請"])
+
+    def test_a_word_mixing_latin_capitals_and_japanese_keeps_its_spelling_and_its_meaning(self):
+        # Only all-Latin words are lower-cased: 「JR北海道バス」 is found in the vector table as written.
+        self.assertEqual([w.norm for w in self.model.words("JR北海道バス")], ["JR北海道バス"])
+        self.assertIsNotNone(self.model.vector_row("JR北海道バス"))
+        self.assertIsNone(self.model.vector_row("jr北海道バス"))
