@@ -192,7 +192,7 @@ class SimilarityTests(SimpleTestCase):
 
 
     def test_two_systems_with_the_same_words_score_one_even_when_their_words_mean_different_things(self):
-        # Three words far apart in meaning: their averaged vector is much shorter than one before it is scaled.
+        # Three words far apart in meaning: the two averaged vectors are still the same direction.
         same = [record(1, "天気・補助金・旅券", group="A"), record(2, "天気・補助金・旅券", group="B"),
                 record(3, "気象観測", group="C")]
         self.assertEqual(similar_pairs(same)[0].score, 1.0)
