@@ -223,11 +223,6 @@ def load_language_model(*, vectors: bool = True) -> LanguageModel:
     return LanguageModel(vectors=vectors)
 
 
-def normalise(text: str) -> str:
-    """NFKC, lower case, surrounding space removed."""
-    return unicodedata.normalize("NFKC", text or "").lower().strip()
-
-
 def _tfidf(docs: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray, dict[str, int]]:
     """Rows L2-normalised TF-IDF of token lists; also each column's document frequency and the vocabulary."""
     vocab: dict[str, int] = {}

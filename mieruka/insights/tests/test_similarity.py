@@ -191,6 +191,189 @@ class SimilarityTests(SimpleTestCase):
         self.assertEqual(similar_pairs([record(1, "会計システム")]), [])
 
 
+    def test_two_systems_with_the_same_words_score_one_even_when_their_words_mean_different_things(self):
+        # Three words far apart in meaning: the two averaged vectors are still the same direction.
+        same = [record(1, "天気・補助金・旅券", group="A"), record(2, "天気・補助金・旅券", group="B"),
+                record(3, "気象観測", group="C")]
+        self.assertEqual(similar_pairs(same)[0].score, 1.0)
+        # So it is after the system is saved again.
+        analysis, pairs = similarity.rescan(similarity.analyse(same), [], same[0])
+        self.assertEqual([(p.a, p.b, p.score) for p in pairs], [(1, 2, 1.0)])
+
+    def test_meanings_further_apart_than_unrelated_count_as_unrelated_not_against_the_pair(self):
+        # 天気 and 補助金 point slightly apart (cosine below 0): the meaning part is 0, the words 0, platform
+        # and users 1 each: (0.15 + 0.05) / (0.30 + 0.30 + 0.15 + 0.05).
+        pair = [record(1, "天気", platforms=["P"], users=["U"]), record(2, "補助金", platforms=["P"], users=["U"])]
+        self.assertEqual([p.score for p in similar_pairs(pair, threshold=0.0)], [0.25])
+
+    def test_a_system_without_words_is_scored_on_what_it_records(self):
+        # 「システム」 alone is no word: the pair is judged on its platform and users, not on missing words.
+        pair = [record(1, "システム", platforms=["P"], users=["U"]), record(2, "補助金システム", platforms=["P"], users=["U"])]
+        self.assertEqual([p.score for p in similar_pairs(pair, threshold=0.0)], [1.0])
+
+    def test_a_platform_recorded_for_one_system_only_is_no_mismatch(self):
+        for first, second in (({"platforms": ["P"]}, {}), ({}, {"platforms": ["P"]}), ({"users": ["U"]}, {})):
+            pair = [record(1, "電子調達システム", **first), record(2, "電子調達システム", **second)]
+            self.assertEqual([p.score for p in similar_pairs(pair)], [1.0], first or second)
+
+    def test_scores_are_given_to_four_decimals(self):
+        scores = [p.score for p in similar_pairs(PORTFOLIO, threshold=0.0)]
+        self.assertTrue(any(s != round(s, 2) for s in scores))
+        self.assertEqual(scores, [round(s, 4) for s in scores])
+
+    def test_a_model_without_word_vectors_leaves_meaning_out(self):
+        plain = similarity.LanguageModel(vectors=False)
+        grants = [record(1, "補助金申請システム"), record(2, "交付金申請システム")]
+        with_vectors = similar_pairs(grants, threshold=0.0)[0]
+        without = similar_pairs(grants, threshold=0.0, model=plain)[0]
+        self.assertIn("related_terms", [r.kind for r in with_vectors.reasons])
+        self.assertNotIn("related_terms", [r.kind for r in without.reasons])
+        self.assertLess(without.score, with_vectors.score)
+
+    def test_each_system_nominates_its_ten_nearest_neighbours(self):
+        # Two sets of eleven copies: each system's ten nearest are the other copies of its own set, so the
+        # two sets, which share one made-up word, are never compared.
+        records = [SystemRecord(key=k, name="", group=k) for k in range(22)]
+        bags = bags_of(*(["xqa", "xqc"] if k < 11 else ["xqa", "xqd"] for k in range(22)))
+        pairs = similar_pairs(records, threshold=0.0, with_reasons=False, bags=bags)
+        self.assertEqual(len(pairs), 2 * 55)
+        self.assertTrue(all((p.a < 11) == (p.b < 11) for p in pairs))
+
+NAME_WORDS = ["旅券", "気象", "道路", "鉄道", "病院", "学校", "統計", "年金"]
+PURPOSE_WORDS = ["河川", "港湾", "空港", "森林", "漁業", "農業", "住宅", "観光"]
+
+
+class ReasonTests(SimpleTestCase):
+    """What a reader is shown for a pair: the shared terms that say most first, and only what both have."""
+
+    def test_a_pairs_reasons_list_the_shared_terms_rarest_first_at_most_six_of_each(self):
+        # The pair shares eight name words and eight purpose words; other systems use the later words of
+        # each list more and more (word i in i of them), so the first words are the rarest.
+        pair = [record(k, "・".join(NAME_WORDS), "・".join(PURPOSE_WORDS)) for k in (1, 2)]
+        others = [
+            record(10 + i, "・".join(NAME_WORDS[i:]), "・".join(PURPOSE_WORDS[i:])) for i in range(1, len(NAME_WORDS))
+        ]
+        found = next(p for p in similar_pairs([*pair, *others], threshold=0.0) if (p.a, p.b) == (1, 2))
+        reasons = {r.kind: r.values for r in found.reasons}
+        self.assertEqual(reasons["name_terms"], tuple(NAME_WORDS[:6]))
+        self.assertEqual(reasons["purpose_terms"], tuple(PURPOSE_WORDS[:6]))
+        self.assertEqual([r.kind for r in found.reasons], ["name_terms", "purpose_terms"])
+
+    def test_terms_equally_rare_are_listed_in_the_order_of_the_words(self):
+        # Outside a full run every word is equally rare.
+        reasons = reasons_of(record(1, "・".join(NAME_WORDS)), record(2, "・".join(reversed(NAME_WORDS))))
+        self.assertEqual(reasons["name_terms"], tuple(sorted(NAME_WORDS)[:6]))
+        pair = [record(k, "統計・年金", "・".join(PURPOSE_WORDS)) for k in (1, 2)]
+        found = similar_pairs(pair, threshold=0.0)[0]
+        reasons = {r.kind: r.values for r in found.reasons}
+        self.assertEqual(reasons["name_terms"], ("年金", "統計"))
+        self.assertEqual(reasons["purpose_terms"], tuple(sorted(PURPOSE_WORDS)[:6]))
+
+    def test_only_the_function_tags_platforms_and_users_both_systems_have_are_named(self):
+        a = record(1, "統合業務システムA", tags=["payroll", "grants"], platforms=["GBIZID", "GIMA"],
+                   users=["staff", "citizens"])
+        b = record(2, "統合業務システムB", tags=["payroll", "survey"], platforms=["GBIZID", "JPKI"],
+                   users=["staff", "businesses"])
+        reasons = reasons_of(a, b)
+        self.assertEqual(
+            (reasons["function_tags"], reasons["platforms"], reasons["users"]), (("payroll",), ("GBIZID",), ("staff",))
+        )
+        pair = similar_pairs([a, b], threshold=0.0)[0]
+        self.assertEqual(pair.reasons, pair_reasons(a, b))
+
+    def test_at_most_four_related_terms_are_named_the_closest_ones_each_word_once(self):
+        a = record(1, "補助金・旅券・病院・学校・気象・相談")
+        b = record(2, "交付金・助成金・パスポート・医療機関・大学・天気・問い合わせ")
+        related = reasons_of(a, b)["related_terms"]
+        # 補助金 is as close to 助成金 as to 交付金 but is named once; 気象≈天気 (0.52) is the farthest of
+        # the five, and 相談≈問い合わせ (0.49) is below the minimum.
+        self.assertEqual(len(related), 4)
+        self.assertEqual(set(related[:2]), {"旅券≈パスポート", "補助金≈交付金"} if "補助金≈交付金" in related
+                         else {"旅券≈パスポート", "補助金≈助成金"})
+        self.assertEqual(set(related[2:]), {"病院≈医療機関", "学校≈大学"})
+
+    def test_a_word_of_one_system_is_related_to_one_word_of_the_other_at_most(self):
+        # 交付金 and 助成金 are both as close to 補助金: the reasons name one of them, whichever side they are on.
+        for a, b in (("補助金", "交付金・助成金"), ("交付金・助成金", "補助金")):
+            related = reasons_of(record(1, a), record(2, b))["related_terms"]
+            self.assertEqual(len(related), 1, related)
+            self.assertIn("補助金", related[0])
+
+    def test_a_word_inside_another_is_no_related_term(self):
+        # ネット and インターネット are close in meaning, but naming one beside the other says nothing new.
+        model = load_language_model()
+        rows = model.vector_row("ネット"), model.vector_row("インターネット")
+        self.assertGreaterEqual(float(model.vectors[rows[0]] @ model.vectors[rows[1]]), similarity.RELATED_MIN_COSINE)
+        self.assertNotIn("related_terms", reasons_of(record(1, "ネット"), record(2, "インターネット")))
+        self.assertNotIn("related_terms", reasons_of(record(1, "インターネット"), record(2, "ネット")))
+
+    def test_words_of_the_recorded_functions_are_purpose_terms(self):
+        a = record(1, "庁内業務システムA", functions=["旅券発給"])
+        b = record(2, "庁内業務システムB", functions=["旅券発給"])
+        self.assertEqual(reasons_of(a, b)["purpose_terms"], ("旅券", "発給"))
+
+    def test_suggested_function_tags_come_from_the_name_the_purpose_and_the_recorded_functions(self):
+        by_name = record(1, "人事給与システム")
+        by_purpose = record(2, "庁内業務システム", "職員の給与計算と年末調整を行う")
+        by_functions = record(3, "庁内業務システム", functions=["給与計算"])
+        plain = record(4, "庁内業務システム")
+        for a, b in ((by_name, by_purpose), (by_purpose, by_functions), (by_name, by_functions)):
+            self.assertEqual(reasons_of(a, b).get("function_tags"), ("payroll",), (a.key, b.key))
+        self.assertNotIn("function_tags", reasons_of(plain, by_name))
+
+    def test_a_word_at_the_first_row_of_the_vector_table_has_a_meaning_too(self):
+        # nada and hton share row 0 of ja-ginza's table: alike in meaning, though they share no character.
+        model = load_language_model()
+        self.assertEqual((model.vector_row("nada"), model.vector_row("hton")), (0, 0))
+        pairs = similar_pairs([record(1, "Nada"), record(2, "Hton"), record(3, "気象観測")], threshold=0.0)
+        self.assertEqual([(p.a, p.b) for p in pairs], [(1, 2)])
+        self.assertAlmostEqual(pairs[0].score, 0.5, places=3)  # the lexical part 0, the semantic part 1
+
+
+def bags_of(*tokens):
+    """Word analyses given directly (made-up words: no vectors, no suggested tags)."""
+    return [(list(t), set(t), set()) for t in tokens]
+
+
+class CandidateWeightTests(SimpleTestCase):
+    """Which systems a system nominates for scoring: the text first, then function tags, then platforms."""
+
+    def nominated(self, records, bags, key):
+        pairs = similar_pairs(records, top_k=1, threshold=0.0, with_reasons=False, bags=bags)
+        return {p.a if p.b == key else p.b for p in pairs if key in (p.a, p.b)}
+
+    def test_a_shared_word_nominates_before_a_shared_meaning_function_tag_or_platform(self):
+        # System 1 shares a made-up word with systems 2 and 3 and, besides, a concept of the vector table
+        # (補助金 and 交付金 share a row), a function tag or a platform with systems 4 and 5. With one
+        # neighbour each, 2 and 3 pick each other, so do 4 and 5, and system 1 picks by the text.
+        text = ["xqa", "xqb"]
+        cases = {
+            "concept": ({}, {}, [["補助金", "xqa"], ["xqa"], ["xqa"], ["交付金"], ["交付金"]]),
+            "function tag": ({"tags": {"T"}}, {"tags": {"T", "U"}}, [["xqa"], text, text, [], []]),
+            "platform": ({"platforms": {"P"}}, {"platforms": {"P", "Q"}}, [["xqa"], text, text, [], []]),
+        }
+        for kind, (first, others, tokens) in cases.items():
+            with self.subTest(kind):
+                records = [
+                    SystemRecord(key=k, name="", group=k, **{f: frozenset(v) for f, v in attrs.items()})
+                    for k, attrs in ((1, first), (2, {}), (3, {}), (4, others), (5, others))
+                ]
+                nominated = self.nominated(records, bags_of(*tokens), 1)
+                self.assertEqual(len(nominated), 1)
+                self.assertLessEqual(nominated, {2, 3})
+
+    def test_a_feature_of_more_than_fifty_systems_or_one_percent_of_the_portfolio_nominates_nobody(self):
+        # At most 200 systems, however large the portfolio. A made-up word of `limit` systems, another of one
+        # system more; nothing else in common.
+        for n, limit in ((110, 50), (6_100, 61), (20_100, 200)):
+            with self.subTest(n=n):
+                records = [SystemRecord(key=k, name="", group=k, tags=frozenset({f"own{k}"})) for k in range(n)]
+                tokens = [["xqa"] if k < limit else ["xqb"] if k < 2 * limit + 1 else [] for k in range(n)]
+                pairs = similar_pairs(records, threshold=0.0, with_reasons=False, bags=bags_of(*tokens))
+                paired = {k for p in pairs for k in (p.a, p.b)}
+                self.assertEqual(paired, set(range(limit)))
+
+
 class CandidateSearchTests(SimpleTestCase):
     """The candidate search over unit rows, chunk by chunk (a chunk is 2,000 systems; here two)."""
 
@@ -206,6 +389,12 @@ class CandidateSearchTests(SimpleTestCase):
         self.assertEqual(self.search(rows), expected)
         self.assertEqual(self.search(rows, chunk=2), expected)
         self.assertEqual(self.search(rows, chunk=3), expected)
+
+    def test_a_system_whose_only_neighbour_is_in_another_chunk_still_nominates_it(self):
+        # Row 0's one neighbour is row 3, whose own nearest is row 2: the first chunk holds that one link only.
+        rows = [[1, 0, 0], [0, 0, 0], [0, 1, 0], [0.6, 0.8, 0]]
+        self.assertEqual(self.search(rows, top_k=1), [(0, 3), (2, 3)])
+        self.assertEqual(self.search(rows, top_k=1, chunk=2), [(0, 3), (2, 3)])
 
     def test_the_minimum_cosine_is_inclusive_and_applies_across_ministries(self):
         half = [[1, 0], [0.5, 0.75 ** 0.5]]
@@ -398,6 +587,7 @@ class ChangedSystemTests(SimpleTestCase):
     def test_a_retired_system_leaves_the_pairs_and_matches_nothing_afterwards(self):
         analysis, after = self.rescan(PORTFOLIO[1], removed=True)
         self.assertEqual(row_of(after, 2), {})
+        self.assertEqual(analysis.text_m[1].nnz, 0)  # it keeps no words
         self.assertEqual([p for p in after], [p for p in self.pairs if 2 not in (p.a, p.b)])
         self.analysis, self.pairs = analysis, after
         _, after = self.rescan(PORTFOLIO[0])
@@ -463,9 +653,47 @@ class LanguageModelTests(SimpleTestCase):
             "申請を受け付け、審査を行う": [("申請", ()), ("受け付ける", ()), ("審査", ())],
             "令和7年度の3件": [("令和", ()), ("年度", ())],
             "ｸﾞﾙｰﾌﾟｳｪｱ": [("グループウェア", ())],
+            # Numbers of several digits and counter words (ページ, メートル) are no words either.
+            "2025年度の予算1200万円": [("年度", ()), ("予算", ())],
+            "10ページ・3メートル": [],
+            # A part that is only hiragana (ゆうちょ) says nothing; the whole compound stays.
+            "ゆうちょ銀行の口座": [("ゆうちょ銀行", ("銀行",)), ("口座", ())],
             "  ": [],
         }
         for text, expected in analysed.items():
             # Twice: the second time the words come from the model's memory of surfaces.
             for _ in range(2):
                 self.assertEqual([(w.norm, w.parts) for w in self.model.words(text)], expected, text)
+
+    def test_words_of_any_length_find_their_row_in_the_vector_table(self):
+        # spaCy's hash reads the UTF-8 in blocks of eight bytes: words of 8, 16, 17 and 24 bytes.
+        for word in ("database", "Fランク大学", "JR北海道バス", "GMOインターネット"):
+            self.assertIsNotNone(self.model.vector_row(word), word)
+
+    def test_the_vector_table_is_centred_and_kept_in_single_precision(self):
+        # Centred: the direction every word shares is taken out, so the average word vector is near zero.
+        self.assertLess(np.linalg.norm(self.model.vectors.mean(axis=0)), 0.05)
+        self.assertEqual(self.model.vectors.dtype, np.float32)
+        analysis = similarity.analyse(PORTFOLIO, model=self.model)
+        self.assertEqual(analysis.semantic.dtype, np.float32)
+
+    def test_without_the_ja_ginza_package_the_model_has_no_word_vectors(self):
+        import tempfile
+        import types
+        from pathlib import Path
+        from unittest import mock
+
+        with tempfile.TemporaryDirectory() as empty:
+            for spec in (None, types.SimpleNamespace(origin=None),
+                         types.SimpleNamespace(origin=str(Path(empty) / "__init__.py"))):
+                with mock.patch.object(similarity.importlib.util, "find_spec", return_value=spec):
+                    model = similarity.LanguageModel()
+                self.assertIsNone(model.vectors, spec)
+                self.assertEqual(str(model), "SudachiPy + SudachiDict core")
+                self.assertEqual([w.norm for w in model.words("補助金申請")], ["補助金", "申請"])
+
+    def test_a_word_mixing_latin_capitals_and_japanese_keeps_its_spelling_and_its_meaning(self):
+        # Only all-Latin words are lower-cased: 「JR北海道バス」 is found in the vector table as written.
+        self.assertEqual([w.norm for w in self.model.words("JR北海道バス")], ["JR北海道バス"])
+        self.assertIsNotNone(self.model.vector_row("JR北海道バス"))
+        self.assertIsNone(self.model.vector_row("jr北海道バス"))
