@@ -7,9 +7,11 @@ same list again: the second page must show the change, as it would without any c
 import datetime
 import re
 
+import time_machine
 from django.test import override_settings
 
 from mieruka.inventory import services
+from mieruka.inventory.models import InformationSystem
 from mieruka.plans.services import decision_record
 from mieruka.reporting.services import record_confirm
 from mieruka.testing import factories
@@ -127,5 +129,21 @@ class ListCacheTests(PortfolioTestCase):
     def test_with_the_cache_turned_off_every_page_is_built(self):
         self.login()
         url = "/systems/?sort=-budget"
-        self.client.get(url)
+        self.assertEqual(self.ids(self.client.get(url)), ["SYS-P", "SYS-R"])
         self.assertEqual(query_count(self.client, url), query_count(self.client, url + "&hosting="))
+        InformationSystem.objects.filter(pk=self.pension.pk).update(name_ja="年金給付記録システム")
+        self.assertContains(self.client.get(url), "年金給付記録システム")
+
+    @override_settings(MIERUKA_LIST_CACHE_SECONDS=120)
+    def test_a_change_made_outside_the_audit_trail_shows_once_the_kept_rows_expire(self):
+        # A repair straight in the database moves no data version; the kept rows last the configured time.
+        # A fixed clock at midday: the kept rows are also per date, which must not change during the test.
+        opened = datetime.datetime(2026, 11, 2, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+        self.login()
+        with time_machine.travel(opened, tick=False):
+            self.client.get("/systems/")
+        InformationSystem.objects.filter(pk=self.pension.pk).update(name_ja="年金給付記録システム")
+        with time_machine.travel(opened + datetime.timedelta(seconds=100), tick=False):
+            self.assertNotContains(self.client.get("/systems/"), "年金給付記録システム")
+        with time_machine.travel(opened + datetime.timedelta(seconds=130), tick=False):
+            self.assertContains(self.client.get("/systems/"), "年金給付記録システム")
