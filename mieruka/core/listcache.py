@@ -26,18 +26,18 @@ from django.utils.translation import get_language
 from .permissions import visible_organization_ids
 
 
-def scope_key(user) -> str:
-    """The same token for everyone who reads the same organizations: "*" for readers of everything."""
+def scope_of(user) -> tuple[int, ...] | None:
+    """The organizations the reader may read (None: everything); one scope, one set of kept rows."""
     ids = visible_organization_ids(user)
-    if ids is None:
-        return "*"
-    return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
+    return None if ids is None else tuple(sorted(ids))
 
 
-def query_key(params) -> str:
-    """The query string in a canonical order, so `?a=1&b=2` and `?b=2&a=1` share one entry."""
-    items = sorted((k, v) for k in params for v in params.getlist(k))
-    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+def fragments_key(request, *, name: str, version: str) -> str:
+    """One key per list, data version, language, date, scope and query string (its parameters in any order,
+    so `?a=1&b=2` and `?b=2&a=1` share one entry), hashed to a fixed length."""
+    parts = (name, version, get_language(), timezone.localdate().isoformat(), scope_of(request.user),
+             sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
+    return "list:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def cached_fragments(request, *, name: str, version: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
@@ -48,8 +48,7 @@ def cached_fragments(request, *, name: str, version: str, build: Callable[[], di
     seconds = settings.MIERUKA_LIST_CACHE_SECONDS
     if not seconds:
         return {part: mark_safe(html) for part, html in build().items()}
-    key = ":".join(("list", name, version, get_language() or "", timezone.localdate().isoformat(),
-                    scope_key(request.user), query_key(request.GET)))
+    key = fragments_key(request, name=name, version=version)
     fragments = cache.get(key)
     if fragments is None:
         fragments = build()
