@@ -128,6 +128,11 @@ class ReportingSelectorsTest(ReportingTestCase):
         nobody = get_user_model().objects.create_user("nobody", password="x")  # no role: nothing
         self.assertEqual(list(selectors.campaign_list(user=nobody)), [])
 
+    def test_of_two_campaigns_due_the_same_day_the_later_one_comes_first(self):
+        again = self.make_campaign(title="同日締切", fields=["system.users"], organizations=[self.mhlw], due_on=days(7))
+        titles = [c.title for c in selectors.campaign_list(user=self.pjmo)]
+        self.assertEqual(titles[:3], ["8日後締切", again.title, "7日後締切"])
+
     def test_a_ministry_reads_only_its_own_returns_in_the_order_of_the_organizations(self):
         mhlw, moj = self.ret(self.late, self.mhlw), self.ret(self.late, self.moj)
         # 建制順: 法務省 (12) before 厚生労働省 (20).
@@ -170,6 +175,11 @@ class ReportingSelectorsTest(ReportingTestCase):
         mine = [self.ret(self.burden, self.mhlw)]
         self.assertEqual(selectors.campaign_progress(campaign=self.burden, returns=mine),
                          {"not_started": 0, "in_progress": 0, "submitted": 1, "accepted": 0, "sent_back": 0})
+
+    def test_a_ministrys_progress_counts_each_of_its_bureaus(self):
+        mine = list(selectors.returns_for(user=self.pjmo, campaign=self.bureau_late))
+        self.assertEqual(selectors.campaign_progress(campaign=self.bureau_late, returns=mine),
+                         {"not_started": 2, "in_progress": 0, "submitted": 0, "accepted": 0, "sent_back": 0})
 
     # ------------------------------------------------------------------ burden
 
