@@ -202,7 +202,8 @@ class ReportingSelectorsTest(ReportingTestCase):
 
     def test_an_organization_asked_nothing_has_no_share_prefilled(self):
         (b,) = selectors.campaign_burden(campaign=self.due_today, returns=[self.ret(self.due_today, self.moj)])
-        self.assertEqual((b.asked, b.prefilled, b.prefilled_share, b.days_to_submit), (0, 0, 0.0, None))
+        self.assertEqual((b.asked, b.prefilled, b.changed, b.confirmed, b.pending, b.prefilled_share, b.days_to_submit),
+                         (0, 0, 0, 0, 0, 0.0, None))
 
     # ------------------------------------------------------------------ the return page
 
@@ -247,6 +248,18 @@ class ReportingSelectorsTest(ReportingTestCase):
         services.return_save(actor=self.actor(self.pjmo), ret=ret, answers={phase.pk: "review"})
         self.assertEqual([(i.record_label, i.answer_display) for i in selectors.return_differences(ret=ret)],
                          [("MHLW-001 年金記録管理システム", "480,000,000円"), ("P-MHLW-1 年金刷新", "見直し")])
+
+    def test_a_project_and_a_system_of_the_same_id_are_two_records_of_the_pending_view(self):
+        system = factories.system(pk=900_002, system_id="MIC-902", organization=self.mic)
+        factories.project(pk=900_002, project_id="P-MIC-902", name_ja="行政相談刷新", organization=self.mic,
+                          systems=[system])
+        ret = self.ret(self.make_campaign(title="同じ番号", fields=["project.phase", "system.users"],
+                                          organizations=[self.mic], due_on=days(20)), self.mic)
+        (project,) = [b for b in selectors.return_blocks(ret=ret) if b.record_type == "project"]
+        services.return_confirm_unchanged(actor=self.actor(self.admin), ret=ret, content_type_id=project.content_type_id,
+                                          object_id=project.object_id, record_type="project")
+        self.assertEqual([b.label for b in selectors.return_blocks(ret=ret, only="pending")],
+                         ["MIC-001 " + self.mic_system.name_ja, "MIC-902 " + system.name_ja])
 
     def test_the_differences_show_both_values_as_people_read_them(self):
         (item,) = selectors.return_differences(ret=self.ret(self.due_in_window, self.mhlw))
