@@ -339,6 +339,11 @@ class CampaignServicesTest(ReportingTestCase):
         self.assertEqual((c.object_id, c.via, c.campaign, c.confirmed_by, c.confirmed_by_name, c.confirmed_at),
                          (self.registry.pk, "campaign", campaign, self.pjmo_other, "pjmo_moj", at(day(-2))))
 
+    def test_a_confirmer_name_longer_than_its_column_is_cut_to_150_characters(self):
+        # An operator's name on the command line is free text, unlike a username.
+        services.record_confirm(actor=Actor(user=self.admin, name="デジタル庁" * 40, source="cli"), record=self.registry)
+        self.assertEqual(Confirmation.objects.get().confirmed_by_name, "デジタル庁" * 30)
+
     def test_a_change_someone_else_also_made_meanwhile_is_confirmed_when_the_return_is_sent_back(self):
         ret, item = self._submitted_while_someone_else_made_the_same_change()
         services.return_send_back(actor=self.actor(), ret=ret, reason="再確認してください")
