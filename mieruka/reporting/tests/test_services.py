@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError
@@ -279,6 +279,9 @@ class CampaignServicesTest(ReportingTestCase):
         with self.assertRaises(PermissionDenied) as ctx:
             services.return_confirm_unchanged(actor=self.actor(self.viewer), ret=ret)
         self.assertEqual(str(ctx.exception), "この回答を編集する権限がありません")
+        with translation.override("en"), self.assertRaises(PermissionDenied) as ctx:
+            services.return_save(actor=self.actor(self.pjmo_other), ret=ret, answers={})
+        self.assertEqual(str(ctx.exception), "You may not edit this return")
         services.return_confirm_unchanged(actor=self.actor(self.pjmo), ret=ret)
         services.return_submit(actor=self.actor(self.pjmo), ret=ret)
         with self.assertRaises(ApplicationError) as ctx:
