@@ -229,15 +229,22 @@ class CampaignServicesTest(ReportingTestCase):
 
     # ------------------------------------------------------------------ opening and closing
 
-    def test_opening_and_closing_are_in_the_audit_trail(self):
+    def test_opening_and_closing_are_in_the_audit_trail_and_a_submission_names_its_campaign(self):
         campaign = self.make_campaign(fields=["system.hosting"])
+        ret = self._ret(campaign)
+        services.return_confirm_unchanged(actor=self.actor(self.pjmo), ret=ret)
+        services.return_submit(actor=self.actor(self.pjmo), ret=ret)
         services.campaign_close(actor=self.actor(), campaign=campaign)
         rows = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(Campaign),
                                            changed_object_id=campaign.pk).order_by("pk")
-        self.assertEqual([(r.action, (r.prechange_data or {}).get("status"), r.postchange_data["status"], r.user)
-                          for r in rows],
-                         [("create", None, "draft", self.admin), ("update", "draft", "open", self.admin),
-                          ("update", "open", "closed", self.admin)])
+        self.assertEqual([(r.action, (r.prechange_data or {}).get("status"), r.postchange_data["status"], r.user,
+                           r.reason) for r in rows],
+                         [("create", None, "draft", self.admin, ""), ("update", "draft", "open", self.admin, ""),
+                          ("update", "open", "closed", self.admin, "")])
+        (submitted,) = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(Return),
+                                                   changed_object_id=ret.pk)
+        self.assertEqual((submitted.postchange_data["status"], submitted.user, submitted.reason),
+                         ("submitted", self.pjmo, f"報告依頼「{TITLE}」"))
 
     def test_an_empty_list_or_nothing_held_is_not_counted_as_prefilled(self):
         InformationSystem.objects.filter(pk=self.health.pk).update(users=["public"])
