@@ -227,6 +227,12 @@ class CampaignServicesTest(ReportingTestCase):
         self.assertTrue(ctx.exception.message_ja.endswith("法務省に同じ項目を重ねて依頼することはできません"))
         self.assertTrue(ctx.exception.message_en.endswith("cannot be asked for the same field twice"))
 
+    def test_a_duplicate_ask_is_found_behind_an_open_campaign_asking_other_fields(self):
+        self.make_campaign(title="目的の確認", fields=["system.purpose"], organizations=[self.moj], due_on=DUE)
+        later = self.make_campaign(title="稼働環境の確認", fields=["system.hosting"], organizations=[self.moj], due_on=DUE)
+        conflicts = services.campaign_duplicate_asks(fields=["system.hosting"], organization_ids=[self.moj.pk])
+        self.assertEqual([c["campaign"] for c in conflicts], [later])
+
     # ------------------------------------------------------------------ opening and closing
 
     def test_opening_and_closing_are_in_the_audit_trail_and_a_submission_names_its_campaign(self):
