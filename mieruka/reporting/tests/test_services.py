@@ -157,6 +157,10 @@ class CampaignServicesTest(ReportingTestCase):
                 services.campaign_create(actor=actor, title="x", fields=["system.status"], organizations=[self.moj],
                                          due_on=DUE)
             self.assertEqual(str(ctx.exception), "デジタル庁の管理者のみが行えます")
+        with translation.override("en"), self.assertRaises(PermissionDenied) as ctx:
+            services.campaign_create(actor=self.actor(self.pjmo), title="x", fields=["system.status"],
+                                     organizations=[self.moj], due_on=DUE)
+        self.assertEqual(str(ctx.exception), "Only Digital Agency administrators may do this")
 
     def test_a_draft_keeps_each_field_once_in_the_registrys_order_and_its_title_trimmed(self):
         campaign = services.campaign_create(
@@ -179,7 +183,9 @@ class CampaignServicesTest(ReportingTestCase):
             ({"fields": ["system.hosting", "budget.executed_operation"], "fiscal_year": None},
              "予算執行額を依頼するときは年度を指定してください",
              "Give the fiscal year when asking for executed budget amounts"),
-            ({"fields": report_keys[:-1]}, None, "Status report fields are asked together: " + ", ".join(report_keys)),
+            ({"fields": report_keys[:-1]},
+             "状況報告の項目はまとめて依頼してください（総合評価、スケジュールの評価、コストの評価、スコープの評価、品質の評価、"
+             "体制の評価、リスクの評価、状況の説明）", "Status report fields are asked together: " + ", ".join(report_keys)),
             ({"organizations": []}, "依頼先の組織を1つ以上選んでください", "Choose at least one organization"),
             ({"organizations": [self.moj, self.mhlw, self.mhlw_bureau]},
              "厚生労働省と健康・生活衛生局は上位・下位の関係にあり、同じ記録を二重に依頼することになります",
