@@ -94,10 +94,71 @@ def _workdir(module: str) -> Path:
         # original code instead of the mutated copy.
         # With DATABASE_URL naming PostgreSQL the test database is built once and kept for every mutant
         # (several times faster for the database-heavy modules); the in-memory SQLite default ignores it.
-        "pytest_add_cli_args =\n    -q\n    -o\n    django_find_project=false\n    --reuse-db\n",
+        # The plugin `-p mieruka.testing.mutation` pins that database's name (`pytest_configure` below).
+        "pytest_add_cli_args =\n    -q\n    -o\n    django_find_project=false\n    --reuse-db\n"
+        "    -p\n    mieruka.testing.mutation\n",
         encoding="utf-8",
     )
     return work
+
+
+# The kept PostgreSQL test database. Django names it "test_" + the NAME in the settings and then writes that
+# name into the settings, so every later pytest run in the same process (mutmut runs several, and forks the
+# mutants' runs from them) prefixed it again: test_test_test_test_<name>, a database first created by a
+# mutant's run under mutmut's time limit. Killed in the middle of its migrations, it stayed half-migrated and
+# every later mutant failed at set-up and counted as killed. So the name is pinned (a TEST NAME is used as it
+# is), and that database is built and checked in full before mutmut starts, and checked again after.
+def pytest_configure(config=None) -> None:
+    """pytest plugin of the mutation runs: every run in the process uses `<name>_test`, built beforehand."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        # The same dict the connection holds; a later run in the process finds the name already set.
+        test = db.setdefault("TEST", {})
+        test["NAME"] = test.get("NAME") or f"{db['NAME']}_test"
+
+
+_TEST_DATABASE = """
+import os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mieruka.conf.settings")
+django.setup()
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import setup_databases
+from mieruka.testing.mutation import pytest_configure
+pytest_configure()
+db = settings.DATABASES["default"]
+if db["ENGINE"] != "django.db.backends.postgresql":
+    print("-")  # in-memory SQLite: a fresh database for every mutant
+    raise SystemExit
+if {build}:
+    setup_databases(verbosity=0, interactive=False, keepdb=False)  # dropped first if it exists
+else:
+    db["NAME"] = db["TEST"]["NAME"]
+executor = MigrationExecutor(connection)
+pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+with connection.cursor() as cursor:
+    cursor.execute("select count(*) from django_migrations")
+    applied = cursor.fetchone()[0]
+print(connection.settings_dict["NAME"], applied, len(pending))
+"""
+
+
+def _test_database(env: dict, *, build: bool) -> str | None:
+    """Builds the kept test database afresh (build) or checks it; exits unless every migration is applied."""
+    result = subprocess.run([sys.executable, "-c", _TEST_DATABASE.format(build=build)], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"test database: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+    last = result.stdout.split("\n")[-2].split()  # the migrations may print lines before
+    if last == ["-"]:
+        return None
+    name, applied, pending = last
+    if int(pending) or not int(applied):
+        raise SystemExit(f"test database {name}: {applied} migrations applied, {pending} pending")
+    return f"test database {name}: {applied} migrations applied, none pending"
 
 
 def _score(work: Path) -> dict:
@@ -137,8 +198,14 @@ def main(argv=None) -> int:
             # mutmut reruns a mutant only when its function changed, not when the tests did: start afresh.
             shutil.rmtree(work / "mutants", ignore_errors=True)
         print(f"== {module}", flush=True)
+        kept = _test_database(env, build=True)
+        if kept:
+            print(kept, flush=True)
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
                        cwd=work, env=env)
+        if kept:
+            # A run that broke its database counted its mutants killed: stop before printing a score.
+            print(_test_database(env, build=False), flush=True)
         report[module] = _score(work)
         print(f"== {module}: {report[module]['score']}% killed {json.dumps(report[module]['counts'])}", flush=True)
     scores = WORK / "scores.json"  # earlier runs' modules stay, this run's replace theirs

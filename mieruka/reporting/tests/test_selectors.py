@@ -16,6 +16,7 @@ One portfolio of campaigns is built once for the class (the clock is fixed at 20
 
 import datetime
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
@@ -127,6 +128,11 @@ class ReportingSelectorsTest(ReportingTestCase):
         nobody = get_user_model().objects.create_user("nobody", password="x")  # no role: nothing
         self.assertEqual(list(selectors.campaign_list(user=nobody)), [])
 
+    def test_of_two_campaigns_due_the_same_day_the_later_one_comes_first(self):
+        again = self.make_campaign(title="同日締切", fields=["system.users"], organizations=[self.mhlw], due_on=days(7))
+        titles = [c.title for c in selectors.campaign_list(user=self.pjmo)]
+        self.assertEqual(titles[:3], ["8日後締切", again.title, "7日後締切"])
+
     def test_a_ministry_reads_only_its_own_returns_in_the_order_of_the_organizations(self):
         mhlw, moj = self.ret(self.late, self.mhlw), self.ret(self.late, self.moj)
         # 建制順: 法務省 (12) before 厚生労働省 (20).
@@ -136,6 +142,12 @@ class ReportingSelectorsTest(ReportingTestCase):
         self.assertTrue(selectors.can_view_return(self.pjmo, mhlw))
         self.assertFalse(selectors.can_view_return(self.pjmo, moj))
         self.assertTrue(selectors.can_view_return(self.analyst, moj))
+
+    def test_a_campaigns_returns_come_with_their_organization_and_submitter(self):
+        burden = list(selectors.returns_for(user=self.analyst, campaign=self.burden))
+        with self.assertNumQueries(0):  # the campaign page names each organization and who submitted
+            self.assertEqual([(r.organization.code, r.submitted_by) for r in burden],
+                             [("MOJ", self.pjmo_other), ("MHLW", self.pjmo), ("MIC", None)])
 
     def test_the_returns_still_owed_are_those_not_submitted_of_open_campaigns_soonest_due_first(self):
         owed = list(selectors.returns_waiting_for(user=self.pjmo))
@@ -148,6 +160,13 @@ class ReportingSelectorsTest(ReportingTestCase):
                          [("締切超過", "sent_back"), ("本日締切", "not_started")])
         self.assertEqual(list(selectors.returns_waiting_for(user=self.analyst)), [])
 
+    def test_the_returns_still_owed_are_listed_soonest_due_first_whenever_their_campaign_opened(self):
+        self.make_campaign(title="後から開始", fields=["system.users"], organizations=[self.mhlw], due_on=days(-15))
+        owed = list(selectors.returns_waiting_for(user=self.pjmo))
+        with self.assertNumQueries(0):  # the reporting index names each return's campaign and organization
+            self.assertEqual([(r.campaign.title, r.organization.name_ja) for r in owed][:2],
+                             [("後から開始", "厚生労働省"), ("締切超過", "厚生労働省")])
+
     def test_progress_counts_every_state_or_only_the_returns_given(self):
         self.assertEqual(selectors.campaign_progress(campaign=self.burden),
                          {"not_started": 1, "in_progress": 0, "submitted": 2, "accepted": 0, "sent_back": 0})
@@ -156,6 +175,11 @@ class ReportingSelectorsTest(ReportingTestCase):
         mine = [self.ret(self.burden, self.mhlw)]
         self.assertEqual(selectors.campaign_progress(campaign=self.burden, returns=mine),
                          {"not_started": 0, "in_progress": 0, "submitted": 1, "accepted": 0, "sent_back": 0})
+
+    def test_a_ministrys_progress_counts_each_of_its_bureaus(self):
+        mine = list(selectors.returns_for(user=self.pjmo, campaign=self.bureau_late))
+        self.assertEqual(selectors.campaign_progress(campaign=self.bureau_late, returns=mine),
+                         {"not_started": 2, "in_progress": 0, "submitted": 0, "accepted": 0, "sent_back": 0})
 
     # ------------------------------------------------------------------ burden
 
@@ -178,7 +202,8 @@ class ReportingSelectorsTest(ReportingTestCase):
 
     def test_an_organization_asked_nothing_has_no_share_prefilled(self):
         (b,) = selectors.campaign_burden(campaign=self.due_today, returns=[self.ret(self.due_today, self.moj)])
-        self.assertEqual((b.asked, b.prefilled, b.prefilled_share, b.days_to_submit), (0, 0, 0.0, None))
+        self.assertEqual((b.asked, b.prefilled, b.changed, b.confirmed, b.pending, b.prefilled_share, b.days_to_submit),
+                         (0, 0, 0, 0, 0, 0.0, None))
 
     # ------------------------------------------------------------------ the return page
 
@@ -207,6 +232,34 @@ class ReportingSelectorsTest(ReportingTestCase):
         # Every field of the changed record, not only the changed one, and in the order of the registry.
         self.assertEqual([[i.field for i in b.items] for b in selectors.return_blocks(ret=ret)],
                          [["system.hosting", "system.annual_users"], ["system.hosting", "system.annual_users"]])
+
+    def test_confirming_one_record_of_the_return_page_confirms_that_record_only(self):
+        ret = self.ret(self.due_in_window, self.mhlw)
+        portal = selectors.return_blocks(ret=ret)[1]  # the button of a block posts its record's keys
+        self.assertEqual(services.return_confirm_unchanged(
+            actor=self.actor(self.pjmo), ret=ret, content_type_id=portal.content_type_id, object_id=portal.object_id,
+            record_type=portal.record_type), 1)
+        self.assertEqual([b.label for b in selectors.return_blocks(ret=ret, only="pending")],
+                         ["P-MHLW-1 年金刷新", "MHLW-002 健康情報システム"])
+
+    def test_the_differences_are_listed_by_record_name(self):
+        ret = self.ret(self.due_in_window, self.mhlw)
+        phase = ret.items.get(field="project.phase")  # asked before the budgets, so it comes first by id
+        services.return_save(actor=self.actor(self.pjmo), ret=ret, answers={phase.pk: "review"})
+        self.assertEqual([(i.record_label, i.answer_display) for i in selectors.return_differences(ret=ret)],
+                         [("MHLW-001 年金記録管理システム", "480,000,000円"), ("P-MHLW-1 年金刷新", "見直し")])
+
+    def test_a_project_and_a_system_of_the_same_id_are_two_records_of_the_pending_view(self):
+        system = factories.system(pk=900_002, system_id="MIC-902", organization=self.mic)
+        factories.project(pk=900_002, project_id="P-MIC-902", name_ja="行政相談刷新", organization=self.mic,
+                          systems=[system])
+        ret = self.ret(self.make_campaign(title="同じ番号", fields=["project.phase", "system.users"],
+                                          organizations=[self.mic], due_on=days(20)), self.mic)
+        (project,) = [b for b in selectors.return_blocks(ret=ret) if b.record_type == "project"]
+        services.return_confirm_unchanged(actor=self.actor(self.admin), ret=ret, content_type_id=project.content_type_id,
+                                          object_id=project.object_id, record_type="project")
+        self.assertEqual([b.label for b in selectors.return_blocks(ret=ret, only="pending")],
+                         ["MIC-001 " + self.mic_system.name_ja, "MIC-902 " + system.name_ja])
 
     def test_the_differences_show_both_values_as_people_read_them(self):
         (item,) = selectors.return_differences(ret=self.ret(self.due_in_window, self.mhlw))
@@ -277,6 +330,17 @@ class ReportingSelectorsTest(ReportingTestCase):
         self.assertEqual(selectors.stale_counts()["projects"], {"total": 2, "stale": 0, "never_confirmed": 1, "fresh": 2})
         self.assertTrue(selectors.freshness_for(InformationSystem.objects.filter(pk=system.pk))[system.pk].stale)
 
+    def test_a_record_confirmed_exactly_the_stale_period_ago_is_still_fresh_a_second_more_is_stale(self):
+        with time_machine.travel(timezone.now(), tick=False):
+            services.record_confirm(actor=self.actor(self.pjmo), record=self.pension,
+                                    now=timezone.now() - datetime.timedelta(days=365))
+            services.record_confirm(actor=self.actor(self.pjmo), record=self.portal,
+                                    now=timezone.now() - datetime.timedelta(days=365, seconds=1))
+            fresh = selectors.freshness_for([self.pension, self.portal])
+            self.assertEqual((fresh[self.pension.pk].stale, fresh[self.portal.pk].stale), (False, True))
+            self.assertNotIn("MHLW-001", selectors.stale_filter(InformationSystem.objects.all())
+                             .values_list("system_id", flat=True))
+
     @override_settings(MIERUKA_STALE_AFTER_DAYS=500)
     def test_a_longer_stale_period_makes_the_old_confirmation_fresh(self):
         self.assertEqual(selectors.stale_after_days(), 500)
@@ -319,6 +383,13 @@ class ReportingSelectorsTest(ReportingTestCase):
                          [("MOJ", 1, 1), ("MHLW", 1, 1)])
         self.assertEqual(selectors.overdue_returns_by_ministry(today=days(-10)), [])
 
+    def test_the_overdue_panel_takes_three_queries_however_many_returns_are_late(self):
+        # The returns, the organization tree, the ministries: each return's campaign and organization come with it.
+        with self.assertNumQueries(3):
+            rows = selectors.overdue_returns_by_ministry(today=TODAY)
+            self.assertEqual([(x.campaign.title, x.organization.name_ja) for r in rows for x in r["returns"]], [
+                ("締切超過", "法務省"), ("締切超過", "厚生労働省"), ("局の締切超過", "健康・生活衛生局"), ("局の締切超過", "年金局")])
+
     def test_a_ministrys_overdue_returns_are_listed_most_overdue_first_whenever_their_campaign_opened(self):
         # Opened after the others but due earlier: it comes first.
         self.make_campaign(title="後から開始", fields=["system.users"], organizations=[self.mhlw], due_on=days(-15))
@@ -336,3 +407,26 @@ class ReportingSelectorsTest(ReportingTestCase):
         self.assertEqual([s.organization.code for s in stalest["systems"]], ["MHLW"])
         stalest = selectors.stalest_systems(user=self.pjmo_other)
         self.assertEqual((stalest["total"], [s.system_id for s in stalest["systems"]]), (1, ["MOJ-002"]))
+
+    def test_the_stalest_systems_count_from_their_last_confirmation_or_else_their_registration(self):
+        # 申請ポータル registered the same day as the pension system (same age: by system ID); 総務省's system
+        # registered 380 days ago, after 法務省's old system was last confirmed (400 days ago) though registered now.
+        InformationSystem.objects.filter(pk=self.portal.pk).update(
+            created=timezone.make_aware(datetime.datetime(2024, 1, 1)))
+        InformationSystem.objects.filter(pk=self.mic_system.pk).update(
+            created=timezone.now() - datetime.timedelta(days=380))
+        stalest = selectors.stalest_systems(user=self.analyst)
+        self.assertEqual((stalest["total"], [s.system_id for s in stalest["systems"]]),
+                         (4, ["MHLW-000", "MHLW-001", "MOJ-002", "MIC-001"]))
+
+    def test_the_home_page_lists_the_ten_stalest_systems_and_counts_them_all(self):
+        # Registered in reverse order of their IDs on one day, before every other stale system.
+        for n in reversed(range(11)):
+            factories.system(system_id=f"MIC-1{n:02d}", organization=self.mic)
+        InformationSystem.objects.filter(system_id__startswith="MIC-1").update(
+            created=timezone.make_aware(datetime.datetime(2023, 4, 1)))
+        stalest = selectors.stalest_systems(user=self.analyst)
+        self.assertEqual(stalest["total"], 13)
+        self.assertEqual([s.system_id for s in stalest["systems"]], [f"MIC-1{n:02d}" for n in range(10)])
+        with self.assertNumQueries(0):  # each system's ministry comes with it, not one query per row
+            self.assertEqual({s.organization.code for s in stalest["systems"]}, {"MIC"})

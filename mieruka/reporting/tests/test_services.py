@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError
@@ -157,6 +157,10 @@ class CampaignServicesTest(ReportingTestCase):
                 services.campaign_create(actor=actor, title="x", fields=["system.status"], organizations=[self.moj],
                                          due_on=DUE)
             self.assertEqual(str(ctx.exception), "デジタル庁の管理者のみが行えます")
+        with translation.override("en"), self.assertRaises(PermissionDenied) as ctx:
+            services.campaign_create(actor=self.actor(self.pjmo), title="x", fields=["system.status"],
+                                     organizations=[self.moj], due_on=DUE)
+        self.assertEqual(str(ctx.exception), "Only Digital Agency administrators may do this")
 
     def test_a_draft_keeps_each_field_once_in_the_registrys_order_and_its_title_trimmed(self):
         campaign = services.campaign_create(
@@ -179,7 +183,9 @@ class CampaignServicesTest(ReportingTestCase):
             ({"fields": ["system.hosting", "budget.executed_operation"], "fiscal_year": None},
              "予算執行額を依頼するときは年度を指定してください",
              "Give the fiscal year when asking for executed budget amounts"),
-            ({"fields": report_keys[:-1]}, None, "Status report fields are asked together: " + ", ".join(report_keys)),
+            ({"fields": report_keys[:-1]},
+             "状況報告の項目はまとめて依頼してください（総合評価、スケジュールの評価、コストの評価、スコープの評価、品質の評価、"
+             "体制の評価、リスクの評価、状況の説明）", "Status report fields are asked together: " + ", ".join(report_keys)),
             ({"organizations": []}, "依頼先の組織を1つ以上選んでください", "Choose at least one organization"),
             ({"organizations": [self.moj, self.mhlw, self.mhlw_bureau]},
              "厚生労働省と健康・生活衛生局は上位・下位の関係にあり、同じ記録を二重に依頼することになります",
@@ -227,17 +233,30 @@ class CampaignServicesTest(ReportingTestCase):
         self.assertTrue(ctx.exception.message_ja.endswith("法務省に同じ項目を重ねて依頼することはできません"))
         self.assertTrue(ctx.exception.message_en.endswith("cannot be asked for the same field twice"))
 
+    def test_a_duplicate_ask_is_found_behind_an_open_campaign_asking_other_fields(self):
+        self.make_campaign(title="目的の確認", fields=["system.purpose"], organizations=[self.moj], due_on=DUE)
+        later = self.make_campaign(title="稼働環境の確認", fields=["system.hosting"], organizations=[self.moj], due_on=DUE)
+        conflicts = services.campaign_duplicate_asks(fields=["system.hosting"], organization_ids=[self.moj.pk])
+        self.assertEqual([c["campaign"] for c in conflicts], [later])
+
     # ------------------------------------------------------------------ opening and closing
 
-    def test_opening_and_closing_are_in_the_audit_trail(self):
+    def test_opening_and_closing_are_in_the_audit_trail_and_a_submission_names_its_campaign(self):
         campaign = self.make_campaign(fields=["system.hosting"])
+        ret = self._ret(campaign)
+        services.return_confirm_unchanged(actor=self.actor(self.pjmo), ret=ret)
+        services.return_submit(actor=self.actor(self.pjmo), ret=ret)
         services.campaign_close(actor=self.actor(), campaign=campaign)
         rows = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(Campaign),
                                            changed_object_id=campaign.pk).order_by("pk")
-        self.assertEqual([(r.action, (r.prechange_data or {}).get("status"), r.postchange_data["status"], r.user)
-                          for r in rows],
-                         [("create", None, "draft", self.admin), ("update", "draft", "open", self.admin),
-                          ("update", "open", "closed", self.admin)])
+        self.assertEqual([(r.action, (r.prechange_data or {}).get("status"), r.postchange_data["status"], r.user,
+                           r.reason) for r in rows],
+                         [("create", None, "draft", self.admin, ""), ("update", "draft", "open", self.admin, ""),
+                          ("update", "open", "closed", self.admin, "")])
+        (submitted,) = ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(Return),
+                                                   changed_object_id=ret.pk)
+        self.assertEqual((submitted.postchange_data["status"], submitted.user, submitted.reason),
+                         ("submitted", self.pjmo, f"報告依頼「{TITLE}」"))
 
     def test_an_empty_list_or_nothing_held_is_not_counted_as_prefilled(self):
         InformationSystem.objects.filter(pk=self.health.pk).update(users=["public"])
@@ -279,6 +298,9 @@ class CampaignServicesTest(ReportingTestCase):
         with self.assertRaises(PermissionDenied) as ctx:
             services.return_confirm_unchanged(actor=self.actor(self.viewer), ret=ret)
         self.assertEqual(str(ctx.exception), "この回答を編集する権限がありません")
+        with translation.override("en"), self.assertRaises(PermissionDenied) as ctx:
+            services.return_save(actor=self.actor(self.pjmo_other), ret=ret, answers={})
+        self.assertEqual(str(ctx.exception), "You may not edit this return")
         services.return_confirm_unchanged(actor=self.actor(self.pjmo), ret=ret)
         services.return_submit(actor=self.actor(self.pjmo), ret=ret)
         with self.assertRaises(ApplicationError) as ctx:
@@ -338,6 +360,11 @@ class CampaignServicesTest(ReportingTestCase):
         c = Confirmation.objects.get()
         self.assertEqual((c.object_id, c.via, c.campaign, c.confirmed_by, c.confirmed_by_name, c.confirmed_at),
                          (self.registry.pk, "campaign", campaign, self.pjmo_other, "pjmo_moj", at(day(-2))))
+
+    def test_a_confirmer_name_longer_than_its_column_is_cut_to_150_characters(self):
+        # An operator's name on the command line is free text, unlike a username.
+        services.record_confirm(actor=Actor(user=self.admin, name="デジタル庁" * 40, source="cli"), record=self.registry)
+        self.assertEqual(Confirmation.objects.get().confirmed_by_name, "デジタル庁" * 30)
 
     def test_a_change_someone_else_also_made_meanwhile_is_confirmed_when_the_return_is_sent_back(self):
         ret, item = self._submitted_while_someone_else_made_the_same_change()
