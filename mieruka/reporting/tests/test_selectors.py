@@ -24,7 +24,7 @@ from django.utils import timezone
 from mieruka.core.audit import Actor
 from mieruka.inventory.models import InformationSystem
 from mieruka.reporting import selectors, services
-from mieruka.reporting.models import Return
+from mieruka.reporting.models import Confirmation, Return
 from mieruka.testing import factories
 
 from .base import ReportingTestCase
@@ -312,6 +312,18 @@ class ReportingSelectorsTest(ReportingTestCase):
         self.assertEqual(counts["projects"], {"total": 1, "stale": 0, "never_confirmed": 1, "fresh": 1})
         self.assertEqual(selectors.stale_counts(user=self.pjmo_other)["systems"],
                          {"total": 2, "stale": 1, "never_confirmed": 0, "fresh": 1})
+
+    def test_the_lists_learn_of_a_confirmation_from_the_newest_confirmation_time(self):
+        # The systems and projects lists keep their rows until this token moves (inventory.selectors.list_version).
+        later = timezone.now() + datetime.timedelta(hours=1)
+        services.record_confirm(actor=self.actor(self.pjmo), record=self.pension, now=later)
+        self.assertEqual(selectors.latest_confirmation_token(), later.isoformat())
+        # A confirmation dated earlier (a campaign's, accepted late) leaves the newest where it is.
+        services.record_confirm(actor=self.actor(self.pjmo), record=self.portal,
+                                now=later - datetime.timedelta(days=10))
+        self.assertEqual(selectors.latest_confirmation_token(), later.isoformat())
+        Confirmation.objects.all().delete()
+        self.assertEqual(selectors.latest_confirmation_token(), "-")
 
     def test_a_system_registered_long_ago_but_confirmed_today_is_counted_fresh(self):
         services.record_confirm(actor=self.actor(self.pjmo), record=self.pension)
