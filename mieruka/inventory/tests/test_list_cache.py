@@ -116,6 +116,13 @@ class ListCacheTests(PortfolioTestCase):
                   for p in (editor_page, viewer_page)}
         self.assertEqual(len(tokens), 2)
 
+    def test_the_systems_and_projects_lists_never_share_kept_rows(self):
+        self.login()
+        self.assertEqual(self.ids(self.client.get("/systems/?cols=organization")), ["SYS-P", "SYS-R"])
+        projects = self.client.get("/projects/?cols=organization")
+        self.assertContains(projects, "年金記録刷新")
+        self.assertEqual(list_totals(projects)["count"], 1)
+
     def test_the_projects_list_shows_an_edit_at_once(self):
         self.login()
         self.assertContains(self.client.get("/projects/"), "年金記録刷新")
