@@ -1,0 +1,273 @@
+"""The import service itself, without pages or commands: what a data steward relies on when loading files.
+
+One portfolio is built once for the class; each test imports files given as bytes and reads back what was
+written, its audit rows and its batch. Guarantees: all or nothing, every change audited under the import's
+batch with its reason, a stored record updated in place rather than created again, refusals naming the file,
+row and column, and stored uploads belonging to the person who uploaded them.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from mieruka.budgets.models import BudgetLine
+from mieruka.core.models import ObjectChange
+from mieruka.interchange.models import ImportBatch, ImportUpload
+from mieruka.interchange.readers import Source
+from mieruka.interchange.services import (
+    import_upload_cancel,
+    import_upload_confirm,
+    import_upload_create,
+    import_upload_sources,
+    portfolio_import,
+)
+from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
+from mieruka.organizations.models import Organization
+from mieruka.testing import factories
+from mieruka.testing.base import PortfolioTestCase
+
+ORGANIZATIONS = "organization_code,name_ja,kind,parent_code\nMIC-B,情報流通行政局,bureau,MIC\nMIC,総務省,ministry,\n"
+SYSTEMS = ("system_id,name_ja,organization_code,classification,status,platforms\n"
+           "IS-1,年金記録システム,MHLW,ministry,operation,GIMA\n"
+           "IS-NEW,電波利用申請システム,MIC-B,ministry,development,GIMA;NEW-PF\n")
+BUDGETS = ("system_id,fiscal_year,category,stage,amount_yen\n"
+           "IS-1,2025,operation,initial,250\n"
+           "IS-NEW,2025,development,initial,3000\n")
+
+
+def sources(**files) -> list[Source]:
+    """{"systems": text} → one CSV source per table, in the order given."""
+    return [Source(name=f"{name}.csv", data=text.encode()) for name, text in files.items()]
+
+
+class PortfolioImportServiceTest(PortfolioTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.gima = SharedPlatform.objects.create(code="GIMA", name_ja="GIMA", name_en="GIMA")
+        cls.system = factories.system(system_id="IS-1", organization=cls.mhlw, name_ja="年金記録システム",
+                                      status="development", hosting="on_premises", purpose="記録の管理",
+                                      platforms=[cls.gima])
+        cls.other = factories.system(system_id="IS-2", organization=cls.moj, name_ja="登記システム")
+        cls.line = factories.budget_line(system=cls.system, fiscal_year=2025, category="operation",
+                                         stage="initial", amount_yen=100)
+
+    def counts(self) -> dict:
+        return {model.__name__: model.objects.count() for model in (
+            Organization, InformationSystem, BudgetLine, Project, Interface, SharedPlatform, ObjectChange,
+            ImportBatch)}
+
+    def run_import(self, files: list[Source], *, dry_run=False, reason="年次更新", progress=None):
+        return portfolio_import(actor=self.actor(self.admin, source="import"), sources=files, dry_run=dry_run,
+                                reason=reason, progress=progress)
+
+    # --- all or nothing ----------------------------------------------------------------------------
+
+    def test_one_bad_row_among_good_tables_writes_nothing_and_names_its_file_row_and_column(self):
+        before = self.counts()
+        bad = SYSTEMS + "IS-BAD,誤りのある行,NOWHERE,ministry,operation,\n"
+        result = self.run_import(sources(organizations=ORGANIZATIONS, systems=bad, budgets=BUDGETS))
+        assert not result.ok and not result.applied and result.batch is None and result.plan is None
+        assert [(i.file, i.row, i.column, i.value) for i in result.issues] == [
+            ("systems.csv", 4, "organization_code", "NOWHERE")]
+        assert result.issues[0].reason_ja and result.issues[0].reason_en
+        assert self.counts() == before
+        self.system.refresh_from_db()
+        assert self.system.status == "development"
+
+    def test_a_refusal_reports_every_bad_row_not_only_the_first(self):
+        bad = ("system_id,name_ja,organization_code,classification,status\n"
+               "IS-A,一,MHLW,ministry,nonsense\nIS-B,二,MHLW,ministry,operation\nIS-C,三,NOWHERE,ministry,operation\n")
+        result = self.run_import(sources(systems=bad))
+        assert [(i.row, i.column) for i in result.issues] == [(2, "status"), (4, "organization_code")]
+        assert not InformationSystem.objects.filter(system_id__in=["IS-A", "IS-B", "IS-C"]).exists()
+
+    def test_a_kpi_row_refused_after_the_portfolio_tables_were_written_takes_them_back_too(self):
+        before = self.counts()
+        kpis = ("kpi_code,project_id,level,term,name_ja,unit,direction,fiscal_year,target,actual\n"
+                "P-X-OC1,P-X,outcome,short,完結率,%,higher,2025,50,多い\n")
+        projects = "project_id,name_ja,organization_code,phase,system_ids\nP-X,新規事業,MHLW,operation,IS-1\n"
+        result = self.run_import(sources(projects=projects, service_kpis=kpis))
+        assert not result.applied and result.batch is None
+        assert [(i.file, i.row, i.column) for i in result.issues] == [("service_kpis.csv", 2, "actual")]
+        assert self.counts() == before
+        # The same file previewed: the row's form is checked without writing the project first.
+        preview = self.run_import(sources(projects=projects, service_kpis=kpis), dry_run=True)
+        assert [(i.row, i.column) for i in preview.issues] == [(2, "actual")]
+        assert self.counts() == before
+
+    def test_a_kpi_table_without_rows_adds_no_issue_and_the_rest_is_written(self):
+        kpis = "kpi_code,project_id,level,term,name_ja,unit,direction,fiscal_year,target,actual\n"
+        projects = "project_id,name_ja,organization_code,phase,system_ids\nP-Y,新規事業,MHLW,operation,IS-1\n"
+        result = self.run_import(sources(projects=projects, service_kpis=kpis))
+        assert result.applied, result.issues
+        assert Project.objects.get(project_id="P-Y").systems.get() == self.system
+
+    # --- creates, updates and their audit ----------------------------------------------------------
+
+    def test_an_import_creates_new_records_and_updates_stored_ones_in_place_under_one_batch(self):
+        result = self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS, budgets=BUDGETS))
+        assert result.ok and result.applied, result.issues
+        # The stored system and budget line are the same rows, changed; nothing is created twice.
+        system = InformationSystem.objects.get(system_id="IS-1")
+        assert system.pk == self.system.pk and system.status == "operation" and system.purpose == "記録の管理"
+        assert system.hosting == "on_premises"  # a column the file leaves out keeps its value
+        line = BudgetLine.objects.get(system=system)
+        assert line.pk == self.line.pk and line.amount_yen == 250
+        new = InformationSystem.objects.get(system_id="IS-NEW")
+        assert new.organization == Organization.objects.get(code="MIC-B")
+        assert new.organization.parent == Organization.objects.get(code="MIC")
+        assert new.hosting == "unknown"  # not given for a new system
+        assert sorted(new.platforms.values_list("code", flat=True)) == ["GIMA", "NEW-PF"]
+        assert BudgetLine.objects.get(system=new).amount_yen == 3000
+        batch = ImportBatch.objects.get()
+        assert result.batch == batch and batch.request_id == result.request_id
+        assert (batch.user, batch.user_name, batch.source) == (self.admin, "admin", "import")
+        assert batch.files == ["organizations.csv", "systems.csv", "budgets.csv"]
+        assert batch.new_platforms == ["NEW-PF"]
+        assert batch.counts["systems"] == {"create": 1, "update": 1, "unchanged": 0}
+        assert batch.counts["budgets"] == {"create": 1, "update": 1, "unchanged": 0}
+        assert batch.counts["organizations"] == {"create": 2, "update": 0, "unchanged": 0}
+        assert batch.elapsed_seconds > 0 and batch.elapsed_seconds == result.elapsed
+
+    def test_every_change_is_audited_in_the_batch_with_the_reason_given(self):
+        result = self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS, budgets=BUDGETS),
+                                 reason="令和7年度当初予算の反映")
+        changes = ObjectChange.objects.all()
+        # 2 organizations, 1 new platform, 1 system created and 1 updated, budget lines created and updated.
+        assert sorted((c.changed_object_type.model, c.action) for c in changes) == [
+            ("budgetline", "create"), ("budgetline", "update"), ("informationsystem", "create"),
+            ("informationsystem", "update"), ("organization", "create"), ("organization", "create"),
+            ("sharedplatform", "create")]
+        assert {(c.request_id, c.source, c.user_id, c.user_name, c.reason) for c in changes} == {
+            (result.request_id, "import", self.admin.pk, "admin", "令和7年度当初予算の反映")}
+        update = changes.get(changed_object_type__model="informationsystem", action="update")
+        assert update.object_repr == "IS-1 年金記録システム"
+        assert [d[0] for d in update.diff()] == ["status"]
+        assert (update.prechange_data["status"], update.postchange_data["status"]) == ("development", "operation")
+        platform = changes.get(changed_object_type__model="sharedplatform")
+        assert platform.object_repr == "NEW-PF" and platform.postchange_data == {
+            "code": "NEW-PF", "name_ja": "NEW-PF", "name_en": "NEW-PF", "description": ""}
+        assert SharedPlatform.objects.get(code="NEW-PF").name_ja == "NEW-PF"
+        created = changes.get(changed_object_type__model="informationsystem", action="create")
+        assert created.prechange_data is None and created.postchange_data["system_id"] == "IS-NEW"
+        assert sorted(created.postchange_data["platforms"]) == sorted(
+            SharedPlatform.objects.filter(code__in=["GIMA", "NEW-PF"]).values_list("pk", flat=True))
+        # Budget lines: one grouped change per system and side, naming the system and the amounts.
+        lines = changes.get(changed_object_type__model="budgetline", action="update")
+        assert lines.object_repr == "IS-1 予算明細 1件" and lines.related_object == self.system
+        [(pk, before, after)] = lines.records()
+        assert (pk, before["amount_yen"], after["amount_yen"]) == (self.line.pk, 100, 250)
+        added = changes.get(changed_object_type__model="budgetline", action="create")
+        [(pk, before, after)] = added.records()
+        new_line = BudgetLine.objects.get(system__system_id="IS-NEW")
+        assert (pk, before, after["amount_yen"], after["fiscal_year"], after["category"]) == (
+            new_line.pk, None, 3000, 2025, "development")
+        assert added.related_object == InformationSystem.objects.get(system_id="IS-NEW")
+
+    def test_importing_the_same_files_again_writes_no_audit_row_but_records_the_batch(self):
+        files = sources(organizations=ORGANIZATIONS, systems=SYSTEMS, budgets=BUDGETS)
+        self.run_import(files)
+        trail = ObjectChange.objects.count()
+        result = self.run_import(files)
+        assert result.applied and ObjectChange.objects.count() == trail
+        assert result.batch.total_changed == 0 and ImportBatch.objects.count() == 2
+        assert result.batch.counts["systems"] == {"create": 0, "update": 0, "unchanged": 2}
+
+    def test_a_dry_run_reports_what_would_change_and_writes_nothing(self):
+        before = self.counts()
+        result = self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS), dry_run=True)
+        assert result.ok and not result.applied and result.batch is None
+        assert result.plan.counts()["systems"] == {"create": 1, "update": 1, "unchanged": 0}
+        assert result.plan.new_platforms == ["NEW-PF"]
+        assert self.counts() == before
+
+    def test_the_steps_are_announced_in_order_while_the_import_runs(self):
+        said = []
+        self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS, budgets=BUDGETS), progress=said.append)
+        steps = [m for m in said if " / " in m]
+        assert steps[:3] == ["reading / 読み込み中", "validating / 検証中", "writing / 書き込み中"]
+        assert steps[-1] == "committing / 確定中"
+        assert "budgets 1/1" in said  # one line created, one updated
+        for step in ("systems / 情報システム", "budget audit / 予算の監査記録", "projects, interfaces / プロジェクト・連携",
+                     "contracts, cloud usage / 契約・クラウド利用料"):
+            assert step in steps, said
+
+    def test_a_preview_announces_reading_and_validating_but_not_writing(self):
+        said = []
+        self.run_import(sources(systems=SYSTEMS), dry_run=True, progress=said.append)
+        assert said[:2] == ["reading / 読み込み中", "validating / 検証中"]
+        assert "writing / 書き込み中" not in said
+
+    def test_updating_a_system_keeps_its_retirement_details_which_the_files_do_not_carry(self):
+        retired = factories.system(system_id="IS-OLD", organization=self.mhlw, status="retired",
+                                   retired_on=datetime.date(2024, 3, 31), retirement_reason="統合のため",
+                                   successor=self.other)
+        self.run_import(sources(systems="system_id,name_ja,organization_code,classification,status\n"
+                                        "IS-OLD,旧システム（改称）,MHLW,ministry,retired\n"))
+        retired.refresh_from_db()
+        assert retired.name_ja == "旧システム（改称）"
+        assert (retired.retirement_reason, retired.successor) == ("統合のため", self.other)
+
+    def test_a_project_gets_its_organization_and_systems_and_an_update_replaces_the_systems(self):
+        self.run_import(sources(projects="project_id,name_ja,organization_code,phase,system_ids\n"
+                                         "P-1,記録刷新,MOJ,planning,IS-1;IS-2\n"))
+        project = Project.objects.get(project_id="P-1")
+        assert project.organization == self.moj and project.reporting_frequency == "quarterly"
+        assert sorted(project.systems.values_list("system_id", flat=True)) == ["IS-1", "IS-2"]
+        self.run_import(sources(projects="project_id,name_ja,phase,system_ids\nP-1,記録刷新,planning,IS-2\n"))
+        project.refresh_from_db()
+        assert project.organization == self.moj  # not in the file: kept
+        assert list(project.systems.values_list("system_id", flat=True)) == ["IS-2"]
+        change = ObjectChange.objects.get(changed_object_id=project.pk, action="update")
+        assert change.object_repr == "P-1 記録刷新"
+        assert change.prechange_data["systems"] == sorted([self.system.pk, self.other.pk])
+        assert change.postchange_data["systems"] == [self.other.pk]
+
+    def test_an_interface_is_audited_against_the_system_it_leaves_from(self):
+        self.run_import(sources(interfaces="from_system_id,to_system_id,kind,description\nIS-1,IS-2,api,照会\n"))
+        interface = Interface.objects.get()
+        assert (interface.from_system, interface.to_system, interface.description) == (self.system, self.other, "照会")
+        change = ObjectChange.objects.get(changed_object_type__model="interface")
+        assert change.related_object == self.system
+        assert change.object_repr.startswith("IS-1 → IS-2 (")
+
+    # --- stored uploads -----------------------------------------------------------------------------
+
+    def test_an_upload_is_kept_for_its_uploader_and_day_old_uploads_are_forgotten(self):
+        stale = ImportUpload.objects.create(user=self.pjmo, filename="old.csv", content=b"x")
+        ImportUpload.objects.filter(pk=stale.pk).update(created=timezone.now() - datetime.timedelta(days=1, minutes=1))
+        recent = ImportUpload.objects.create(user=self.pjmo, filename="recent.csv", content=b"y")
+        ImportUpload.objects.filter(pk=recent.pk).update(created=timezone.now() - datetime.timedelta(hours=23))
+        upload = import_upload_create(user=self.admin, filename="x" * 300 + ".csv", content=SYSTEMS.encode())
+        assert set(ImportUpload.objects.values_list("pk", flat=True)) == {recent.pk, upload.pk}
+        upload.refresh_from_db()
+        assert upload.user == self.admin and upload.filename == "x" * 255
+        [source] = import_upload_sources(upload=upload)
+        assert (source.name, source.open().read()) == ("x" * 255, SYSTEMS.encode())
+
+    def test_confirming_an_upload_imports_it_and_then_forgets_it(self):
+        content = "system_id,name_ja,organization_code,classification,status\nIS-1,年金記録システム,MHLW,ministry,operation\n"
+        upload = import_upload_create(user=self.admin, filename="systems.csv", content=content.encode())
+        said = []
+        result = import_upload_confirm(upload=upload, actor=self.actor(self.admin, source="web"), progress=said.append)
+        assert result.applied and result.batch.files == ["systems.csv"]
+        assert InformationSystem.objects.get(system_id="IS-1").status == "operation"
+        assert not ImportUpload.objects.exists()
+        assert "writing / 書き込み中" in said
+        assert set(ObjectChange.objects.values_list("source", flat=True)) == {"web"}
+
+    def test_an_upload_refused_on_confirmation_is_kept_and_nothing_is_written(self):
+        before = self.counts()
+        content = "system_id,name_ja,organization_code,classification,status\nIS-9,新,NOWHERE,ministry,operation\n"
+        upload = import_upload_create(user=self.admin, filename="systems.csv", content=content.encode())
+        result = import_upload_confirm(upload=upload, actor=self.actor(self.admin))
+        assert not result.applied and [(i.row, i.column) for i in result.issues] == [(2, "organization_code")]
+        assert ImportUpload.objects.filter(pk=upload.pk).exists()
+        assert self.counts() == before
+
+    def test_cancelling_an_upload_forgets_only_that_upload(self):
+        mine = import_upload_create(user=self.admin, filename="a.csv", content=b"a")
+        theirs = import_upload_create(user=self.pjmo, filename="b.csv", content=b"b")
+        import_upload_cancel(upload=mine)
+        assert list(ImportUpload.objects.values_list("pk", "user")) == [(theirs.pk, self.pjmo.pk)]
