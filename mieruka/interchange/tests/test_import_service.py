@@ -8,9 +8,12 @@ row and column, and stored uploads belonging to the person who uploaded them.
 
 import datetime
 
+import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
+from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.interchange.models import ImportBatch, ImportUpload
 from mieruka.interchange.readers import Source
@@ -23,6 +26,7 @@ from mieruka.interchange.services import (
 )
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
+from mieruka.outcomes.models import Kpi
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -96,6 +100,40 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         assert [(i.row, i.column) for i in preview.issues] == [(2, "actual")]
         assert self.counts() == before
 
+    def test_a_preview_of_valid_kpi_rows_writes_no_indicator_and_the_import_audits_them_with_its_reason(self):
+        project = factories.project(project_id="P-K", organization=self.mhlw, systems=[self.system])
+        kpis = ("kpi_code,project_id,level,term,name_ja,unit,direction,fiscal_year,target,actual\n"
+                "P-K-OC1,P-K,outcome,short,完結率,%,higher,2025,50,48\n")
+        before = self.counts()
+        preview = self.run_import(sources(service_kpis=kpis), dry_run=True)
+        assert preview.ok and not Kpi.objects.exists() and self.counts() == before
+        result = self.run_import(sources(service_kpis=kpis), reason="成果指標の年次報告")
+        assert result.applied, result.issues
+        kpi = Kpi.objects.get(code="P-K-OC1")
+        assert kpi.project == project and kpi.values.get(fiscal_year=2025).actual == 48
+        changes = ObjectChange.objects.filter(request_id=result.request_id)
+        assert changes.filter(changed_object_type__model="kpi").exists()
+        assert set(changes.values_list("reason", flat=True)) == {"成果指標の年次報告"}
+
+    def test_a_database_constraint_met_while_writing_refuses_the_import_and_leaves_nothing(self):
+        # Another writer registers the same new system between validation and writing.
+        def progress(message):
+            if message.startswith("writing"):
+                factories.system(system_id="IS-NEW", organization=self.mhlw)
+
+        before = self.counts()
+        with pytest.raises(ApplicationError) as refused:
+            self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS), progress=progress)
+        assert refused.value.message_ja.startswith("データベースの制約に違反したため、何も取り込みませんでした（")
+        assert refused.value.message_en.startswith("Nothing was imported: a database constraint was violated (")
+        assert self.counts() == before
+
+    @override_settings(MIERUKA_IMPORT_MAX_ROWS=1)
+    def test_the_configured_row_limit_refuses_a_longer_file(self):
+        result = self.run_import(sources(systems=SYSTEMS))
+        assert not result.ok and "MIERUKA_IMPORT_MAX_ROWS" in result.issues[0].reason_en
+        assert not InformationSystem.objects.filter(system_id="IS-NEW").exists()
+
     def test_a_kpi_table_without_rows_adds_no_issue_and_the_rest_is_written(self):
         kpis = "kpi_code,project_id,level,term,name_ja,unit,direction,fiscal_year,target,actual\n"
         projects = "project_id,name_ja,organization_code,phase,system_ids\nP-Y,新規事業,MHLW,operation,IS-1\n"
@@ -128,7 +166,7 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         assert batch.counts["systems"] == {"create": 1, "update": 1, "unchanged": 0}
         assert batch.counts["budgets"] == {"create": 1, "update": 1, "unchanged": 0}
         assert batch.counts["organizations"] == {"create": 2, "update": 0, "unchanged": 0}
-        assert batch.elapsed_seconds > 0 and batch.elapsed_seconds == result.elapsed
+        assert 0 < batch.elapsed_seconds < 120 and batch.elapsed_seconds == result.elapsed
 
     def test_every_change_is_audited_in_the_batch_with_the_reason_given(self):
         result = self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS, budgets=BUDGETS),
@@ -148,7 +186,8 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         platform = changes.get(changed_object_type__model="sharedplatform")
         assert platform.object_repr == "NEW-PF" and platform.postchange_data == {
             "code": "NEW-PF", "name_ja": "NEW-PF", "name_en": "NEW-PF", "description": ""}
-        assert SharedPlatform.objects.get(code="NEW-PF").name_ja == "NEW-PF"
+        new_platform = SharedPlatform.objects.get(code="NEW-PF")
+        assert (new_platform.name_ja, new_platform.name_en, new_platform.description) == ("NEW-PF", "NEW-PF", "")
         created = changes.get(changed_object_type__model="informationsystem", action="create")
         assert created.prechange_data is None and created.postchange_data["system_id"] == "IS-NEW"
         assert sorted(created.postchange_data["platforms"]) == sorted(
@@ -178,6 +217,7 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         before = self.counts()
         result = self.run_import(sources(organizations=ORGANIZATIONS, systems=SYSTEMS), dry_run=True)
         assert result.ok and not result.applied and result.batch is None
+        assert result.files == ["organizations.csv", "systems.csv"] and 0 < result.elapsed < 120
         assert result.plan.counts()["systems"] == {"create": 1, "update": 1, "unchanged": 0}
         assert result.plan.new_platforms == ["NEW-PF"]
         assert self.counts() == before
