@@ -284,6 +284,10 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         retired.refresh_from_db()
         assert retired.name_ja == "旧システム（改称）"
         assert (retired.retirement_reason, retired.successor) == ("統合のため", self.other)
+        # The history shows the one change made, not a retirement reason cleared and set again.
+        change = ObjectChange.objects.get(changed_object_id=retired.pk, action="update")
+        assert [d[0] for d in change.diff()] == ["name_ja"]
+        assert change.prechange_data["retirement_reason"] == "統合のため"
 
     def test_a_project_gets_its_organization_and_systems_and_an_update_replaces_the_systems(self):
         self.run_import(sources(projects="project_id,name_ja,organization_code,phase,system_ids\n"
@@ -326,6 +330,21 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         change = ObjectChange.objects.get(changed_object_type__model="interface")
         assert change.related_object == self.system
         assert change.object_repr.startswith("IS-1 → IS-2 (")
+        # Changed later: that change too is in the history of the system it leaves from.
+        self.run_import(sources(interfaces="from_system_id,to_system_id,kind,description\nIS-1,IS-2,api,照会と更新\n"))
+        update = ObjectChange.objects.get(changed_object_type__model="interface", action="update")
+        assert update.related_object == self.system and Interface.objects.get().description == "照会と更新"
+
+    def test_links_are_replaced_record_by_record_and_a_blank_list_removes_them_all(self):
+        stored = factories.project(project_id="P-E", organization=self.mhlw, systems=[self.system])
+        result = self.run_import(sources(
+            systems="system_id,name_ja,organization_code,classification,status,platforms\n"
+                    "IS-1,年金記録システム,MHLW,ministry,development,\n",
+            projects="project_id,name_ja,phase,system_ids\nP-N,新規事業,planning,IS-1\nP-E,既存事業,planning,IS-2\n"))
+        assert result.applied, result.issues
+        assert not self.system.platforms.exists()  # no longer on any shared platform
+        assert list(Project.objects.get(project_id="P-N").systems.all()) == [self.system]
+        assert list(stored.systems.all()) == [self.other]
 
     # --- stored uploads -----------------------------------------------------------------------------
 
