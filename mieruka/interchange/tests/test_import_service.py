@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
 from mieruka.contracts.models import Contract
-from mieruka.contracts.tests.helpers import VENDOR_A
+from mieruka.contracts.tests.helpers import VENDOR_A, contract
 from mieruka.core.audit import Actor
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
@@ -322,6 +322,20 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         assert result.applied, result.issues
         assert InformationSystem.objects.get(system_id="IS-3").hosting == "unknown"
         assert Project.objects.get(project_id="P-B").reporting_frequency == "quarterly"
+
+    def test_a_contract_update_derives_the_award_rate_and_single_bid_from_the_stored_values_and_the_file(self):
+        stored = contract(contract_number="U-1", title="運用保守", systems=[self.system], method="negotiated",
+                          bidders_count=1, estimated_price_yen=1000, amount_yen=900, fiscal_year=2025,
+                          category="operation", vendor_name="株式会社A")
+        assert (stored.award_rate, stored.single_bid) == (90, False)
+        # Now put out to competition at a new amount; the estimate and the one bidder are the stored ones.
+        result = self.run_import(sources(
+            contracts="contract_number,title,vendor_name,method,amount_yen,single_bid_reason,fiscal_year,category\n"
+                      "U-1,運用保守,株式会社A,general_lowest,800,仕様が特殊,2025,operation\n"))
+        assert result.applied, result.issues
+        stored.refresh_from_db()
+        assert (stored.amount_yen, stored.award_rate, stored.award_rate_withheld, stored.single_bid) == (
+            800, 80, False, True)
 
     def test_an_interface_is_audited_against_the_system_it_leaves_from(self):
         self.run_import(sources(interfaces="from_system_id,to_system_id,kind,description\nIS-1,IS-2,api,照会\n"))
