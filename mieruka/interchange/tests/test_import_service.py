@@ -31,6 +31,8 @@ from mieruka.interchange.services import (
 from mieruka.inventory.models import InformationSystem, Interface, Project, SharedPlatform
 from mieruka.organizations.models import Organization
 from mieruka.outcomes.models import Kpi
+from mieruka.security.models import SecurityFinding
+from mieruka.staffing.models import DigitalStaffing
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -336,6 +338,33 @@ class PortfolioImportServiceTest(PortfolioTestCase):
         stored.refresh_from_db()
         assert (stored.amount_yen, stored.award_rate, stored.award_rate_withheld, stored.single_bid) == (
             800, 80, False, True)
+
+    def test_a_ministrys_staffing_row_keeps_its_target_and_note_and_is_audited_with_the_reason(self):
+        result = self.run_import(sources(digital_staffing="organization_code,fiscal_year,internal_fte,external_fte,"
+                                                          "internal_target_fte,note\nMHLW,2025,12.5,30,20,内製化を推進\n"
+                                                          "MOJ,2025,3,4,,\n"),
+                                 reason="人材調査の反映")
+        assert result.applied, result.issues
+        row = DigitalStaffing.objects.get(organization=self.mhlw, fiscal_year=2025)
+        assert (row.internal_fte, row.external_fte, row.internal_target_fte, row.note) == (12.5, 30, 20, "内製化を推進")
+        blank = DigitalStaffing.objects.get(organization=self.moj, fiscal_year=2025)
+        assert (blank.internal_target_fte, blank.note) == (None, "")
+        changes = ObjectChange.objects.filter(changed_object_type__model="digitalstaffing")
+        assert {(c.request_id, c.reason) for c in changes} == {(result.request_id, "人材調査の反映")}
+
+    def test_a_security_finding_fixed_later_is_updated_in_place_with_the_reason(self):
+        header = "finding_id,system_id,title,severity,found_on,due_on,fixed_on,status,acceptance_reason,source\n"
+        self.run_import(sources(security_findings=header + "F-1,IS-1,TLSの設定,high,2026-09-01,,,open,,\n"),
+                        reason="診断結果")
+        finding = SecurityFinding.objects.get(finding_id="F-1")
+        result = self.run_import(sources(
+            security_findings=header + "F-1,IS-1,TLSの設定,high,2026-09-01,,2026-09-15,fixed,,\n"), reason="是正完了")
+        assert result.applied, result.issues
+        assert list(SecurityFinding.objects.values_list("pk", "status", "fixed_on")) == [
+            (finding.pk, "fixed", datetime.date(2026, 9, 15))]
+        changes = ObjectChange.objects.filter(changed_object_type__model="securityfinding")
+        assert sorted((c.action, c.reason, c.user_id) for c in changes) == [
+            ("create", "診断結果", self.admin.pk), ("update", "是正完了", self.admin.pk)]
 
     def test_an_interface_is_audited_against_the_system_it_leaves_from(self):
         self.run_import(sources(interfaces="from_system_id,to_system_id,kind,description\nIS-1,IS-2,api,照会\n"))
