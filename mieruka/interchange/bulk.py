@@ -203,7 +203,10 @@ class BulkWriter:
         one INSERT per row; values are adapted exactly as query parameters are (Jsonb, datetimes, UUIDs)."""
         quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
         done = 0
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        # psycopg's copy() is not among the cursor calls Django wraps: without this, a constraint the rows
+        # violate would surface as psycopg's own error instead of Django's IntegrityError.
+        with (connection.wrap_database_errors, connection.cursor() as cursor,
+              cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy):
             for row in rows:
                 copy.write_row(row)
                 done += 1

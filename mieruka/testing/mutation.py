@@ -44,17 +44,16 @@ MODULES: dict[str, list[str]] = {
                                       "mieruka/interchange/tests/test_cell_parser.py"],
     # In memory: test_import_errors.py checks the same rules through the database, a test database per mutant.
     "mieruka/interchange/validation.py": ["mieruka/interchange/tests/test_validation_rules.py"],
-    "mieruka/interchange/services.py": ["mieruka/interchange/tests/test_import.py",
+    # The service called directly, one portfolio per class (no page, no command), and each writer's own tests.
+    "mieruka/interchange/services.py": ["mieruka/interchange/tests/test_import_service.py",
+                                        "mieruka/interchange/tests/test_import.py",
                                         "mieruka/interchange/tests/test_import_atomic.py",
-                                        # the page's stored uploads: preview, confirm, validate again, cancel
-                                        # (not the template workbook's 14-second round trip)
-                                        *(f"mieruka/interchange/tests/test_pages.py::ImportPageTest::{t}" for t in (
-                                            "test_staff_upload_a_file_preview_the_differences_and_confirm",
-                                            "test_confirm_validates_again",
-                                            "test_cancel_discards_the_upload_and_changes_nothing",
-                                            "test_another_staff_member_cannot_see_or_confirm_my_upload")),
                                         # service_kpis, the table with its own importer, all or nothing
-                                        "mieruka/outcomes/tests/test_interchange.py::PortfolioImportOfServiceKpisTest"],
+                                        "mieruka/outcomes/tests/test_interchange.py::PortfolioImportOfServiceKpisTest",
+                                        "mieruka/contracts/tests/test_bulk_import.py",
+                                        "mieruka/interchange/tests/test_oversight_tables.py::OversightRoundTripTest",
+                                        "mieruka/security/tests/test_interchange.py::SecurityFindingImportTest",
+                                        "mieruka/staffing/tests/test_digital_staffing.py::DigitalStaffingInterchangeTest"],
     "mieruka/reporting/selectors.py": ["mieruka/reporting/tests/test_selectors.py",
                                        "mieruka/reporting/tests/test_burden.py",
                                        "mieruka/reporting/tests/test_pages.py",
