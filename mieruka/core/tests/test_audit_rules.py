@@ -14,6 +14,8 @@ from mieruka.core.audit import (
     Actor,
     audit_record,
     audit_record_many,
+    audit_snapshots_insert,
+    audit_trail_insert,
     audited_delete,
     audited_delete_cascade,
     audited_update,
@@ -22,6 +24,7 @@ from mieruka.core.audit import (
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.inventory.models import InformationSystem
+from mieruka.organizations.models import Organization
 from mieruka.testing import factories
 from mieruka.testing.base import PortfolioTestCase
 
@@ -196,3 +199,49 @@ class AuditTrailInsertTests(TestCase):
                    for a in (fast, slow)]
         self.assertEqual(written[0], written[1])
         self.assertEqual(written[0][0][7], system.pk)  # against its system
+
+
+class PlainInsertTrailTest(PortfolioTestCase):
+    """The generators' plain-insert trail carries the same who, what and why as the audit helper's rows."""
+
+    FIELDS = ("user", "user_name", "source", "action", "changed_object_type", "changed_object_id",
+              "related_object_type", "related_object_id", "object_repr", "prechange_data", "postchange_data",
+              "reason")
+
+    def setUp(self):
+        super().setUp()
+        self.system = factories.system(system_id="S-FAST", organization=self.moj, name_ja="長" * 199)
+        self.line = factories.budget_line(system=self.system, amount_yen=1_000)
+        self.fast, self.slow = (Actor(user=self.pjmo, name="x" * 200, source="demo") for _ in range(2))
+        self.april = datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC)
+        audit_record_many(actor=self.slow, action="create", instances=[self.system, self.line])
+
+    def rows(self, actor, *fields):
+        return list(ObjectChange.objects.filter(request_id=actor.request_id).order_by("id").values_list(*fields))
+
+    def test_the_audit_rows_of_a_bulk_insert_carry_who_the_record_its_parent_and_each_record_s_own_time(self):
+        def time_of(record):
+            return self.april if record is self.system else self.april + datetime.timedelta(days=1)
+
+        assert audit_trail_insert(actor=self.fast, instances=[self.system, self.line], time_of=time_of) == 2
+        assert self.rows(self.fast, *self.FIELDS) == self.rows(self.slow, *self.FIELDS)
+        [system_row, line_row] = self.rows(self.fast, "time", "user", "user_name", "related_object_id",
+                                           "object_repr", "reason")
+        assert system_row[:3] == (self.april, self.pjmo.pk, "x" * 150) and system_row[3] is None
+        assert line_row[0] == self.april + datetime.timedelta(days=1) and line_row[3] == self.system.pk
+        assert len(system_row[4]) == 200 and system_row[5] == ""  # no reason given: stored as empty
+
+    def test_records_written_as_plain_rows_get_the_trail_the_audit_helper_would_give(self):
+        later = self.april + datetime.timedelta(days=1)
+        # A record with no parent is stored against none, even where its kind may have one.
+        assert audit_snapshots_insert(actor=self.fast, model=InformationSystem, related_model=Organization, entries=[
+            (self.april, self.system.pk, str(self.system), serialize_object(self.system), None)]) == 1
+        assert audit_snapshots_insert(actor=self.fast, model=BudgetLine, related_model=InformationSystem, entries=[
+            (later, self.line.pk, str(self.line), serialize_object(self.line), self.system.pk)]) == 1
+        assert self.rows(self.fast, *self.FIELDS) == self.rows(self.slow, *self.FIELDS)
+        assert [t for (t,) in self.rows(self.fast, "time")] == [self.april, later]
+        assert self.rows(self.fast, "user_name", "reason")[0] == ("x" * 150, "")
+        generator = Actor(user=None, name="demo", source="demo")
+        audit_snapshots_insert(actor=generator, model=InformationSystem, entries=[
+            (self.april, self.system.pk, str(self.system), {}, None)])
+        assert self.rows(generator, "user", "user_name") == [(None, "demo")]

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,7 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from mieruka.budgets.models import BudgetLine
-from mieruka.core.audit import Actor, audited_create, audited_delete, audited_update
+from mieruka.core import audit
+from mieruka.core.audit import (
+    Actor,
+    audit_listen,
+    audit_record_many,
+    audited_create,
+    audited_delete,
+    audited_update,
+)
 from mieruka.core.errors import ApplicationError
 from mieruka.core.models import ObjectChange
 from mieruka.core.selectors import object_history, object_state_as_of, related_states_as_of
@@ -92,6 +101,46 @@ class AuditTrailTest(PortfolioTestCase):
     def test_a_command_line_actor_must_name_an_existing_user(self):
         with pytest.raises(ApplicationError):
             Actor.for_command(username="nobody")
+
+
+class ChangeListenerTest(PortfolioTestCase):
+    """Listeners (the API's webhooks) are told of the changes a transaction recorded once it has committed."""
+
+    def setUp(self):
+        super().setUp()
+        # Only this test's listeners: the API registers its own at start-up.
+        patcher = mock.patch.object(audit, "_LISTENERS", [])
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.heard = []
+        audit_listen(self.heard.append)
+
+    def test_a_listener_hears_of_a_change_only_after_it_is_committed_and_never_of_a_rolled_back_one(self):
+        system = factories.system(organization=self.mhlw, hosting="on_premises")
+        with self.captureOnCommitCallbacks(execute=True):
+            audited_update(actor=self.actor(), instance=system, data={"hosting": "government_cloud"})
+            assert self.heard == []  # not yet committed
+        assert self.heard == [[ObjectChange.objects.get().pk]]
+        with self.captureOnCommitCallbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                audited_update(actor=self.actor(), instance=system, data={"status": "retiring"})
+                raise RuntimeError("later step of the same change failed")
+        assert len(self.heard) == 1
+
+    def test_every_listener_hears_each_bulk_change_once_and_a_bulk_call_that_records_nothing_announces_nothing(self):
+        other = []
+        audit_listen(other.append)
+        audit_listen(self.heard.append)  # registered twice, still told once
+        system = factories.system(organization=self.mhlw)
+        lines = [factories.budget_line(system=system, fiscal_year=fy) for fy in (2024, 2025)]
+        with self.captureOnCommitCallbacks(execute=True):
+            audit_record_many(actor=self.actor(), action="create", instances=lines)
+        ids = sorted(ObjectChange.objects.values_list("pk", flat=True))
+        assert [sorted(h) for h in self.heard] == [ids] and [sorted(h) for h in other] == [ids]
+        unchanged = {line.pk: audit.serialize_object(line) for line in lines}
+        with self.captureOnCommitCallbacks(execute=True):
+            assert audit_record_many(actor=self.actor(), action="update", instances=lines, befores=unchanged) == 0
+        assert len(self.heard) == 1 and len(other) == 1
 
 
 class AsOfDateTest(PortfolioTestCase):
