@@ -25,7 +25,9 @@ WORK = ROOT / ".mutation"
 
 # module → the test files that exercise it (paths relative to the project root).
 MODULES: dict[str, list[str]] = {
-    "mieruka/monitoring/risk.py": ["mieruka/monitoring/tests/test_risk.py"],
+    "mieruka/monitoring/risk.py": ["mieruka/monitoring/tests/test_risk.py",
+                                   # the outcome indicators' factor, in memory
+                                   "mieruka/monitoring/tests/test_outcome_factor.py::OutcomeFactorTest"],
     "mieruka/api/etag.py": ["mieruka/api/tests/test_etag.py", "mieruka/api/tests/test_etag_comparison.py",
                             # each record of a bulk change carries its own ETag instead of If-Match
                             "mieruka/api/tests/test_bulk.py::BulkTest::test_a_bulk_change_needs_each_records_etag_and_a_stale_one_undoes_all",

@@ -31,7 +31,17 @@ class OutcomeFactorTest(SimpleTestCase):
     def test_indicators_on_target_are_shown_with_no_points(self):
         f = _factor(RiskFacts(outcome_kpis_rated=2))
         self.assertEqual((f.value, f.points), ("0/2", 0))
-        self.assertIn("目標達成", f.note_ja)
+        self.assertEqual((f.label_ja, f.label_en), ("成果指標（アウトカム）の目標未達", "Outcome indicators off target"))
+        self.assertEqual(f.note_ja, "出典: 成果指標（いずれも目標達成）")
+        self.assertEqual(f.note_en, "source: outcome indicators (all on target)")
+
+    def test_the_source_names_five_indicators_and_marks_the_rest(self):
+        five = _factor(RiskFacts(outcome_kpis_rated=9, outcome_kpis_off_target=("A", "B", "C", "D", "E")))
+        self.assertEqual((five.value, five.note_ja), ("5/9", "出典: 成果指標 A、B、C、D、E"))
+        six = _factor(RiskFacts(outcome_kpis_rated=9, outcome_kpis_off_target=("A", "B", "C", "D", "E", "F")))
+        self.assertEqual((six.value, six.points), ("6/9", OUTCOME_KPI_POINTS))
+        self.assertEqual(six.note_ja, "出典: 成果指標 A、B、C、D、E…")
+        self.assertEqual(six.note_en, "source: indicators A, B, C, D, E…")
 
     def test_the_factor_alone_makes_a_project_amber_at_most(self):
         result = compute_risk(RiskFacts(outcome_kpis_rated=1, outcome_kpis_off_target=("K",)))
