@@ -225,9 +225,9 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
 
     def test_a_new_plan_and_its_initiative_are_created_with_the_reason(self):
         header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
-                  "target_year,target_reduction_pct,description\n")
+                  "target_year,target_reduction_pct,description,system_ids,project_ids\n")
         path = self.write("plans.csv", header + "MOJ-MTP,MOJ,法務省中長期計画,2025,2029,J-1,登記の統合,total_cost,2025,"
-                          "2028,10%,登記システムを一つにする\n")
+                          "2028,10%,登記システムを一つにする,MOJ-0001,PJ-002\n")
         status, _, err = self.run_import(path, extra=["--reason", "新計画の登録"])
         assert status == 0, err
         plan = MidTermPlan.objects.get(code="MOJ-MTP")
@@ -236,7 +236,21 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         assert [(c.changed_object_type.model, c.reason) for c in created] == [
             ("midtermplan", "新計画の登録"), ("initiative", "新計画の登録")]
         assert created[0].changed_object_id == plan.pk
-        assert plan.initiatives.get(code="J-1").description == "登記システムを一つにする"
+        merger = plan.initiatives.get(code="J-1")
+        assert merger.description == "登記システムを一つにする"
+        assert list(merger.systems.values_list("system_id", flat=True)) == ["MOJ-0001"]
+        assert list(merger.projects.values_list("project_id", flat=True)) == ["PJ-002"]
+
+    def test_a_merge_decision_names_the_system_merged_into_even_when_no_other_row_names_it(self):
+        header = "system_id,kind,merged_into_system_id,rationale,decided_on,decided_by,effective_year\n"
+        path = self.write("decisions.csv", header + "MOJ-0001,merge,MHLW-0001,基盤の共通化,2026-01-15,CIO会議,2027\n")
+        status, _, err = self.run_import(path, extra=["--reason", "統合判断の登録"])
+        assert status == 0, err
+        decision = Decision.objects.get(decided_on=D(2026, 1, 15))
+        assert (decision.system, decision.kind, decision.merged_into) == (self.registry, "merge", self.pension)
+        assert (decision.rationale, decision.decided_by, decision.effective_year) == ("基盤の共通化", "CIO会議", 2027)
+        change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Decision))
+        assert (change.action, change.changed_object_id, change.reason) == ("create", decision.pk, "統合判断の登録")
 
     def test_checklist_answers_are_set_from_the_file_and_unlisted_items_become_unanswered(self):
         header = "project_id,fiscal_year,stage,state,checklist\n"
