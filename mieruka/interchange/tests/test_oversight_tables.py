@@ -170,10 +170,13 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         self.run_export("--format", "csv", "--out", folder)
         path = folder / "reviews.csv"
         path.write_bytes(path.read_bytes().replace(b",draft,", b",submitted,"))
-        status, _, err = self.run_import(folder)
+        status, _, err = self.run_import(folder, extra=["--reason", "審査の進捗"])
         assert status == 0, err
-        assert Review.objects.get(stage="request").state == "submitted"
+        review = Review.objects.get(stage="request")
+        assert review.state == "submitted"
         assert Review.objects.count() == 2
+        change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Review))
+        assert (change.action, change.changed_object_id, change.reason) == ("update", review.pk, "審査の進捗")
 
     def test_a_new_initiative_without_the_plan_description_column_keeps_the_plans_description(self):
         header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
