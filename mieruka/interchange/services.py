@@ -493,11 +493,14 @@ def _write_oversight(*, actor: Actor, parsed, plan: planning.Plan, existing: dic
         return
     wanted_projects, wanted_systems, wanted_users = set(), set(), set()
     for name in schema.OVERSIGHT_TABLES:
-        for record in parsed.tables[name].records.values():
-            wanted_projects |= {record.get("project_id"), *record.get("project_ids", [])}
-            wanted_systems |= {record.get("system_id"), record.get("merged_into_system_id"),
-                               *record.get("system_ids", [])}
-            wanted_users |= {record.get(n) for n in ("reviewer", "support_reviewer", "owner")}
+        for key, given in parsed.tables[name].records.items():
+            # A column the file leaves out keeps the stored value, whose records the file never named
+            # (an initiative's systems and projects).
+            for record in (given, existing[name][key][1] if key in existing[name] else {}):
+                wanted_projects |= {record.get("project_id"), *record.get("project_ids", [])}
+                wanted_systems |= {record.get("system_id"), record.get("merged_into_system_id"),
+                                   *record.get("system_ids", [])}
+                wanted_users |= {record.get(n) for n in ("reviewer", "support_reviewer", "owner")}
     projects = Project.objects.in_bulk([p for p in wanted_projects if p], field_name="project_id")
     systems = InformationSystem.objects.in_bulk([s for s in wanted_systems if s], field_name="system_id")
     users = get_user_model().objects.in_bulk([u for u in wanted_users if u], field_name="username")

@@ -170,10 +170,13 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         self.run_export("--format", "csv", "--out", folder)
         path = folder / "reviews.csv"
         path.write_bytes(path.read_bytes().replace(b",draft,", b",submitted,"))
-        status, _, err = self.run_import(folder)
+        status, _, err = self.run_import(folder, extra=["--reason", "審査の進捗"])
         assert status == 0, err
-        assert Review.objects.get(stage="request").state == "submitted"
+        review = Review.objects.get(stage="request")
+        assert review.state == "submitted"
         assert Review.objects.count() == 2
+        change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Review))
+        assert (change.action, change.changed_object_id, change.reason) == ("update", review.pk, "審査の進捗")
 
     def test_a_new_initiative_without_the_plan_description_column_keeps_the_plans_description(self):
         header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
@@ -188,6 +191,70 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         assert added.target_reduction_pct == Decimal("5.0")
         assert sorted(added.systems.values_list("system_id", flat=True)) == ["MHLW-0001", "MOJ-0001"]
 
+    def test_a_changed_target_updates_the_initiative_in_place_and_keeps_the_columns_the_file_leaves_out(self):
+        header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
+                  "target_year,target_reduction_pct\n")
+        path = self.write("plans.csv", header + "MHLW-MTP,MHLW,厚労省中長期計画,2024,2028,I-1,年金の運用削減,"
+                          "operating_cost,2024,2027,25%\n")
+        status, _, err = self.run_import(path, extra=["--reason", "目標の見直し"])
+        assert status == 0, err
+        plan = MidTermPlan.objects.get(code="MHLW-MTP")
+        assert (plan.title, plan.start_year, plan.description) == ("厚労省中長期計画", 2024, "運用経費の削減")
+        assert plan.initiatives.count() == 2
+        cut = plan.initiatives.get(code="I-1")
+        assert cut.target_reduction_pct == Decimal("25.0")
+        assert (cut.title, cut.metric, cut.base_year, cut.target_year) == ("年金の運用削減", "operating_cost", 2024, 2027)
+        assert list(cut.systems.values_list("system_id", flat=True)) == ["MHLW-0001"]
+        assert list(cut.projects.values_list("project_id", flat=True)) == ["PJ-001"]
+        change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Initiative))
+        assert (change.action, change.changed_object_id, change.reason) == ("update", cut.pk, "目標の見直し")
+        assert not ObjectChange.objects.filter(changed_object_type=ContentType.objects.get_for_model(MidTermPlan))
+
+    def test_a_renamed_plan_is_updated_in_place_with_its_initiative_and_both_audited_with_the_reason(self):
+        header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
+                  "target_year,target_reduction_pct\n")
+        path = self.write("plans.csv", header + "MHLW-MTP,MHLW,厚労省デジタル中長期計画,2024,2028,I-1,年金の運用削減,"
+                          "operating_cost,2024,2027,20%\n")
+        status, _, err = self.run_import(path, extra=["--reason", "計画改定"])
+        assert status == 0, err
+        plan = MidTermPlan.objects.get()
+        assert (plan.title, plan.end_year, plan.description) == ("厚労省デジタル中長期計画", 2028, "運用経費の削減")
+        cut = plan.initiatives.get(code="I-1")
+        assert cut.target_reduction_pct == Decimal("20.0")
+        changes = ObjectChange.objects.filter(action="update").order_by("id")
+        assert [(c.changed_object_type.model, c.changed_object_id, c.reason) for c in changes] == [
+            ("midtermplan", plan.pk, "計画改定"), ("initiative", cut.pk, "計画改定")]
+        assert changes[0].postchange_data["title"] == "厚労省デジタル中長期計画"
+
+    def test_a_new_plan_and_its_initiative_are_created_with_the_reason(self):
+        header = ("plan_code,organization_code,plan_title,start_year,end_year,initiative_code,title,metric,base_year,"
+                  "target_year,target_reduction_pct,description,system_ids,project_ids\n")
+        path = self.write("plans.csv", header + "MOJ-MTP,MOJ,法務省中長期計画,2025,2029,J-1,登記の統合,total_cost,2025,"
+                          "2028,10%,登記システムを一つにする,MOJ-0001,PJ-002\n")
+        status, _, err = self.run_import(path, extra=["--reason", "新計画の登録"])
+        assert status == 0, err
+        plan = MidTermPlan.objects.get(code="MOJ-MTP")
+        assert (plan.organization, plan.title, plan.start_year, plan.end_year) == (self.moj, "法務省中長期計画", 2025, 2029)
+        created = ObjectChange.objects.filter(action="create").order_by("id")
+        assert [(c.changed_object_type.model, c.reason) for c in created] == [
+            ("midtermplan", "新計画の登録"), ("initiative", "新計画の登録")]
+        assert created[0].changed_object_id == plan.pk
+        merger = plan.initiatives.get(code="J-1")
+        assert merger.description == "登記システムを一つにする"
+        assert list(merger.systems.values_list("system_id", flat=True)) == ["MOJ-0001"]
+        assert list(merger.projects.values_list("project_id", flat=True)) == ["PJ-002"]
+
+    def test_a_merge_decision_names_the_system_merged_into_even_when_no_other_row_names_it(self):
+        header = "system_id,kind,merged_into_system_id,rationale,decided_on,decided_by,effective_year\n"
+        path = self.write("decisions.csv", header + "MOJ-0001,merge,MHLW-0001,基盤の共通化,2026-01-15,CIO会議,2027\n")
+        status, _, err = self.run_import(path, extra=["--reason", "統合判断の登録"])
+        assert status == 0, err
+        decision = Decision.objects.get(decided_on=D(2026, 1, 15))
+        assert (decision.system, decision.kind, decision.merged_into) == (self.registry, "merge", self.pension)
+        assert (decision.rationale, decision.decided_by, decision.effective_year) == ("基盤の共通化", "CIO会議", 2027)
+        change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Decision))
+        assert (change.action, change.changed_object_id, change.reason) == ("create", decision.pk, "統合判断の登録")
+
     def test_checklist_answers_are_set_from_the_file_and_unlisted_items_become_unanswered(self):
         header = "project_id,fiscal_year,stage,state,checklist\n"
         path = self.write("reviews.csv", header + "PJ-001,2025,pre_request,approved_with_conditions,"
@@ -201,6 +268,28 @@ class OversightRoundTripTest(FilesMixin, PortfolioTestCase):
         changes = ObjectChange.objects.filter(
             changed_object_type=ContentType.objects.get_for_model(ChecklistItem), action="update")
         assert changes.count() == 4 and set(changes.values_list("reason", flat=True)) == {"レビュー結果の反映"}
+
+    def test_an_item_of_the_reviews_new_phase_is_added_after_the_stored_checklist_with_its_text_and_audit(self):
+        header = "project_id,fiscal_year,stage,state,phase,checklist\n"
+        path = self.write("reviews.csv", header + "PJ-001,2025,pre_request,approved_with_conditions,development,"
+                          "DV-2=partly\n")
+        status, _, err = self.run_import(path, extra=["--reason", "工程変更の反映"])
+        assert status == 0, err
+        review = Review.objects.get(stage="pre_request")
+        assert review.phase == "development"
+        stored = len(checklist_for_phase("requirements"))
+        added = review.checklist.get(code="DV-2")
+        _, ja, en = next(item for item in checklist_for_phase("development") if item[0] == "DV-2")
+        assert (added.order, added.text_ja, added.text_en, added.answer) == (stored + 1, ja, en, "partly")
+        # Only the item the file answers is added; the requirements items stay, unanswered as the file says.
+        assert review.checklist.count() == stored + 1
+        assert review.checklist.get(code="RQ-1").answer == "unanswered"
+        created = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(ChecklistItem),
+                                           action="create")
+        assert created.changed_object_id == added.pk and created.reason == "工程変更の反映"
+        review_change = ObjectChange.objects.get(changed_object_type=ContentType.objects.get_for_model(Review))
+        assert (created.user_name, created.request_id) == (review_change.user_name, review_change.request_id)
+        assert created.postchange_data["code"] == "DV-2"
 
     def test_a_file_without_the_checklist_column_keeps_the_answers(self):
         path = self.write("reviews.csv", "project_id,fiscal_year,stage,state\n"
