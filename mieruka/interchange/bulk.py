@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import islice
@@ -61,42 +60,6 @@ def _chunks(rows: Iterable, size: int = CHUNK) -> Iterable[list]:
     rows = iter(rows)
     while chunk := list(islice(rows, size)):  # taken in C, not one Python step per row
         yield chunk
-
-
-def _executemany_overlapped(sql: str, chunks: Iterable[list[tuple]], *,
-                            progress: Callable[[int], None] | None = None) -> int:
-    """SQLite: write each chunk in a second thread while this one builds the next.
-
-    The sqlite3 module lets go of Python's interpreter lock while SQLite stores a row, so the rows of an
-    import (built in Python: parsed values, audit snapshots) and their storage in the B-trees run on two cores
-    instead of one after the other. Only one statement uses the connection at a time: a chunk is handed to
-    the writer once the previous one is stored, and the building in between reads nothing from the
-    database. It is the import's own connection, so the rows are inside its transaction. `sql` takes `?`
-    placeholders (the raw driver's); errors come out as Django's database errors, as from a cursor.
-    """
-    connection.ensure_connection()
-    raw = connection.connection
-    done = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mieruka-sqlite-writer") as writer:
-        pending = None
-        for chunk in chunks:
-            if pending is not None:
-                with connection.wrap_database_errors:
-                    done += pending.result()
-                if progress:
-                    progress(done)
-            pending = writer.submit(_store, raw, sql, chunk)
-        if pending is not None:
-            with connection.wrap_database_errors:
-                done += pending.result()
-            if progress:
-                progress(done)
-    return done
-
-
-def _store(raw, sql: str, rows: list[tuple]) -> int:
-    raw.executemany(sql, rows)
-    return len(rows)
 
 
 @contextmanager
@@ -194,8 +157,14 @@ class BulkWriter:
         if self.vendor == "postgresql":
             return self._copy(table, columns, (row + stamp for row in prepared) if stamp else prepared,
                               progress=progress)
-        chunks = ([row + stamp for row in chunk] for chunk in _chunks(prepared)) if stamp else _chunks(prepared)
-        return _executemany_overlapped(sql.replace("%s", "?"), chunks, progress=progress)
+        done = 0
+        with connection.cursor() as cursor:
+            for chunk in _chunks(prepared):
+                cursor.executemany(sql, [row + stamp for row in chunk] if stamp else chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done)
+        return done
 
     def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple], *,
               progress: Callable[[int], None] | None = None) -> int:
